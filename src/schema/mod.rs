@@ -1,0 +1,1 @@
+//! Option schema of every pjsip.conf object type (filled in by the schema work).
