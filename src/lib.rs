@@ -1,1 +1,91 @@
+//! pjsiplint: a linter for Asterisk's pjsip.conf.
+//!
+//! The pipeline, in the order data flows:
+//! 1. [`syntax`]: each file's bytes become lossless lines (pest grammar `grammar/pjsip.pest`).
+//! 2. [`model`]: includes are followed and sections built as Asterisk builds them (templates,
+//!    `(+)`, `+=`), then the objects sorcery creates, each knowing whether it loads.
+//! 3. [`rules`]: every rule reads the model and reports [`diagnostic::Diagnostic`]s.
+//! 4. [`report`]: people (miette), machines (json, concise), or `--effective`.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod fix;
+pub mod generate;
+pub mod model;
+pub mod report;
+pub mod rules;
 pub mod schema;
+pub mod source;
+pub mod syntax;
+
+use std::io;
+use std::path::Path;
+
+use diagnostic::Diagnostic;
+use model::{Config, LoadOptions};
+use rules::{Context, RuleMeta};
+
+/// What decides which rules run and how.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub asterisk_version: u32,
+    pub load: LoadOptions,
+    /// Rule names or categories to run (empty: all).
+    pub select: Vec<String>,
+    /// Rule names or categories to skip.
+    pub ignore: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            asterisk_version: 22,
+            load: LoadOptions::default(),
+            select: Vec::new(),
+            ignore: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    fn enabled(&self, meta: &RuleMeta) -> bool {
+        let named = |list: &[String]| {
+            list.iter()
+                .any(|item| item == meta.name || item == meta.category.as_str())
+        };
+        (self.select.is_empty() || named(&self.select)) && !named(&self.ignore)
+    }
+}
+
+/// A configuration and what the rules found in it, sorted by file and position.
+pub struct Linted {
+    pub config: Config,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads `path` (and its includes) and runs the rules.
+pub fn lint_path(path: &Path, settings: &Settings) -> io::Result<Linted> {
+    let config = model::load(path, &settings.load)?;
+    Ok(lint_config(config, settings))
+}
+
+/// Lints a root file already in memory (stdin, tests); includes are still read from disk.
+pub fn lint_bytes(path: &Path, name: String, bytes: Vec<u8>, settings: &Settings) -> Linted {
+    lint_config(
+        model::load_bytes(path, name, bytes, &settings.load),
+        settings,
+    )
+}
+
+fn lint_config(config: Config, settings: &Settings) -> Linted {
+    let cx = Context {
+        config: &config,
+        asterisk_version: settings.asterisk_version,
+    };
+    let mut diagnostics = rules::check(&cx, |meta| settings.enabled(meta));
+    diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.rule));
+    Linted {
+        config,
+        diagnostics,
+    }
+}

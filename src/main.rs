@@ -1,1 +1,254 @@
-fn main() {}
+//! The `pjsiplint` command: parse arguments, lint each path, print, map to an exit code.
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use clap::Parser;
+
+use pjsiplint::cli::{Cli, Format, DEFAULT_PATH};
+use pjsiplint::report::{concise, effective, human, json};
+use pjsiplint::rules::{self, RULES};
+use pjsiplint::{lint_bytes, lint_path, Linted, Settings};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("pjsiplint: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    if cli.list_rules {
+        print(&list_rules());
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(name) = &cli.explain {
+        let rule = rules::find(name).ok_or_else(|| unknown_rule(name))?;
+        print(rule.meta().doc);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for name in cli.select.iter().chain(&cli.ignore) {
+        let known = RULES
+            .iter()
+            .any(|rule| rule.meta().name == name || rule.meta().category.as_str() == name);
+        if !known {
+            return Err(unknown_rule(name));
+        }
+    }
+    let settings = Settings {
+        asterisk_version: cli.asterisk_version,
+        load: pjsiplint::model::LoadOptions {
+            config_dir: cli.config_dir.clone(),
+        },
+        select: cli.select.clone(),
+        ignore: cli.ignore.clone(),
+    };
+    let paths = if cli.paths.is_empty() {
+        vec![PathBuf::from(DEFAULT_PATH)]
+    } else {
+        cli.paths.clone()
+    };
+    let results = lint_all(&paths, &cli, &settings);
+    let mut linted = Vec::with_capacity(results.len());
+    let mut failed = false;
+    for (path, result) in paths.iter().zip(results) {
+        match result {
+            Ok(one) => linted.push(one),
+            Err(message) => {
+                eprintln!("pjsiplint: {}: {message}", path.display());
+                failed = true;
+            }
+        }
+    }
+    let mut out = String::new();
+    if cli.effective {
+        render_effective(&cli, &linted, &mut out)?;
+    } else {
+        render_findings(&cli, &linted, &mut out)?;
+    }
+    print(&out);
+    if failed {
+        return Ok(ExitCode::from(2));
+    }
+    let threshold = cli.fail_on.threshold();
+    let findings = linted
+        .iter()
+        .flat_map(|one| &one.diagnostics)
+        .any(|d| d.severity >= threshold);
+    Ok(if findings && !cli.exit_zero && !cli.effective {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Lints every path, on all cores; results come back in the order of `paths`.
+fn lint_all(paths: &[PathBuf], cli: &Cli, settings: &Settings) -> Vec<Result<Linted, String>> {
+    let results: Vec<Mutex<Option<Result<Linted, String>>>> =
+        paths.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(paths.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = paths.get(index) else {
+                    break;
+                };
+                let result = lint_one(path, cli, settings);
+                if let Ok(mut slot) = results[index].lock() {
+                    *slot = Some(result);
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err("was not linted".to_owned()))
+        })
+        .collect()
+}
+
+fn lint_one(path: &Path, cli: &Cli, settings: &Settings) -> Result<Linted, String> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        let name = cli.stdin_filename.clone().unwrap_or_else(|| "-".to_owned());
+        let settings = stdin_settings(settings)?;
+        return Ok(lint_bytes(Path::new(&name), name.clone(), bytes, &settings));
+    }
+    let path = if path.is_dir() {
+        path.join("pjsip.conf")
+    } else {
+        path.to_path_buf()
+    };
+    lint_path(&path, settings).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound if path == Path::new(DEFAULT_PATH) => {
+            format!("no path given and {DEFAULT_PATH} does not exist; name the pjsip.conf to lint")
+        }
+        _ => e.to_string(),
+    })
+}
+
+/// Includes of a config read from stdin are resolved against the current directory unless
+/// `--config-dir` says otherwise.
+fn stdin_settings(settings: &Settings) -> Result<Settings, String> {
+    let mut settings = settings.clone();
+    if settings.load.config_dir.is_none() {
+        let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+        settings.load.config_dir = Some(cwd);
+    }
+    Ok(settings)
+}
+
+fn render_findings(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(), String> {
+    match cli.format {
+        Format::Human => {
+            let color = !cli.no_color && io::stdout().is_terminal();
+            let renderer = human::Human::new(color);
+            for one in linted {
+                renderer.render(&one.config, &one.diagnostics, out);
+            }
+            if !cli.quiet {
+                let all = linted.iter().flat_map(|one| &one.diagnostics);
+                out.push_str(&format!("{}\n", human::Summary::of(all, linted.len())));
+            }
+        }
+        Format::Concise => {
+            for one in linted {
+                concise::render(&one.config, &one.diagnostics, out);
+            }
+        }
+        Format::Json => {
+            let entries: Vec<_> = linted
+                .iter()
+                .flat_map(|one| json::entries(&one.config, &one.diagnostics))
+                .collect();
+            out.push_str(&to_json(&entries)?);
+        }
+    }
+    Ok(())
+}
+
+fn render_effective(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(), String> {
+    match cli.format {
+        Format::Json => {
+            let all: Vec<_> = linted
+                .iter()
+                .map(|one| effective::build(&one.config))
+                .collect();
+            // One configuration: the object itself; several: an array of them.
+            let text = match all.as_slice() {
+                [one] => to_json(one)?,
+                _ => to_json(&all)?,
+            };
+            out.push_str(&text);
+        }
+        _ => {
+            for one in linted {
+                effective::render_text(&one.config, out);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<String, String> {
+    serde_json::to_string_pretty(value)
+        .map(|text| text + "\n")
+        .map_err(|e| format!("cannot write JSON: {e}"))
+}
+
+fn list_rules() -> String {
+    let mut out = format!(
+        "{:<28} {:<10} {:<8} {:<7} summary\n",
+        "rule", "category", "severity", "fix"
+    );
+    for rule in RULES {
+        let meta = rule.meta();
+        let fix = match meta.fix {
+            Some(pjsiplint::fix::Applicability::Safe) => "safe",
+            Some(pjsiplint::fix::Applicability::Unsafe) => "unsafe",
+            None => "-",
+        };
+        out.push_str(&format!(
+            "{:<28} {:<10} {:<8} {:<7} {}\n",
+            meta.name,
+            meta.category.as_str(),
+            meta.severity.as_str(),
+            fix,
+            meta.summary
+        ));
+    }
+    out
+}
+
+fn unknown_rule(name: &str) -> String {
+    let names: Vec<&str> = RULES.iter().map(|rule| rule.meta().name).collect();
+    format!(
+        "unknown rule or category `{name}`; see --list-rules (rules: {})",
+        names.join(", ")
+    )
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn print(text: &str) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}

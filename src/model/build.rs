@@ -1,0 +1,455 @@
+//! Statements to sections, in load order, as main/config.c `process_text_line` does it
+//! (../shared/asterisk/dialect.md sections 3 to 5): a header starts a section and copies its
+//! bases' lines at once; `(+)` reopens an earlier section; `+=` extends the last line of the same
+//! key; an `#include`d file continues the includer's current section.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::PathBuf;
+
+use regex::Regex;
+
+use super::load::{read_regular_file, resolve_include, Resolved, MAX_INCLUDE_LEVEL};
+use super::{
+    is_blank, Addition, Appended, Base, Config, Effect, Include, LineRef, LoadProblem,
+    LoadProblemKind, Section, SectionId, Var,
+};
+use crate::source::{FileId, SourceFile, Span};
+use crate::syntax::{DirectiveKind, LineKind, Operator, SectionHeader};
+
+pub(super) struct Builder<'c> {
+    config: &'c mut Config,
+    config_dir: PathBuf,
+    /// Sections by lower-case name, in load order (template and addition lookups are
+    /// case-insensitive).
+    by_name: HashMap<String, Vec<SectionId>>,
+    /// The include chain being read, to stop at cycles.
+    stack: Vec<FileId>,
+}
+
+/// How one file is being read.
+#[derive(Clone, Copy)]
+struct Reading {
+    file: FileId,
+    /// 1 for the root file.
+    level: usize,
+    /// Asterisk stopped reading this file (or never reached it): what follows is still checked,
+    /// but its sections are marked dropped.
+    dropped: bool,
+}
+
+/// A statement copied out of the syntax tree, so the builder can change the config meanwhile.
+enum Step {
+    Header(SectionHeaderParts),
+    Assign(Operator),
+    Include { optional: bool, target: String },
+    FatalSyntax,
+    Nothing,
+}
+
+struct SectionHeaderParts {
+    name: String,
+    name_span: std::ops::Range<u32>,
+    span: std::ops::Range<u32>,
+    options: Vec<(String, std::ops::Range<u32>)>,
+}
+
+impl From<&SectionHeader> for SectionHeaderParts {
+    fn from(header: &SectionHeader) -> Self {
+        SectionHeaderParts {
+            name: header.name.text.clone(),
+            name_span: header.name.span.clone(),
+            span: header.span.clone(),
+            options: header
+                .options
+                .iter()
+                .flatten()
+                .map(|item| (item.text.clone(), item.span.clone()))
+                .collect(),
+        }
+    }
+}
+
+impl<'c> Builder<'c> {
+    pub fn new(config: &'c mut Config, config_dir: PathBuf) -> Self {
+        Builder {
+            config,
+            config_dir,
+            by_name: HashMap::new(),
+            stack: Vec::new(),
+        }
+    }
+
+    pub fn run(mut self) {
+        let root = Reading {
+            file: FileId(0),
+            level: 1,
+            dropped: false,
+        };
+        self.read_file(root, None);
+    }
+
+    /// Reads one file's statements. Returns true when a mistake made Asterisk stop reading it.
+    fn read_file(&mut self, mut reading: Reading, mut current: Option<SectionId>) -> bool {
+        self.stack.push(reading.file);
+        let mut stopped = false;
+        let line_count = self.config.file(reading.file).syntax.lines.len();
+        for index in 0..line_count {
+            let step = self.step(reading.file, index);
+            let line = LineRef {
+                file: reading.file,
+                line: index as u32,
+            };
+            let fatal = match step {
+                Step::Header(header) => match self.header(reading, header) {
+                    Ok(section) => {
+                        current = Some(section);
+                        None
+                    }
+                    Err((kind, span, placeholder)) => {
+                        current = Some(placeholder);
+                        Some((kind, span))
+                    }
+                },
+                Step::Assign(operator) => match current {
+                    Some(section) => {
+                        // Asterisk stopped reading this included file: its lines reach no
+                        // section that Asterisk keeps.
+                        if !reading.dropped || self.config.sections[section.0 as usize].dropped {
+                            self.assign(section, line, operator);
+                        }
+                        None
+                    }
+                    None => {
+                        let span = self.config.var_span(&Var {
+                            origin: line,
+                            inherited_from: None,
+                            appended: None,
+                        });
+                        Some((LoadProblemKind::OptionBeforeSection, span))
+                    }
+                },
+                Step::Include { optional, target } => {
+                    let span = self.line_span(line);
+                    self.include(reading, current, span, optional, &target)
+                }
+                Step::FatalSyntax => Some((LoadProblemKind::FatalSyntax, self.line_span(line))),
+                Step::Nothing => None,
+            };
+            if let Some((kind, span)) = fatal {
+                let effect = if reading.level == 1 {
+                    Effect::WholeConfigDropped
+                } else if stopped {
+                    // Asterisk never got this far; only the first mistake counts.
+                    Effect::Continues
+                } else {
+                    Effect::RestOfFileDropped
+                };
+                self.config
+                    .load_problems
+                    .push(LoadProblem { kind, span, effect });
+                stopped = true;
+                // In an included file, Asterisk reads nothing after the mistake.
+                reading.dropped |= reading.level > 1;
+            }
+        }
+        self.stack.pop();
+        stopped
+    }
+
+    fn step(&self, file: FileId, index: usize) -> Step {
+        let line = &self.config.file(file).syntax.lines[index];
+        match &line.kind {
+            LineKind::Section(header) => Step::Header(header.into()),
+            LineKind::Assignment(assignment) => Step::Assign(assignment.operator),
+            LineKind::Directive(directive) => match directive.kind() {
+                DirectiveKind::Include | DirectiveKind::TryInclude
+                    if !directive.argument.text.is_empty() =>
+                {
+                    Step::Include {
+                        optional: directive.kind() == DirectiveKind::TryInclude,
+                        target: directive.target().to_owned(),
+                    }
+                }
+                _ => Step::Nothing,
+            },
+            LineKind::Error(error) if error.kind.invalidates_file() => Step::FatalSyntax,
+            _ => Step::Nothing,
+        }
+    }
+
+    fn line_span(&self, line: LineRef) -> Span {
+        let syntax_line = &self.config.file(line.file).syntax.lines[line.line as usize];
+        let range = match &syntax_line.kind {
+            LineKind::Directive(directive) => directive.span.clone(),
+            LineKind::Error(error) => error.span.clone(),
+            _ => syntax_line.start..syntax_line.end,
+        };
+        Span::new(line.file, range)
+    }
+
+    fn new_section(&mut self, reading: Reading, header: &SectionHeaderParts) -> SectionId {
+        let id = SectionId(self.config.sections.len() as u32);
+        self.config.sections.push(Section {
+            name: header.name.clone(),
+            name_span: Span::new(reading.file, header.name_span.clone()),
+            header: Span::new(reading.file, header.span.clone()),
+            template: false,
+            bases: Vec::new(),
+            vars: Vec::new(),
+            dropped: reading.dropped,
+        });
+        self.by_name
+            .entry(header.name.to_lowercase())
+            .or_default()
+            .push(id);
+        id
+    }
+
+    /// A section header. On a mistake that makes the file invalid, returns the problem and a
+    /// section (marked dropped) that the following lines can attach to, so they are still checked.
+    fn header(
+        &mut self,
+        reading: Reading,
+        header: SectionHeaderParts,
+    ) -> Result<SectionId, (LoadProblemKind, Span, SectionId)> {
+        let header_span = Span::new(reading.file, header.span.clone());
+        let addition = header
+            .options
+            .iter()
+            .find(|(item, _)| item.starts_with('+'))
+            .map(|(item, _)| item[1..].to_owned());
+        let section = match addition {
+            Some(filter) => {
+                let target = self.addition_target(&header.name, &filter);
+                self.config.additions.push(Addition {
+                    header: header_span,
+                    name: header.name.clone(),
+                    target,
+                });
+                match target {
+                    Some(target) => target,
+                    None => {
+                        let placeholder = self.new_section(reading, &header);
+                        self.config.sections[placeholder.0 as usize].dropped = true;
+                        let kind = LoadProblemKind::AdditionWithoutSection {
+                            name: header.name.clone(),
+                        };
+                        return Err((kind, header_span, placeholder));
+                    }
+                }
+            }
+            None => self.new_section(reading, &header),
+        };
+        let mut problem = None;
+        for (item, span) in &header.options {
+            if item == "!" {
+                self.config.sections[section.0 as usize].template = true;
+                continue;
+            }
+            if item.starts_with('+') {
+                continue;
+            }
+            let resolved = self.base(item, section);
+            if let Some(base) = resolved {
+                let mut inherited = self.config.sections[base.0 as usize].vars.clone();
+                for var in &mut inherited {
+                    var.inherited_from = Some(base);
+                }
+                self.config.sections[section.0 as usize]
+                    .vars
+                    .extend(inherited);
+            } else if problem.is_none() {
+                problem = Some((
+                    LoadProblemKind::TemplateNotFound { name: item.clone() },
+                    Span::new(reading.file, span.clone()),
+                ));
+            }
+            self.config.sections[section.0 as usize].bases.push(Base {
+                name: item.clone(),
+                span: Span::new(reading.file, span.clone()),
+                resolved,
+            });
+        }
+        match problem {
+            Some((kind, span)) => Err((kind, span, section)),
+            None => Ok(section),
+        }
+    }
+
+    /// The first section defined before `this` with the given name (case-insensitive), template
+    /// or not. An empty name matches the very first section of the configuration (config.c's
+    /// `does_category_match` skips the name test for "").
+    fn base(&self, name: &str, this: SectionId) -> Option<SectionId> {
+        let first = if name.is_empty() {
+            (!self.config.sections.is_empty()).then_some(SectionId(0))
+        } else {
+            self.by_name
+                .get(&name.to_lowercase())
+                .and_then(|ids| ids.first().copied())
+        };
+        first.filter(|&id| id < this)
+    }
+
+    /// `(+)` / `(+filter)`: the first section of that name that is not a template and passes the
+    /// filter. The filter is `&`-separated `key=regex` pairs; `TEMPLATES=include` also allows
+    /// templates and `TEMPLATES=restrict` allows only them.
+    fn addition_target(&self, name: &str, filter: &str) -> Option<SectionId> {
+        let mut templates = "exclude";
+        let mut tests = Vec::new();
+        for item in filter.split('&').filter(|item| !item.is_empty()) {
+            let (key, pattern) = item.split_once('=').unwrap_or((item, ""));
+            if key.eq_ignore_ascii_case("TEMPLATES") {
+                templates = if pattern.eq_ignore_ascii_case("include") {
+                    "include"
+                } else if pattern.eq_ignore_ascii_case("restrict") {
+                    "restrict"
+                } else {
+                    templates
+                };
+            } else {
+                // An invalid regex matches nothing, as regcomp failing does.
+                tests.push((key.to_owned(), Regex::new(pattern).ok()));
+            }
+        }
+        let candidates = self.by_name.get(&name.to_lowercase())?;
+        candidates.iter().copied().find(|&id| {
+            let section = self.config.section(id);
+            let template_ok = match templates {
+                "include" => true,
+                "restrict" => section.template,
+                _ => !section.template,
+            };
+            template_ok
+                && tests.iter().all(|(key, regex)| {
+                    regex.as_ref().is_some_and(|regex| {
+                        section.vars.iter().any(|var| {
+                            self.config.key(var).eq_ignore_ascii_case(key)
+                                && regex.is_match(self.config.value(var))
+                        })
+                    })
+                })
+        })
+    }
+
+    fn assign(&mut self, section: SectionId, line: LineRef, operator: Operator) {
+        if operator == Operator::Append {
+            let assignment = self.config.assignment(line);
+            let key = assignment.key.text.as_str();
+            let vars = &self.config.section(section).vars;
+            // config.c compares names with strcmp here: `+=` is case-sensitive.
+            if let Some(index) = vars.iter().rposition(|var| self.config.key(var) == key) {
+                let joined = format!(
+                    "{}{}",
+                    self.config.value(&vars[index]),
+                    assignment.value.text
+                );
+                let value = joined.trim_matches(is_blank).to_owned();
+                let var = &mut self.config.sections[section.0 as usize].vars[index];
+                let appended = var.appended.get_or_insert_with(|| {
+                    Box::new(Appended {
+                        value: String::new(),
+                        lines: Vec::new(),
+                    })
+                });
+                appended.value = value;
+                appended.lines.push(line);
+                return;
+            }
+        }
+        self.config.sections[section.0 as usize].vars.push(Var {
+            origin: line,
+            inherited_from: None,
+            appended: None,
+        });
+    }
+
+    /// `#include` / `#tryinclude`. Returns the problem that makes the including file invalid.
+    fn include(
+        &mut self,
+        reading: Reading,
+        current: Option<SectionId>,
+        span: Span,
+        optional: bool,
+        target: &str,
+    ) -> Option<(LoadProblemKind, Span)> {
+        let mut include = Include {
+            directive: span,
+            optional,
+            files: Vec::new(),
+        };
+        let result = self.include_files(reading, current, &mut include, target);
+        self.config.includes.push(include);
+        result
+    }
+
+    fn include_files(
+        &mut self,
+        reading: Reading,
+        current: Option<SectionId>,
+        include: &mut Include,
+        target: &str,
+    ) -> Option<(LoadProblemKind, Span)> {
+        let span = include.directive;
+        let not_found = || {
+            (!include.optional).then(|| {
+                let kind = LoadProblemKind::IncludeNotFound {
+                    target: target.to_owned(),
+                };
+                (kind, span)
+            })
+        };
+        let paths = match resolve_include(&self.config_dir, target) {
+            Resolved::Nothing => return not_found(),
+            Resolved::Files(paths) => paths,
+        };
+        if reading.level >= MAX_INCLUDE_LEVEL {
+            let kind = LoadProblemKind::IncludeTooDeep {
+                target: target.to_owned(),
+            };
+            return (!include.optional).then_some((kind, span));
+        }
+        let mut dropped = reading.dropped;
+        for path in paths {
+            let Some(file) = self.source_file(&path) else {
+                continue;
+            };
+            include.files.push(file);
+            if self.stack.contains(&file) {
+                self.config.load_problems.push(LoadProblem {
+                    kind: LoadProblemKind::IncludeCycle {
+                        target: target.to_owned(),
+                    },
+                    span,
+                    effect: Effect::Continues,
+                });
+                continue;
+            }
+            let child = Reading {
+                file,
+                level: reading.level + 1,
+                dropped,
+            };
+            // A mistake in one file of a glob also drops the files after it.
+            dropped |= self.read_file(child, current);
+        }
+        None
+    }
+
+    /// The file at `path`, read once however often it is included. Non-regular files (a
+    /// directory, a FIFO, a device) are skipped as Asterisk skips them.
+    fn source_file(&mut self, path: &std::path::Path) -> Option<FileId> {
+        let canonical = fs::canonicalize(path).ok()?;
+        if let Some(&id) = self.config.file_index.get(&canonical) {
+            return Some(id);
+        }
+        let bytes = read_regular_file(&canonical).ok()?;
+        let id = FileId(self.config.files.len() as u32);
+        let name = path.to_string_lossy().into_owned();
+        self.config
+            .files
+            .push(SourceFile::new(path.to_path_buf(), name, bytes));
+        self.config.file_index.insert(canonical, id);
+        Some(id)
+    }
+}

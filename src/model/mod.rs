@@ -1,0 +1,232 @@
+//! The configuration as Asterisk builds it: files read (with their includes), sections in load
+//! order with inherited lines first, and the objects sorcery creates from them.
+//!
+//! `load.rs` reads files and follows `#include`; `build.rs` turns statements into sections as
+//! main/config.c does (templates, `(+)` additions, `+=`); `objects.rs` picks the objects
+//! res_sorcery_config.c creates and says which of them Asterisk drops.
+
+mod build;
+mod load;
+pub mod objects;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+pub use load::{load, load_bytes, LoadOptions};
+pub use objects::{NotLoaded, Object, ObjectId, Objects};
+
+use crate::source::{FileId, SourceFile, Span};
+use crate::syntax::{Assignment, LineKind, Operator};
+
+/// Index of a section in [`Config::sections`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SectionId(pub u32);
+
+/// Where an assignment was written: a line of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LineRef {
+    pub file: FileId,
+    pub line: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct Config {
+    pub files: Vec<SourceFile>,
+    pub sections: Vec<Section>,
+    /// `[name](+)` headers, in load order.
+    pub additions: Vec<Addition>,
+    pub includes: Vec<Include>,
+    /// Mistakes found while reading that make Asterisk drop more than a line.
+    pub load_problems: Vec<LoadProblem>,
+    pub objects: Objects,
+    /// Files already read, so a file included twice is parsed once (it still loads twice).
+    file_index: HashMap<PathBuf, FileId>,
+}
+
+#[derive(Debug)]
+pub struct Section {
+    /// The name as Asterisk stores it (not trimmed, at most 79 bytes).
+    pub name: String,
+    pub name_span: Span,
+    /// The whole header statement.
+    pub header: Span,
+    pub template: bool,
+    pub bases: Vec<Base>,
+    /// Inherited lines first (in the order of the bases), then the section's own lines and
+    /// those added by `(+)`.
+    pub vars: Vec<Var>,
+    /// Asterisk never reads this section: it comes after a mistake that made it stop reading an
+    /// included file.
+    pub dropped: bool,
+}
+
+/// A template or section named in a header's `(...)`.
+#[derive(Debug)]
+pub struct Base {
+    pub name: String,
+    pub span: Span,
+    pub resolved: Option<SectionId>,
+}
+
+/// One option line as the section holds it.
+#[derive(Debug, Clone)]
+pub struct Var {
+    /// The line that wrote it (for an inherited line, the template's line).
+    pub origin: LineRef,
+    /// The section this line was copied from by inheritance (`None` for the section's own lines).
+    pub inherited_from: Option<SectionId>,
+    /// Set when later `+=` lines extended the value: the joined value and those lines.
+    pub appended: Option<Box<Appended>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Appended {
+    pub value: String,
+    pub lines: Vec<LineRef>,
+}
+
+#[derive(Debug)]
+pub struct Addition {
+    pub header: Span,
+    pub name: String,
+    /// The section the lines were added to; `None` when there was none (the file is invalid).
+    pub target: Option<SectionId>,
+}
+
+#[derive(Debug)]
+pub struct Include {
+    pub directive: Span,
+    pub optional: bool,
+    /// The files it read, in glob order.
+    pub files: Vec<FileId>,
+}
+
+/// A mistake that makes Asterisk drop more than the line it is on.
+#[derive(Debug, Clone)]
+pub struct LoadProblem {
+    pub kind: LoadProblemKind,
+    pub span: Span,
+    /// What Asterisk does about it.
+    pub effect: Effect,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadProblemKind {
+    /// A syntax error config.c treats as fatal (no `]`, no `)`, a bad leading `\`).
+    FatalSyntax,
+    IncludeNotFound {
+        target: String,
+    },
+    /// More than 10 nested includes.
+    IncludeTooDeep {
+        target: String,
+    },
+    /// The file includes itself, directly or through others.
+    IncludeCycle {
+        target: String,
+    },
+    TemplateNotFound {
+        name: String,
+    },
+    AdditionWithoutSection {
+        name: String,
+    },
+    OptionBeforeSection,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// A mistake in the root file: Asterisk loads nothing from the whole configuration.
+    WholeConfigDropped,
+    /// A mistake in an included file: Asterisk stops reading that file (and the rest of its glob)
+    /// and goes on with the including file.
+    RestOfFileDropped,
+    /// Asterisk goes on; what was asked for is simply missing.
+    Continues,
+}
+
+impl Config {
+    /// Whether Asterisk loads anything from this configuration at all.
+    pub fn file_loads(&self) -> bool {
+        !self
+            .load_problems
+            .iter()
+            .any(|p| p.effect == Effect::WholeConfigDropped)
+    }
+
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn section(&self, id: SectionId) -> &Section {
+        &self.sections[id.0 as usize]
+    }
+
+    /// The assignment written at `line`.
+    pub fn assignment(&self, line: LineRef) -> &Assignment {
+        match &self.file(line.file).syntax.lines[line.line as usize].kind {
+            LineKind::Assignment(assignment) => assignment,
+            _ => unreachable_assignment(),
+        }
+    }
+
+    pub fn key(&self, var: &Var) -> &str {
+        &self.assignment(var.origin).key.text
+    }
+
+    /// The value Asterisk receives for this line (after `+=` joins).
+    pub fn value<'a>(&'a self, var: &'a Var) -> &'a str {
+        match &var.appended {
+            Some(appended) => &appended.value,
+            None => {
+                let assignment = self.assignment(var.origin);
+                match assignment.operator {
+                    // A `+=` with nothing to append to acts as `=`: its value is trimmed.
+                    Operator::Append => assignment.value.text.trim_start_matches(is_blank),
+                    Operator::Set => &assignment.value.text,
+                }
+            }
+        }
+    }
+
+    /// The span of the key of the line that wrote `var`.
+    pub fn key_span(&self, var: &Var) -> Span {
+        Span::new(
+            var.origin.file,
+            self.assignment(var.origin).key.span.clone(),
+        )
+    }
+
+    pub fn value_span(&self, var: &Var) -> Span {
+        Span::new(
+            var.origin.file,
+            self.assignment(var.origin).value.span.clone(),
+        )
+    }
+
+    /// The whole statement of the line that wrote `var`.
+    pub fn var_span(&self, var: &Var) -> Span {
+        Span::new(var.origin.file, self.assignment(var.origin).span())
+    }
+
+    /// The first `type` line of a section (name matched case-insensitively, inherited first):
+    /// the one sorcery reads.
+    pub fn type_var<'a>(&self, section: &'a Section) -> Option<&'a Var> {
+        section
+            .vars
+            .iter()
+            .find(|var| self.key(var).eq_ignore_ascii_case("type"))
+    }
+}
+
+/// Blanks as Asterisk's ast_strip sees them.
+pub fn is_blank(c: char) -> bool {
+    (c as u32) < 33
+}
+
+#[cold]
+fn unreachable_assignment() -> ! {
+    // Vars are only ever created from assignment lines (build.rs), so this cannot happen; a
+    // panic here would be a bug in pjsiplint, not a reaction to input.
+    panic!("a Var must point at an assignment line")
+}

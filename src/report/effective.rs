@@ -1,0 +1,102 @@
+//! `--effective`: the objects Asterisk will create, after includes, templates and additions, with
+//! where each line came from. Secrets are shown as `********`.
+
+use serde::Serialize;
+
+use super::secrets::{is_secret_key, MASK};
+use crate::model::{Config, Object, Var};
+
+#[derive(Serialize)]
+pub struct Effective<'a> {
+    pub file_loads: bool,
+    pub objects: Vec<EffectiveObject<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct EffectiveObject<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'a str,
+    pub id: &'a str,
+    pub file: &'a str,
+    pub line: usize,
+    pub loads: bool,
+    /// Why Asterisk does not load it (empty when it does).
+    pub not_loaded: Vec<String>,
+    pub options: Vec<(&'a str, &'a str)>,
+}
+
+pub fn build(config: &Config) -> Effective<'_> {
+    Effective {
+        file_loads: config.file_loads(),
+        objects: config
+            .objects
+            .list
+            .iter()
+            .map(|object| effective_object(config, object))
+            .collect(),
+    }
+}
+
+fn effective_object<'a>(config: &'a Config, object: &'a Object) -> EffectiveObject<'a> {
+    let section = config.section(object.section);
+    let file = config.file(section.header.file);
+    EffectiveObject {
+        kind: &object.kind,
+        id: &object.id,
+        file: &file.name,
+        line: file.line_col(section.header.start).line,
+        loads: object.loads(),
+        not_loaded: object
+            .not_loaded
+            .iter()
+            .map(|why| why.describe(&object.kind))
+            .collect(),
+        options: section
+            .vars
+            .iter()
+            .map(|var| (config.key(var), shown_value(config, var)))
+            .collect(),
+    }
+}
+
+fn shown_value<'a>(config: &'a Config, var: &'a Var) -> &'a str {
+    if is_secret_key(config.key(var)) {
+        MASK
+    } else {
+        config.value(var)
+    }
+}
+
+/// The INI-like listing: each object as a section, each line with the place it was written.
+pub fn render_text(config: &Config, out: &mut String) {
+    let effective = build(config);
+    if !effective.file_loads {
+        out.push_str(
+            "; Asterisk rejects this configuration as a whole: no object below is loaded.\n\n",
+        );
+    }
+    for (object, shown) in config.objects.list.iter().zip(&effective.objects) {
+        let status = if shown.loads {
+            "loads".to_owned()
+        } else {
+            format!("NOT LOADED: {}", shown.not_loaded.join("; "))
+        };
+        out.push_str(&format!(
+            "[{}] ; {} from {}:{} ({status})\n",
+            shown.id, shown.kind, shown.file, shown.line
+        ));
+        let section = config.section(object.section);
+        for (var, (key, value)) in section.vars.iter().zip(&shown.options) {
+            let file = config.file(var.origin.file);
+            let mut origin = format!("{}:{}", file.name, var.origin.line + 1);
+            if let Some(base) = var.inherited_from {
+                origin.push_str(&format!(", from [{}]", config.section(base).name));
+            }
+            if let Some(appended) = &var.appended {
+                origin.push_str(&format!(", += on {} line(s)", appended.lines.len()));
+            }
+            out.push_str(&format!("{key} = {value} ; {origin}\n"));
+        }
+        out.push('\n');
+    }
+}

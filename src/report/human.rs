@@ -1,0 +1,163 @@
+//! Reports for people: miette's graphical rendering with the source line, a label under the exact
+//! bytes, secondary labels, help and the rule name.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource,
+    Severity as MietteSeverity,
+};
+
+use super::secrets::masked_text;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Config;
+use crate::source::FileId;
+
+/// Source lines longer than this are not shown (a 20 MB line would flood the terminal).
+const MAX_SHOWN_LINE: u32 = 2000;
+
+/// A secondary label further than this many lines from the primary one becomes a note, so the
+/// snippet does not show every line in between.
+const MAX_LABEL_DISTANCE: usize = 3;
+
+pub struct Human {
+    handler: GraphicalReportHandler,
+}
+
+impl Human {
+    pub fn new(color: bool) -> Human {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        Human {
+            handler: GraphicalReportHandler::new_themed(theme).with_context_lines(1),
+        }
+    }
+
+    /// Renders every diagnostic of one configuration.
+    pub fn render(&self, config: &Config, diagnostics: &[Diagnostic], out: &mut String) {
+        let mut sources: HashMap<FileId, NamedSource<String>> = HashMap::new();
+        for diagnostic in diagnostics {
+            let span = diagnostic.primary.span;
+            let file = config.file(span.file);
+            let source = sources
+                .entry(span.file)
+                .or_insert_with(|| NamedSource::new(&file.name, masked_text(file)))
+                .clone();
+            let report = to_miette(config, diagnostic);
+            let line = &file.syntax.lines[file.line_index(span.start)];
+            let report = if line.end - line.start > MAX_SHOWN_LINE {
+                miette::Report::new(report)
+            } else {
+                miette::Report::new(report).with_source_code(source)
+            };
+            let mut rendered = String::new();
+            if self
+                .handler
+                .render_report(&mut rendered, report.as_ref())
+                .is_ok()
+            {
+                out.push_str(&rendered);
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn to_miette(config: &Config, diagnostic: &Diagnostic) -> MietteDiagnostic {
+    let span = diagnostic.primary.span;
+    let primary = LabeledSpan::new_primary_with_span(
+        (!diagnostic.primary.message.is_empty()).then(|| diagnostic.primary.message.clone()),
+        span.start as usize..span.end as usize,
+    );
+    let mut labels = vec![primary];
+    let mut notes = Vec::new();
+    let primary_line = config.file(span.file).line_index(span.start);
+    for label in &diagnostic.secondary {
+        let near = label.span.file == span.file
+            && config
+                .file(span.file)
+                .line_index(label.span.start)
+                .abs_diff(primary_line)
+                <= MAX_LABEL_DISTANCE;
+        if near {
+            labels.push(LabeledSpan::new_with_span(
+                Some(label.message.clone()),
+                label.span.start as usize..label.span.end as usize,
+            ));
+        } else {
+            let file = config.file(label.span.file);
+            let at = file.line_col(label.span.start);
+            notes.push(format!(
+                "{}: {}:{}:{}",
+                label.message, file.name, at.line, at.column
+            ));
+        }
+    }
+    let mut help = diagnostic.help.clone().unwrap_or_default();
+    for note in notes {
+        if !help.is_empty() {
+            help.push('\n');
+        }
+        help.push_str(&note);
+    }
+    let mut report = MietteDiagnostic::new(diagnostic.message.clone())
+        .with_code(diagnostic.rule)
+        .with_severity(match diagnostic.severity {
+            Severity::Error => MietteSeverity::Error,
+            Severity::Warning => MietteSeverity::Warning,
+            Severity::Info => MietteSeverity::Advice,
+        })
+        .with_labels(labels);
+    if !help.is_empty() {
+        report = report.with_help(help);
+    }
+    report
+}
+
+/// "2 errors, 1 warning in 3 files" or "no problems found".
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub files: usize,
+}
+
+impl Summary {
+    pub fn of<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>, files: usize) -> Self {
+        let mut summary = Summary {
+            errors: 0,
+            warnings: 0,
+            infos: 0,
+            files,
+        };
+        for diagnostic in diagnostics {
+            match diagnostic.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+        }
+        summary
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let files = plural(self.files, "file");
+        if self.errors + self.warnings + self.infos == 0 {
+            return write!(f, "No problems found in {files}.");
+        }
+        write!(
+            f,
+            "Found {}, {}, {} in {files}.",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.infos, "info")
+        )
+    }
+}

@@ -1,0 +1,28 @@
+//! Output formats: one module each. All of them mask secrets (see `secrets.rs`).
+
+pub mod concise;
+pub mod effective;
+pub mod human;
+pub mod json;
+pub mod secrets;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Config;
+use crate::source::LineCol;
+
+/// Where a diagnostic starts and ends, 1-based, in the file's name as shown to users.
+pub struct Location<'a> {
+    pub file: &'a str,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+pub fn location<'a>(config: &'a Config, diagnostic: &Diagnostic) -> Location<'a> {
+    let span = diagnostic.primary.span;
+    let file = config.file(span.file);
+    Location {
+        file: &file.name,
+        start: file.line_col(span.start),
+        end: file.line_col(span.end),
+    }
+}

@@ -1,0 +1,80 @@
+//! Secrets never leave pjsiplint: values of `password`, `md5_cred` and the like are replaced
+//! before any source text is shown.
+
+use crate::source::SourceFile;
+use crate::syntax::LineKind;
+
+/// Keys whose values are secrets, in any object type, plus chan_sip's `secret` that people paste.
+const SECRET_KEYS: &[&str] = &[
+    "password",
+    "md5_cred",
+    "password_digest",
+    "oauth_secret",
+    "refresh_token",
+    "secret",
+];
+
+pub const MASK: &str = "********";
+
+pub fn is_secret_key(key: &str) -> bool {
+    SECRET_KEYS
+        .iter()
+        .any(|secret| key.eq_ignore_ascii_case(secret))
+}
+
+/// The file's text for display, same length in bytes as the file: secret values become `*`,
+/// invalid UTF-8 bytes become `?`. Secrets are found in assignments and also in lines Asterisk
+/// ignores (comments), where a `password = x` may still be a real password.
+pub fn masked_text(file: &SourceFile) -> String {
+    let mut bytes = file.bytes.clone();
+    for line in &file.syntax.lines {
+        let range = match &line.kind {
+            LineKind::Assignment(assignment) if is_secret_key(&assignment.key.text) => {
+                assignment.value.span.start as usize..assignment.value.span.end as usize
+            }
+            _ => match secret_in_text(&file.bytes[line.start as usize..line.end as usize]) {
+                Some(range) => line.start as usize + range.start..line.start as usize + range.end,
+                None => continue,
+            },
+        };
+        for byte in &mut bytes[range] {
+            if *byte > b' ' {
+                *byte = b'*';
+            }
+        }
+    }
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    text
+}
+
+/// In a line's raw bytes, what follows `=` after a secret key anywhere on the line (for lines that
+/// are not plain assignments: comments, ignored lines).
+fn secret_in_text(line: &[u8]) -> Option<std::ops::Range<usize>> {
+    let lower = line.to_ascii_lowercase();
+    for key in SECRET_KEYS {
+        let mut from = 0;
+        while let Some(found) = find(&lower[from..], key.as_bytes()) {
+            let after = from + found + key.len();
+            let rest = &lower[after..];
+            let blanks = rest
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            if rest.get(blanks) == Some(&b'=') {
+                return Some(after + blanks + 1..line.len());
+            }
+            from = after;
+        }
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}

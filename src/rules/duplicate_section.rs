@@ -1,0 +1,73 @@
+use std::collections::HashMap;
+
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub struct DuplicateSection;
+
+static META: RuleMeta = RuleMeta {
+    name: "duplicate-section",
+    category: Category::Syntax,
+    severity: Severity::Error,
+    summary: "Two sections with the same name and type: Asterisk loads no object of that type",
+    doc: r#"# duplicate-section
+
+## What
+Two sections with the same name and the same `type` (names compared exactly, with case). An
+endpoint, an aor and an auth all named `6001` are normal: that is not this mistake.
+
+## Why
+res_sorcery_config refuses the whole object type: "Config file 'pjsip.conf' could not be loaded;
+configuration contains a duplicate object: '6001' of type 'endpoint'". **Every** endpoint of the
+file is then missing, not just the duplicated one: all phones stop working at once (on a reload
+the old ones silently stay). The same happens when one file is included twice.
+
+## Example
+```ini
+[6001]
+type=endpoint
+context=internal
+
+[6001]
+type=endpoint
+context=external
+```
+
+## Fix
+Rename one of them, or merge them (use `[6001](+)` to add lines to an existing section).
+"#,
+    fix: None,
+};
+
+impl Rule for DuplicateSection {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let mut first: HashMap<(&str, &str), &crate::model::Object> = HashMap::new();
+        for object in &config.objects.list {
+            let Some(earlier) = first.get(&(object.kind.as_str(), object.id.as_str())) else {
+                first.insert((&object.kind, &object.id), object);
+                continue;
+            };
+            let kind = &object.kind;
+            out.push(
+                META.report(
+                    config.section(object.section).name_span,
+                    format!(
+                        "a second {kind} named '{}': Asterisk then loads no {kind} at all",
+                        object.id
+                    ),
+                )
+                .label(format!("second {kind} '{}'", object.id))
+                .secondary(
+                    config.section(earlier.section).name_span,
+                    format!("first {kind} '{}' here", object.id),
+                )
+                .help("rename one of them, or add to the first with `[name](+)`"),
+            );
+        }
+    }
+}

@@ -1,0 +1,89 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Applicability, Edit, Fix};
+use crate::source::{FileId, Span};
+use crate::syntax::LineKind;
+
+pub struct HeaderGarbage;
+
+static META: RuleMeta = RuleMeta {
+    name: "header-garbage",
+    category: Category::Syntax,
+    severity: Severity::Warning,
+    summary: "Text after a section header, such as `[a] (!)`, which is then not a template",
+    doc: r#"# header-garbage
+
+## What
+Anything other than blanks or a comment after a section header's `]` (or after its `(...)`).
+
+## Why
+Asterisk reads the options list only when `(` follows `]` at once. Anything else after `]` is
+silently ignored: `[phone] (!)` is **not** a template but a normal section, and `[6001] (phone)`
+inherits nothing. A template that is not one becomes an object of its own (or a section with no
+`type` that Asterisk ignores), and the sections meant to inherit from it lack its options.
+
+## Example
+```ini
+[phone-template] (!)
+type=endpoint
+context=internal
+```
+
+## Fix
+Remove the blank between `]` and `(`: `[phone-template](!)`. That changes what Asterisk loads,
+so pjsiplint offers it as an unsafe fix.
+"#,
+    fix: Some(Applicability::Unsafe),
+};
+
+impl Rule for HeaderGarbage {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (index, file) in cx.config.files.iter().enumerate() {
+            let file_id = FileId(index as u32);
+            for line in &file.syntax.lines {
+                let LineKind::Section(header) = &line.kind else {
+                    continue;
+                };
+                let Some(garbage) = &header.garbage else {
+                    continue;
+                };
+                let span = Span::new(file_id, garbage.span.clone());
+                let looks_like_options = header.options.is_none()
+                    && garbage.text.starts_with('(')
+                    && garbage.text.ends_with(')');
+                let mut diagnostic = if looks_like_options {
+                    // The blanks between `]` and `(`: remove them to make the options count.
+                    let close = header.name.span.end + 1;
+                    let blanks = Span::new(file_id, close..garbage.span.start);
+                    META.report(
+                        span,
+                        format!(
+                            "`{}` is ignored because it does not follow `]` at once: this \
+                             section is not a template and inherits nothing",
+                            garbage.text
+                        ),
+                    )
+                    .fix(Fix {
+                        title: format!("join `{}` to the header", garbage.text),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![Edit {
+                            span: blanks,
+                            replacement: String::new(),
+                        }],
+                    })
+                } else {
+                    META.report(
+                        span,
+                        format!("`{}` after the section header is ignored", garbage.text),
+                    )
+                };
+                diagnostic = diagnostic.label("ignored by Asterisk");
+                out.push(diagnostic);
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+use super::{file_failure_consequence, Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::LoadProblemKind;
+
+pub struct OptionBeforeSection;
+
+static META: RuleMeta = RuleMeta {
+    name: "option-before-section",
+    category: Category::Syntax,
+    severity: Severity::Error,
+    summary: "An option line before the first [section] header",
+    doc: r#"# option-before-section
+
+## What
+A `key=value` line before any section header (and not inside a file included from within a
+section).
+
+## Why
+Asterisk logs "parse error: No category context for line N" and declares the file invalid: **no**
+object of any type is loaded from pjsip.conf. An included file may start with option lines: they
+belong to the includer's current section.
+
+## Example
+```ini
+bind=0.0.0.0:5060
+[transport-udp]
+type=transport
+```
+
+## Fix
+Move the line into the section it belongs to.
+"#,
+    fix: None,
+};
+
+impl Rule for OptionBeforeSection {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for problem in &cx.config.load_problems {
+            if problem.kind == LoadProblemKind::OptionBeforeSection {
+                out.push(META.report(
+                    problem.span,
+                    format!(
+                        "option before any [section]: {}",
+                        file_failure_consequence(problem.effect)
+                    ),
+                ));
+            }
+        }
+    }
+}

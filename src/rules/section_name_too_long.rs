@@ -1,0 +1,59 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{FileId, Span};
+use crate::syntax::{LineKind, MAX_SECTION_NAME_BYTES};
+
+pub struct SectionNameTooLong;
+
+static META: RuleMeta = RuleMeta {
+    name: "section-name-too-long",
+    category: Category::Syntax,
+    severity: Severity::Warning,
+    summary: "A section name over 79 bytes: Asterisk truncates it",
+    doc: r#"# section-name-too-long
+
+## What
+A section name longer than 79 bytes.
+
+## Why
+Asterisk copies section names into an 80-byte buffer and silently cuts them to 79 bytes. The
+object then has another id than written: `aors=`, `auth=` and `Dial(PJSIP/...)` that use the full
+name find nothing, and two long names that share their first 79 bytes become duplicates.
+
+## Example
+A generated name such as `[customer-...-trunk-primary-registration-for-the-main-office]`.
+
+## Fix
+Use a shorter name.
+"#,
+    fix: None,
+};
+
+impl Rule for SectionNameTooLong {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (index, file) in cx.config.files.iter().enumerate() {
+            for line in &file.syntax.lines {
+                let LineKind::Section(header) = &line.kind else {
+                    continue;
+                };
+                let Some(full_name) = &header.full_name else {
+                    continue;
+                };
+                let span = Span::new(FileId(index as u32), header.name.span.clone());
+                out.push(META.report(
+                    span,
+                    format!(
+                        "section name of {} bytes: Asterisk cuts it to {MAX_SECTION_NAME_BYTES} \
+                         bytes, `{}`",
+                        full_name.len(),
+                        header.name.text
+                    ),
+                ));
+            }
+        }
+    }
+}

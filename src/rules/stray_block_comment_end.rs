@@ -1,0 +1,77 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{FileId, Span};
+use crate::syntax::{IgnoredBecause, LineKind};
+
+pub struct StrayBlockCommentEnd;
+
+static META: RuleMeta = RuleMeta {
+    name: "stray-block-comment-end",
+    category: Category::Syntax,
+    severity: Severity::Error,
+    summary: "A --; that closes no block comment: Asterisk silently ignores the rest of the file",
+    doc: r#"# stray-block-comment-end
+
+## What
+`--;` outside a block comment, for example `foo=bar--;note`, a `;-- ... --; --;` with one close
+too many, or an orphan `--;` line.
+
+## Why
+Asterisk's parser (main/config.c) does not check that a block comment is open when it sees `--;`:
+its nesting depth goes to -1. The line itself is read with the `--;...` text still in it, and
+**every following line of the file is silently ignored** until a `;--` happens to bring the depth
+back to zero. There is no error in the log at load time, only sections and options that are
+missing.
+
+## Example
+```ini
+[6001]
+type=endpoint
+context=internal --; was: external
+[6002]
+type=endpoint
+```
+Here `context` is `internal --; was: external` and the endpoint 6002 does not exist.
+
+## Fix
+Remove the stray `--;`, or start a comment with `;` (`; was: external`).
+"#,
+    fix: None,
+};
+
+impl Rule for StrayBlockCommentEnd {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (index, file) in cx.config.files.iter().enumerate() {
+            let lines = &file.syntax.lines;
+            for (line_index, line) in lines.iter().enumerate() {
+                let Some(range) = &line.stray_block_end else {
+                    continue;
+                };
+                let ignored = lines[line_index + 1..]
+                    .iter()
+                    .take_while(|l| {
+                        matches!(
+                            l.kind,
+                            LineKind::Ignored(IgnoredBecause::AfterStrayBlockEnd)
+                        )
+                    })
+                    .count();
+                out.push(
+                    META.report(
+                        Span::new(FileId(index as u32), range.clone()),
+                        format!(
+                            "`--;` closes no block comment: Asterisk keeps it in this line and \
+                             silently ignores the {ignored} line(s) after it"
+                        ),
+                    )
+                    .label("no `;--` is open here")
+                    .help("remove it, or start a line comment with `;`"),
+                );
+            }
+        }
+    }
+}

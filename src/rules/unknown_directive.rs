@@ -1,0 +1,62 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{FileId, Span};
+use crate::syntax::{DirectiveKind, LineKind};
+
+pub struct UnknownDirective;
+
+static META: RuleMeta = RuleMeta {
+    name: "unknown-directive",
+    category: Category::Syntax,
+    severity: Severity::Warning,
+    summary: "A #word that is not #include, #tryinclude or #exec: the line is ignored",
+    doc: r#"# unknown-directive
+
+## What
+A line starting with `#` whose word is not `include`, `tryinclude` or `exec` (compared without
+regard to case). `#` is not a comment character in Asterisk configs.
+
+## Why
+Asterisk logs "Unknown directive '#...'" and ignores the line. A common cause is a shell-style
+comment (`# disabled for now`), or `# include` / `#include"file"` where the blank is missing or
+misplaced: the include then never happens.
+
+## Example
+```ini
+# include pjsip_users.conf
+```
+
+## Fix
+Use `;` for comments; write directives as `#include file`.
+"#,
+    fix: None,
+};
+
+impl Rule for UnknownDirective {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (index, file) in cx.config.files.iter().enumerate() {
+            for line in &file.syntax.lines {
+                let LineKind::Directive(directive) = &line.kind else {
+                    continue;
+                };
+                if directive.kind() != DirectiveKind::Unknown {
+                    continue;
+                }
+                out.push(
+                    META.report(
+                        Span::new(FileId(index as u32), directive.span.clone()),
+                        format!(
+                            "unknown directive `#{}`: Asterisk ignores this line",
+                            directive.name.text
+                        ),
+                    )
+                    .help("`#` does not start a comment in Asterisk configs; use `;`"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! Lossless syntax: a file becomes a list of physical lines, each with the statement Asterisk
+//! reads from it. The lines partition the input, so printing them gives the input back byte for
+//! byte ([`SyntaxTree::print`]). A bad line is kept as a [`LineKind::Error`] and parsing goes on.
+//!
+//! The grammar is `grammar/pjsip.pest`; the block-comment walk that needs state across lines is in
+//! `comments.rs`, and `statement.rs` turns a statement's pest pairs into [`LineKind`]s.
+
+mod comments;
+mod statement;
+
+use std::ops::Range;
+
+use pest::Parser;
+use pest_derive::Parser;
+
+/// The pest parser for `grammar/pjsip.pest`.
+#[derive(Parser)]
+#[grammar = "../grammar/pjsip.pest"]
+pub(crate) struct PjsipGrammar;
+
+/// Asterisk reads lines with `fgets` into `char buf[8192]`: longer lines are skipped
+/// (main/config.c, "Line %d too long, skipping").
+pub const MAX_LINE_BYTES: usize = 8190;
+
+/// Section names are copied into `char name[80]` (main/config.c): longer ones are truncated.
+pub const MAX_SECTION_NAME_BYTES: usize = 79;
+
+/// config.c's MAX_NESTED_COMMENTS: one more `;--` and Asterisk loops forever on that line.
+pub const MAX_NESTED_COMMENTS: usize = 128;
+
+#[derive(Debug, Default)]
+pub struct SyntaxTree {
+    pub lines: Vec<Line>,
+    /// The `;--` of a block comment still open at the end of the file (Asterisk ignored
+    /// everything after it).
+    pub unterminated_block: Option<Range<u32>>,
+}
+
+#[derive(Debug)]
+pub struct Line {
+    /// First byte of the line.
+    pub start: u32,
+    /// End of the line's content: the `\n` (or the end of the file) is not included.
+    pub end: u32,
+    pub kind: LineKind,
+    /// Byte offset of a `;` that starts a line comment on this line.
+    pub comment_start: Option<u32>,
+    /// A `--;` on this line that closed no block comment (Asterisk ignores the rest of the file).
+    pub stray_block_end: Option<Range<u32>>,
+}
+
+impl Line {
+    /// The whole line including its `\n`, if it has one.
+    pub fn full_range(&self, file_len: usize) -> Range<usize> {
+        let end = (self.end as usize + 1).min(file_len);
+        self.start as usize..end
+    }
+}
+
+/// A piece of text from the file with the bytes it came from. `text` is what Asterisk reads: `\;`
+/// unescaped, comments removed, blanks trimmed; `span` covers the bytes it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub text: String,
+    pub span: Range<u32>,
+}
+
+#[derive(Debug)]
+pub enum LineKind {
+    /// Nothing left once comments and blanks are removed.
+    Empty,
+    /// Asterisk never reads this line.
+    Ignored(IgnoredBecause),
+    Section(SectionHeader),
+    Assignment(Assignment),
+    Directive(Directive),
+    Error(LineError),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IgnoredBecause {
+    /// Inside a `;-- ... --;` block comment.
+    BlockComment,
+    /// After a `--;` that closed nothing: Asterisk reads nothing until the next `;--`.
+    AfterStrayBlockEnd,
+    /// Longer than [`MAX_LINE_BYTES`].
+    TooLong,
+    /// More than [`MAX_NESTED_COMMENTS`] nested `;--`: Asterisk hangs on this line.
+    NestLimit,
+}
+
+#[derive(Debug)]
+pub struct SectionHeader {
+    /// The name as Asterisk stores it: not trimmed, truncated to 79 bytes.
+    pub name: Text,
+    /// The name as written, when it was longer than 79 bytes.
+    pub full_name: Option<String>,
+    /// The items of `(...)` right after `]`, not trimmed; `None` without `(`.
+    pub options: Option<Vec<Text>>,
+    /// Text after the header that Asterisk ignores (`[a] (!)` is not a template).
+    pub garbage: Option<Text>,
+    /// The whole header statement.
+    pub span: Range<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Operator {
+    /// `=` or `=>`.
+    Set,
+    /// `+=`: appends to the previous value of the same key, with no separator.
+    Append,
+}
+
+#[derive(Debug)]
+pub struct Assignment {
+    pub key: Text,
+    pub operator: Operator,
+    pub operator_span: Range<u32>,
+    /// The value Asterisk receives (for `+=`, only this line's part, with its leading blanks:
+    /// Asterisk trims after joining).
+    pub value: Text,
+}
+
+impl Assignment {
+    /// The whole statement, from key to value.
+    pub fn span(&self) -> Range<u32> {
+        self.key.span.start..self.value.span.end.max(self.operator_span.end)
+    }
+}
+
+#[derive(Debug)]
+pub struct Directive {
+    /// The word after `#`, as written (`include`, `tryinclude`, `exec`, or anything else).
+    pub name: Text,
+    /// The argument, trimmed, quotes not yet removed.
+    pub argument: Text,
+    pub span: Range<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectiveKind {
+    Include,
+    TryInclude,
+    Exec,
+    Unknown,
+}
+
+impl Directive {
+    pub fn kind(&self) -> DirectiveKind {
+        let name = self.name.text.as_str();
+        if name.eq_ignore_ascii_case("include") {
+            DirectiveKind::Include
+        } else if name.eq_ignore_ascii_case("tryinclude") {
+            DirectiveKind::TryInclude
+        } else if name.eq_ignore_ascii_case("exec") {
+            DirectiveKind::Exec
+        } else {
+            DirectiveKind::Unknown
+        }
+    }
+
+    /// The argument with one pair of surrounding `"..."` or `<...>` removed, as config.c does.
+    pub fn target(&self) -> &str {
+        let arg = self.argument.text.as_str();
+        let b = arg.as_bytes();
+        if b.len() >= 2
+            && ((b[0] == b'"' && b[b.len() - 1] == b'"')
+                || (b[0] == b'<' && b[b.len() - 1] == b'>'))
+        {
+            &arg[1..arg.len() - 1]
+        } else {
+            arg
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub kind: LineErrorKind,
+    pub span: Range<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineErrorKind {
+    /// `[name` without `]`: the file is invalid.
+    NoClosingBracket,
+    /// `[name](...` without `)`: the file is invalid.
+    NoClosingParenthesis,
+    /// A line starting with `\` and a blank: the file is invalid.
+    InvalidEscape,
+    /// Text with no `=`: Asterisk warns and ignores the line.
+    NoEquals,
+    /// `= value` with nothing before `=`: Asterisk warns and ignores the line.
+    NoKey,
+}
+
+impl LineErrorKind {
+    /// Whether Asterisk refuses the whole file for this mistake.
+    pub fn invalidates_file(self) -> bool {
+        matches!(
+            self,
+            LineErrorKind::NoClosingBracket
+                | LineErrorKind::NoClosingParenthesis
+                | LineErrorKind::InvalidEscape
+        )
+    }
+}
+
+impl SyntaxTree {
+    /// The input again, from the lines alone: the proof that nothing was lost.
+    pub fn print(&self, bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(bytes.len());
+        for line in &self.lines {
+            out.extend_from_slice(&bytes[line.full_range(bytes.len())]);
+        }
+        out
+    }
+}
+
+/// Parses a file's bytes. Never fails: every input gives a tree whose lines cover every byte.
+pub fn parse(bytes: &[u8]) -> SyntaxTree {
+    let prepared = prepare(bytes);
+    let text: &str = match &prepared {
+        Some(text) => text,
+        // `prepare` returns None only for valid UTF-8 without a BOM.
+        None => std::str::from_utf8(bytes).unwrap_or_default(),
+    };
+    match PjsipGrammar::parse(Rule::file, text) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(file) => comments::walk_file(bytes, text, file),
+            None => SyntaxTree::default(),
+        },
+        // The file rule accepts every input; this arm exists only so no input can panic.
+        Err(_) => comments::fallback(bytes),
+    }
+}
+
+/// The text pest reads: the input itself when it is valid UTF-8 without a BOM, otherwise a copy
+/// with the same length where each invalid byte is DEL (0x7F, above 32 and no marker, as the byte
+/// was for Asterisk) and a leading BOM is three blanks (Asterisk removes it, then trims).
+fn prepare(bytes: &[u8]) -> Option<String> {
+    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    if !has_bom && std::str::from_utf8(bytes).is_ok() {
+        return None;
+    }
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(std::iter::repeat_n('\u{7f}', chunk.invalid().len()));
+    }
+    if has_bom {
+        text.replace_range(0..3, "   ");
+    }
+    Some(text)
+}

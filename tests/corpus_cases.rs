@@ -1,0 +1,50 @@
+//! Every rule has `corpus/<rule>/bad.conf`, which must trigger it, and `clean.conf`, which must
+//! not. The findings on each bad case are snapshots (tests/snapshots/).
+
+use std::path::{Path, PathBuf};
+
+use pjsiplint::report::concise;
+use pjsiplint::rules::RULES;
+use pjsiplint::{lint_path, Settings};
+
+fn corpus() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+fn findings(path: &Path) -> (Vec<&'static str>, String) {
+    let linted = lint_path(path, &Settings::default()).unwrap();
+    let mut text = String::new();
+    concise::render(&linted.config, &linted.diagnostics, &mut text);
+    // Paths relative to the corpus, so the snapshot does not depend on the checkout's location.
+    let text = text.replace(&format!("{}/", corpus().display()), "");
+    (linted.diagnostics.iter().map(|d| d.rule).collect(), text)
+}
+
+#[test]
+fn every_rule_has_a_bad_and_a_clean_case() {
+    for rule in RULES {
+        let name = rule.meta().name;
+        for case in ["bad.conf", "clean.conf"] {
+            let path = corpus().join(name).join(case);
+            assert!(path.is_file(), "missing {}", path.display());
+        }
+    }
+}
+
+#[test]
+fn bad_cases_trigger_their_rule_and_clean_cases_do_not() {
+    for rule in RULES {
+        let name = rule.meta().name;
+        let (bad, text) = findings(&corpus().join(name).join("bad.conf"));
+        assert!(
+            bad.contains(&name),
+            "{name}/bad.conf must trigger {name}; found {bad:?}"
+        );
+        insta::assert_snapshot!(format!("bad-{name}"), text);
+        let (clean, text) = findings(&corpus().join(name).join("clean.conf"));
+        assert!(
+            !clean.contains(&name),
+            "{name}/clean.conf must not trigger {name}:\n{text}"
+        );
+    }
+}

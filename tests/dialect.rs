@@ -1,0 +1,151 @@
+//! The config language as main/config.c reads it (../shared/asterisk/dialect.md), line by line.
+
+use pjsiplint::syntax::{self, IgnoredBecause, LineErrorKind, LineKind, Operator};
+
+/// Each line of `input` in a short form: `[name](opts)`, `key=value`, `key+=value`, `#word arg`,
+/// `empty`, `ignored:...`, `error:...`.
+fn lines(input: &str) -> Vec<String> {
+    let tree = syntax::parse(input.as_bytes());
+    tree.lines
+        .iter()
+        .map(|line| match &line.kind {
+            LineKind::Empty => "empty".to_owned(),
+            LineKind::Ignored(why) => format!("ignored:{why:?}"),
+            LineKind::Section(header) => {
+                let mut out = format!("[{}]", header.name.text);
+                if let Some(options) = &header.options {
+                    let items: Vec<&str> = options.iter().map(|o| o.text.as_str()).collect();
+                    out.push_str(&format!("({})", items.join(",")));
+                }
+                if let Some(garbage) = &header.garbage {
+                    out.push_str(&format!(" garbage:{}", garbage.text));
+                }
+                out
+            }
+            LineKind::Assignment(a) => {
+                let op = if a.operator == Operator::Append {
+                    "+="
+                } else {
+                    "="
+                };
+                format!("{}{op}{}", a.key.text, a.value.text)
+            }
+            LineKind::Directive(d) => format!("#{} {}", d.name.text, d.argument.text),
+            LineKind::Error(e) => format!("error:{:?}", e.kind),
+        })
+        .collect()
+}
+
+#[test]
+fn line_comments_and_escapes() {
+    assert_eq!(lines("a=b ; comment"), ["a=b"]);
+    assert_eq!(lines("a=b\\;c"), ["a=b;c"]);
+    // Only one backslash is consumed, and the `;` is still literal.
+    assert_eq!(lines("a=b\\\\;c"), ["a=b\\;c"]);
+    // Other backslashes stay as written.
+    assert_eq!(lines("a=b\\nc"), ["a=b\\nc"]);
+    assert_eq!(lines("; only a comment"), ["empty"]);
+    assert_eq!(lines("   \t  "), ["empty"]);
+}
+
+#[test]
+fn block_comments_nest_and_join() {
+    assert_eq!(lines("w=1;-- x --;2"), ["w=12"]);
+    assert_eq!(lines(";-- a ;-- b --; c --; d=1"), ["d=1"]);
+    assert_eq!(
+        lines("a=1\n;--\n[hidden]\nb=2\n--;\nc=3"),
+        [
+            "a=1",
+            "empty",
+            "ignored:BlockComment",
+            "ignored:BlockComment",
+            "empty",
+            "c=3"
+        ]
+    );
+    // `;---` banners are line comments, `;--;` opens a block.
+    assert_eq!(lines(";-----------\na=1"), ["empty", "a=1"]);
+    assert_eq!(
+        lines(";--;\na=1\n--;"),
+        ["empty", "ignored:BlockComment", "empty"]
+    );
+    let tree = syntax::parse(b"a=1\n;-- never closed\nb=2\n");
+    assert!(tree.unterminated_block.is_some());
+}
+
+#[test]
+fn stray_block_end_hides_the_rest_of_the_file() {
+    let input = "[s]\nfoo=bar--;note\nx=1\ny=2 ;-- back\nz=3";
+    assert_eq!(
+        lines(input),
+        [
+            "[s]",
+            "foo=bar--;note",
+            "ignored:AfterStrayBlockEnd",
+            "ignored:AfterStrayBlockEnd",
+            "z=3"
+        ]
+    );
+    let tree = syntax::parse(input.as_bytes());
+    assert!(tree.lines[1].stray_block_end.is_some());
+}
+
+#[test]
+fn section_headers() {
+    assert_eq!(lines("[ 6001 ]"), ["[ 6001 ]"], "names are not trimmed");
+    assert_eq!(lines("[tpl](!)"), ["[tpl](!)"]);
+    assert_eq!(lines("[x](!, tpl)"), ["[x](!, tpl)"]);
+    assert_eq!(lines("[x](+type=^aor$)"), ["[x](+type=^aor$)"]);
+    assert_eq!(lines("[x]()"), ["[x]()"]);
+    assert_eq!(lines("[foo] (!)"), ["[foo] garbage:(!)"]);
+    assert_eq!(lines("[foo]junk ; c"), ["[foo] garbage:junk"]);
+    assert_eq!(lines("[foo ; c"), ["error:NoClosingBracket"]);
+    assert_eq!(lines("[foo](!"), ["error:NoClosingParenthesis"]);
+    assert_eq!(lines("[a\\;b]"), ["[a;b]"]);
+    let long = format!("[{}]", "n".repeat(100));
+    let tree = syntax::parse(long.as_bytes());
+    let LineKind::Section(header) = &tree.lines[0].kind else {
+        panic!("expected a header");
+    };
+    assert_eq!(header.name.text.len(), 79);
+    assert_eq!(header.full_name.as_deref().map(str::len), Some(100));
+}
+
+#[test]
+fn assignments() {
+    assert_eq!(lines("protocol => tcp"), ["protocol=tcp"]);
+    assert_eq!(lines("key==v"), ["key==v"]);
+    assert_eq!(lines("foo bar = 1"), ["foo bar=1"]);
+    assert_eq!(lines("allow += g722"), ["allow+= g722"]);
+    assert_eq!(lines("\\[x]=1"), ["[x]=1"]);
+    assert_eq!(lines("\\ x=1"), ["error:InvalidEscape"]);
+    assert_eq!(lines("just words"), ["error:NoEquals"]);
+    assert_eq!(lines(" = value"), ["error:NoKey"]);
+    assert_eq!(lines("key="), ["key="]);
+    assert_eq!(lines("a=\"quoted; not\""), ["a=\"quoted"]);
+}
+
+#[test]
+fn directives() {
+    assert_eq!(lines("#include extra.conf ; c"), ["#include extra.conf"]);
+    assert_eq!(
+        lines("#INCLUDE \"my file.conf\""),
+        ["#INCLUDE \"my file.conf\""]
+    );
+    assert_eq!(lines("#include\"x\""), ["#include\"x\" "]);
+    assert_eq!(lines("# include x"), ["# include x"]);
+}
+
+#[test]
+fn limits() {
+    let long_line = format!("a={}\nb=2", "x".repeat(9000));
+    assert_eq!(lines(&long_line), ["ignored:TooLong", "b=2"]);
+    assert_eq!(lines("a=b\0c\nd=e"), ["a=b", "d=e"], "C strings end at NUL");
+    let nested = ";--".repeat(200);
+    let tree = syntax::parse(nested.as_bytes());
+    assert!(matches!(
+        tree.lines[0].kind,
+        LineKind::Ignored(IgnoredBecause::NestLimit)
+    ));
+    assert!(LineErrorKind::NoClosingBracket.invalidates_file());
+}

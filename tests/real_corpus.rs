@@ -1,0 +1,157 @@
+//! Agreement with real Asterisk: for every config under ../shared/corpus/real/ and every set under
+//! ../shared/corpus/real-sets/, the objects a real Asterisk 22.10.1 loaded (`expected/`) are the
+//! objects pjsiplint says load.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use pjsiplint::model::LoadOptions;
+use pjsiplint::{lint_path, Linted, Settings};
+
+/// The types the expected files list.
+const TYPES: &[&str] = &[
+    "endpoint",
+    "aor",
+    "auth",
+    "transport",
+    "registration",
+    "identify",
+];
+
+type Key = (String, String);
+
+struct Expected {
+    loaded: BTreeSet<Key>,
+    unknown: BTreeSet<Key>,
+    log: String,
+}
+
+fn read_expected(prefix: &Path) -> Expected {
+    let read = |suffix: &str| {
+        fs::read_to_string(format!("{}.{suffix}", prefix.display())).unwrap_or_default()
+    };
+    let keys = |text: String| -> BTreeSet<Key> {
+        text.lines()
+            .filter_map(|line| {
+                let mut fields = line.split('\t');
+                Some((fields.next()?.to_owned(), fields.next()?.to_owned()))
+            })
+            .collect()
+    };
+    Expected {
+        loaded: keys(read("objects.tsv")),
+        unknown: keys(read("unknown.tsv")),
+        log: read("log"),
+    }
+}
+
+fn loaded(linted: &Linted) -> BTreeSet<Key> {
+    linted
+        .config
+        .objects
+        .list
+        .iter()
+        .filter(|o| o.loads() && TYPES.contains(&o.kind.as_str()))
+        .map(|o| (o.kind.clone(), o.id.clone()))
+        .collect()
+}
+
+/// Compares one configuration; returns the disagreements.
+fn compare(name: &str, linted: &Linted, expected: &Expected) -> Vec<String> {
+    let ours = loaded(linted);
+    let mut problems = Vec::new();
+    for key in expected.loaded.difference(&ours) {
+        if !expected.unknown.contains(key) {
+            problems.push(format!(
+                "{name}: Asterisk loaded {key:?}, pjsiplint says it does not"
+            ));
+        }
+    }
+    for key in ours.difference(&expected.loaded) {
+        if expected.unknown.contains(key) {
+            continue;
+        }
+        // Object-level rejections need the schema (unknown options, bad values): the log names
+        // each one.
+        let rejected = format!(
+            "Could not create an object of type '{}' with id '{}'",
+            key.0, key.1
+        );
+        let not_started = format!("Transport '{}' could not be started", key.1);
+        if !expected.log.contains(&rejected) && !expected.log.contains(&not_started) {
+            problems.push(format!(
+                "{name}: pjsiplint says {key:?} loads, Asterisk did not"
+            ));
+        }
+    }
+    let whole_file_rejected = expected.log.contains("are invalid and cannot be parsed");
+    if linted.config.file_loads() == whole_file_rejected {
+        problems.push(format!(
+            "{name}: pjsiplint says the file loads: {}, Asterisk rejected it: {whole_file_rejected}",
+            linted.config.file_loads()
+        ));
+    }
+    problems
+}
+
+fn lint_alone(path: &Path, dir: &Path) -> Linted {
+    let settings = Settings {
+        load: LoadOptions {
+            config_dir: Some(dir.to_path_buf()),
+        },
+        ..Settings::default()
+    };
+    lint_path(path, &settings).unwrap()
+}
+
+#[test]
+fn real_configs_load_what_asterisk_loaded() {
+    let Some(shared) = common::shared_dir("real_configs_load_what_asterisk_loaded") else {
+        return;
+    };
+    let real = shared.join("corpus/real");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for path in common::files_below(&real) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.parent() != Some(real.as_path()) || name.ends_with(".tsv") {
+            continue;
+        }
+        // Asterisk loaded each file alone, as pjsip.conf, in a directory holding only it.
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("pjsip.conf");
+        fs::copy(&path, &copy).unwrap();
+        let linted = lint_alone(&copy, dir.path());
+        let expected = read_expected(&real.join("expected").join(&name));
+        problems.extend(compare(&name, &linted, &expected));
+        checked += 1;
+    }
+    assert!(checked >= 120, "only {checked} real configs found");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn real_sets_load_what_asterisk_loaded() {
+    let Some(shared) = common::shared_dir("real_sets_load_what_asterisk_loaded") else {
+        return;
+    };
+    let sets = shared.join("corpus/real-sets");
+    let mut problems = Vec::new();
+    let names: Vec<PathBuf> = fs::read_dir(&sets)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("pjsip.conf").is_file())
+        .collect();
+    assert_eq!(names.len(), 4);
+    for dir in names {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let linted = lint_alone(&dir.join("pjsip.conf"), &dir);
+        let expected = read_expected(&sets.join("expected").join(&name));
+        problems.extend(compare(&name, &linted, &expected));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
