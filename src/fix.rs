@@ -24,3 +24,22 @@ pub struct Fix {
     pub applicability: Applicability,
     pub edits: Vec<Edit>,
 }
+
+#[cfg(test)]
+mod explore {
+    #[test]
+    fn spans() {
+        let bytes =
+            b"[a] (!)\r\n  key = value ;c\r\nk2=v2\r\n[b]\nx\ty=\n;-- x\ny=1\n--;\nlast=1".to_vec();
+        let tree = crate::syntax::parse(&bytes);
+        for line in &tree.lines {
+            eprintln!(
+                "{}..{} {:?} {:?}",
+                line.start,
+                line.end,
+                String::from_utf8_lossy(&bytes[line.start as usize..line.end as usize]),
+                line.kind
+            );
+        }
+    }
+}

@@ -4,8 +4,9 @@
 //! 1. [`syntax`]: each file's bytes become lossless lines (pest grammar `grammar/pjsip.pest`).
 //! 2. [`model`]: includes are followed and sections built as Asterisk builds them (templates,
 //!    `(+)`, `+=`), then the objects sorcery creates, each knowing whether it loads.
-//! 3. [`rules`]: every rule reads the model and reports [`diagnostic::Diagnostic`]s.
-//! 4. [`report`]: people (miette), machines (json, concise), or `--effective`.
+//! 3. [`validate`]: each object's lines as Asterisk applies them: which objects it rejects.
+//! 4. [`rules`]: every rule reads the model and reports [`diagnostic::Diagnostic`]s.
+//! 5. [`report`]: people (miette), machines (json, concise), or `--effective`.
 
 pub mod cli;
 pub mod diagnostic;
@@ -17,6 +18,7 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod syntax;
+pub mod validate;
 
 use std::io;
 use std::path::Path;
@@ -34,6 +36,9 @@ pub struct Settings {
     pub select: Vec<String>,
     /// Rule names or categories to skip.
     pub ignore: Vec<String>,
+    /// Look for the files options name (`cert_file`, `dtls_cert_file`, ...). `None`: only when
+    /// the linted file is under /etc/asterisk, i.e. on the PBX itself.
+    pub check_files: Option<bool>,
 }
 
 impl Default for Settings {
@@ -43,6 +48,7 @@ impl Default for Settings {
             load: LoadOptions::default(),
             select: Vec::new(),
             ignore: Vec::new(),
+            check_files: None,
         }
     }
 }
@@ -60,6 +66,8 @@ impl Settings {
 /// A configuration and what the rules found in it, sorted by file and position.
 pub struct Linted {
     pub config: Config,
+    /// Each object's problems as Asterisk applies its lines.
+    pub validation: validate::Validation,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -77,15 +85,30 @@ pub fn lint_bytes(path: &Path, name: String, bytes: Vec<u8>, settings: &Settings
     )
 }
 
-fn lint_config(config: Config, settings: &Settings) -> Linted {
+fn lint_config(mut config: Config, settings: &Settings) -> Linted {
+    let root = config.file(source::FileId(0)).path.clone();
+    let config_dir = settings.load.config_dir.clone().unwrap_or_else(|| {
+        root.parent()
+            .map_or_else(|| Path::new(".").to_path_buf(), Path::to_path_buf)
+    });
+    let options = validate::ValidateOptions {
+        version: settings.asterisk_version,
+        check_files: settings.check_files.unwrap_or_else(|| {
+            std::fs::canonicalize(&root).is_ok_and(|p| p.starts_with("/etc/asterisk"))
+        }),
+        config_dir,
+    };
+    let validation = validate::validate(&mut config, &options);
     let cx = Context {
         config: &config,
+        validation: &validation,
         asterisk_version: settings.asterisk_version,
     };
     let mut diagnostics = rules::check(&cx, |meta| settings.enabled(meta));
     diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.rule));
     Linted {
         config,
+        validation,
         diagnostics,
     }
 }

@@ -46,9 +46,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         asterisk_version: cli.asterisk_version,
         load: pjsiplint::model::LoadOptions {
             config_dir: cli.config_dir.clone(),
+            ..Default::default()
         },
         select: cli.select.clone(),
         ignore: cli.ignore.clone(),
+        check_files: None,
     };
     let paths = if cli.paths.is_empty() {
         vec![PathBuf::from(DEFAULT_PATH)]

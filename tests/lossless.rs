@@ -71,7 +71,10 @@ proptest! {
         let dir = std::env::temp_dir().join("pjsiplint-proptest-empty");
         let _ = std::fs::create_dir_all(&dir);
         let settings = Settings {
-            load: pjsiplint::model::LoadOptions { config_dir: Some(dir) },
+            load: pjsiplint::model::LoadOptions {
+                config_dir: Some(dir),
+                ..Default::default()
+            },
             ..Settings::default()
         };
         let linted = lint_bytes(Path::new("fuzz.conf"), "fuzz.conf".into(), bytes, &settings);

@@ -9,6 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use pjsiplint::model::LoadOptions;
+use pjsiplint::validate::ProblemKind;
 use pjsiplint::{lint_path, Linted, Settings};
 
 /// The types the expected files list.
@@ -48,6 +49,27 @@ fn read_expected(prefix: &Path) -> Expected {
     }
 }
 
+/// Objects whose fate depends on the PBX machine (files that options name, names that need DNS),
+/// which pjsiplint
+/// cannot know when it is not run there: left out of the comparison, like `unknown.tsv`.
+fn machine_dependent(linted: &Linted) -> BTreeSet<Key> {
+    linted
+        .validation
+        .problems
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.kind,
+                ProblemKind::NeedsFile { .. } | ProblemKind::NeedsDns { .. }
+            )
+        })
+        .map(|p| {
+            let object = &linted.config.objects.list[p.object.0 as usize];
+            (object.kind.clone(), object.id.clone())
+        })
+        .collect()
+}
+
 fn loaded(linted: &Linted) -> BTreeSet<Key> {
     linted
         .config
@@ -62,30 +84,25 @@ fn loaded(linted: &Linted) -> BTreeSet<Key> {
 /// Compares one configuration; returns the disagreements.
 fn compare(name: &str, linted: &Linted, expected: &Expected) -> Vec<String> {
     let ours = loaded(linted);
+    let uncertain = machine_dependent(linted);
+    for key in &uncertain {
+        eprintln!("{name}: left out {key:?}: depends on the PBX (a file or a DNS name)");
+    }
     let mut problems = Vec::new();
     for key in expected.loaded.difference(&ours) {
-        if !expected.unknown.contains(key) {
+        if !expected.unknown.contains(key) && !uncertain.contains(key) {
             problems.push(format!(
                 "{name}: Asterisk loaded {key:?}, pjsiplint says it does not"
             ));
         }
     }
     for key in ours.difference(&expected.loaded) {
-        if expected.unknown.contains(key) {
+        if expected.unknown.contains(key) || uncertain.contains(key) {
             continue;
         }
-        // Object-level rejections need the schema (unknown options, bad values): the log names
-        // each one.
-        let rejected = format!(
-            "Could not create an object of type '{}' with id '{}'",
-            key.0, key.1
-        );
-        let not_started = format!("Transport '{}' could not be started", key.1);
-        if !expected.log.contains(&rejected) && !expected.log.contains(&not_started) {
-            problems.push(format!(
-                "{name}: pjsiplint says {key:?} loads, Asterisk did not"
-            ));
-        }
+        problems.push(format!(
+            "{name}: pjsiplint says {key:?} loads, Asterisk did not"
+        ));
     }
     let whole_file_rejected = expected.log.contains("are invalid and cannot be parsed");
     if linted.config.file_loads() == whole_file_rejected {
@@ -101,6 +118,7 @@ fn lint_alone(path: &Path, dir: &Path) -> Linted {
     let settings = Settings {
         load: LoadOptions {
             config_dir: Some(dir.to_path_buf()),
+            ..LoadOptions::default()
         },
         ..Settings::default()
     };

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use regex::Regex;
 
-use super::load::{read_regular_file, resolve_include, Resolved, MAX_INCLUDE_LEVEL};
+use super::load::{read_source, resolve_include, Resolved, MAX_INCLUDE_LEVEL};
 use super::{
     is_blank, Addition, Appended, Base, Config, Effect, Include, LineRef, LoadProblem,
     LoadProblemKind, Section, SectionId, Var,
@@ -25,6 +25,8 @@ pub(super) struct Builder<'c> {
     by_name: HashMap<String, Vec<SectionId>>,
     /// The include chain being read, to stop at cycles.
     stack: Vec<FileId>,
+    /// [`super::LoadOptions::overlay`].
+    overlay: Option<std::sync::Arc<HashMap<PathBuf, Vec<u8>>>>,
 }
 
 /// How one file is being read.
@@ -71,12 +73,17 @@ impl From<&SectionHeader> for SectionHeaderParts {
 }
 
 impl<'c> Builder<'c> {
-    pub fn new(config: &'c mut Config, config_dir: PathBuf) -> Self {
+    pub fn new(
+        config: &'c mut Config,
+        config_dir: PathBuf,
+        overlay: Option<std::sync::Arc<HashMap<PathBuf, Vec<u8>>>>,
+    ) -> Self {
         Builder {
             config,
             config_dir,
             by_name: HashMap::new(),
             stack: Vec::new(),
+            overlay,
         }
     }
 
@@ -443,7 +450,7 @@ impl<'c> Builder<'c> {
         if let Some(&id) = self.config.file_index.get(&canonical) {
             return Some(id);
         }
-        let bytes = read_regular_file(&canonical).ok()?;
+        let bytes = read_source(&canonical, self.overlay.as_deref()).ok()?;
         let id = FileId(self.config.files.len() as u32);
         let name = path.to_string_lossy().into_owned();
         self.config

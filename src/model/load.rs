@@ -2,9 +2,11 @@
 //! `process_text_line` l.2165-2274 and `config_text_file_load` l.2392-2396, see
 //! ../shared/asterisk/dialect.md section 5).
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::build::Builder;
 use super::Config;
@@ -21,12 +23,15 @@ pub struct LoadOptions {
     /// Relative include paths are resolved against this directory (Asterisk's astetcdir);
     /// default: the root file's directory.
     pub config_dir: Option<PathBuf>,
+    /// Contents read instead of the disk's, by canonical path: the fixer lints its fixed text
+    /// before writing it (`crate::fix`). `None` reads every file from disk.
+    pub overlay: Option<Arc<HashMap<PathBuf, Vec<u8>>>>,
 }
 
 /// Reads the root file at `path` and everything it includes. Only a failure to read the root file
 /// is an error; problems with includes are recorded in [`Config::load_problems`].
 pub fn load(path: &Path, options: &LoadOptions) -> io::Result<Config> {
-    let bytes = read_regular_file(path)?;
+    let bytes = read_source(path, options.overlay.as_deref())?;
     let name = path.to_string_lossy().into_owned();
     Ok(load_bytes(path, name, bytes, options))
 }
@@ -45,9 +50,20 @@ pub fn load_bytes(path: &Path, name: String, bytes: Vec<u8>, options: &LoadOptio
     if let Ok(canonical) = fs::canonicalize(path) {
         config.file_index.insert(canonical, FileId(0));
     }
-    Builder::new(&mut config, config_dir).run();
+    Builder::new(&mut config, config_dir, options.overlay.clone()).run();
     config.objects = super::objects::build(&config);
     config
+}
+
+/// A file's bytes: from the overlay when it holds the file, else [`read_regular_file`].
+pub(super) fn read_source(
+    path: &Path,
+    overlay: Option<&HashMap<PathBuf, Vec<u8>>>,
+) -> io::Result<Vec<u8>> {
+    if let Some(bytes) = overlay.and_then(|o| o.get(&fs::canonicalize(path).ok()?)) {
+        return Ok(bytes.clone());
+    }
+    read_regular_file(path)
 }
 
 /// Reads a file only if it is a regular file: a directory, FIFO or device (`/dev/zero`) would

@@ -46,12 +46,40 @@ pub static RULES: &[&dyn Rule] = &[
 pub enum Category {
     /// How the file is read: syntax, includes, templates, sections.
     Syntax,
+    /// Options and values as each object type defines them.
+    Schema,
+    /// Registrations, trunks and their authentication.
+    Registration,
+    /// Addresses behind NAT, identify sections.
+    Nat,
+    /// Toll fraud and eavesdropping.
+    Security,
+    /// Calls after registration: codecs, contexts, transports, WebRTC.
+    Call,
+    /// pjsiplint's own suppression comments.
+    Suppression,
 }
 
 impl Category {
+    pub const ALL: &'static [Category] = &[
+        Category::Syntax,
+        Category::Schema,
+        Category::Registration,
+        Category::Nat,
+        Category::Security,
+        Category::Call,
+        Category::Suppression,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Syntax => "syntax",
+            Category::Schema => "schema",
+            Category::Registration => "registration",
+            Category::Nat => "nat",
+            Category::Security => "security",
+            Category::Call => "call",
+            Category::Suppression => "suppression",
         }
     }
 }
@@ -87,6 +115,8 @@ pub trait Rule: Sync {
 /// What every rule can read.
 pub struct Context<'a> {
     pub config: &'a Config,
+    /// Each object's problems as Asterisk applies its lines (unknown options, bad values, ...).
+    pub validation: &'a crate::validate::Validation,
     /// The Asterisk major version to check against (16 to 23).
     pub asterisk_version: u32,
 }

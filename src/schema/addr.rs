@@ -150,7 +150,7 @@ impl Ha {
 /// so items with blanks are `Unsure`). `port_allowed` is the identify `match` variant
 /// (`ast_append_ha_with_port`).
 pub(crate) fn parse_ha(item: &str, port_allowed: bool) -> Result<Ha, Problem> {
-    if item.is_empty() || item.chars().any(char::is_whitespace) {
+    if item.trim().is_empty() {
         return Err(Problem::Unsure);
     }
     let (address, mask) = match item.split_once('/') {
@@ -161,7 +161,20 @@ pub(crate) fn parse_ha(item: &str, port_allowed: bool) -> Result<Ha, Problem> {
         Some(rest) => (true, rest),
         None => (false, address),
     };
-    let (host, port) = split_hostport(address)?;
+    // Blanks around a piece: the release we read passes them to getaddrinfo (an error), newer
+    // code may strip them; so a piece that is fine once stripped is `Unsure`. Blanks inside
+    // are an error either way.
+    let mut padded = false;
+    let mut unpad = |piece: &'_ str| -> Result<String, Problem> {
+        let t = piece.trim();
+        padded |= t.len() != piece.len();
+        if t.chars().any(char::is_whitespace) {
+            return Err(Problem::Bad(format!("'{t}' is not an IP address")));
+        }
+        Ok(t.to_string())
+    };
+    let address = unpad(address)?;
+    let (host, port) = split_hostport(&address)?;
     let port = match port {
         Some(_) if !port_allowed => {
             return Err(Problem::Bad(format!(
@@ -175,7 +188,8 @@ pub(crate) fn parse_ha(item: &str, port_allowed: bool) -> Result<Ha, Problem> {
     let mask = match mask {
         None => full_mask(addr),
         Some(m) if m.contains(':') || m.contains('.') => {
-            let (mhost, mport) = split_hostport(m)?;
+            let m = unpad(m)?;
+            let (mhost, mport) = split_hostport(&m)?;
             if mport.is_some() {
                 return Err(Problem::Bad(format!("'{m}' is not a netmask")));
             }
@@ -185,13 +199,18 @@ pub(crate) fn parse_ha(item: &str, port_allowed: bool) -> Result<Ha, Problem> {
             })?);
             if mask.is_ipv4() != addr.is_ipv4() {
                 return Err(Problem::Bad(format!(
-                    "'{item}': address and mask are not the same address family"
+                    "'{}': address and mask are not the same address family",
+                    item.trim()
                 )));
             }
             mask
         }
+        // sscanf("%d") skips leading blanks and ignores what follows the number.
         Some(m) => cidr_mask(addr, m)?,
     };
+    if padded {
+        return Err(Problem::Unsure);
+    }
     Ok(Ha {
         negated,
         addr: apply_mask(addr, mask),
@@ -273,22 +292,25 @@ pub(crate) fn show_ip(ip: IpAddr) -> String {
     }
 }
 
+type Run = Option<(usize, usize)>;
+
 /// glibc `inet_ntop(AF_INET6)`: the longest run (at least two) of zero groups becomes `::`,
 /// and `::a.b.c.d` / `::ffff:a.b.c.d` keep the dotted quad.
 pub(crate) fn ntop6(ip: Ipv6Addr) -> String {
     let w = ip.segments();
-    let (mut best, mut cur): (Option<(usize, usize)>, Option<(usize, usize)>) = (None, None);
+    // (start, length) of runs of zero groups.
+    let (mut best, mut cur): (Run, Run) = (None, None);
     for (i, &word) in w.iter().enumerate() {
         if word == 0 {
             cur = Some(cur.map_or((i, 1), |(b, l)| (b, l + 1)));
         } else if let Some(c) = cur.take() {
-            if best.map_or(true, |b| c.1 > b.1) {
+            if !matches!(best, Some(b) if b.1 >= c.1) {
                 best = Some(c);
             }
         }
     }
     if let Some(c) = cur {
-        if best.map_or(true, |b| c.1 > b.1) {
+        if !matches!(best, Some(b) if b.1 >= c.1) {
             best = Some(c);
         }
     }
@@ -338,8 +360,16 @@ pub(crate) fn plausible_hostname(h: &str) -> bool {
 /// `pj_sockaddr_parse(AF_UNSPEC)` of a transport `bind` value: the address (`None` for a host
 /// name, which needs DNS) and the port (0 = not given).
 pub(crate) fn parse_bind(s: &str) -> Result<(Option<IpAddr>, u16), Problem> {
-    if s.chars().any(char::is_whitespace) {
-        return Err(Problem::Unsure);
+    if let Some((head, _)) = s.split_once(char::is_whitespace) {
+        // glibc inet_aton (used by pjlib) stops at a blank, so "a.b.c.d junk" may pass;
+        // no host name contains a blank.
+        return if inet_aton(head.rsplit_once(':').map_or(head, |(h, _)| h)).is_some() {
+            Err(Problem::Unsure)
+        } else {
+            Err(Problem::Bad(format!(
+                "'{s}' is neither an IP address nor a host name"
+            )))
+        };
     }
     let v6 = s.starts_with('[') || s.matches(':').count() > 1;
     let (host, port) = if v6 {
@@ -476,6 +506,16 @@ mod tests {
             Err(Problem::Bad(_))
         ));
         assert_eq!(parse_ha(" 10.0.0.1", false), Err(Problem::Unsure));
+        assert!(matches!(
+            parse_ha("<internal subnet>", false),
+            Err(Problem::Bad(_))
+        ));
+        assert_eq!(
+            parse_ha("10.70.0.0/24 // Your localnet", false)
+                .unwrap()
+                .show(),
+            "10.70.0.0/255.255.255.0"
+        );
         assert_eq!(parse_ha("", false), Err(Problem::Unsure));
         // sscanf("%d") ignores what follows the number.
         assert_eq!(
@@ -514,5 +554,7 @@ mod tests {
         assert!(matches!(parse_bind("0.0.0.0:50x"), Err(Problem::Bad(_))));
         assert!(matches!(parse_bind("<YOUR_IP>:5067"), Err(Problem::Bad(_))));
         assert!(matches!(parse_bind("1.2.3.300"), Err(Problem::Bad(_))));
+        assert!(matches!(parse_bind("(IPv4 Address)"), Err(Problem::Bad(_))));
+        assert_eq!(parse_bind("0.0.0.0 5060"), Err(Problem::Unsure));
     }
 }

@@ -353,7 +353,7 @@ fn codec_item(item: &str) -> Result<(bool, &str), ValueCheck> {
         Some((name, ms)) => {
             // sscanf("%30d") == 0 or a negative number: "Bad packetization value".
             let blank = ms.trim_start_matches(is_c_space).is_empty();
-            if !blank && addr::sscanf_int(ms).is_none_or_negative() {
+            if !blank && !matches!(addr::sscanf_int(ms), Some(n) if n >= 0) {
                 return Err(rejected(format!(
                     "'{ms}' is not a packetization time in ms ('{item}')"
                 )));
@@ -363,16 +363,6 @@ fn codec_item(item: &str) -> Result<(bool, &str), ValueCheck> {
         None => rest,
     };
     Ok((negated, name))
-}
-
-trait NoneOrNegative {
-    fn is_none_or_negative(&self) -> bool;
-}
-
-impl NoneOrNegative for Option<i64> {
-    fn is_none_or_negative(&self) -> bool {
-        self.map_or(true, |n| n < 0)
-    }
 }
 
 fn check_codecs(value: &str, allowing: bool) -> ValueCheck {
@@ -832,7 +822,8 @@ fn check_set_var(value: &str) -> ValueCheck {
 }
 
 /// `ast_stream_codec_prefs_parse()`: items split on ',', each tokenised on ':' and ' ' into a
-/// name and a value. Unknown names are ignored. Returns the four words when all are given.
+/// name and a value. Unknown names are ignored. Returns the four words when `prefer`,
+/// `operation` and `keep` are given.
 fn check_codec_prefs(
     opt: &OptionSpec,
     value: &str,
@@ -866,8 +857,10 @@ fn check_codec_prefs(
         }
         chosen[i] = Some(w);
     }
+    // An unspecified transcode is printed as "allow" (observed for the registered defaults,
+    // which do not name it); other unspecified parameters are not predicted.
     Ok(match chosen {
-        [Some(a), Some(b), Some(c), Some(d)] => Some([a, b, c, d]),
+        [Some(a), Some(b), Some(c), d] => Some([a, b, c, d.unwrap_or("allow")]),
         _ => None,
     })
 }
@@ -891,7 +884,8 @@ fn check_codec_prefs(
 /// * transport `local_net`, identify `match`: `[!]addr[:port]/dotted-mask` entries joined by
 ///   `,` (`pjsip show` prints one line per entry); values with host names stay unchanged;
 /// * `callerid`: `"Name" <number>`, `number`, `Name` or `<unknown>`;
-/// * `codec_prefs_*` naming all four parameters: `prefer:X, operation:Y, keep:Z, transcode:W`;
+/// * `codec_prefs_*` naming prefer, operation and keep: `prefer:X, operation:Y, keep:Z,
+///   transcode:W` (transcode `allow` when not given);
 /// * `identify_by`: canonical words joined by `,`; `dtls_rekey`: decimal.
 ///
 /// Not normalised (returned as written): strings, `auth_type` (whether `md5`/`digest` print

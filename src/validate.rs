@@ -1,0 +1,546 @@
+//! What Asterisk does with each object's lines, and which objects it therefore rejects.
+//!
+//! Sorcery applies every line of an object in order through its type's option handlers
+//! (main/config_options.c `aco_process_var`, l.769-801): an unknown key or a value the handler
+//! refuses rejects the object at once. Then the type's apply callback runs its own checks
+//! (../shared/asterisk/runtime-errors.md "Apply-time checks"; res/res_pjsip/config_auth.c,
+//! config_transport.c, res_pjsip_outbound_registration.c, res_pjsip_endpoint_identifier_ip.c,
+//! pjsip_configuration.c). This module finds all of those problems once; the schema rules report
+//! them and `--effective` marks the first rejecting one as the reason the object does not load.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{Config, NotLoaded, Object, ObjectId, Var};
+use crate::schema::{schema, values, ObjectType, ValueCheck};
+
+/// One problem with one object.
+#[derive(Debug, Clone)]
+pub struct ObjectProblem {
+    pub object: ObjectId,
+    /// The line at fault: an index into the object's section `vars` (none for a missing option).
+    pub var: Option<usize>,
+    pub kind: ProblemKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Not an option of this object type in any version.
+    UnknownOption,
+    /// An option of this type, but not in the chosen Asterisk version.
+    NotInVersion,
+    /// The handler refuses the value ("Error parsing ...").
+    InvalidValue { reason: String },
+    /// A bool value that is none of Asterisk's words: silently read as "no".
+    ReadAsFalse,
+    /// An option the type's apply check needs is missing or empty.
+    MissingRequired { reason: String },
+    /// Options the apply check refuses together (or a value it refuses at apply time).
+    Conflict { reason: String },
+    /// A transport bound to the address and port of an earlier one: the socket cannot open.
+    BindConflict { earlier: ObjectId },
+    /// A registration while no transport loads: Asterisk cannot create it.
+    NoTransport,
+    /// A file option (`cert_file`, `dtls_cert_file`, ...) naming a file that is not there.
+    MissingFile { path: String },
+    /// A file option that Asterisk checks on the PBX; pjsiplint was told not to look
+    /// (`check-files` off), so whether the object loads depends on that machine.
+    NeedsFile { path: String },
+    /// A host name Asterisk resolves when it loads the object (transport `bind`, identify
+    /// `match`): if DNS fails then, the object is rejected. pjsiplint does not resolve names.
+    NeedsDns { host: String },
+}
+
+impl ProblemKind {
+    /// Whether Asterisk refuses the object for it.
+    pub fn rejects(&self) -> bool {
+        !matches!(
+            self,
+            ProblemKind::ReadAsFalse | ProblemKind::NeedsFile { .. } | ProblemKind::NeedsDns { .. }
+        )
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Validation {
+    pub problems: Vec<ObjectProblem>,
+}
+
+/// How to validate.
+#[derive(Debug, Clone)]
+pub struct ValidateOptions {
+    /// The Asterisk major version (16 to 23).
+    pub version: u32,
+    /// Whether files named by options (`cert_file`, `dtls_cert_file`, ...) are looked for:
+    /// only meaningful on the PBX itself.
+    pub check_files: bool,
+    /// Relative file names are looked for in this directory (Asterisk's config directory).
+    pub config_dir: std::path::PathBuf,
+}
+
+/// Finds every object's problems and records the first rejecting one on the object.
+pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
+    let mut validation = Validation::default();
+    for index in 0..config.objects.list.len() {
+        let id = ObjectId(index as u32);
+        let object = &config.objects.list[index];
+        let Some(ty) = schema().object_type(&object.kind) else {
+            continue;
+        };
+        let view = ObjectView::new(config, object);
+        view.check_lines(ty, id, options, &mut validation.problems);
+        view.apply_checks(id, options.version, &mut validation.problems);
+    }
+    bind_conflicts(config, &mut validation.problems);
+    registrations_without_transport(config, &mut validation.problems);
+    for problem in &validation.problems {
+        if problem.kind.rejects() {
+            let reason = describe_rejection(config, problem);
+            let object = config.objects.get_mut(problem.object);
+            if !object
+                .not_loaded
+                .iter()
+                .any(|why| matches!(why, NotLoaded::Rejected { .. }))
+            {
+                object.not_loaded.push(NotLoaded::Rejected { reason });
+            }
+        }
+    }
+    validation
+}
+
+/// The words `--effective` and the rules use for why Asterisk rejects an object.
+pub fn describe_rejection(config: &Config, problem: &ObjectProblem) -> String {
+    let object = &config.objects.list[problem.object.0 as usize];
+    let key = problem
+        .var
+        .map(|index| config.key(&config.section(object.section).vars[index]))
+        .unwrap_or_default();
+    match &problem.kind {
+        ProblemKind::UnknownOption => format!("unknown option `{key}`"),
+        ProblemKind::NotInVersion => format!("`{key}` does not exist in this Asterisk version"),
+        ProblemKind::InvalidValue { reason } => format!("bad value for `{key}`: {reason}"),
+        ProblemKind::ReadAsFalse => format!("`{key}` is read as \"no\""),
+        ProblemKind::MissingRequired { reason } | ProblemKind::Conflict { reason } => {
+            reason.clone()
+        }
+        ProblemKind::BindConflict { earlier } => format!(
+            "transport '{}' is bound to the same address and port, so this one cannot start",
+            config.objects.list[earlier.0 as usize].id
+        ),
+        ProblemKind::NoTransport => {
+            "no transport loads, so Asterisk cannot create the registration".to_owned()
+        }
+        ProblemKind::MissingFile { path } => {
+            format!("`{key}` names {path}, which does not exist or is not readable")
+        }
+        ProblemKind::NeedsFile { path } => {
+            format!("loads only if {path} (`{key}`) exists on the PBX")
+        }
+        ProblemKind::NeedsDns { host } => {
+            format!("loads only if `{host}` (`{key}`) resolves in DNS when Asterisk loads it")
+        }
+    }
+}
+
+/// An object's lines, read the way its options end up (last line wins).
+struct ObjectView<'a> {
+    config: &'a Config,
+    object: &'a Object,
+    vars: &'a [Var],
+}
+
+impl<'a> ObjectView<'a> {
+    fn new(config: &'a Config, object: &'a Object) -> Self {
+        ObjectView {
+            config,
+            object,
+            vars: &config.section(object.section).vars,
+        }
+    }
+
+    /// The index of the last line of `key` (names compared without case). Objects have a
+    /// handful of lines, so a scan is cheaper than an index.
+    fn last(&self, key: &str) -> Option<usize> {
+        self.vars
+            .iter()
+            .rposition(|var| self.config.key(var).eq_ignore_ascii_case(key))
+    }
+
+    /// The last value written for `key` (what a last-wins option ends up as), if any.
+    fn get(&self, key: &str) -> Option<&'a str> {
+        self.last(key)
+            .map(|index| self.config.value(&self.vars[index]))
+    }
+
+    /// The value of `key`, empty when absent.
+    fn value(&self, key: &str) -> &'a str {
+        self.get(key).unwrap_or("")
+    }
+
+    fn is_true(&self, key: &str) -> bool {
+        schema().is_true_word(self.value(key))
+    }
+
+    fn check_lines(
+        &self,
+        ty: &ObjectType,
+        id: ObjectId,
+        options: &ValidateOptions,
+        out: &mut Vec<ObjectProblem>,
+    ) {
+        let version = options.version;
+        for (index, var) in self.vars.iter().enumerate() {
+            let key = self.config.key(var);
+            if key.eq_ignore_ascii_case("type") || ty.matches_pattern(key) {
+                continue;
+            }
+            let kind = match ty.option(key) {
+                None => Some(ProblemKind::UnknownOption),
+                Some(spec) if !spec.available_in(version) => Some(ProblemKind::NotInVersion),
+                Some(spec) if spec.subkind.as_deref() == Some("path") => {
+                    self.file_problem(self.config.value(var), options)
+                }
+                Some(spec) => match values::check_value(spec, self.config.value(var)) {
+                    ValueCheck::Rejected { reason } => Some(ProblemKind::InvalidValue { reason }),
+                    ValueCheck::ReadAsFalse => Some(ProblemKind::ReadAsFalse),
+                    ValueCheck::Ok | ValueCheck::Unchecked => {
+                        resolved_host(spec.subkind.as_deref(), self.config.value(var))
+                            .map(|host| ProblemKind::NeedsDns { host })
+                    }
+                },
+            };
+            if let Some(kind) = kind {
+                out.push(ObjectProblem {
+                    object: id,
+                    var: Some(index),
+                    kind,
+                });
+            }
+        }
+    }
+
+    /// Asterisk opens the files of `path` options at load (rtp_engine.c for `dtls_*`,
+    /// config_transport.c for the TLS files, which websocket transports ignore).
+    fn file_problem(&self, path: &str, options: &ValidateOptions) -> Option<ProblemKind> {
+        let websocket = self.object.kind == "transport"
+            && matches!(
+                self.value("protocol").to_ascii_lowercase().as_str(),
+                "ws" | "wss"
+            );
+        if path.is_empty() || websocket {
+            return None;
+        }
+        let path_owned = path.to_owned();
+        if !options.check_files {
+            return Some(ProblemKind::NeedsFile { path: path_owned });
+        }
+        let readable = std::fs::File::open(options.config_dir.join(path)).is_ok();
+        (!readable).then_some(ProblemKind::MissingFile { path: path_owned })
+    }
+
+    /// The apply callbacks' checks, per type.
+    fn apply_checks(&self, id: ObjectId, version: u32, out: &mut Vec<ObjectProblem>) {
+        let name = &self.object.id;
+        let mut missing = Vec::new();
+        match self.object.kind.as_str() {
+            "auth" => self.auth_checks(version, &mut missing),
+            "registration" => {
+                for (key, which) in [("server_uri", "server"), ("client_uri", "client")] {
+                    let uri = self.value(key);
+                    if uri.is_empty() {
+                        missing.push(format!(
+                            "no `{key}`: \"No {which} URI specified on outbound registration \
+                             '{name}'\""
+                        ));
+                    } else if let Err(why) = check_sip_uri(uri) {
+                        // res_pjsip_outbound_registration.c: "Invalid server URI" / "is not a
+                        // sip(s) uri" at apply time.
+                        out.push(ObjectProblem {
+                            object: id,
+                            var: self.last(key),
+                            kind: ProblemKind::InvalidValue { reason: why },
+                        });
+                    }
+                }
+                if self.is_true("line") && self.value("endpoint").is_empty() {
+                    missing.push("`line=yes` without `endpoint`".to_owned());
+                }
+            }
+            "outbound-publish" => {
+                if self.value("server_uri").is_empty() {
+                    missing.push("no `server_uri`".to_owned());
+                }
+                if self.value("event").is_empty() {
+                    missing.push("no `event`".to_owned());
+                }
+            }
+            "transport" => {
+                let flow = self.value("protocol").eq_ignore_ascii_case("flow");
+                if !flow && self.value("bind").is_empty() {
+                    missing.push(format!(
+                        "no `bind`: \"Transport '{name}' could not be started as binding not \
+                         specified\""
+                    ));
+                }
+            }
+            "identify" => {
+                if self.value("endpoint").is_empty() {
+                    missing.push(format!(
+                        "no `endpoint`: \"Identify '{name}' missing required endpoint name\""
+                    ));
+                }
+                let matches_something = ["match", "match_header", "match_request_uri"]
+                    .iter()
+                    .any(|key| !self.value(key).is_empty());
+                if !matches_something {
+                    missing.push(format!(
+                        "no `match`: \"Identify '{name}' is not configured to match anything\""
+                    ));
+                }
+            }
+            _ => {}
+        }
+        out.extend(missing.into_iter().map(|reason| ObjectProblem {
+            object: id,
+            var: None,
+            kind: ProblemKind::MissingRequired { reason },
+        }));
+        self.conflicts(id, out);
+    }
+
+    /// res/res_pjsip/config_auth.c `auth_apply`. Since 20.12 / 21.7 / 22.2 (the newest releases
+    /// of branches 20 to 23) every auth type needs a password or a digest; before, only
+    /// `auth_type=md5` needed `md5_cred`.
+    fn auth_checks(&self, version: u32, missing: &mut Vec<String>) {
+        let name = &self.object.id;
+        let auth_type = self.get("auth_type").unwrap_or("userpass");
+        if auth_type.eq_ignore_ascii_case("google_oauth") {
+            let needed = ["refresh_token", "oauth_clientid", "oauth_secret"];
+            if needed.iter().any(|key| self.value(key).is_empty()) {
+                missing.push(
+                    "`auth_type=google_oauth` needs `refresh_token`, `oauth_clientid` and \
+                     `oauth_secret`"
+                        .to_owned(),
+                );
+            }
+            return;
+        }
+        if self.value("username").is_empty() {
+            missing.push(format!(
+                "no `username`: \"{name}: No authentication username\""
+            ));
+        }
+        let has_secret = ["password", "md5_cred", "password_digest"]
+            .iter()
+            .any(|key| !self.value(key).is_empty());
+        if version >= 20 {
+            if !has_secret {
+                missing.push(format!(
+                    "no `password` (or `md5_cred`): \"{name}: No plain text or digest password \
+                     found for algorithm MD5\""
+                ));
+            }
+        } else if auth_type.eq_ignore_ascii_case("md5") && self.value("md5_cred").is_empty() {
+            missing.push("`auth_type=md5` without `md5_cred`".to_owned());
+        }
+    }
+
+    /// Apply checks that refuse combinations of values.
+    fn conflicts(&self, id: ObjectId, out: &mut Vec<ObjectProblem>) {
+        let mut conflict = |key: &str, reason: String| {
+            out.push(ObjectProblem {
+                object: id,
+                var: self.last(key),
+                kind: ProblemKind::Conflict { reason },
+            })
+        };
+        match self.object.kind.as_str() {
+            "endpoint" => {
+                let number = |key: &str| self.get(key).and_then(|v| v.trim().parse::<u64>().ok());
+                let min_se = number("timers_min_se");
+                if min_se.is_some_and(|min| min < 90) {
+                    conflict(
+                        "timers_min_se",
+                        "`timers_min_se` must be 90 or greater".to_owned(),
+                    );
+                }
+                let expires = number("timers_sess_expires");
+                if let (Some(expires), Some(min)) = (expires, min_se.or(Some(90))) {
+                    if expires < min {
+                        conflict(
+                            "timers_sess_expires",
+                            "`timers_sess_expires` must be greater than `timers_min_se`".to_owned(),
+                        );
+                    }
+                }
+                if self.is_true("dtls_auto_generate_cert")
+                    && !self.value("dtls_cert_file").is_empty()
+                {
+                    conflict(
+                        "dtls_auto_generate_cert",
+                        "`dtls_auto_generate_cert=yes` and `dtls_cert_file` cannot both be set"
+                            .to_owned(),
+                    );
+                }
+                let start = number("rtp_port_start");
+                let end = number("rtp_port_end");
+                match (start, end) {
+                    (Some(_), None) | (None, Some(_)) => conflict(
+                        "rtp_port_start",
+                        "`rtp_port_start` and `rtp_port_end` must be set together".to_owned(),
+                    ),
+                    (Some(start), Some(end)) if start < 1024 || end < 1024 => conflict(
+                        "rtp_port_start",
+                        "`rtp_port_start` and `rtp_port_end` must be at least 1024".to_owned(),
+                    ),
+                    (Some(start), Some(end)) if end <= start => conflict(
+                        "rtp_port_end",
+                        "`rtp_port_end` must be greater than `rtp_port_start`".to_owned(),
+                    ),
+                    _ => {}
+                }
+            }
+            "transport" => {
+                if !self.value("external_signaling_address").is_empty()
+                    && !self.value("external_signaling_hostname").is_empty()
+                {
+                    conflict(
+                        "external_signaling_hostname",
+                        "`external_signaling_address` and `external_signaling_hostname` cannot \
+                         both be set"
+                            .to_owned(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Two loading transports with the same socket (protocol family, address and port): the
+/// operating system refuses the second ("Address already in use", config_transport.c:1015).
+/// Websocket transports use Asterisk's HTTP server and open no socket of their own.
+fn bind_conflicts(config: &Config, out: &mut Vec<ObjectProblem>) {
+    let rejected: HashSet<ObjectId> = out
+        .iter()
+        .filter(|p| p.kind.rejects())
+        .map(|p| p.object)
+        .collect();
+    let mut bound: HashMap<(bool, String), ObjectId> = HashMap::new();
+    for (index, object) in config.objects.list.iter().enumerate() {
+        if object.kind != "transport" || !object.loads() {
+            continue;
+        }
+        let id = ObjectId(index as u32);
+        if rejected.contains(&id) {
+            continue;
+        }
+        let view = ObjectView::new(config, object);
+        let protocol = view.get("protocol").unwrap_or("udp").to_ascii_lowercase();
+        let Some(bind) = view.get("bind").filter(|b| !b.is_empty()) else {
+            continue;
+        };
+        let stream = match protocol.as_str() {
+            "udp" => false,
+            "tcp" | "tls" => true,
+            _ => continue,
+        };
+        let key = (stream, values::show_bind(bind, &protocol));
+        match bound.get(&key) {
+            Some(&earlier) => out.push(ObjectProblem {
+                object: id,
+                var: view.last("bind"),
+                kind: ProblemKind::BindConflict { earlier },
+            }),
+            None => {
+                bound.insert(key, id);
+            }
+        }
+    }
+}
+
+/// A registration needs a transport to build its request: when no transport loads, Asterisk
+/// cannot create any registration (observed on real Asterisk 22.10.1: every registration of the
+/// configs under ../shared/corpus/real/ whose transports all failed was rejected, with no message
+/// of its own).
+fn registrations_without_transport(config: &Config, out: &mut Vec<ObjectProblem>) {
+    let rejected: HashSet<ObjectId> = out
+        .iter()
+        .filter(|p| p.kind.rejects())
+        .map(|p| p.object)
+        .collect();
+    let transport_loads = config
+        .objects
+        .list
+        .iter()
+        .enumerate()
+        .any(|(index, object)| {
+            object.kind == "transport"
+                && object.loads()
+                && !rejected.contains(&ObjectId(index as u32))
+        });
+    if transport_loads {
+        return;
+    }
+    for (index, object) in config.objects.list.iter().enumerate() {
+        if object.kind == "registration" {
+            out.push(ObjectProblem {
+                object: ObjectId(index as u32),
+                var: None,
+                kind: ProblemKind::NoTransport,
+            });
+        }
+    }
+}
+
+/// Whether pjsip's URI parser would accept `uri` as a SIP URI (`sip:` or `sips:`, a user part
+/// and a host of the characters RFC 3261 allows). Only clear mistakes are refused: a missing
+/// scheme, blanks, and `<`, `>`, `{`, `}`, `"` (placeholders such as `<VOIPID>` or `${HOST}`).
+pub fn check_sip_uri(uri: &str) -> Result<(), String> {
+    let lower = uri.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("sip:")
+        .or_else(|| lower.strip_prefix("sips:"))
+    else {
+        return Err(format!("'{uri}' is not a sip: or sips: URI"));
+    };
+    if rest.is_empty() {
+        return Err(format!("'{uri}' has no host"));
+    }
+    if let Some(bad) = rest
+        .chars()
+        .find(|c| c.is_whitespace() || matches!(c, '<' | '>' | '{' | '}' | '"'))
+    {
+        return Err(format!(
+            "'{uri}' is not a valid SIP URI (it contains '{bad}')"
+        ));
+    }
+    Ok(())
+}
+
+/// The first host name (not an IP address) in a value Asterisk resolves at load time: the
+/// transport `bind` (`pj_sockaddr_parse`) and identify `match` items
+/// (res_pjsip_endpoint_identifier_ip.c resolves names when the identify is applied).
+fn resolved_host(subkind: Option<&str>, value: &str) -> Option<String> {
+    let items: Vec<&str> = match subkind? {
+        "ip_port" => vec![value],
+        "ip_or_host_list" => value.split(',').map(str::trim).collect(),
+        _ => return None,
+    };
+    items.into_iter().find_map(|item| {
+        let host = host_part(item);
+        (!host.is_empty() && host.parse::<std::net::IpAddr>().is_err()).then(|| host.to_owned())
+    })
+}
+
+/// The address of `host`, `host:port`, `[v6]:port`, `addr/mask` or a bare IPv6 address.
+fn host_part(item: &str) -> &str {
+    let item = item.split('/').next().unwrap_or(item).trim();
+    if let Some(rest) = item.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    if item.parse::<std::net::IpAddr>().is_ok() {
+        return item;
+    }
+    item.rsplit_once(':').map_or(item, |(host, _port)| host)
+}
