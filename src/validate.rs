@@ -544,3 +544,49 @@ fn host_part(item: &str) -> &str {
     }
     item.rsplit_once(':').map_or(item, |(host, _port)| host)
 }
+
+/// What `pjsip show <type> <id>` prints for `option` of a loaded object, when the object's own
+/// lines (own or inherited) set it: last-wins options as the handler stores them, codec lists
+/// after every `allow`/`disallow` in order, `bind` with the protocol's default port, and what
+/// `webrtc=yes` forces at apply time (pjsip_configuration.c; see the `webrtc` notes in
+/// ../shared/asterisk/pjsip-options.json). `None` for options not written or that accumulate.
+pub fn shown_value(config: &Config, object: &Object, option: &str) -> Option<String> {
+    let spec = schema().object_type(&object.kind)?.option(option)?;
+    let view = ObjectView::new(config, object);
+    let last = view.get(option)?;
+    if object.kind == "endpoint" && view.is_true("webrtc") {
+        let forced = match spec.name.as_str() {
+            "media_encryption" => Some("dtls"),
+            "dtls_verify" => Some("Fingerprint"),
+            "dtls_setup" => Some("actpass"),
+            "rtcp_mux" | "bundle" | "use_avpf" | "ice_support" | "media_use_received_transport" => {
+                Some("true")
+            }
+            _ => None,
+        };
+        if let Some(forced) = forced {
+            return Some(forced.to_owned());
+        }
+    }
+    match spec.kind {
+        crate::schema::ValueKind::CodecList => {
+            let ops: Vec<(bool, &str)> = view
+                .vars
+                .iter()
+                .filter_map(|var| {
+                    let key = config.key(var);
+                    let allow = key.eq_ignore_ascii_case("allow");
+                    (allow || key.eq_ignore_ascii_case("disallow"))
+                        .then(|| (allow, config.value(var)))
+                })
+                .collect();
+            Some(values::show_codecs(&ops))
+        }
+        _ if spec.repeat != crate::schema::Repeat::LastWins => None,
+        _ if object.kind == "transport" && spec.name == "bind" => Some(values::show_bind(
+            last,
+            &view.get("protocol").unwrap_or("udp").to_ascii_lowercase(),
+        )),
+        _ => Some(values::show_value(spec, last)),
+    }
+}

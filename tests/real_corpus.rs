@@ -1,6 +1,6 @@
 //! Agreement with real Asterisk: for every config under ../shared/corpus/real/ and every set under
 //! ../shared/corpus/real-sets/, the objects a real Asterisk 22.10.1 loaded (`expected/`) are the
-//! objects pjsiplint says load.
+//! objects pjsiplint says load, with the values Asterisk printed for the options written.
 
 mod common;
 
@@ -170,6 +170,66 @@ fn real_sets_load_what_asterisk_loaded() {
         let linted = lint_alone(&dir.join("pjsip.conf"), &dir);
         let expected = read_expected(&sets.join("expected").join(&name));
         problems.extend(compare(&name, &linted, &expected));
+        let values = fs::read_to_string(sets.join("expected").join(format!("{name}.values.tsv")))
+            .unwrap_or_default();
+        problems.extend(value_disagreements(&name, &linted, &values));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The values Asterisk printed (`pjsip show <type> <id>`) for the options written in the file.
+fn value_disagreements(name: &str, linted: &Linted, values_tsv: &str) -> Vec<String> {
+    let config = &linted.config;
+    let mut problems = Vec::new();
+    for row in values_tsv.lines() {
+        let mut fields = row.splitn(4, '\t');
+        let (Some(kind), Some(id), Some(option), Some(printed)) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let Some(object) = config.objects.get(kind, id) else {
+            continue;
+        };
+        let Some(ours) = pjsiplint::validate::shown_value(config, object, option) else {
+            continue;
+        };
+        if ours != printed {
+            problems.push(format!(
+                "{name}: {kind} {id} {option}: Asterisk printed '{printed}', pjsiplint '{ours}'"
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn real_configs_have_the_values_asterisk_printed() {
+    let Some(shared) = common::shared_dir("real_configs_have_the_values_asterisk_printed") else {
+        return;
+    };
+    let real = shared.join("corpus/real");
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for path in common::files_below(&real) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.parent() != Some(real.as_path()) || name.ends_with(".tsv") {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("pjsip.conf");
+        fs::copy(&path, &copy).unwrap();
+        let linted = lint_alone(&copy, dir.path());
+        let values = fs::read_to_string(real.join("expected").join(format!("{name}.values.tsv")))
+            .unwrap_or_default();
+        compared += values.lines().count();
+        problems.extend(value_disagreements(&name, &linted, &values));
+    }
+    assert!(compared > 1000, "only {compared} values found");
+    assert!(
+        problems.is_empty(),
+        "{} disagreements:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
