@@ -233,3 +233,49 @@ fn real_configs_have_the_values_asterisk_printed() {
         problems.join("\n")
     );
 }
+
+/// Configs that real Asterisk loaded completely (no object rejected, nothing dropped) get no
+/// error from pjsiplint: every error must be something Asterisk really refuses.
+#[test]
+fn configs_asterisk_loads_completely_get_no_error() {
+    let Some(shared) = common::shared_dir("configs_asterisk_loads_completely_get_no_error") else {
+        return;
+    };
+    let real = shared.join("corpus/real");
+    let mut problems = Vec::new();
+    let mut clean_configs = 0;
+    for path in common::files_below(&real) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.parent() != Some(real.as_path()) || name.ends_with(".tsv") {
+            continue;
+        }
+        let expected = read_expected(&real.join("expected").join(&name));
+        let refused = [
+            "Could not create",
+            "are invalid",
+            "duplicate object",
+            "could not be started",
+        ];
+        if expected.loaded.is_empty() || refused.iter().any(|word| expected.log.contains(word)) {
+            continue;
+        }
+        clean_configs += 1;
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("pjsip.conf");
+        fs::copy(&path, &copy).unwrap();
+        let linted = lint_alone(&copy, dir.path());
+        for diagnostic in &linted.diagnostics {
+            if diagnostic.severity == pjsiplint::diagnostic::Severity::Error {
+                problems.push(format!(
+                    "{name}: {}: {}",
+                    diagnostic.rule, diagnostic.message
+                ));
+            }
+        }
+    }
+    assert!(
+        clean_configs > 30,
+        "only {clean_configs} fully loading configs"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

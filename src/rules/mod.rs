@@ -9,18 +9,31 @@ use crate::model::Config;
 use crate::source::Span;
 
 mod addition_without_section;
+mod concatenating_append;
+mod dangling_reference;
+mod deprecated_option;
+mod duplicate_option;
 mod duplicate_section;
 mod exec_directive;
 mod header_garbage;
 mod include_cycle;
 mod include_not_found;
+mod invalid_value;
 mod line_too_long;
+mod missing_file;
+mod missing_required_option;
+mod missing_type;
 mod option_before_section;
+mod option_not_in_version;
+mod placeholder_value;
 mod section_name_too_long;
 mod stray_block_comment_end;
 mod syntax_error;
 mod template_not_found;
+mod transport_bind_conflict;
 mod unknown_directive;
+mod unknown_option;
+mod unknown_type;
 mod unterminated_block_comment;
 
 /// Every rule, in the order `--list-rules` shows them.
@@ -39,6 +52,19 @@ pub static RULES: &[&dyn Rule] = &[
     &line_too_long::LineTooLong,
     &section_name_too_long::SectionNameTooLong,
     &header_garbage::HeaderGarbage,
+    &missing_type::MissingType,
+    &unknown_type::UnknownType,
+    &unknown_option::UnknownOption,
+    &option_not_in_version::OptionNotInVersion,
+    &invalid_value::InvalidValue,
+    &missing_required_option::MissingRequiredOption,
+    &dangling_reference::DanglingReference,
+    &duplicate_option::DuplicateOption,
+    &deprecated_option::DeprecatedOption,
+    &missing_file::MissingFile,
+    &placeholder_value::PlaceholderValue,
+    &concatenating_append::ConcatenatingAppend,
+    &transport_bind_conflict::TransportBindConflict,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -146,4 +172,104 @@ pub(crate) fn file_failure_consequence(effect: crate::model::Effect) -> &'static
         }
         crate::model::Effect::Continues => "Asterisk never reads this far",
     }
+}
+
+/// Object problems found by [`crate::validate`] that share the line that caused them. A template
+/// line inherited by a hundred endpoints is one finding, not a hundred.
+pub(crate) struct ProblemGroup<'a> {
+    pub first: &'a crate::validate::ObjectProblem,
+    /// Every object with this problem from this line, in load order.
+    pub objects: Vec<&'a crate::model::Object>,
+}
+
+pub(crate) fn problem_groups<'a>(
+    cx: &Context<'a>,
+    wanted: impl Fn(&crate::validate::ProblemKind) -> bool,
+) -> Vec<ProblemGroup<'a>> {
+    use std::collections::HashMap;
+    let config = cx.config;
+    let mut groups: Vec<ProblemGroup<'a>> = Vec::new();
+    let mut by_line: HashMap<(crate::model::LineRef, std::mem::Discriminant<_>), usize> =
+        HashMap::new();
+    for problem in cx.validation.problems.iter().filter(|p| wanted(&p.kind)) {
+        let object = &config.objects.list[problem.object.0 as usize];
+        let origin = problem
+            .var
+            .map(|index| config.section(object.section).vars[index].origin);
+        let key = origin.map(|line| (line, std::mem::discriminant(&problem.kind)));
+        match key.and_then(|key| by_line.get(&key)) {
+            Some(&index) => groups[index].objects.push(object),
+            None => {
+                if let Some(key) = key {
+                    by_line.insert(key, groups.len());
+                }
+                groups.push(ProblemGroup {
+                    first: problem,
+                    objects: vec![object],
+                });
+            }
+        }
+    }
+    groups
+}
+
+impl ProblemGroup<'_> {
+    /// The line at fault, if the problem is about a line.
+    pub fn var<'c>(&self, config: &'c Config) -> Option<&'c crate::model::Var> {
+        let object = self.objects[0];
+        self.first
+            .var
+            .map(|index| &config.section(object.section).vars[index])
+    }
+
+    /// "endpoint '6001'" or "endpoint '6001' and 3 other endpoints".
+    pub fn objects_phrase(&self) -> String {
+        let first = self.objects[0];
+        match self.objects.len() {
+            1 => format!("{} '{}'", first.kind, first.id),
+            n => format!(
+                "{} '{}' and {} other {}s using this line",
+                first.kind,
+                first.id,
+                n - 1,
+                first.kind
+            ),
+        }
+    }
+
+    /// Where to point: the key of the line at fault, or the section header. When the line was
+    /// inherited, a second label shows the section that inherited it.
+    pub fn place(&self, config: &Config) -> (Span, Option<crate::diagnostic::Label>) {
+        let object = self.objects[0];
+        let section = config.section(object.section);
+        match self.var(config) {
+            Some(var) => {
+                let secondary = var.inherited_from.map(|base| crate::diagnostic::Label {
+                    span: section.name_span,
+                    message: format!(
+                        "[{}] inherits this line from [{}]",
+                        section.name,
+                        config.section(base).name
+                    ),
+                });
+                (config.key_span(var), secondary)
+            }
+            None => (section.name_span, None),
+        }
+    }
+}
+
+/// A diagnostic at a problem group's place, with the inherited-from label when there is one.
+pub(crate) fn report_group(
+    meta: &'static RuleMeta,
+    config: &Config,
+    group: &ProblemGroup<'_>,
+    message: String,
+) -> Diagnostic {
+    let (span, secondary) = group.place(config);
+    let mut diagnostic = meta.report(span, message);
+    if let Some(label) = secondary {
+        diagnostic.secondary.push(label);
+    }
+    diagnostic
 }

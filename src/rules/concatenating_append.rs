@@ -1,0 +1,119 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Applicability, Edit, Fix};
+use crate::schema::{schema, ValueKind};
+use crate::source::Span;
+
+pub struct ConcatenatingAppend;
+
+static META: RuleMeta = RuleMeta {
+    name: "concatenating-append",
+    category: Category::Schema,
+    severity: Severity::Warning,
+    summary: "`+=` on a list option without a leading comma glues the items together",
+    doc: r#"# concatenating-append
+
+## What
+`key += value` on a comma-separated list option (`allow`, `disallow`, `aors`, `auth`, `match`,
+`permit`, `deny`, `local_net`, ...) where the appended text does not start with `,`.
+
+## Why
+`+=` appends the text to the previous value of the same key **with no separator** (main/config.c,
+`process_text_line`): `allow=ulaw` then `allow += g722` gives `ulaw g722`, and `allow+=g722` gives
+`ulawg722`. Asterisk then rejects the endpoint for an unknown codec ("Cannot allow unknown format"),
+or an `aors=` names an aor that does not exist.
+
+## Example
+```ini
+[6001]
+type=endpoint
+allow=ulaw
+allow += g722
+```
+
+## Fix
+Start the appended text with a comma: `allow += ,g722`, or write a second `allow=` line (list
+options accumulate). pjsiplint offers the comma as an unsafe fix.
+"#,
+    fix: Some(Applicability::Unsafe),
+};
+
+/// Option kinds whose value is a comma-separated list.
+fn is_list(spec: &crate::schema::OptionSpec) -> bool {
+    spec.kind == ValueKind::CodecList
+        || matches!(
+            spec.subkind.as_deref(),
+            Some(
+                "name_list"
+                    | "acl_rules"
+                    | "ip_or_host_list"
+                    | "sip_uri_list"
+                    | "named_acl_list"
+                    | "algorithm_list"
+                    | "enum_list"
+                    | "group_list"
+                    | "digest_spec_list"
+            )
+        )
+}
+
+impl Rule for ConcatenatingAppend {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let mut reported = std::collections::HashSet::new();
+        for section in &config.sections {
+            let Some(ty) = config
+                .type_var(section)
+                .and_then(|var| schema().object_type(config.value(var)))
+            else {
+                continue;
+            };
+            for var in &section.vars {
+                let Some(appended) = &var.appended else {
+                    continue;
+                };
+                let key = config.key(var);
+                if !ty.option(key).is_some_and(is_list) {
+                    continue;
+                }
+                for &line in &appended.lines {
+                    if !reported.insert(line) {
+                        continue;
+                    }
+                    let assignment = config.assignment(line);
+                    let text = &assignment.value.text;
+                    let item = text.trim_start();
+                    if item.is_empty() || item.starts_with(',') {
+                        continue;
+                    }
+                    let blanks = (text.len() - item.len()) as u32;
+                    let start = assignment.value.span.start;
+                    let glued = Span::new(line.file, start..start + blanks);
+                    out.push(
+                        META.report(
+                            Span::new(line.file, assignment.value.span.clone()),
+                            format!(
+                                "`{key} +=` appends `{item}` with no comma: the value becomes \
+                                 `{}`",
+                                config.value(var)
+                            ),
+                        )
+                        .label("no `,` before the new item")
+                        .fix(Fix {
+                            title: format!("append `,{item}`"),
+                            applicability: Applicability::Unsafe,
+                            edits: vec![Edit {
+                                span: glued,
+                                replacement: ",".to_owned(),
+                            }],
+                        }),
+                    );
+                }
+            }
+        }
+    }
+}

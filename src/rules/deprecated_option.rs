@@ -1,0 +1,92 @@
+use std::collections::HashSet;
+
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Applicability, Edit, Fix};
+use crate::schema::schema;
+
+pub struct DeprecatedOption;
+
+static META: RuleMeta = RuleMeta {
+    name: "deprecated-option",
+    category: Category::Schema,
+    severity: Severity::Warning,
+    summary: "An option Asterisk has deprecated, with its replacement",
+    doc: r#"# deprecated-option
+
+## What
+An option marked deprecated in the chosen Asterisk version (`--asterisk-version`): for example
+`md5_cred` (use `password_digest`), `preferred_codec_only` (use `incoming_call_offer_pref`),
+`stir_shaken` (use `stir_shaken_profile`), the system `threadpool_*` options (now `taskpool_*`),
+the transport's `async_operations` (ignored).
+
+## Why
+Deprecated options still work for now, but may be ignored or removed in a later release; some
+already do nothing (`async_operations` logs "The setting can no longer be set and is always 1").
+An upgrade then silently changes behaviour, or the object is rejected for an unknown option.
+
+## Example
+```ini
+[system]
+type=system
+threadpool_max_size=50
+```
+
+## Fix
+Use the replacement. When it takes the same values in the chosen version (as `taskpool_max_size`
+does), pjsiplint renames the key; that fix is safe.
+"#,
+    fix: Some(Applicability::Safe),
+};
+
+impl Rule for DeprecatedOption {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let mut reported = HashSet::new();
+        for object in &config.objects.list {
+            let Some(ty) = schema().object_type(&object.kind) else {
+                continue;
+            };
+            for var in &config.section(object.section).vars {
+                let key = config.key(var);
+                let Some(spec) = ty.option(key) else {
+                    continue;
+                };
+                if !spec.deprecated || !spec.available_in(cx.asterisk_version) {
+                    continue;
+                }
+                if !reported.insert(var.origin) {
+                    continue;
+                }
+                let replacement = spec
+                    .replacement
+                    .as_deref()
+                    .and_then(|name| ty.option(name))
+                    .filter(|new| new.available_in(cx.asterisk_version));
+                let message = match replacement {
+                    Some(new) => format!("`{key}` is deprecated: use `{}`", new.name),
+                    None => format!("`{key}` is deprecated"),
+                };
+                let mut diagnostic = META.report(config.key_span(var), message);
+                // A rename is only safe when the new option reads the value the same way.
+                if let Some(new) = replacement.filter(|new| {
+                    new.kind == spec.kind && new.subkind == spec.subkind && new.range == spec.range
+                }) {
+                    diagnostic = diagnostic.fix(Fix {
+                        title: format!("rename `{key}` to `{}`", new.name),
+                        applicability: Applicability::Safe,
+                        edits: vec![Edit {
+                            span: config.key_span(var),
+                            replacement: new.name.clone(),
+                        }],
+                    });
+                }
+                out.push(diagnostic);
+            }
+        }
+    }
+}

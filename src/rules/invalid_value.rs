@@ -1,0 +1,96 @@
+use super::{problem_groups, report_group, Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::validate::ProblemKind;
+
+pub struct InvalidValue;
+
+static META: RuleMeta = RuleMeta {
+    name: "invalid-value",
+    category: Category::Schema,
+    severity: Severity::Error,
+    summary: "A value Asterisk refuses (the object is rejected) or silently reads as \"no\"",
+    doc: r#"# invalid-value
+
+## What
+A value that the option's handler in Asterisk refuses: a number out of range or not a number, a
+word not in the option's list, an unknown codec in `allow`, an address or network that does not
+parse (`local_net`, `match`, `permit`, `bind`), a `server_uri` that is not a SIP URI, or options
+the object's apply check refuses together (`timers_min_se` below 90, `dtls_auto_generate_cert`
+with `dtls_cert_file`, ...). Also a yes/no option whose value is none of Asterisk's words.
+
+## Why
+A refused value logs "Error parsing dtmf_mode=bogus at line 12" and **the whole object is
+rejected**: the endpoint, transport or registration does not exist. A yes/no option is never an
+error: any word other than yes/true/on/1/y/t (any case) silently means **no**, so
+`direct_media=maybe` or `rtp_symmetric=ture` turns the feature off without a word in the log;
+that is reported as a warning.
+
+## Example
+```ini
+[6001]
+type=endpoint
+dtmf_mode=rfc2833      ; chan_sip's name; pjsip says rfc4733
+allow=ulaw,g729a       ; no such codec
+rtp_symmetric=ture     ; read as "no"
+```
+
+## Fix
+Use a value from the option's list (`pjsiplint --explain invalid-value` and the Asterisk wiki
+list them), `yes` / `no` for yes/no options.
+"#,
+    fix: None,
+};
+
+impl Rule for InvalidValue {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let wanted = |kind: &ProblemKind| {
+            matches!(
+                kind,
+                ProblemKind::InvalidValue { .. }
+                    | ProblemKind::ReadAsFalse
+                    | ProblemKind::Conflict { .. }
+            )
+        };
+        for group in problem_groups(cx, wanted) {
+            let key = group
+                .var(config)
+                .map(|var| config.key(var))
+                .unwrap_or_default();
+            let objects = group.objects_phrase();
+            let diagnostic = match &group.first.kind {
+                ProblemKind::InvalidValue { reason } => report_group(
+                    &META,
+                    config,
+                    &group,
+                    format!("Asterisk rejects {objects}: bad value for `{key}`: {reason}"),
+                ),
+                ProblemKind::Conflict { reason } => report_group(
+                    &META,
+                    config,
+                    &group,
+                    format!("Asterisk rejects {objects}: {reason}"),
+                ),
+                _ => {
+                    let mut diagnostic = report_group(
+                        &META,
+                        config,
+                        &group,
+                        format!(
+                            "`{key}` of {objects} is not a yes/no word: Asterisk silently reads \
+                             it as \"no\""
+                        ),
+                    )
+                    .help("write `yes` or `no`");
+                    diagnostic.severity = Severity::Warning;
+                    diagnostic
+                }
+            };
+            out.push(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+use std::collections::HashSet;
+
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::SectionId;
+use crate::schema::schema;
+
+pub struct MissingType;
+
+static META: RuleMeta = RuleMeta {
+    name: "missing-type",
+    category: Category::Schema,
+    severity: Severity::Warning,
+    summary: "A section with no type=: Asterisk ignores it without a word",
+    doc: r#"# missing-type
+
+## What
+A section that is not a template (`(!)`), has no `type=` line (its own or inherited), and is not
+used as a base by a later section.
+
+## Why
+res_sorcery_config picks each object by its first `type=` line. A section without one matches no
+object type and is **silently ignored**: no log line, no object. The usual cause is a forgotten
+`type=endpoint`, or a template written without `(!)` and then never used. Sections named exactly
+`global` or `system` are the exception: Asterisk takes them as that type when every key is an
+option of it.
+
+## Example
+```ini
+[6001]
+context=internal
+auth=6001
+aors=6001
+```
+
+## Fix
+Add the `type=` line (`type=endpoint`), or mark a template with `(!)`.
+"#,
+    fix: None,
+};
+
+impl Rule for MissingType {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let bases: HashSet<SectionId> = config
+            .sections
+            .iter()
+            .flat_map(|section| section.bases.iter().filter_map(|base| base.resolved))
+            .collect();
+        for (index, section) in config.sections.iter().enumerate() {
+            let id = SectionId(index as u32);
+            if section.template
+                || section.dropped
+                || bases.contains(&id)
+                || config.type_var(section).is_some()
+                || config.objects.of_section(id).is_some()
+            {
+                continue;
+            }
+            let explicit = schema()
+                .object_types()
+                .find(|ty| ty.explicit_name.as_deref() == Some(section.name.as_str()));
+            let message = match explicit {
+                Some(ty) => {
+                    let stray = section
+                        .vars
+                        .iter()
+                        .map(|var| config.key(var))
+                        .find(|key| ty.option(key).is_none() && !ty.matches_pattern(key))
+                        .unwrap_or_default();
+                    format!(
+                        "section [{}] has no `type=` and `{stray}` is not a {} option, so \
+                         Asterisk does not take it as the {} object: it is ignored",
+                        section.name, ty.name, ty.name
+                    )
+                }
+                None => format!(
+                    "section [{}] has no `type=`: Asterisk ignores it without a word",
+                    section.name
+                ),
+            };
+            out.push(
+                META.report(section.name_span, message)
+                    .help("add `type=endpoint` (or aor, auth, ...), or mark a template with `(!)`"),
+            );
+        }
+    }
+}

@@ -1,0 +1,141 @@
+use std::collections::HashSet;
+
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::secrets::is_secret_key;
+
+pub struct PlaceholderValue;
+
+static META: RuleMeta = RuleMeta {
+    name: "placeholder-value",
+    category: Category::Schema,
+    severity: Severity::Warning,
+    summary: "A value left over from a tutorial or a generator, used literally",
+    doc: r#"# placeholder-value
+
+## What
+A value that looks like a placeholder nobody replaced: `<YOUR_IP>`, `YOUR_PASSWORD`,
+`x.x.x.x`, `CHANGEME`, `[object Object]`, or a `${VARIABLE}`.
+
+## Why
+Asterisk uses the text as it is. It does **not** expand `${...}` (environment or dialplan
+variables) in pjsip.conf: a template engine or `envsubst` step that did not run leaves
+`server_uri=sip:${SIP_SERVER}`, which Asterisk rejects, or a password that is literally
+`${SIP_PASSWORD}`. A `bind=x.x.x.x` or `local_net=<internal subnet>` rejects the transport.
+
+## Example
+```ini
+[trunk]
+type=registration
+server_uri=sip:${PROVIDER_HOST}
+client_uri=sip:YOUR_USERNAME@${PROVIDER_HOST}
+```
+
+## Fix
+Fill in the real value, or run the template step that was meant to.
+"#,
+    fix: None,
+};
+
+impl Rule for PlaceholderValue {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let mut reported = HashSet::new();
+        for section in &config.sections {
+            for var in &section.vars {
+                if !reported.insert(var.origin) {
+                    continue;
+                }
+                let key = config.key(var);
+                let Some(kind) = placeholder(key, config.value(var)) else {
+                    continue;
+                };
+                let shown = if is_secret_key(key) {
+                    String::new()
+                } else {
+                    format!(" (`{}`)", config.value(var))
+                };
+                out.push(
+                    META.report(
+                        config.value_span(var),
+                        format!("`{key}` holds {kind}{shown}: Asterisk uses it literally"),
+                    )
+                    .label("placeholder"),
+                );
+            }
+        }
+    }
+}
+
+/// What kind of placeholder `value` is, if it looks like one.
+fn placeholder(key: &str, value: &str) -> Option<&'static str> {
+    let lower = value.to_ascii_lowercase();
+    if value.contains("${") {
+        return Some("a `${...}` variable, which Asterisk does not expand in pjsip.conf");
+    }
+    if lower.contains("[object object]") || lower == "undefined" {
+        return Some("a value from a broken generator");
+    }
+    if lower.contains("x.x.x.x") || lower.contains("xxx.xxx.xxx.xxx") || lower.contains("[xxxx]") {
+        return Some("a placeholder address");
+    }
+    const WORDS: &[&str] = &[
+        "changeme",
+        "change_me",
+        "change-me",
+        "replace_me",
+        "replaceme",
+    ];
+    if WORDS.iter().any(|word| lower.contains(word)) {
+        return Some("a placeholder to change");
+    }
+    if has_your_word(&lower) {
+        return Some("a placeholder to fill in");
+    }
+    // `<...>` with words inside, except in caller IDs (`"Name" <6001>`) and bracketed URIs.
+    if !key.eq_ignore_ascii_case("callerid") {
+        let angle = value
+            .split('<')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('>').map(|(inside, _)| inside))
+            .any(|inside| {
+                !inside.to_ascii_lowercase().starts_with("sip")
+                    && inside.chars().any(|c| c.is_ascii_alphabetic())
+            });
+        if angle {
+            return Some("a `<...>` placeholder");
+        }
+    }
+    None
+}
+
+/// `your_ip`, `YOUR-PASSWORD`, `yourdomain`, `your_sip_server`, ...
+fn has_your_word(lower: &str) -> bool {
+    const THINGS: &[&str] = &[
+        "ip",
+        "password",
+        "pass",
+        "secret",
+        "domain",
+        "user",
+        "username",
+        "server",
+        "host",
+        "number",
+        "did",
+        "account",
+        "provider",
+        "pbx",
+        "public",
+        "sip",
+        "extension",
+    ];
+    lower.match_indices("your").any(|(at, _)| {
+        let rest = lower[at + 4..].trim_start_matches(['_', '-', ' ']);
+        THINGS.iter().any(|thing| rest.starts_with(thing))
+    })
+}

@@ -1,0 +1,98 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Applicability, Edit, Fix};
+use crate::schema::schema;
+
+pub struct UnknownType;
+
+static META: RuleMeta = RuleMeta {
+    name: "unknown-type",
+    category: Category::Schema,
+    severity: Severity::Warning,
+    summary: "type= names no pjsip object type (case counts): the section is ignored",
+    doc: r#"# unknown-type
+
+## What
+A `type=` value that is not an object type of pjsip.conf: `endpoint`, `auth`, `aor`,
+`transport`, `registration`, `identify`, `acl`, `global`, `system`, `domain_alias`,
+`outbound-publish`, `inbound-publication`, `resource_list`, `asterisk-publication`, `phoneprov`.
+The value is compared **with case**: `type=Endpoint` is not `endpoint`.
+
+## Why
+Sorcery compares the first `type=` with `strcmp`. No match means the section is **silently
+ignored**: no log line, the endpoint just does not exist. chan_sip's `type=friend`, `peer` and
+`user` are the common cause, and `type=wizard` belongs in pjsip_wizard.conf.
+
+## Example
+```ini
+[6001]
+type=Endpoint
+```
+
+## Fix
+Write the type in lower case (`type=endpoint`). A chan_sip `friend` becomes three sections: an
+endpoint, an auth and an aor. pjsiplint offers the case correction as an unsafe fix (the section
+starts to load).
+"#,
+    fix: Some(Applicability::Unsafe),
+};
+
+impl Rule for UnknownType {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        // A template's bad `type=` inherited by many sections is one finding.
+        let mut reported = std::collections::HashSet::new();
+        for section in config.sections.iter().filter(|s| !s.template) {
+            let Some(var) = config.type_var(section) else {
+                continue;
+            };
+            if !reported.insert(var.origin) {
+                continue;
+            }
+            let value = config.value(var);
+            let known = schema().object_type(value);
+            if known.is_some_and(|ty| ty.in_pjsip_conf) {
+                continue;
+            }
+            let case_fix = schema()
+                .object_types()
+                .find(|ty| ty.in_pjsip_conf && ty.name.eq_ignore_ascii_case(value));
+            let hint = match (value.to_ascii_lowercase().as_str(), known, case_fix) {
+                (_, Some(ty), _) => {
+                    format!(" (`{}` objects are not configured in pjsip.conf)", ty.name)
+                }
+                (_, None, Some(ty)) => format!(" (did you mean `{}`? case counts)", ty.name),
+                ("friend" | "peer" | "user", _, _) => {
+                    " (a chan_sip type: pjsip uses an endpoint, an auth and an aor)".to_owned()
+                }
+                ("wizard", _, _) => " (wizard sections belong in pjsip_wizard.conf)".to_owned(),
+                _ => String::new(),
+            };
+            let mut diagnostic = META
+                .report(
+                    config.value_span(var),
+                    format!(
+                        "`type={value}` names no pjsip object type{hint}: Asterisk ignores [{}] \
+                         without a word",
+                        section.name
+                    ),
+                )
+                .label("not an object type");
+            if let Some(ty) = case_fix {
+                diagnostic = diagnostic.fix(Fix {
+                    title: format!("write `type={}`", ty.name),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![Edit {
+                        span: config.value_span(var),
+                        replacement: ty.name.clone(),
+                    }],
+                });
+            }
+            out.push(diagnostic);
+        }
+    }
+}
