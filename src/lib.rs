@@ -12,12 +12,15 @@ pub mod cli;
 pub mod diagnostic;
 pub mod fix;
 pub mod generate;
+pub mod lookup;
 pub mod model;
+pub mod network;
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod syntax;
+pub mod trunks;
 pub mod validate;
 
 use std::io;
@@ -99,9 +102,11 @@ fn lint_config(mut config: Config, settings: &Settings) -> Linted {
         config_dir,
     };
     let validation = validate::validate(&mut config, &options);
+    let trunks = trunks::Trunks::find(&config);
     let cx = Context {
         config: &config,
         validation: &validation,
+        trunks: &trunks,
         asterisk_version: settings.asterisk_version,
     };
     let mut diagnostics = rules::check(&cx, |meta| settings.enabled(meta));

@@ -143,6 +143,8 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// Each object's problems as Asterisk applies its lines (unknown options, bad values, ...).
     pub validation: &'a crate::validate::Validation,
+    /// Provider trunks: endpoints with their registrations (see `src/trunks.rs`).
+    pub trunks: &'a crate::trunks::Trunks,
     /// The Asterisk major version to check against (16 to 23).
     pub asterisk_version: u32,
 }

@@ -1,0 +1,117 @@
+//! Which endpoints are provider trunks, and which registration belongs to each (issue 4's
+//! definition, used by every registration and NAT rule):
+//!
+//! 1. a registration names the endpoint (`endpoint=`, with `line=yes`); else
+//! 2. one of the endpoint's aors has a static `contact=` whose host is a registration's
+//!    `server_uri` host; else
+//! 3. one of its aors has a static `contact=` to a host that is not private (no registration).
+//!
+//! Built once per configuration with hash maps, so finding a trunk is linear in the objects.
+
+use std::collections::HashMap;
+
+use crate::model::{Config, ObjectId};
+use crate::network::{is_private_host, uri_host};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrunkReason {
+    /// A registration names the endpoint with `line=yes`.
+    RegistrationLine,
+    /// The aor's contact host is the registration's server host.
+    ContactMatchesRegistration,
+    /// The aor's contact points at a public host; no registration.
+    PublicContact,
+}
+
+#[derive(Debug, Clone)]
+pub struct Trunk {
+    pub endpoint: ObjectId,
+    pub registration: Option<ObjectId>,
+    pub reason: TrunkReason,
+    /// The host the trunk talks to: the registration's server host, or the aor contact's.
+    pub host: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Trunks {
+    pub list: Vec<Trunk>,
+    by_endpoint: HashMap<ObjectId, usize>,
+    by_registration: HashMap<ObjectId, usize>,
+}
+
+impl Trunks {
+    pub fn of_endpoint(&self, endpoint: ObjectId) -> Option<&Trunk> {
+        self.by_endpoint.get(&endpoint).map(|&i| &self.list[i])
+    }
+
+    pub fn of_registration(&self, registration: ObjectId) -> Option<&Trunk> {
+        self.by_registration.get(&registration).map(|&i| &self.list[i])
+    }
+
+    pub fn find(config: &Config) -> Trunks {
+        let objects = &config.objects;
+        let mut line_registrations: HashMap<&str, ObjectId> = HashMap::new();
+        let mut server_hosts: HashMap<String, ObjectId> = HashMap::new();
+        for (index, object) in objects.list.iter().enumerate() {
+            if object.kind != "registration" {
+                continue;
+            }
+            let id = ObjectId(index as u32);
+            if config.option_is_true(object, "line") {
+                if let Some(endpoint) = config.option(object, "endpoint") {
+                    line_registrations.entry(endpoint).or_insert(id);
+                }
+            }
+            if let Some(host) = config.option(object, "server_uri").and_then(uri_host) {
+                server_hosts.entry(host).or_insert(id);
+            }
+        }
+        let mut trunks = Trunks::default();
+        for (index, endpoint) in objects.list.iter().enumerate() {
+            if endpoint.kind != "endpoint" {
+                continue;
+            }
+            let id = ObjectId(index as u32);
+            let contact_hosts: Vec<String> = config
+                .referenced(endpoint, "aors", "aor")
+                .flat_map(|aor| config.option_items(aor, "contact"))
+                .filter_map(uri_host)
+                .collect();
+            let trunk = if let Some(&registration) = line_registrations.get(endpoint.id.as_str()) {
+                let host = config
+                    .option(&objects.list[registration.0 as usize], "server_uri")
+                    .and_then(uri_host);
+                Some((Some(registration), TrunkReason::RegistrationLine, host))
+            } else if let Some((host, &registration)) = contact_hosts
+                .iter()
+                .find_map(|host| server_hosts.get(host).map(|r| (host, r)))
+            {
+                Some((
+                    Some(registration),
+                    TrunkReason::ContactMatchesRegistration,
+                    Some(host.clone()),
+                ))
+            } else {
+                contact_hosts
+                    .iter()
+                    .find(|host| !is_private_host(host))
+                    .map(|host| (None, TrunkReason::PublicContact, Some(host.clone())))
+            };
+            if let Some((registration, reason, host)) = trunk {
+                let position = trunks.list.len();
+                trunks.by_endpoint.insert(id, position);
+                if let Some(registration) = registration {
+                    trunks.by_registration.entry(registration).or_insert(position);
+                }
+                trunks.list.push(Trunk {
+                    endpoint: id,
+                    registration,
+                    reason,
+                    host,
+                });
+            }
+        }
+        trunks
+    }
+}
