@@ -57,4 +57,16 @@ impl Config {
         self.option_items(object, key)
             .filter_map(move |name| self.objects.get(kind, name))
     }
+
+    /// The transports an endpoint (or registration) can use: the one its `transport=` names,
+    /// or, when it names none, every transport (pjsip picks one by the destination).
+    pub fn transports_of<'a>(&'a self, object: &Object) -> Vec<&'a Object> {
+        match self
+            .option(object, "transport")
+            .filter(|name| !name.is_empty())
+        {
+            Some(name) => self.objects.get("transport", name).into_iter().collect(),
+            None => self.objects.of_type("transport").collect(),
+        }
+    }
 }

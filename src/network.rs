@@ -125,10 +125,22 @@ mod tests {
 
     #[test]
     fn uris() {
-        assert_eq!(uri_host("sip:4930@Sip.Example.net:5060;transport=tcp").as_deref(), Some("sip.example.net"));
-        assert_eq!(uri_host("sips:[2001:db8::1]:5061").as_deref(), Some("2001:db8::1"));
-        assert_eq!(uri_host("sip:proxy.example.com;lr").as_deref(), Some("proxy.example.com"));
-        assert_eq!(uri_user("sip:4930123456@sip.example.net"), Some("4930123456"));
+        assert_eq!(
+            uri_host("sip:4930@Sip.Example.net:5060;transport=tcp").as_deref(),
+            Some("sip.example.net")
+        );
+        assert_eq!(
+            uri_host("sips:[2001:db8::1]:5061").as_deref(),
+            Some("2001:db8::1")
+        );
+        assert_eq!(
+            uri_host("sip:proxy.example.com;lr").as_deref(),
+            Some("proxy.example.com")
+        );
+        assert_eq!(
+            uri_user("sip:4930123456@sip.example.net"),
+            Some("4930123456")
+        );
         assert_eq!(uri_user("sip:sip.example.net"), None);
     }
 }

@@ -46,7 +46,9 @@ impl Trunks {
     }
 
     pub fn of_registration(&self, registration: ObjectId) -> Option<&Trunk> {
-        self.by_registration.get(&registration).map(|&i| &self.list[i])
+        self.by_registration
+            .get(&registration)
+            .map(|&i| &self.list[i])
     }
 
     pub fn find(config: &Config) -> Trunks {
@@ -102,7 +104,10 @@ impl Trunks {
                 let position = trunks.list.len();
                 trunks.by_endpoint.insert(id, position);
                 if let Some(registration) = registration {
-                    trunks.by_registration.entry(registration).or_insert(position);
+                    trunks
+                        .by_registration
+                        .entry(registration)
+                        .or_insert(position);
                 }
                 trunks.list.push(Trunk {
                     endpoint: id,

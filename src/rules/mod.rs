@@ -9,6 +9,10 @@ use crate::model::Config;
 use crate::source::Span;
 
 mod addition_without_section;
+mod aor_max_contacts_zero;
+mod auth_instead_of_outbound_auth;
+mod auth_username_has_domain;
+mod auth_username_is_did;
 mod concatenating_append;
 mod dangling_reference;
 mod deprecated_option;
@@ -16,6 +20,7 @@ mod duplicate_option;
 mod duplicate_section;
 mod exec_directive;
 mod header_garbage;
+mod identify_match_hostname;
 mod include_cycle;
 mod include_not_found;
 mod invalid_value;
@@ -23,14 +28,24 @@ mod line_too_long;
 mod missing_file;
 mod missing_required_option;
 mod missing_type;
+mod nat_endpoint_options;
+mod nat_missing_external_address;
+mod nat_missing_local_net;
 mod option_before_section;
 mod option_not_in_version;
+mod outbound_auth_realm;
+mod outbound_proxy_mismatch;
 mod placeholder_value;
+mod registration_gives_up;
+mod registration_missing_outbound_auth;
 mod section_name_too_long;
 mod stray_block_comment_end;
 mod syntax_error;
 mod template_not_found;
 mod transport_bind_conflict;
+mod trunk_missing_identify;
+mod trunk_missing_outbound_auth;
+mod unescaped_semicolon;
 mod unknown_directive;
 mod unknown_option;
 mod unknown_type;
@@ -65,6 +80,21 @@ pub static RULES: &[&dyn Rule] = &[
     &placeholder_value::PlaceholderValue,
     &concatenating_append::ConcatenatingAppend,
     &transport_bind_conflict::TransportBindConflict,
+    &registration_missing_outbound_auth::RegistrationMissingOutboundAuth,
+    &trunk_missing_outbound_auth::TrunkMissingOutboundAuth,
+    &auth_instead_of_outbound_auth::AuthInsteadOfOutboundAuth,
+    &auth_username_is_did::AuthUsernameIsDid,
+    &auth_username_has_domain::AuthUsernameHasDomain,
+    &outbound_auth_realm::OutboundAuthRealm,
+    &unescaped_semicolon::UnescapedSemicolon,
+    &outbound_proxy_mismatch::OutboundProxyMismatch,
+    &nat_missing_local_net::NatMissingLocalNet,
+    &nat_missing_external_address::NatMissingExternalAddress,
+    &nat_endpoint_options::NatEndpointOptions,
+    &trunk_missing_identify::TrunkMissingIdentify,
+    &identify_match_hostname::IdentifyMatchHostname,
+    &aor_max_contacts_zero::AorMaxContactsZero,
+    &registration_gives_up::RegistrationGivesUp,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -1,0 +1,76 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::edits::replace_value;
+use crate::fix::{Applicability, Fix};
+
+pub struct AuthUsernameHasDomain;
+
+static META: RuleMeta = RuleMeta {
+    name: "auth-username-has-domain",
+    category: Category::Registration,
+    severity: Severity::Warning,
+    summary: "username=user@domain: the digest is computed over the whole text",
+    doc: r#"# auth-username-has-domain
+
+## What
+An auth whose `username` contains `@`, such as `username=1001@sip.example.net`.
+
+## Why
+The digest response is computed over `username:realm:password` with the user name exactly as
+written, and the Authorization header carries it as the user. Providers (and Asterisk itself,
+for phones) expect the bare user, `1001`: the answer does not match, the request is challenged
+again, and `pjsip show registrations` ends in Rejected (401/403). The domain belongs in the
+URIs (`client_uri`, `server_uri`, the aor contact), not in the auth.
+
+## Example
+```ini
+[provider-auth]
+type=auth
+username=1001@sip.example.net
+password=...
+```
+
+## Fix
+Keep only the user part: `username=1001` (pjsiplint's unsafe fix).
+"#,
+    fix: Some(Applicability::Unsafe),
+};
+
+impl Rule for AuthUsernameHasDomain {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let mut reported = std::collections::HashSet::new();
+        for auth in config.objects.of_type("auth") {
+            let Some(var) = config.option_var(auth, "username") else {
+                continue;
+            };
+            let username = config.value(var);
+            let Some((user, domain)) = username.split_once('@') else {
+                continue;
+            };
+            if user.is_empty() || !reported.insert(var.origin) {
+                continue;
+            }
+            let mut diagnostic = META.report(
+                config.value_span(var),
+                format!(
+                    "auth '{}' has `@{domain}` in its user name: the digest is computed over \
+                     `{username}`, and the other side expects `{user}` (401/403)",
+                    auth.id
+                ),
+            );
+            if var.appended.is_none() {
+                diagnostic = diagnostic.fix(Fix {
+                    title: format!("use the user name `{user}`"),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![replace_value(config, var.origin, user)],
+                });
+            }
+            out.push(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::network::uri_user;
+
+pub struct AuthUsernameIsDid;
+
+static META: RuleMeta = RuleMeta {
+    name: "auth-username-is-did",
+    category: Category::Registration,
+    severity: Severity::Info,
+    summary: "A registration's auth username is its phone number: often not the account name",
+    doc: r#"# auth-username-is-did
+
+## What
+An auth used as a registration's `outbound_auth` whose `username` is a phone number (7 to 15
+digits, optionally with `+`) equal to the user of the registration's `client_uri`.
+
+## Why
+Many providers give a separate authentication user name (an account id) beside the phone number
+(DID). With the DID as digest user name the provider answers the second REGISTER with **401 or
+403** again: `pjsip show registrations` says Rejected although the password is right. The phone
+number belongs in `client_uri` (and `contact_user` / `from_user`), the account id in the auth's
+`username`. If the provider really uses the number as account id, this is fine.
+
+## Example
+```ini
+[provider]
+type=registration
+outbound_auth=provider-auth
+client_uri=sip:4930123456@sip.example.net
+server_uri=sip:sip.example.net
+
+[provider-auth]
+type=auth
+username=4930123456
+password=...
+```
+
+## Fix
+Check the provider's account details; put the authentication user name in `username`.
+"#,
+    fix: None,
+};
+
+fn is_phone_number(text: &str) -> bool {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl Rule for AuthUsernameIsDid {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let mut reported = std::collections::HashSet::new();
+        for registration in config.objects.of_type("registration") {
+            let Some(user) = config.option(registration, "client_uri").and_then(uri_user) else {
+                continue;
+            };
+            if !is_phone_number(user) {
+                continue;
+            }
+            for auth in config.referenced(registration, "outbound_auth", "auth") {
+                let Some(var) = config.option_var(auth, "username") else {
+                    continue;
+                };
+                if config.value(var) != user || !reported.insert(var.origin) {
+                    continue;
+                }
+                out.push(
+                    META.report(
+                        config.value_span(var),
+                        format!(
+                            "auth '{}' authenticates registration '{}' with its phone number \
+                             `{user}` as user name: many providers expect a separate account id \
+                             here, and answer 401/403",
+                            auth.id, registration.id
+                        ),
+                    )
+                    .secondary(
+                        config.section(registration.section).name_span,
+                        "the registration using this auth",
+                    ),
+                );
+            }
+        }
+    }
+}

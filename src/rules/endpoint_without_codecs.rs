@@ -1,0 +1,252 @@
+use std::collections::HashMap;
+
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Config, LineRef, Object, SectionId, Var};
+use crate::schema::show_codecs;
+
+pub struct EndpointWithoutCodecs;
+
+static META: RuleMeta = RuleMeta {
+    name: "endpoint-without-codecs",
+    category: Category::Call,
+    severity: Severity::Warning,
+    summary: "An endpoint with no allow= (own or inherited): no codecs, every call fails with 488",
+    doc: r#"# endpoint-without-codecs
+
+## What
+An endpoint that Asterisk loads but whose `allow` and `disallow` lines (its own and those it
+inherits from templates, in order) leave it with no codec at all: no `allow=` anywhere, or a
+`disallow=all` (or `allow=!all`) after the last codec it allowed. `pjsip show endpoint` prints
+`allow : (nothing)`.
+
+## Why
+A PJSIP endpoint starts with no codecs: the `allow` option has an empty default
+(res/res_pjsip/pjsip_configuration.c registers it with `""`), unlike chan_sip's peers, which
+inherited the `[general]` codecs. Nothing is logged at load time. The phone registers fine, but
+every call fails in SDP negotiation: for an incoming INVITE res/res_pjsip_sdp_rtp.c logs
+`No joint capabilities for 'audio' media stream between our configuration((nothing)) and
+incoming SDP(...)` and the caller gets **488 Not Acceptable Here**; a `Dial()` to the endpoint
+offers no audio stream and fails the same way.
+
+(A missing `disallow=all` is not this mistake and not worth a finding: since the list starts
+empty, `disallow=all` before the first `allow` changes nothing.)
+
+## Example
+```ini
+[6001]
+type=endpoint
+context=internal
+auth=6001
+aors=6001
+disallow=all        ; and no allow= line
+```
+
+## Fix
+Add the codecs the phone speaks, e.g. `allow=ulaw,alaw` (add `opus` or `g722` if they are
+installed and the phone uses them). When many endpoints share a template, add the line to the
+template once.
+"#,
+    fix: None,
+};
+
+impl Rule for EndpointWithoutCodecs {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let mut found = Vec::new();
+        for endpoint in loaded_endpoints(config) {
+            let lines = codec_lines(config, endpoint);
+            if !endpoint_codecs(config, &lines).is_empty() {
+                continue;
+            }
+            // The line that removed the last codec, when there were codecs to remove.
+            let culprit = lines
+                .iter()
+                .any(|&(allow, _)| allow)
+                .then(|| lines.last().map(|&(_, var)| var))
+                .flatten();
+            found.push((0, endpoint, culprit));
+        }
+        for group in group_endpoints(config, found) {
+            let message = match group.var {
+                None => format!(
+                    "{} has no `allow=` line: it has no codecs, so every call fails with \
+                     488 Not Acceptable Here",
+                    group.phrase(config)
+                ),
+                Some(var) => format!(
+                    "`{}={}` leaves {} with no codecs: every call fails with 488 Not \
+                     Acceptable Here",
+                    config.key(var),
+                    config.value(var).trim(),
+                    group.phrase(config)
+                ),
+            };
+            out.push(
+                group
+                    .report(&META, config, message)
+                    .help("add the codecs the phones speak, e.g. `allow=ulaw,alaw`"),
+            );
+        }
+    }
+}
+
+/// The endpoints Asterisk loads (findings about the others would be noise: they do not exist).
+pub(super) fn loaded_endpoints(config: &Config) -> impl Iterator<Item = &Object> {
+    config
+        .objects
+        .of_type("endpoint")
+        .filter(|endpoint| endpoint.loads())
+}
+
+/// An endpoint's `allow` (`true`) and `disallow` (`false`) lines, inherited first, in order.
+pub(super) fn codec_lines<'a>(config: &'a Config, endpoint: &Object) -> Vec<(bool, &'a Var)> {
+    config
+        .section(endpoint.section)
+        .vars
+        .iter()
+        .filter_map(|var| {
+            let key = config.key(var);
+            if key.eq_ignore_ascii_case("allow") {
+                Some((true, var))
+            } else if key.eq_ignore_ascii_case("disallow") {
+                Some((false, var))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The codecs these lines leave the endpoint with, in preference order (lower case), as
+/// `pjsip show endpoint` prints them (`crate::schema::show_codecs`).
+pub(super) fn endpoint_codecs(config: &Config, lines: &[(bool, &Var)]) -> Vec<String> {
+    let ops: Vec<(bool, &str)> = lines
+        .iter()
+        .map(|&(allow, var)| (allow, config.value(var)))
+        .collect();
+    let shown = show_codecs(&ops);
+    let inner = shown.trim_start_matches('(').trim_end_matches(')');
+    if inner == "nothing" || inner.is_empty() {
+        return Vec::new();
+    }
+    inner.split('|').map(str::to_ascii_lowercase).collect()
+}
+
+/// Endpoints with the same finding. A template line inherited by a hundred endpoints, or a
+/// template that a hundred endpoints inherit without adding the missing option, is one finding.
+pub(super) struct EndpointGroup<'a> {
+    /// In load order; never empty.
+    pub objects: Vec<&'a Object>,
+    /// The line at fault (as the first endpoint holds it), when the finding is about a line.
+    pub var: Option<&'a Var>,
+    /// The section the endpoints inherit from, when the finding is about something missing
+    /// and they share a template.
+    pub template: Option<SectionId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum GroupKey {
+    /// The same inherited line.
+    Line(LineRef),
+    /// Missing from every endpoint built on this template.
+    Template(SectionId),
+    /// One endpoint's own problem.
+    Own(SectionId),
+}
+
+/// Groups `(tag, endpoint, line at fault)` findings; only findings with the same `tag` (the
+/// kind of finding, as the rule numbers them) share a group.
+pub(super) fn group_endpoints<'a>(
+    config: &'a Config,
+    found: impl IntoIterator<Item = (u32, &'a Object, Option<&'a Var>)>,
+) -> Vec<EndpointGroup<'a>> {
+    let mut groups: Vec<EndpointGroup<'a>> = Vec::new();
+    let mut index: HashMap<(u32, GroupKey), usize> = HashMap::new();
+    for (tag, object, var) in found {
+        let section = config.section(object.section);
+        let template = section.bases.iter().find_map(|base| base.resolved);
+        let key = match var {
+            Some(var) if var.inherited_from.is_some() => GroupKey::Line(var.origin),
+            Some(_) => GroupKey::Own(object.section),
+            None => template.map_or(GroupKey::Own(object.section), GroupKey::Template),
+        };
+        match index.get(&(tag, key)) {
+            Some(&at) => groups[at].objects.push(object),
+            None => {
+                index.insert((tag, key), groups.len());
+                groups.push(EndpointGroup {
+                    objects: vec![object],
+                    var,
+                    template: if var.is_none() { template } else { None },
+                });
+            }
+        }
+    }
+    groups
+}
+
+impl EndpointGroup<'_> {
+    /// "endpoint '6001'", or "endpoint '6001' and 3 other endpoints using this line" /
+    /// "... built on [phone]".
+    pub fn phrase(&self, config: &Config) -> String {
+        let first = self.objects[0];
+        match (self.objects.len(), self.template) {
+            (1, _) => format!("endpoint '{}'", first.id),
+            (n, Some(template)) => format!(
+                "endpoint '{}' and {} other endpoint{} built on [{}]",
+                first.id,
+                n - 1,
+                if n == 2 { "" } else { "s" },
+                config.section(template).name
+            ),
+            (n, None) => format!(
+                "endpoint '{}' and {} other endpoint{} using this line",
+                first.id,
+                n - 1,
+                if n == 2 { "" } else { "s" }
+            ),
+        }
+    }
+
+    /// A diagnostic at the line at fault (or the first endpoint's header), with a label at the
+    /// section that inherited the line, or at the shared template.
+    pub fn report(&self, meta: &'static RuleMeta, config: &Config, message: String) -> Diagnostic {
+        let first = self.objects[0];
+        let section = config.section(first.section);
+        match self.var {
+            Some(var) => {
+                let mut diagnostic = meta.report(config.key_span(var), message);
+                if let Some(base) = var.inherited_from {
+                    diagnostic = diagnostic.secondary(
+                        section.name_span,
+                        format!(
+                            "[{}] inherits this line from [{}]",
+                            section.name,
+                            config.section(base).name
+                        ),
+                    );
+                }
+                diagnostic
+            }
+            None => {
+                let mut diagnostic = meta.report(section.name_span, message);
+                if let (Some(template), true) = (self.template, self.objects.len() > 1) {
+                    diagnostic = diagnostic.secondary(
+                        config.section(template).name_span,
+                        format!(
+                            "{} endpoints built on [{}] have this problem: a line here fixes them all",
+                            self.objects.len(),
+                            config.section(template).name
+                        ),
+                    );
+                }
+                diagnostic
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub struct NatEndpointOptions;
+
+static META: RuleMeta = RuleMeta {
+    name: "nat-endpoint-options",
+    category: Category::Nat,
+    severity: Severity::Info,
+    summary: "An endpoint behind NAT without rtp_symmetric/rewrite_contact, or with direct_media",
+    doc: r#"# nat-endpoint-options
+
+## What
+An endpoint that can use a transport with external addresses (its `transport=`, or any transport
+when it names none) and that keeps `direct_media=yes` (the default), or lacks
+`rtp_symmetric=yes` or `rewrite_contact=yes`.
+
+## Why
+A transport with external addresses means Asterisk sits behind NAT, and so usually do the
+phones or the far end. `rtp_symmetric=yes` sends audio back to where it comes from instead of
+the (private) address in the SDP; `rewrite_contact=yes` keeps the phone's registered contact
+at the address the REGISTER came from; `direct_media=no` keeps the audio flowing through
+Asterisk instead of between two parties that cannot reach each other. Without them: one-way
+audio, calls that drop after 30 seconds, phones that register but cannot be called.
+
+## Example
+```ini
+[6001]
+type=endpoint
+transport=transport-udp-nat
+; direct_media defaults to yes; rtp_symmetric and rewrite_contact default to no
+```
+
+## Fix
+Add `direct_media=no`, `rtp_symmetric=yes`, `rewrite_contact=yes` (and `force_rport=yes`, the
+default) to the endpoint or its template.
+"#,
+    fix: None,
+};
+
+impl Rule for NatEndpointOptions {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        // A template shared by many endpoints is reported once, at the first of them.
+        let mut reported = std::collections::HashSet::new();
+        for endpoint in config.objects.of_type("endpoint") {
+            let behind_nat = config.transports_of(endpoint).into_iter().any(|transport| {
+                ["external_media_address", "external_signaling_address"]
+                    .iter()
+                    .any(|key| config.option(transport, key).is_some_and(|v| !v.is_empty()))
+            });
+            if !behind_nat {
+                continue;
+            }
+            let mut missing = Vec::new();
+            let direct_media = config.option(endpoint, "direct_media");
+            if direct_media.is_none_or(|v| crate::schema::schema().is_true_word(v)) {
+                missing.push("`direct_media=no`");
+            }
+            if !config.option_is_true(endpoint, "rtp_symmetric") {
+                missing.push("`rtp_symmetric=yes`");
+            }
+            if !config.option_is_true(endpoint, "rewrite_contact") {
+                missing.push("`rewrite_contact=yes`");
+            }
+            if missing.is_empty() {
+                continue;
+            }
+            let section = config.section(endpoint.section);
+            let key = (
+                section.bases.first().and_then(|b| b.resolved),
+                missing.clone(),
+            );
+            if section.bases.first().is_some() && !reported.insert(key) {
+                continue;
+            }
+            out.push(META.report(
+                section.name_span,
+                format!(
+                    "endpoint '{}' uses a transport behind NAT but lacks {}: one-way audio or \
+                     unreachable phones",
+                    endpoint.id,
+                    missing.join(", ")
+                ),
+            ));
+        }
+    }
+}

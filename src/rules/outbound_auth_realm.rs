@@ -1,0 +1,101 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::network::uri_host;
+
+pub struct OutboundAuthRealm;
+
+static META: RuleMeta = RuleMeta {
+    name: "outbound-auth-realm",
+    category: Category::Registration,
+    severity: Severity::Info,
+    summary: "realm= on an outbound auth pins the credentials to one realm",
+    doc: r#"# outbound-auth-realm
+
+## What
+An auth used as `outbound_auth` (by a registration or an endpoint) with `realm=` set. It is a
+warning when the realm shares no domain with the registration's `server_uri` host (for example
+`realm=asterisk`, copied from a phone's auth).
+
+## Why
+For outbound authentication the realm comes from the provider's 401/407. An auth with a realm
+only answers a challenge for exactly that realm: when the provider names another one, Asterisk
+sends no credentials, the 401 repeats, and the registration ends Rejected. Left empty, the auth
+answers whatever realm the provider uses.
+
+## Example
+```ini
+[provider-auth]
+type=auth
+username=acct-1234
+password=...
+realm=asterisk
+```
+
+## Fix
+Remove `realm=` from outbound auths, unless the provider documents the exact realm.
+"#,
+    fix: None,
+};
+
+/// The last two labels of a host name (`sip.example.net` -> `example.net`).
+fn domain(host: &str) -> String {
+    let labels: Vec<&str> = host.trim_end_matches('.').rsplit('.').take(2).collect();
+    labels
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join(".")
+        .to_ascii_lowercase()
+}
+
+impl Rule for OutboundAuthRealm {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let mut reported = std::collections::HashSet::new();
+        let users = config.objects.list.iter().filter(|o| {
+            matches!(
+                o.kind.as_str(),
+                "registration" | "endpoint" | "outbound-publish"
+            )
+        });
+        for user in users {
+            let server_host = config.option(user, "server_uri").and_then(uri_host);
+            for auth in config.referenced(user, "outbound_auth", "auth") {
+                let Some(var) = config.option_var(auth, "realm") else {
+                    continue;
+                };
+                let realm = config.value(var);
+                if realm.is_empty() || !reported.insert(var.origin) {
+                    continue;
+                }
+                let mismatch = server_host
+                    .as_deref()
+                    .is_some_and(|host| domain(host) != domain(realm));
+                let mut diagnostic = META.report(
+                    config.value_span(var),
+                    format!(
+                        "outbound auth '{}' only answers challenges for realm `{realm}`{}",
+                        auth.id,
+                        match &server_host {
+                            Some(host) if mismatch => format!(
+                                ", which does not look like {} '{}''s server `{host}`: the 401 \
+                                 repeats",
+                                user.kind, user.id
+                            ),
+                            _ =>
+                                "; if the provider names another realm, the 401 repeats".to_owned(),
+                        }
+                    ),
+                );
+                if mismatch {
+                    diagnostic.severity = Severity::Warning;
+                }
+                out.push(diagnostic);
+            }
+        }
+    }
+}

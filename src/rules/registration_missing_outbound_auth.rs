@@ -1,0 +1,115 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::edits::insert_option;
+use crate::fix::{Applicability, Fix};
+use crate::model::{Config, Object, ObjectId};
+use crate::network::uri_user;
+
+pub struct RegistrationMissingOutboundAuth;
+
+static META: RuleMeta = RuleMeta {
+    name: "registration-missing-outbound-auth",
+    category: Category::Registration,
+    severity: Severity::Error,
+    summary: "A registration with no outbound_auth cannot answer the provider's 401",
+    doc: r#"# registration-missing-outbound-auth
+
+## What
+A `type=registration` section without `outbound_auth=`.
+
+## Why
+Registering is a digest exchange: REGISTER without credentials, the provider answers **401**
+with a realm and a nonce, Asterisk sends REGISTER again with an Authorization header, 200 OK.
+Without `outbound_auth` Asterisk has nothing to answer the 401 with: the log says "There were no
+auth ids available", `pjsip show registrations` shows **Rejected**, and with the default
+`auth_rejection_permanent=yes` Asterisk stops trying until the next reload. Inbound calls from
+the provider then stop too, since the provider no longer knows where to send them.
+
+## Example
+```ini
+[provider]
+type=registration
+server_uri=sip:sip.example.net
+client_uri=sip:4930123456@sip.example.net
+```
+
+A few carrier networks authenticate a line by where it connects from and never challenge
+REGISTER; for those, suppress this finding.
+
+## Fix
+Add `outbound_auth=` naming the auth with the provider's credentials. pjsiplint offers it as an
+unsafe fix when exactly one auth fits: the one the trunk endpoint uses as `outbound_auth`, or
+else the only auth whose `username` is the user of `client_uri`.
+"#,
+    fix: Some(Applicability::Unsafe),
+};
+
+impl Rule for RegistrationMissingOutboundAuth {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        for (index, registration) in config.objects.list.iter().enumerate() {
+            if registration.kind != "registration" {
+                continue;
+            }
+            if config
+                .option(registration, "outbound_auth")
+                .is_some_and(|v| !v.is_empty())
+            {
+                continue;
+            }
+            let section = config.section(registration.section);
+            let mut diagnostic = META
+                .report(
+                    section.name_span,
+                    format!(
+                        "registration '{}' has no `outbound_auth`: the provider's 401 goes \
+                         unanswered and Asterisk stops registering",
+                        registration.id
+                    ),
+                )
+                .label("no outbound_auth");
+            let id = ObjectId(index as u32);
+            if let Some(auth) = fitting_auth(cx, id, registration) {
+                if let Some(edit) =
+                    insert_option(config, registration.section, "outbound_auth", &auth)
+                {
+                    diagnostic = diagnostic.fix(Fix {
+                        title: format!("add `outbound_auth={auth}`"),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![edit],
+                    });
+                }
+            }
+            out.push(diagnostic);
+        }
+    }
+}
+
+/// The one auth that surely belongs to this registration, if there is exactly one.
+fn fitting_auth(cx: &Context<'_>, id: ObjectId, registration: &Object) -> Option<String> {
+    let config = cx.config;
+    if let Some(trunk) = cx.trunks.of_registration(id) {
+        let endpoint = &config.objects.list[trunk.endpoint.0 as usize];
+        let names: Vec<&str> = config.option_items(endpoint, "outbound_auth").collect();
+        if let [one] = names.as_slice() {
+            return Some((*one).to_owned());
+        }
+    }
+    let user = config
+        .option(registration, "client_uri")
+        .and_then(uri_user)?;
+    let mut matching = auths_with_username(config, user);
+    let first = matching.next()?;
+    matching.next().is_none().then(|| first.id.clone())
+}
+
+fn auths_with_username<'a>(config: &'a Config, user: &'a str) -> impl Iterator<Item = &'a Object> {
+    config
+        .objects
+        .of_type("auth")
+        .filter(move |auth| config.option(auth, "username") == Some(user))
+}

@@ -1,0 +1,99 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::edits::insert_option;
+use crate::fix::{Applicability, Fix};
+
+pub struct TrunkMissingOutboundAuth;
+
+static META: RuleMeta = RuleMeta {
+    name: "trunk-missing-outbound-auth",
+    category: Category::Registration,
+    severity: Severity::Warning,
+    summary: "A trunk endpoint without outbound_auth while its registration has one",
+    doc: r#"# trunk-missing-outbound-auth
+
+## What
+A provider trunk's endpoint (see `--effective` for which endpoint pairs with which
+registration) with no `outbound_auth=`, while its registration has one.
+
+## Why
+The registration and the endpoint authenticate separately. Registering works (the registration
+answers the provider's 401 with its own `outbound_auth`), but every outbound call is an INVITE
+from the endpoint: the provider challenges it with **401 or 407**, the endpoint has no
+credentials, and the call fails ("Failed to authenticate" on the provider side, the caller hears
+an error or silence). Inbound calls still work, which makes this one confusing.
+
+## Example
+```ini
+[provider]
+type=registration
+outbound_auth=provider-auth
+server_uri=sip:sip.example.net
+client_uri=sip:4930123456@sip.example.net
+
+[provider]
+type=endpoint
+aors=provider
+; no outbound_auth: outbound calls get 407
+
+[provider]
+type=aor
+contact=sip:sip.example.net
+```
+
+## Fix
+Add `outbound_auth=` to the endpoint with the registration's auth. pjsiplint offers it as an
+unsafe fix.
+"#,
+    fix: Some(Applicability::Unsafe),
+};
+
+impl Rule for TrunkMissingOutboundAuth {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        for trunk in &cx.trunks.list {
+            let Some(registration) = trunk.registration else {
+                continue;
+            };
+            let endpoint = &config.objects.list[trunk.endpoint.0 as usize];
+            let registration = &config.objects.list[registration.0 as usize];
+            if config
+                .option(endpoint, "outbound_auth")
+                .is_some_and(|v| !v.is_empty())
+            {
+                continue;
+            }
+            let Some(auth) = config
+                .option(registration, "outbound_auth")
+                .filter(|v| !v.is_empty())
+            else {
+                continue;
+            };
+            let mut diagnostic = META
+                .report(
+                    config.section(endpoint.section).name_span,
+                    format!(
+                        "trunk endpoint '{}' has no `outbound_auth`, while its registration '{}' \
+                         uses `{auth}`: outbound calls challenged with 401/407 fail",
+                        endpoint.id, registration.id
+                    ),
+                )
+                .secondary(
+                    config.section(registration.section).name_span,
+                    "the registration authenticates here",
+                );
+            if let Some(edit) = insert_option(config, endpoint.section, "outbound_auth", auth) {
+                diagnostic = diagnostic.fix(Fix {
+                    title: format!("add `outbound_auth={auth}` to the endpoint"),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![edit],
+                });
+            }
+            out.push(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+use std::collections::HashSet;
+
+use super::weak_password::inbound_auth_names;
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Config, Object};
+use crate::trunks::TrunkReason;
+
+pub struct UnauthenticatedEndpoint;
+
+static META: RuleMeta = RuleMeta {
+    name: "unauthenticated-endpoint",
+    category: Category::Security,
+    severity: Severity::Warning,
+    summary: "An endpoint with no auth= and no identify: anyone can call as it by its name",
+    doc: r#"# unauthenticated-endpoint
+
+## What
+A loaded endpoint that
+
+- has no `auth=` (or an empty one: the last `auth` line is the one Asterisk keeps),
+- is not named by the `endpoint=` of any loaded `type=identify`,
+- is not a trunk whose registration names it with `line=yes`,
+- and can be identified by name: its `identify_by` (default `username,ip`) contains
+  `username` or `auth_username`.
+
+Endpoints named `anonymous` are left to `anonymous-endpoint`; an `auth=` naming a missing auth
+is `dangling-reference`'s business.
+
+## Why
+Asterisk picks the endpoint of an incoming request by the user part of its From header (and,
+with `auth_username`, by the Authorization username): res_pjsip_endpoint_identifier_user.c
+looks up the endpoint whose name is that user, on whatever transport the request came in. An
+endpoint without `auth=` is never challenged (res_pjsip_authenticator_digest.c requires
+authentication only from endpoints with at least one inbound auth), so anyone who can send a packet to Asterisk and writes
+`From: <sip:6001@pbx>` is endpoint 6001: their INVITE runs in its `context`, their REGISTER
+takes over its calls. Removing `username` from the global `endpoint_identifier_order` does not
+help: identifiers missing from that list still run, after the listed ones (res_pjsip.c,
+`ast_sip_register_endpoint_identifier_with_name`). Nothing is logged: the calls look like
+normal calls from the phone.
+
+Endpoints matched by address (a `type=identify` with `match=`) are not reported: that is how
+providers and gateways are meant to be identified. They can still be reached by name unless
+`identify_by=ip`; see the fix.
+
+## Example
+```ini
+[6001]
+type=endpoint
+context=internal
+aors=6001          ; no auth=, no identify
+```
+
+## Fix
+Give the endpoint an `auth=` with a strong password. For a provider or a gateway that cannot
+authenticate, add a `type=identify` with its addresses in `match=` and set `identify_by=ip` on
+the endpoint so that it cannot be reached by name.
+"#,
+    fix: None,
+};
+
+/// Whether Asterisk can pick this endpoint by a name in the request (From user or Authorization
+/// username): its `identify_by` (default `username,ip`) holds `username` or `auth_username`.
+pub(super) fn identified_by_name(config: &Config, endpoint: &Object) -> bool {
+    let methods = config.option(endpoint, "identify_by").unwrap_or("username,ip");
+    methods.split(',').map(str::trim).any(|method| {
+        method.eq_ignore_ascii_case("username") || method.eq_ignore_ascii_case("auth_username")
+    })
+}
+
+/// The names of the endpoints some loaded identify section points at.
+pub(super) fn identified_endpoints(config: &Config) -> HashSet<&str> {
+    config
+        .objects
+        .of_type("identify")
+        .filter(|identify| identify.loads())
+        .filter_map(|identify| config.option(identify, "endpoint"))
+        .map(str::trim)
+        .collect()
+}
+
+/// Endpoints named `anonymous` (or `anonymous@domain`) take requests no other endpoint matched.
+pub(super) fn is_anonymous(endpoint: &Object) -> bool {
+    endpoint.id == "anonymous" || endpoint.id.starts_with("anonymous@")
+}
+
+impl Rule for UnauthenticatedEndpoint {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let identified = identified_endpoints(config);
+        for (index, endpoint) in config.objects.list.iter().enumerate() {
+            if endpoint.kind != "endpoint" || !endpoint.loads() || is_anonymous(endpoint) {
+                continue;
+            }
+            if !inbound_auth_names(config, endpoint).is_empty()
+                || identified.contains(endpoint.id.as_str())
+                || !identified_by_name(config, endpoint)
+            {
+                continue;
+            }
+            let trunk = cx
+                .trunks
+                .of_endpoint(crate::model::ObjectId(index as u32));
+            if trunk.is_some_and(|t| t.reason == TrunkReason::RegistrationLine) {
+                continue;
+            }
+            let context = config
+                .option(endpoint, "context")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .unwrap_or("default");
+            let section = config.section(endpoint.section);
+            let mut diagnostic = META
+                .report(
+                    section.name_span,
+                    format!(
+                        "endpoint '{}' has no `auth=` and no identify matches it: Asterisk \
+                         accepts any request whose From user is '{}' without a password, and \
+                         runs its calls in context '{context}'",
+                        endpoint.id, endpoint.id
+                    ),
+                )
+                .label("no auth, no identify");
+            diagnostic = match trunk {
+                Some(_) => diagnostic.help(
+                    "for a provider trunk: add a `type=identify` with the provider's addresses \
+                     in `match=` and set `identify_by=ip` on the endpoint",
+                ),
+                None => diagnostic.help(
+                    "add `auth=` naming an auth with a strong password (or, for a device that \
+                     cannot authenticate, an identify by address and `identify_by=ip`)",
+                ),
+            };
+            out.push(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::{Applicability, Edit, Fix};
+use crate::source::{FileId, Span};
+use crate::syntax::LineKind;
+
+pub struct UnescapedSemicolon;
+
+static META: RuleMeta = RuleMeta {
+    name: "unescaped-semicolon",
+    category: Category::Registration,
+    severity: Severity::Warning,
+    summary: "A URI parameter such as ;lr cut off as a comment: write \\;",
+    doc: r#"# unescaped-semicolon
+
+## What
+A `;` glued to the value of a URI option (`outbound_proxy`, `server_uri`, `client_uri`,
+`contact`, `from_uri`, `to_uri`) and followed by a URI parameter: `;lr`, `;transport=`,
+`;user=`, `;maddr=`, `;hide`, `;ttl=`, `;method=`, `;ob`. A comment set off by a blank
+(`sip:proxy.example.com ; our proxy`) is not this mistake.
+
+## Why
+`;` starts a comment in Asterisk configs, so `outbound_proxy=sip:proxy.example.com;lr` sets
+`sip:proxy.example.com` and drops `;lr` without a word (observed on Asterisk 22: the value is
+cut). Without `;lr` the proxy is used as a strict router: requests are rewritten and many
+proxies reject them; without `;transport=tcp` the request goes over UDP. Registration or calls
+then fail with "No response" or 4xx from the proxy.
+
+## Example
+```ini
+[provider]
+type=registration
+outbound_proxy=sip:proxy.example.com;lr
+```
+
+## Fix
+Escape the semicolon: `outbound_proxy=sip:proxy.example.com\;lr`. pjsiplint's fix inserts the
+backslash.
+"#,
+    fix: Some(Applicability::Safe),
+};
+
+const URI_OPTIONS: &[&str] = &[
+    "outbound_proxy",
+    "server_uri",
+    "client_uri",
+    "contact",
+    "from_uri",
+    "to_uri",
+];
+
+/// URI parameters people write after a `;` (RFC 3261 and common extensions).
+const PARAMETERS: &[&str] = &[
+    "lr",
+    "transport=",
+    "user=",
+    "maddr=",
+    "ttl=",
+    "method=",
+    "hide",
+    "ob",
+    "line=",
+    "gr",
+];
+
+fn starts_with_parameter(comment: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(comment).to_ascii_lowercase();
+    PARAMETERS.iter().any(|parameter| {
+        text.strip_prefix(parameter).is_some_and(|rest| {
+            parameter.ends_with('=')
+                || rest.is_empty()
+                || rest.starts_with([';', ' ', '\t', '\r', '>', '?'])
+        })
+    })
+}
+
+impl Rule for UnescapedSemicolon {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (index, file) in cx.config.files.iter().enumerate() {
+            let file_id = FileId(index as u32);
+            for line in &file.syntax.lines {
+                let (LineKind::Assignment(assignment), Some(at)) = (&line.kind, line.comment_start)
+                else {
+                    continue;
+                };
+                let key = assignment.key.text.to_ascii_lowercase();
+                if !URI_OPTIONS.contains(&key.as_str()) || assignment.value.text.is_empty() {
+                    continue;
+                }
+                let glued = at > 0 && file.bytes[at as usize - 1] > b' ';
+                let comment = &file.bytes[at as usize + 1..line.end as usize];
+                if !glued || !starts_with_parameter(comment) {
+                    continue;
+                }
+                let parameter: String = String::from_utf8_lossy(comment)
+                    .split([';', ' ', '\t', '\r'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let mut diagnostic = META
+                    .report(
+                        Span::new(file_id, at..at + 1 + parameter.len() as u32),
+                        format!(
+                            "`;{parameter}` is read as a comment: `{}` is set to `{}` without it",
+                            assignment.key.text, assignment.value.text
+                        ),
+                    )
+                    .label("starts a comment");
+                // Once escaped, a `;--` or `--;` later on the line would start or end a block
+                // comment: no automatic fix then.
+                let has_block_marker = comment.windows(3).any(|w| w == b";--" || w == b"--;");
+                if !has_block_marker {
+                    diagnostic = diagnostic.fix(Fix {
+                        title: format!("escape it: `\\;{parameter}`"),
+                        applicability: Applicability::Safe,
+                        edits: vec![Edit::insert(file_id, at, "\\")],
+                    });
+                }
+                out.push(diagnostic);
+            }
+        }
+    }
+}

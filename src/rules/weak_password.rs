@@ -1,0 +1,539 @@
+use std::collections::HashMap;
+
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Config, LineRef, Object};
+use crate::network::{bind_host, bind_is_public};
+
+pub struct WeakPassword;
+
+static META: RuleMeta = RuleMeta {
+    name: "weak-password",
+    category: Category::Security,
+    severity: Severity::Warning,
+    summary: "An auth password that is empty, the username, all digits, short or a common one",
+    doc: r#"# weak-password
+
+## What
+A `type=auth` section whose `password` fails one of these tests (pjsiplint names the tests
+it failed, and never prints the password or any part of it):
+
+- it is empty;
+- it is equal to, or contains, the auth's `username` or the section name (compared without
+  case; "contains" only for names of 4 characters or more);
+- it is all digits;
+- it is shorter than 10 characters;
+- it is in pjsiplint's built-in list of the most common passwords (`123456`, `password`,
+  `asterisk`, `1234567890`, `qwertyuiop`, ...).
+
+The finding is an **error** when the auth is the `auth=` of an endpoint (so Asterisk accepts
+callers who know it) and the configuration has a transport bound to a public or unspecified
+address (`0.0.0.0`, `::`, a public IP, a host name). It stays a warning otherwise: for an
+`outbound_auth` (the password Asterisk sends to a provider, often chosen by the provider) or
+when every transport listens on a private address only.
+
+How pjsiplint decides that an endpoint is reachable from the internet: **any** loaded transport
+bound to a public or unspecified address exposes **every** endpoint, whatever the endpoint's
+own `transport=` says. Asterisk identifies an incoming request by its From user, its
+Authorization username or its source address (res_pjsip_endpoint_identifier_user.c looks the
+endpoint up by name only), never by the transport it arrived on: an endpoint's `transport=`
+only chooses how Asterisk *sends*. (An identify `transport` option that would have restricted
+this existed only in 18.23.0, 20.8.0 and 21.3.0 and was reverted.) Transports without a `bind`
+(never started) and `protocol=flow` do not count.
+
+## Why
+Asterisk answers a request for an endpoint with `auth=` with a 401 challenge, and accepts the
+request once the digest matches the password. SIP scanners (sipvicious, friendly-scanner,
+"sipcli") reach a PBX on the internet within minutes and try extension numbers with the
+number itself, `1234`, `password` and the like as passwords, thousands of guesses a minute.
+Once one matches, the attacker registers as that phone and calls premium and international
+numbers through the phone's context: the owner sees the bill (toll fraud), often after a
+weekend. In Asterisk's log this only looks like many `Failed to authenticate` NOTICEs followed
+by a successful registration from an unknown address.
+
+## Example
+```ini
+[transport-udp]
+type=transport
+protocol=udp
+bind=0.0.0.0
+
+[6001]
+type=endpoint
+auth=6001
+aors=6001
+
+[6001]
+type=auth
+username=6001
+password=6001      ; equal to the username, all digits, short
+```
+
+## Fix
+Give every auth a random password of 16 characters or more (for example the output of
+`openssl rand -base64 18`), and provision it to the phone. Limit who may try with `permit`/`deny`
+or an `acl`, and run fail2ban on Asterisk's security log.
+"#,
+    fix: None,
+};
+
+/// The most common passwords (the top of public breach statistics, plus what SIP scanners try
+/// on PBXs). Compared without case. Short ones also fail the length test; they are listed so the
+/// message can say why the password is weak in the words people know.
+const COMMON_PASSWORDS: &[&str] = &[
+    "123456",
+    "123456789",
+    "12345678",
+    "12345",
+    "1234567",
+    "1234567890",
+    "12345678910",
+    "123123",
+    "123321",
+    "1234",
+    "111111",
+    "000000",
+    "0000",
+    "1111",
+    "654321",
+    "666666",
+    "777777",
+    "888888",
+    "987654321",
+    "0987654321",
+    "121212",
+    "112233",
+    "159753",
+    "147258369",
+    "123123123",
+    "11111111",
+    "1111111111",
+    "0123456789",
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "pass",
+    "pass123",
+    "pass1234",
+    "passwort",
+    "motdepasse",
+    "contraseña",
+    "contrasena",
+    "senha",
+    "parola",
+    "qwerty",
+    "qwerty123",
+    "qwertyuiop",
+    "qwertyuiop123",
+    "qwertz",
+    "azerty",
+    "asdfgh",
+    "asdfghjkl",
+    "zxcvbnm",
+    "zxcvbnm123",
+    "1q2w3e",
+    "1q2w3e4r",
+    "1q2w3e4r5t",
+    "1qaz2wsx",
+    "1qaz2wsx3edc",
+    "qazwsx",
+    "q1w2e3r4",
+    "q1w2e3r4t5",
+    "abc123",
+    "abcd1234",
+    "abcdef",
+    "abcdefg",
+    "abcdefgh",
+    "abcdefghij",
+    "a1b2c3",
+    "a1b2c3d4",
+    "aa123456",
+    "admin",
+    "admin1",
+    "admin123",
+    "admin1234",
+    "administrator",
+    "root",
+    "toor",
+    "user",
+    "guest",
+    "test",
+    "test1",
+    "test123",
+    "test1234",
+    "testing",
+    "testtest",
+    "demo",
+    "default",
+    "changeme",
+    "changeme123",
+    "change_me",
+    "changeit",
+    "secret",
+    "secret123",
+    "supersecret",
+    "topsecret",
+    "welcome",
+    "welcome1",
+    "welcome123",
+    "letmein",
+    "letmein123",
+    "iloveyou",
+    "iloveyou123",
+    "monkey",
+    "dragon",
+    "master",
+    "shadow",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "soccer",
+    "superman",
+    "batman",
+    "trustno1",
+    "starwars",
+    "whatever",
+    "freedom",
+    "michael",
+    "jordan23",
+    "hello",
+    "hello123",
+    "helloworld",
+    "login",
+    "access",
+    "mustang",
+    "pokemon",
+    "computer",
+    "internet",
+    "samsung",
+    "google",
+    "linux",
+    "ubuntu",
+    "raspberry",
+    "asterisk",
+    "asterisk123",
+    "asterisk1234",
+    "freepbx",
+    "freepbx123",
+    "pbx",
+    "pbx123",
+    "voip",
+    "voip123",
+    "voip1234",
+    "sip",
+    "sip123",
+    "sippass",
+    "sipsecret",
+    "sippassword",
+    "phone",
+    "phone123",
+    "telephone",
+    "extension",
+    "trunk",
+    "provider",
+    "mypassword",
+    "mysecret",
+    "mypass",
+    "yourpassword",
+    "unsecure",
+    "insecure",
+    "nopassword",
+];
+
+/// What a weak password failed, in the words of the message. The password itself is never
+/// part of any text pjsiplint produces.
+fn weaknesses(password: &str, username: Option<&str>, section: &str) -> Vec<&'static str> {
+    if password.is_empty() {
+        return vec!["empty"];
+    }
+    let lower = password.to_lowercase();
+    let mut found = Vec::new();
+    let mut name_test = |name: Option<&str>, equal: &'static str, contains: &'static str| {
+        let Some(name) = name.map(str::to_lowercase).filter(|n| !n.is_empty()) else {
+            return false;
+        };
+        if lower == name {
+            found.push(equal);
+            true
+        } else if name.chars().count() >= 4 && lower.contains(&name) {
+            found.push(contains);
+            true
+        } else {
+            false
+        }
+    };
+    let by_user = name_test(
+        username,
+        "equal to the username",
+        "contains the username",
+    );
+    let same_name = username.is_some_and(|u| u.eq_ignore_ascii_case(section));
+    if !(by_user && same_name) {
+        name_test(
+            Some(section),
+            "equal to the section name",
+            "contains the section name",
+        );
+    }
+    if password.bytes().all(|b| b.is_ascii_digit()) {
+        found.push("all digits");
+    }
+    if password.chars().count() < 10 {
+        found.push("shorter than 10 characters");
+    }
+    if COMMON_PASSWORDS.iter().any(|common| *common == lower) {
+        found.push("in the list of the most common passwords");
+    }
+    found
+}
+
+/// "a", "a and b", "a, b and c".
+pub(super) fn join_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by the security rules.
+
+/// The loaded transports Asterisk starts on a public or unspecified address (`0.0.0.0`, `::`,
+/// a public IP, a host name), in load order. Transports without `bind` (Asterisk does not start
+/// them) and `protocol=flow` (no socket of its own) are left out. Websocket transports count by
+/// their `bind` as written: Asterisk's HTTP server really listens for them, usually on the same
+/// kind of address.
+pub(super) fn public_transports(config: &Config) -> Vec<&Object> {
+    config
+        .objects
+        .of_type("transport")
+        .filter(|transport| transport.loads())
+        .filter(|transport| {
+            let protocol = config.option(transport, "protocol").unwrap_or("udp");
+            !protocol.trim().eq_ignore_ascii_case("flow")
+        })
+        .filter(|transport| {
+            config
+                .option(transport, "bind")
+                .is_some_and(|bind| !bind.trim().is_empty() && bind_is_public(bind))
+        })
+        .collect()
+}
+
+/// "transport 'udp' listens on 0.0.0.0:5060".
+pub(super) fn listens_phrase(config: &Config, transport: &Object) -> String {
+    let bind = config.option(transport, "bind").unwrap_or("").trim();
+    let host = bind_host(bind);
+    let what = match host.parse::<std::net::IpAddr>() {
+        Ok(ip) if ip.is_unspecified() => "every address",
+        Ok(_) => "a public address",
+        Err(_) => "a host name",
+    };
+    format!("transport '{}' listens on {bind} ({what})", transport.id)
+}
+
+/// The names in an endpoint's `auth=`: each `auth` line replaces the whole list
+/// (pjsip_configuration.c inbound_auth_handler), so only the last line counts.
+pub(super) fn inbound_auth_names<'a>(config: &'a Config, endpoint: &Object) -> Vec<&'a str> {
+    config
+        .option(endpoint, "auth")
+        .map(|value| {
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The span of the `bind` line of a transport, or its header.
+pub(super) fn bind_span(config: &Config, transport: &Object) -> crate::source::Span {
+    config.option_var(transport, "bind").map_or_else(
+        || config.section(transport.section).name_span,
+        |var| config.value_span(var),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Group<'a> {
+    reasons: Vec<&'static str>,
+    auths: Vec<&'a Object>,
+}
+
+impl Rule for WeakPassword {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        // Which endpoint uses each auth for callers (`auth=`), first one wins.
+        let mut inbound: HashMap<&str, &Object> = HashMap::new();
+        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
+            for name in inbound_auth_names(config, endpoint) {
+                inbound.entry(name).or_insert(endpoint);
+            }
+        }
+        let public = public_transports(config);
+
+        // A template's password line shared by many auths is one finding when it fails the
+        // same tests in each.
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        let mut by_key: HashMap<(LineRef, Vec<&'static str>), usize> = HashMap::new();
+        for auth in config.objects.of_type("auth").filter(|a| a.loads()) {
+            let auth_type = config.option(auth, "auth_type").unwrap_or("userpass");
+            if auth_type.trim().eq_ignore_ascii_case("google_oauth") {
+                continue;
+            }
+            let Some(var) = config.option_var(auth, "password") else {
+                continue;
+            };
+            let password = config.value(var);
+            let username = config.option(auth, "username");
+            let reasons = weaknesses(password, username, &auth.id);
+            if reasons.is_empty() {
+                continue;
+            }
+            match by_key.get(&(var.origin, reasons.clone())) {
+                Some(&index) => groups[index].auths.push(auth),
+                None => {
+                    by_key.insert((var.origin, reasons.clone()), groups.len());
+                    groups.push(Group {
+                        reasons,
+                        auths: vec![auth],
+                    });
+                }
+            }
+        }
+
+        for group in groups {
+            let first = group.auths[0];
+            let var = config
+                .option_var(first, "password")
+                .expect("grouped auths have a password line");
+            let exposed = group
+                .auths
+                .iter()
+                .find_map(|auth| inbound.get(auth.id.as_str()).map(|e| (*auth, *e)));
+            let whose = match group.auths.len() {
+                1 => format!("auth '{}'", first.id),
+                n => format!(
+                    "auth '{}' (and {} other auths using this line)",
+                    first.id,
+                    n - 1
+                ),
+            };
+            let mut message = format!(
+                "the password of {whose} is {}",
+                join_and(&group.reasons)
+            );
+            let mut diagnostic;
+            match (exposed, public.first()) {
+                (Some((auth, endpoint)), Some(transport)) => {
+                    message.push_str(&format!(
+                        ": endpoint '{}' accepts callers who know it, and {}, so anyone on the \
+                         internet can guess it and call at the owner's expense",
+                        endpoint.id,
+                        listens_phrase(config, transport)
+                    ));
+                    diagnostic = META
+                        .report(config.key_span(var), message)
+                        .label(format!("weak: {}", join_and(&group.reasons)));
+                    diagnostic.severity = Severity::Error;
+                    if let Some(auth_var) = config.option_var(endpoint, "auth") {
+                        diagnostic = diagnostic.secondary(
+                            config.value_span(auth_var),
+                            format!(
+                                "endpoint '{}' authenticates callers with auth '{}'",
+                                endpoint.id, auth.id
+                            ),
+                        );
+                    }
+                    diagnostic = diagnostic.secondary(
+                        bind_span(config, transport),
+                        "reachable from the internet",
+                    );
+                }
+                (Some((_, endpoint)), None) => {
+                    message.push_str(&format!(
+                        ": endpoint '{}' accepts callers who know it (no transport listens on \
+                         a public address, so only the local network can try)",
+                        endpoint.id
+                    ));
+                    diagnostic = META
+                        .report(config.key_span(var), message)
+                        .label(format!("weak: {}", join_and(&group.reasons)));
+                }
+                (None, _) => {
+                    diagnostic = META
+                        .report(config.key_span(var), message)
+                        .label(format!("weak: {}", join_and(&group.reasons)));
+                }
+            }
+            if let Some(base) = var.inherited_from {
+                diagnostic = diagnostic.secondary(
+                    config.section(first.section).name_span,
+                    format!(
+                        "[{}] inherits this line from [{}]",
+                        first.id,
+                        config.section(base).name
+                    ),
+                );
+            }
+            out.push(diagnostic.help(
+                "use a random password of 16 characters or more (e.g. `openssl rand -base64 18`) \
+                 and set it on the phone too",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tests_named() {
+        assert_eq!(weaknesses("", Some("a"), "a"), vec!["empty"]);
+        assert_eq!(
+            weaknesses("6001", Some("6001"), "6001"),
+            vec![
+                "equal to the username",
+                "all digits",
+                "shorter than 10 characters"
+            ]
+        );
+        assert_eq!(
+            weaknesses("6001-auth", Some("6001"), "6001-auth"),
+            vec![
+                "contains the username",
+                "equal to the section name",
+                "shorter than 10 characters"
+            ]
+        );
+        assert_eq!(
+            weaknesses("Password123", Some("alice"), "alice"),
+            vec!["in the list of the most common passwords"]
+        );
+        assert!(weaknesses("Vb7#kq2LpXz9wR", Some("6001"), "6001").is_empty());
+        // Short names are not searched inside a password.
+        assert!(weaknesses("Vb7#kq2LpXz9wR", Some("k"), "q2").is_empty());
+    }
+
+    #[test]
+    fn common_list_is_lower_case() {
+        for password in COMMON_PASSWORDS {
+            assert_eq!(*password, password.to_lowercase());
+        }
+        assert!(COMMON_PASSWORDS.len() >= 100);
+    }
+}

@@ -1,0 +1,259 @@
+use super::endpoint_without_codecs::{group_endpoints, loaded_endpoints};
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Config, Object, Var};
+use crate::schema::schema;
+
+pub struct WebrtcIncomplete;
+
+static META: RuleMeta = RuleMeta {
+    name: "webrtc-incomplete",
+    category: Category::Call,
+    severity: Severity::Warning,
+    summary: "A browser endpoint (ws/wss) without webrtc=yes, or DTLS without a certificate",
+    doc: r#"# webrtc-incomplete
+
+## What
+Two mistakes that leave a browser phone (WebRTC) without audio:
+
+1. An endpoint used over a websocket transport (its `transport=` names a `ws`/`wss`
+   transport, or it names none and every transport is `ws`/`wss`) that does not set
+   `webrtc=yes` and lacks one of the media settings browsers insist on: `use_avpf=yes`,
+   `media_encryption=dtls`, `ice_support=yes`, `rtcp_mux=yes`. The message lists every
+   setting `webrtc=yes` stands for that is missing (also `dtls_verify=fingerprint`,
+   `dtls_setup=actpass`, `media_use_received_transport=yes`). On an Asterisk version without
+   the `webrtc` option (`--asterisk-version`), only the settings are suggested.
+2. An endpoint with `media_encryption=dtls` (without `webrtc=yes`) that has neither
+   `dtls_cert_file` nor `dtls_auto_generate_cert=yes`.
+
+## Why
+Browsers only accept media as DTLS-SRTP over ICE, with the AVPF profile and RTP/RTCP on one
+port. Without these, the browser rejects Asterisk's SDP (`setRemoteDescription` fails, e.g.
+"Called with SDP without DTLS fingerprint" or "ICE is mandatory"), or Asterisk refuses the
+browser's offer with **488 Not Acceptable Here**: the call shows as connected on neither side, or
+connects with no audio. `webrtc=yes` sets all of them at once
+(res/res_pjsip/pjsip_configuration.c, `sip_endpoint_apply_handler`), and also generates a
+certificate when no `dtls_cert_file` is given.
+
+Without `webrtc=yes` nothing generates a certificate: `media_encryption=dtls` without a
+certificate fails for every call. res/res_rtp_asterisk.c cannot load a certificate and
+res/res_pjsip_sdp_rtp.c logs `Attempted to set an invalid DTLS-SRTP configuration on RTP
+instance '0x...'`; the call is rejected with **488 Not Acceptable Here**.
+
+## Example
+```ini
+[transport-wss]
+type=transport
+protocol=wss
+bind=0.0.0.0
+
+[webrtc-1001]
+type=endpoint
+transport=transport-wss
+context=internal
+allow=opus,ulaw
+auth=webrtc-1001
+aors=webrtc-1001             ; no webrtc=yes
+```
+
+## Fix
+Add `webrtc=yes` to the endpoint (or its template); keep `dtls_auto_generate_cert=yes` or a
+`dtls_cert_file`. On Asterisk versions without `webrtc`, write out `use_avpf=yes`,
+`media_encryption=dtls`, `dtls_verify=fingerprint`, `dtls_setup=actpass`, `ice_support=yes`,
+`media_use_received_transport=yes`, `rtcp_mux=yes` and `dtls_auto_generate_cert=yes`.
+"#,
+    fix: None,
+};
+
+/// What `webrtc=yes` stands for (pjsip_configuration.c, `sip_endpoint_apply_handler`), with the
+/// value to write, and whether browsers refuse the call without it.
+const WEBRTC_SETTINGS: &[(&str, &str, bool)] = &[
+    ("use_avpf", "yes", true),
+    ("media_encryption", "dtls", true),
+    ("dtls_verify", "fingerprint", false),
+    ("dtls_setup", "actpass", false),
+    ("ice_support", "yes", true),
+    ("media_use_received_transport", "yes", false),
+    ("rtcp_mux", "yes", true),
+];
+
+/// Why an endpoint counts as used over a websocket.
+pub(super) enum Websocket<'a> {
+    /// Its `transport=` line names a ws/wss transport.
+    Transport { line: &'a Var, transport: &'a Object },
+    /// It names no transport and every transport Asterisk loads is ws/wss.
+    OnlyTransports,
+}
+
+/// The protocol of a transport (`udp` when not written), lower case.
+pub(super) fn protocol(config: &Config, transport: &Object) -> String {
+    config
+        .option(transport, "protocol")
+        .unwrap_or("udp")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn is_websocket(protocol: &str) -> bool {
+    protocol == "ws" || protocol == "wss"
+}
+
+/// The transport an endpoint's `transport=` names, with that line, if it exists.
+pub(super) fn endpoint_transport<'a>(
+    config: &'a Config,
+    endpoint: &Object,
+) -> Option<(&'a Var, &'a Object)> {
+    let line = config.option_var(endpoint, "transport")?;
+    let name = config.value(line).trim();
+    let transport = config.objects.get("transport", name)?;
+    Some((line, transport))
+}
+
+/// Whether the endpoint's signalling goes over a ws/wss transport.
+pub(super) fn websocket_use<'a>(config: &'a Config, endpoint: &Object) -> Option<Websocket<'a>> {
+    if config.option_var(endpoint, "transport").is_some() {
+        let (line, transport) = endpoint_transport(config, endpoint)?;
+        return is_websocket(&protocol(config, transport))
+            .then_some(Websocket::Transport { line, transport });
+    }
+    let mut transports = config
+        .objects
+        .of_type("transport")
+        .filter(|t| t.loads())
+        .peekable();
+    transports.peek()?;
+    transports
+        .all(|t| is_websocket(&protocol(config, t)))
+        .then_some(Websocket::OnlyTransports)
+}
+
+/// Whether the endpoint talks to a browser: `webrtc=yes`, or signalling over a websocket.
+pub(super) fn is_webrtc(config: &Config, endpoint: &Object) -> bool {
+    config.option_is_true(endpoint, "webrtc") || websocket_use(config, endpoint).is_some()
+}
+
+/// Whether the endpoint's own lines set `option` the way `webrtc=yes` would.
+fn has_setting(config: &Config, endpoint: &Object, option: &str, wanted: &str) -> bool {
+    let Some(value) = config.option(endpoint, option) else {
+        return false;
+    };
+    let value = value.trim();
+    match wanted {
+        "yes" => schema().is_true_word(value),
+        // Any explicit choice of setup role or verification works with browsers.
+        _ if option == "dtls_setup" || option == "dtls_verify" => !value.is_empty(),
+        _ => value.eq_ignore_ascii_case(wanted),
+    }
+}
+
+impl Rule for WebrtcIncomplete {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let has_webrtc_option = schema()
+            .object_type("endpoint")
+            .and_then(|ty| ty.option("webrtc"))
+            .is_some_and(|spec| spec.available_in(cx.asterisk_version));
+        let mut settings = Vec::new();
+        let mut certificates = Vec::new();
+        for endpoint in loaded_endpoints(config) {
+            let webrtc = has_webrtc_option && config.option_is_true(endpoint, "webrtc");
+            if !webrtc {
+                if let Some(via) = websocket_use(config, endpoint) {
+                    let mut missing = 0u32;
+                    let mut essential = false;
+                    for (bit, &(option, value, needed)) in WEBRTC_SETTINGS.iter().enumerate() {
+                        if !has_setting(config, endpoint, option, value) {
+                            missing |= 1 << bit;
+                            essential |= needed;
+                        }
+                    }
+                    if essential {
+                        let line = match via {
+                            Websocket::Transport { line, .. } => Some(line),
+                            Websocket::OnlyTransports => None,
+                        };
+                        settings.push((missing, endpoint, line));
+                    }
+                }
+            }
+            // With webrtc=yes, Asterisk generates a certificate when none is named.
+            let dtls = config
+                .option(endpoint, "media_encryption")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("dtls"));
+            if dtls
+                && !webrtc
+                && config
+                    .option(endpoint, "dtls_cert_file")
+                    .is_none_or(|v| v.trim().is_empty())
+                && !config.option_is_true(endpoint, "dtls_auto_generate_cert")
+            {
+                certificates.push((0, endpoint, config.option_var(endpoint, "media_encryption")));
+            }
+        }
+        for group in group_endpoints(config, settings) {
+            let first = group.objects[0];
+            let missing: Vec<String> = WEBRTC_SETTINGS
+                .iter()
+                .filter(|&&(option, value, _)| !has_setting(config, first, option, value))
+                .map(|&(option, value, _)| format!("{option}={value}"))
+                .collect();
+            let via = match websocket_use(config, first) {
+                Some(Websocket::Transport { transport, .. }) => format!(
+                    "uses websocket transport '{}' ({})",
+                    transport.id,
+                    protocol(config, transport)
+                ),
+                _ => "can only be reached over websockets (every transport is ws/wss)".to_owned(),
+            };
+            let message = if has_webrtc_option {
+                format!(
+                    "{} {via} but does not set `webrtc=yes`: it lacks {}, so browsers get \
+                     no audio",
+                    group.phrase(config),
+                    missing.join(", ")
+                )
+            } else {
+                format!(
+                    "{} {via} but lacks {} (Asterisk {} has no `webrtc` option): browsers get \
+                     no audio",
+                    group.phrase(config),
+                    missing.join(", "),
+                    cx.asterisk_version
+                )
+            };
+            let help = if has_webrtc_option {
+                "add `webrtc=yes` to the endpoint or its template".to_owned()
+            } else {
+                format!("add {}", missing.join(", "))
+            };
+            out.push(
+                group
+                    .report(&META, config, message)
+                    .label("a browser endpoint")
+                    .help(help),
+            );
+        }
+        for group in group_endpoints(config, certificates) {
+            out.push(
+                group
+                    .report(
+                        &META,
+                        config,
+                        format!(
+                            "{} uses `media_encryption=dtls` without a certificate \
+                             (`dtls_cert_file` or `dtls_auto_generate_cert=yes`): every call \
+                             fails with 488 (\"Attempted to set an invalid DTLS-SRTP \
+                             configuration\")",
+                            group.phrase(config)
+                        ),
+                    )
+                    .label("DTLS without a certificate")
+                    .help("add `dtls_auto_generate_cert=yes` (or `webrtc=yes` for a browser)"),
+            );
+        }
+    }
+}

@@ -1,0 +1,131 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::report::secrets::is_secret_key;
+use crate::source::{SourceFile, Span};
+use crate::syntax::LineKind;
+
+pub struct WorldReadableSecrets;
+
+static META: RuleMeta = RuleMeta {
+    name: "world-readable-secrets",
+    category: Category::Security,
+    severity: Severity::Warning,
+    summary: "A file holding passwords that other users may read, or group/others may write",
+    doc: r#"# world-readable-secrets
+
+## What
+A file pjsiplint read (the root file and every included one; not stdin) that holds a secret
+(`password`, `md5_cred`, `password_digest`, `oauth_secret`, `refresh_token`, or a pasted
+`secret`) in a line Asterisk reads, and whose permission bits let every user of the machine
+read it (`o+r`), or let the group or everyone write it (`g+w`, `o+w`). Group read is fine:
+that is how the `asterisk` group reads its files. Checked on Unix only.
+
+## Why
+Asterisk reads pjsip.conf as its own user and needs nothing more. A file that is readable by
+every account on the machine hands every SIP password to any local user, web application or
+compromised service (a PHP admin panel running as `www-data` is the classic): with them an
+attacker registers as a phone and calls at the owner's expense, from anywhere. A file others
+may *write* is worse: anyone can add an endpoint with no `auth=` and wait for the next reload.
+Nothing in Asterisk warns about either.
+
+When pjsiplint lints a copy (a repository checkout, CI), the mode it sees is the copy's: the
+finding is about the file on the PBX only if the mode is the same there.
+
+## Example
+```sh
+$ ls -l /etc/asterisk/pjsip.conf
+-rw-r--r-- 1 asterisk asterisk 4210 Mar  3 10:12 /etc/asterisk/pjsip.conf
+```
+
+## Fix
+```sh
+chown asterisk:asterisk /etc/asterisk/pjsip*.conf
+chmod 640 /etc/asterisk/pjsip*.conf
+```
+"#,
+    fix: None,
+};
+
+/// The first line of the file Asterisk reads that assigns a non-empty secret, by its key span.
+fn first_secret(file: &SourceFile, file_index: u32) -> Option<(Span, String)> {
+    file.syntax.lines.iter().find_map(|line| match &line.kind {
+        LineKind::Assignment(assignment)
+            if is_secret_key(&assignment.key.text) && !assignment.value.text.trim().is_empty() =>
+        {
+            Some((
+                Span::new(crate::source::FileId(file_index), assignment.key.span.clone()),
+                assignment.key.text.to_ascii_lowercase(),
+            ))
+        }
+        _ => None,
+    })
+}
+
+/// What is wrong with a file's permission bits, if anything. The words do not depend on the
+/// exact mode, so that `0644` and `0664` (a umask of 022 or 002) read the same.
+fn permission_problem(mode: u32) -> Option<&'static str> {
+    if mode & 0o004 != 0 {
+        Some("its permissions let every user of the machine read it")
+    } else if mode & 0o022 != 0 {
+        Some("its permissions let users other than its owner change it")
+    } else {
+        None
+    }
+}
+
+impl Rule for WorldReadableSecrets {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    #[cfg(unix)]
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        use std::os::unix::fs::PermissionsExt;
+
+        for (index, file) in cx.config.files.iter().enumerate() {
+            if file.path.as_os_str() == "-" {
+                continue;
+            }
+            let Some((span, key)) = first_secret(file, index as u32) else {
+                continue;
+            };
+            // The mode of the file Asterisk would open (symbolic links followed).
+            let Ok(metadata) = std::fs::metadata(&file.path) else {
+                continue;
+            };
+            let mode = metadata.permissions().mode() & 0o777;
+            let Some(problem) = permission_problem(mode) else {
+                continue;
+            };
+            out.push(
+                META.report(
+                    span,
+                    format!("{} holds `{key}` values, but {problem}", file.name),
+                )
+                // No exact mode in the text: a checkout made with umask 022 or 002 reads the same.
+                .label("secrets here")
+                .help(format!(
+                    "chmod 640 {} and chown it to the user Asterisk runs as",
+                    file.path.display()
+                )),
+            );
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permission_problem;
+
+    #[test]
+    fn modes() {
+        assert!(permission_problem(0o600).is_none());
+        assert!(permission_problem(0o640).is_none());
+        assert!(permission_problem(0o644).is_some());
+        assert!(permission_problem(0o660).is_some());
+        assert!(permission_problem(0o602).is_some());
+    }
+}
