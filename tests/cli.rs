@@ -103,6 +103,13 @@ fn effective_json_shows_objects_with_inherited_lines_first_and_masks_secrets() {
     assert!(objects
         .iter()
         .any(|o| o["type"] == "registration" && o["file"] == "corpus/demo/pjsip_trunk.conf"));
+    // The trunk's endpoint shows the registration it pairs with.
+    let trunk = objects
+        .iter()
+        .find(|o| o["type"] == "endpoint" && o["id"] == "provider")
+        .unwrap();
+    assert_eq!(trunk["trunk"]["registration"], "provider");
+    assert_eq!(trunk["trunk"]["reason"], "contact_matches_registration");
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("********"));
     for secret in ["Kq7#vLp2xW9z", "Rt5!mNq8zYb3", "cH4ng3d-Pr0v1der-S3cret"] {

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::secrets::{is_secret_key, MASK};
-use crate::model::{Config, Object, Var};
+use crate::model::{Config, Object, ObjectId, Var};
+use crate::trunks::{TrunkReason, Trunks};
 
 #[derive(Serialize)]
 pub struct Effective<'a> {
@@ -23,21 +24,44 @@ pub struct EffectiveObject<'a> {
     /// Why Asterisk does not load it (empty when it does).
     pub not_loaded: Vec<String>,
     pub options: Vec<(&'a str, &'a str)>,
+    /// For a provider trunk's endpoint: its registration and why it counts as a trunk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trunk: Option<EffectiveTrunk<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct EffectiveTrunk<'a> {
+    pub registration: Option<&'a str>,
+    pub reason: TrunkReason,
 }
 
 pub fn build(config: &Config) -> Effective<'_> {
+    let trunks = Trunks::find(config);
     Effective {
         file_loads: config.file_loads(),
         objects: config
             .objects
             .list
             .iter()
-            .map(|object| effective_object(config, object))
+            .enumerate()
+            .map(|(index, object)| {
+                let trunk = trunks.of_endpoint(ObjectId(index as u32)).map(|trunk| EffectiveTrunk {
+                    registration: trunk
+                        .registration
+                        .map(|r| config.objects.list[r.0 as usize].id.as_str()),
+                    reason: trunk.reason,
+                });
+                effective_object(config, object, trunk)
+            })
             .collect(),
     }
 }
 
-fn effective_object<'a>(config: &'a Config, object: &'a Object) -> EffectiveObject<'a> {
+fn effective_object<'a>(
+    config: &'a Config,
+    object: &'a Object,
+    trunk: Option<EffectiveTrunk<'a>>,
+) -> EffectiveObject<'a> {
     let section = config.section(object.section);
     let file = config.file(section.header.file);
     EffectiveObject {
@@ -56,6 +80,7 @@ fn effective_object<'a>(config: &'a Config, object: &'a Object) -> EffectiveObje
             .iter()
             .map(|var| (config.key(var), shown_value(config, var)))
             .collect(),
+        trunk,
     }
 }
 
@@ -85,6 +110,21 @@ pub fn render_text(config: &Config, out: &mut String) {
             "[{}] ; {} from {}:{} ({status})\n",
             shown.id, shown.kind, shown.file, shown.line
         ));
+        if let Some(trunk) = &shown.trunk {
+            let reason = match trunk.reason {
+                TrunkReason::RegistrationLine => "a registration names it with line=yes",
+                TrunkReason::ContactMatchesRegistration => {
+                    "its aor contact is the registration's server"
+                }
+                TrunkReason::PublicContact => "its aor contact is a public host",
+            };
+            match trunk.registration {
+                Some(registration) => out.push_str(&format!(
+                    "; provider trunk with registration '{registration}' ({reason})\n"
+                )),
+                None => out.push_str(&format!("; provider trunk ({reason})\n")),
+            }
+        }
         let section = config.section(object.section);
         for (var, (key, value)) in section.vars.iter().zip(&shown.options) {
             let file = config.file(var.origin.file);
