@@ -18,7 +18,9 @@ pub mod network;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod settings;
 pub mod source;
+pub mod suppress;
 pub mod syntax;
 pub mod trunks;
 pub mod validate;
@@ -42,6 +44,10 @@ pub struct Settings {
     /// Look for the files options name (`cert_file`, `dtls_cert_file`, ...). `None`: only when
     /// the linted file is under /etc/asterisk, i.e. on the PBX itself.
     pub check_files: Option<bool>,
+    /// Honour `; pjsiplint: disable=...` comments (off with `--no-inline-suppressions`).
+    pub inline_suppressions: bool,
+    /// Severities set per rule by the settings file (`[rules]` section).
+    pub severities: Vec<(String, diagnostic::Severity)>,
 }
 
 impl Default for Settings {
@@ -52,6 +58,8 @@ impl Default for Settings {
             select: Vec::new(),
             ignore: Vec::new(),
             check_files: None,
+            inline_suppressions: true,
+            severities: Vec::new(),
         }
     }
 }
@@ -103,13 +111,28 @@ fn lint_config(mut config: Config, settings: &Settings) -> Linted {
     };
     let validation = validate::validate(&mut config, &options);
     let trunks = trunks::Trunks::find(&config);
+    let suppressions = if settings.inline_suppressions {
+        suppress::Suppressions::parse(&config)
+    } else {
+        suppress::Suppressions::default()
+    };
     let cx = Context {
         config: &config,
         validation: &validation,
         trunks: &trunks,
+        suppressions: &suppressions,
         asterisk_version: settings.asterisk_version,
     };
     let mut diagnostics = rules::check(&cx, |meta| settings.enabled(meta));
+    for diagnostic in &mut diagnostics {
+        if let Some((_, severity)) = settings
+            .severities
+            .iter()
+            .find(|(rule, _)| rule == diagnostic.rule)
+        {
+            diagnostic.severity = *severity;
+        }
+    }
     diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.rule));
     Linted {
         config,

@@ -8,7 +8,9 @@ use crate::fix::Applicability;
 use crate::model::Config;
 use crate::source::Span;
 
+mod acl_missing_on_public_transport;
 mod addition_without_section;
+mod anonymous_endpoint;
 mod aor_max_contacts_zero;
 mod auth_instead_of_outbound_auth;
 mod auth_username_has_domain;
@@ -18,6 +20,9 @@ mod dangling_reference;
 mod deprecated_option;
 mod duplicate_option;
 mod duplicate_section;
+mod endpoint_default_context;
+mod endpoint_without_aors;
+mod endpoint_without_codecs;
 mod exec_directive;
 mod header_garbage;
 mod identify_match_hostname;
@@ -25,6 +30,7 @@ mod include_cycle;
 mod include_not_found;
 mod invalid_value;
 mod line_too_long;
+mod media_encryption_without_tls;
 mod missing_file;
 mod missing_required_option;
 mod missing_type;
@@ -42,14 +48,23 @@ mod section_name_too_long;
 mod stray_block_comment_end;
 mod syntax_error;
 mod template_not_found;
+mod tls_verification_off;
 mod transport_bind_conflict;
+mod transport_protocol_mismatch;
 mod trunk_missing_identify;
 mod trunk_missing_outbound_auth;
+mod unauthenticated_endpoint;
+mod unauthenticated_options;
 mod unescaped_semicolon;
 mod unknown_directive;
 mod unknown_option;
 mod unknown_type;
 mod unterminated_block_comment;
+mod unused_suppression;
+mod weak_password;
+mod webrtc_codecs;
+mod webrtc_incomplete;
+mod world_readable_secrets;
 
 /// Every rule, in the order `--list-rules` shows them.
 pub static RULES: &[&dyn Rule] = &[
@@ -95,6 +110,21 @@ pub static RULES: &[&dyn Rule] = &[
     &identify_match_hostname::IdentifyMatchHostname,
     &aor_max_contacts_zero::AorMaxContactsZero,
     &registration_gives_up::RegistrationGivesUp,
+    &unused_suppression::UnusedSuppression,
+    &endpoint_without_codecs::EndpointWithoutCodecs,
+    &endpoint_without_aors::EndpointWithoutAors,
+    &endpoint_default_context::EndpointDefaultContext,
+    &webrtc_incomplete::WebrtcIncomplete,
+    &webrtc_codecs::WebrtcCodecs,
+    &transport_protocol_mismatch::TransportProtocolMismatch,
+    &media_encryption_without_tls::MediaEncryptionWithoutTls,
+    &weak_password::WeakPassword,
+    &unauthenticated_endpoint::UnauthenticatedEndpoint,
+    &anonymous_endpoint::AnonymousEndpoint,
+    &world_readable_secrets::WorldReadableSecrets,
+    &tls_verification_off::TlsVerificationOff,
+    &unauthenticated_options::UnauthenticatedOptions,
+    &acl_missing_on_public_transport::AclMissingOnPublicTransport,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -166,6 +196,11 @@ impl RuleMeta {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+
+    /// Rules about the other rules' findings run after suppression comments were applied.
+    fn runs_after_suppression(&self) -> bool {
+        false
+    }
 }
 
 /// What every rule can read.
@@ -175,6 +210,8 @@ pub struct Context<'a> {
     pub validation: &'a crate::validate::Validation,
     /// Provider trunks: endpoints with their registrations (see `src/trunks.rs`).
     pub trunks: &'a crate::trunks::Trunks,
+    /// The `; pjsiplint: disable=...` comments (empty with `--no-inline-suppressions`).
+    pub suppressions: &'a crate::suppress::Suppressions,
     /// The Asterisk major version to check against (16 to 23).
     pub asterisk_version: u32,
 }
@@ -183,10 +220,21 @@ pub fn find(name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|rule| rule.meta().name == name)
 }
 
-/// Runs the rules `enabled` accepts, in registry order.
+/// Runs the rules `enabled` accepts, in registry order, applies the suppression comments, then
+/// runs the rules about suppressions.
 pub fn check(cx: &Context<'_>, enabled: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for rule in RULES.iter().filter(|rule| enabled(rule.meta())) {
+    for rule in RULES
+        .iter()
+        .filter(|rule| enabled(rule.meta()) && !rule.runs_after_suppression())
+    {
+        rule.check(cx, &mut out);
+    }
+    cx.suppressions.apply(cx.config, &mut out);
+    for rule in RULES
+        .iter()
+        .filter(|rule| enabled(rule.meta()) && rule.runs_after_suppression())
+    {
         rule.check(cx, &mut out);
     }
     out

@@ -1,0 +1,58 @@
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub struct UnusedSuppression;
+
+static META: RuleMeta = RuleMeta {
+    name: "unused-suppression",
+    category: Category::Suppression,
+    severity: Severity::Info,
+    summary: "A `; pjsiplint: disable=...` comment that suppresses nothing",
+    doc: r#"# unused-suppression
+
+## What
+A `; pjsiplint: disable=rule` (or `disable-file=rule`) comment with no finding of those rules
+where it applies. It also catches misspelt rule names.
+
+## Why
+Suppressions are for findings someone looked at and accepted. Once the line is fixed or moved,
+a stale suppression would silently hide the next real problem there; a misspelt one never
+worked. (This is about pjsiplint's comments only: Asterisk ignores them like any comment.)
+
+## Example
+```ini
+; pjsiplint: disable=weak-pasword -- lab box
+[6001]
+type=auth
+```
+
+## Fix
+Remove the comment, or correct the rule name.
+"#,
+    fix: None,
+};
+
+impl Rule for UnusedSuppression {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn runs_after_suppression(&self) -> bool {
+        true
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for suppression in cx.suppressions.unused() {
+            out.push(
+                META.report(
+                    suppression.span,
+                    format!(
+                        "`pjsiplint: disable={}` suppresses nothing here",
+                        suppression.rules.join(",")
+                    ),
+                )
+                .help("remove the comment, or correct the rule name"),
+            );
+        }
+    }
+}
