@@ -2,8 +2,10 @@
 
 pub mod concise;
 pub mod effective;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 pub mod secrets;
 
 use crate::diagnostic::Diagnostic;

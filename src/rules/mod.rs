@@ -353,3 +353,26 @@ pub(crate) fn report_group(
     }
     diagnostic
 }
+
+/// The rule table of the README (between its `<!-- rules -->` markers), from the same source as
+/// `--list-rules`; a test keeps the README in step.
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| rule | category | severity | fix | what |\n|---|---|---|---|---|\n");
+    for rule in RULES {
+        let meta = rule.meta();
+        let fix = match meta.fix {
+            Some(Applicability::Safe) => "safe",
+            Some(Applicability::Unsafe) => "unsafe",
+            None => "",
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {fix} | {} |\n",
+            meta.name,
+            meta.category.as_str(),
+            meta.severity.as_str(),
+            meta.summary.replace('|', "\\|")
+        ));
+    }
+    out
+}
