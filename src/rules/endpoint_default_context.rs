@@ -1,4 +1,4 @@
-use super::endpoint_without_codecs::{group_endpoints, loaded_endpoints};
+use super::endpoint_without_codecs::{group_endpoints, loaded_endpoints, CallEndpoints};
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -13,7 +13,9 @@ static META: RuleMeta = RuleMeta {
 
 ## What
 An endpoint that Asterisk loads with no `context=` line, own or inherited (or an empty one).
-An explicit `context=default` is taken as meant and not reported.
+An explicit `context=default` is taken as meant and not reported, and so are endpoints no call
+can come from (no `aors`, no `auth`, no identify or registration names them, not `anonymous`),
+such as an endpoint used only to dial out with an explicit URI.
 
 ## Why
 `context` defaults to `default` (res/res_pjsip/pjsip_configuration.c). Every call the endpoint
@@ -47,7 +49,9 @@ impl Rule for EndpointDefaultContext {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
+        let calls = CallEndpoints::new(config);
         let found = loaded_endpoints(config)
+            .filter(|endpoint| calls.takes_calls(config, endpoint))
             .filter_map(|endpoint| match config.option_var(endpoint, "context") {
                 None => Some((0, endpoint, None)),
                 Some(var) if config.value(var).trim().is_empty() => Some((1, endpoint, Some(var))),
@@ -56,12 +60,13 @@ impl Rule for EndpointDefaultContext {
         for group in group_endpoints(config, found.collect::<Vec<_>>()) {
             let message = match group.var {
                 None => format!(
-                    "{} has no `context=`: its calls enter the dialplan in context 'default'",
+                    "no `context=` for {}: calls from it enter the dialplan in context \
+                     'default'",
                     group.phrase(config)
                 ),
                 Some(_) => format!(
-                    "`context=` is empty for {}: its calls enter the dialplan in no context \
-                     and are rejected with 404",
+                    "`context=` is empty for {}: calls from it are looked up in no context \
+                     and rejected with 404",
                     group.phrase(config)
                 ),
             };

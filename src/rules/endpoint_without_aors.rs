@@ -79,8 +79,8 @@ impl Rule for EndpointWithoutAors {
                     &META,
                     config,
                     format!(
-                        "{} authenticates phones but has no `aors=`: the phone's REGISTER gets \
-                         403 and calls to it fail with \"No URI available\"",
+                        "no `aors=` for {}, which authenticates phones: their REGISTER gets \
+                         403 and calls to them fail with \"No URI available\"",
                         group.phrase(config)
                     ),
                 )

@@ -29,6 +29,10 @@ every call fails in SDP negotiation: for an incoming INVITE res/res_pjsip_sdp_rt
 incoming SDP(...)` and the caller gets **488 Not Acceptable Here**; a `Dial()` to the endpoint
 offers no audio stream and fails the same way.
 
+Endpoints that no call can reach or come from (no `aors`, no `auth`, no identify or
+registration names them, not `anonymous`), like FreePBX's provisioning-only `dpma_endpoint`,
+are left out.
+
 (A missing `disallow=all` is not this mistake and not worth a finding: since the list starts
 empty, `disallow=all` before the first `allow` changes nothing.)
 
@@ -57,8 +61,12 @@ impl Rule for EndpointWithoutCodecs {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
+        let calls = CallEndpoints::new(config);
         let mut found = Vec::new();
         for endpoint in loaded_endpoints(config) {
+            if !calls.takes_calls(config, endpoint) {
+                continue;
+            }
             let lines = codec_lines(config, endpoint);
             if !endpoint_codecs(config, &lines).is_empty() {
                 continue;
@@ -74,12 +82,12 @@ impl Rule for EndpointWithoutCodecs {
         for group in group_endpoints(config, found) {
             let message = match group.var {
                 None => format!(
-                    "{} has no `allow=` line: it has no codecs, so every call fails with \
-                     488 Not Acceptable Here",
+                    "no `allow=` line for {}: no codecs, so every call fails with 488 Not \
+                     Acceptable Here",
                     group.phrase(config)
                 ),
                 Some(var) => format!(
-                    "`{}={}` leaves {} with no codecs: every call fails with 488 Not \
+                    "`{}={}` leaves no codecs for {}: every call fails with 488 Not \
                      Acceptable Here",
                     config.key(var),
                     config.value(var).trim(),
@@ -92,6 +100,35 @@ impl Rule for EndpointWithoutCodecs {
                     .help("add the codecs the phones speak, e.g. `allow=ulaw,alaw`"),
             );
         }
+    }
+}
+
+/// The endpoints that calls can reach or come from: those with an aor (a phone, or a trunk's
+/// contact), with inbound `auth`, named by an identify or a registration's `endpoint=`, or named
+/// `anonymous` (res_pjsip_endpoint_identifier_anonymous). Left out: helper endpoints nothing
+/// routes calls to, like FreePBX's `dpma_endpoint` (phone provisioning only).
+pub(super) struct CallEndpoints<'a> {
+    named: std::collections::HashSet<&'a str>,
+}
+
+impl<'a> CallEndpoints<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        let named = config
+            .objects
+            .list
+            .iter()
+            .filter(|o| (o.kind == "identify" || o.kind == "registration") && o.loads())
+            .filter_map(|o| config.option(o, "endpoint"))
+            .map(str::trim)
+            .collect();
+        CallEndpoints { named }
+    }
+
+    pub fn takes_calls(&self, config: &Config, endpoint: &Object) -> bool {
+        endpoint.id == "anonymous"
+            || self.named.contains(endpoint.id.as_str())
+            || config.option_items(endpoint, "aors").next().is_some()
+            || config.option_items(endpoint, "auth").next().is_some()
     }
 }
 

@@ -62,7 +62,9 @@ the endpoint so that it cannot be reached by name.
 /// Whether Asterisk can pick this endpoint by a name in the request (From user or Authorization
 /// username): its `identify_by` (default `username,ip`) holds `username` or `auth_username`.
 pub(super) fn identified_by_name(config: &Config, endpoint: &Object) -> bool {
-    let methods = config.option(endpoint, "identify_by").unwrap_or("username,ip");
+    let methods = config
+        .option(endpoint, "identify_by")
+        .unwrap_or("username,ip");
     methods.split(',').map(str::trim).any(|method| {
         method.eq_ignore_ascii_case("username") || method.eq_ignore_ascii_case("auth_username")
     })
@@ -102,9 +104,7 @@ impl Rule for UnauthenticatedEndpoint {
             {
                 continue;
             }
-            let trunk = cx
-                .trunks
-                .of_endpoint(crate::model::ObjectId(index as u32));
+            let trunk = cx.trunks.of_endpoint(crate::model::ObjectId(index as u32));
             if trunk.is_some_and(|t| t.reason == TrunkReason::RegistrationLine) {
                 continue;
             }

@@ -26,11 +26,18 @@ it failed, and never prints the password or any part of it):
 - it is in pjsiplint's built-in list of the most common passwords (`123456`, `password`,
   `asterisk`, `1234567890`, `qwertyuiop`, ...).
 
-The finding is an **error** when the auth is the `auth=` of an endpoint (so Asterisk accepts
-callers who know it) and the configuration has a transport bound to a public or unspecified
-address (`0.0.0.0`, `::`, a public IP, a host name). It stays a warning otherwise: for an
-`outbound_auth` (the password Asterisk sends to a provider, often chosen by the provider) or
-when every transport listens on a private address only.
+The message says whether the auth is the `auth=` of an endpoint (so Asterisk accepts callers
+who know the password) and whether a transport is bound to a public or unspecified address
+(`0.0.0.0`, `::`, a public IP, a host name), i.e. whether the whole internet can try it. An
+`outbound_auth` (the password Asterisk sends to a provider, often chosen by the provider) or an
+auth behind private transports only is still reported, as a plain warning.
+
+Severity: a warning; an **error** when the password is empty and the auth is an endpoint's
+`auth=` reachable from the internet: that endpoint takes anyone who gives its user name, on the
+first try. (Asterisk 20.12, 21.7, 22.2 and later reject an auth with an empty password, so this
+only happens with older versions; pjsiplint does not see it on newer ones.) The other tests
+stay warnings even when exposed: they are what scanners try first, but pjsiplint keeps errors
+for what goes wrong for certain.
 
 How pjsiplint decides that an endpoint is reachable from the internet: **any** loaded transport
 bound to a public or unspecified address exposes **every** endpoint, whatever the endpoint's
@@ -250,7 +257,7 @@ const COMMON_PASSWORDS: &[&str] = &[
 /// part of any text pjsiplint produces.
 fn weaknesses(password: &str, username: Option<&str>, section: &str) -> Vec<&'static str> {
     if password.is_empty() {
-        return vec!["empty"];
+        return vec!["is empty"];
     }
     let lower = password.to_lowercase();
     let mut found = Vec::new();
@@ -270,25 +277,25 @@ fn weaknesses(password: &str, username: Option<&str>, section: &str) -> Vec<&'st
     };
     let by_user = name_test(
         username,
-        "equal to the username",
+        "is equal to the username",
         "contains the username",
     );
     let same_name = username.is_some_and(|u| u.eq_ignore_ascii_case(section));
     if !(by_user && same_name) {
         name_test(
             Some(section),
-            "equal to the section name",
+            "is equal to the section name",
             "contains the section name",
         );
     }
     if password.bytes().all(|b| b.is_ascii_digit()) {
-        found.push("all digits");
+        found.push("is all digits");
     }
     if password.chars().count() < 10 {
-        found.push("shorter than 10 characters");
+        found.push("is shorter than 10 characters");
     }
     if COMMON_PASSWORDS.iter().any(|common| *common == lower) {
-        found.push("in the list of the most common passwords");
+        found.push("is in the list of the most common passwords");
     }
     found
 }
@@ -432,23 +439,32 @@ impl Rule for WeakPassword {
                     n - 1
                 ),
             };
-            let mut message = format!(
-                "the password of {whose} is {}",
-                join_and(&group.reasons)
-            );
+            let failed = join_and(&group.reasons);
+            let empty = group.reasons == ["is empty"];
+            let mut message = format!("the password of {whose} {failed}");
             let mut diagnostic;
             match (exposed, public.first()) {
                 (Some((auth, endpoint)), Some(transport)) => {
+                    let who = if empty {
+                        "any caller who gives the username"
+                    } else {
+                        "callers who know it"
+                    };
                     message.push_str(&format!(
-                        ": endpoint '{}' accepts callers who know it, and {}, so anyone on the \
-                         internet can guess it and call at the owner's expense",
+                        ": endpoint '{}' accepts {who}, and {}, so anyone on the internet can \
+                         try it and call at the owner's expense",
                         endpoint.id,
                         listens_phrase(config, transport)
                     ));
                     diagnostic = META
                         .report(config.key_span(var), message)
-                        .label(format!("weak: {}", join_and(&group.reasons)));
-                    diagnostic.severity = Severity::Error;
+                        .label(format!("weak: {failed}"));
+                    // An empty password opens the endpoint to the first request. The other
+                    // tests name what a scanner tries first, but a guess may still fail:
+                    // warnings (errors are kept for what goes wrong for certain).
+                    if empty {
+                        diagnostic.severity = Severity::Error;
+                    }
                     if let Some(auth_var) = config.option_var(endpoint, "auth") {
                         diagnostic = diagnostic.secondary(
                             config.value_span(auth_var),
@@ -458,10 +474,8 @@ impl Rule for WeakPassword {
                             ),
                         );
                     }
-                    diagnostic = diagnostic.secondary(
-                        bind_span(config, transport),
-                        "reachable from the internet",
-                    );
+                    diagnostic = diagnostic
+                        .secondary(bind_span(config, transport), "reachable from the internet");
                 }
                 (Some((_, endpoint)), None) => {
                     message.push_str(&format!(
@@ -471,12 +485,12 @@ impl Rule for WeakPassword {
                     ));
                     diagnostic = META
                         .report(config.key_span(var), message)
-                        .label(format!("weak: {}", join_and(&group.reasons)));
+                        .label(format!("weak: {failed}"));
                 }
                 (None, _) => {
                     diagnostic = META
                         .report(config.key_span(var), message)
-                        .label(format!("weak: {}", join_and(&group.reasons)));
+                        .label(format!("weak: {failed}"));
                 }
             }
             if let Some(base) = var.inherited_from {
@@ -503,26 +517,26 @@ mod tests {
 
     #[test]
     fn tests_named() {
-        assert_eq!(weaknesses("", Some("a"), "a"), vec!["empty"]);
+        assert_eq!(weaknesses("", Some("a"), "a"), vec!["is empty"]);
         assert_eq!(
             weaknesses("6001", Some("6001"), "6001"),
             vec![
-                "equal to the username",
-                "all digits",
-                "shorter than 10 characters"
+                "is equal to the username",
+                "is all digits",
+                "is shorter than 10 characters"
             ]
         );
         assert_eq!(
             weaknesses("6001-auth", Some("6001"), "6001-auth"),
             vec![
                 "contains the username",
-                "equal to the section name",
-                "shorter than 10 characters"
+                "is equal to the section name",
+                "is shorter than 10 characters"
             ]
         );
         assert_eq!(
             weaknesses("Password123", Some("alice"), "alice"),
-            vec!["in the list of the most common passwords"]
+            vec!["is in the list of the most common passwords"]
         );
         assert!(weaknesses("Vb7#kq2LpXz9wR", Some("6001"), "6001").is_empty());
         // Short names are not searched inside a password.

@@ -1,4 +1,6 @@
-use super::endpoint_without_codecs::{codec_lines, endpoint_codecs, group_endpoints, loaded_endpoints};
+use super::endpoint_without_codecs::{
+    codec_lines, endpoint_codecs, group_endpoints, loaded_endpoints,
+};
 use super::webrtc_incomplete::is_webrtc;
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -80,8 +82,8 @@ impl Rule for WebrtcCodecs {
                         &META,
                         config,
                         format!(
-                            "{} is used by a browser but allows only {}: browsers speak opus, \
-                             ulaw, alaw or g722, so calls fail with 488",
+                            "no codec browsers speak for {}, a browser endpoint allowing only \
+                             {}: browsers offer opus, ulaw, alaw or g722, so calls fail with 488",
                             group.phrase(config),
                             codecs.join(", ")
                         ),

@@ -29,9 +29,9 @@ Two mistakes that leave a browser phone (WebRTC) without audio:
 ## Why
 Browsers only accept media as DTLS-SRTP over ICE, with the AVPF profile and RTP/RTCP on one
 port. Without these, the browser rejects Asterisk's SDP (`setRemoteDescription` fails, e.g.
-"Called with SDP without DTLS fingerprint" or "ICE is mandatory"), or Asterisk refuses the
-browser's offer with **488 Not Acceptable Here**: the call shows as connected on neither side, or
-connects with no audio. `webrtc=yes` sets all of them at once
+Chrome's "Called with SDP without DTLS fingerprint" or "Called with SDP without ice-ufrag and
+ice-pwd"), or Asterisk refuses the browser's offer with **488 Not Acceptable Here**; either way
+the call never gets audio. `webrtc=yes` sets all of them at once
 (res/res_pjsip/pjsip_configuration.c, `sip_endpoint_apply_handler`), and also generates a
 certificate when no `dtls_cert_file` is given.
 
@@ -80,7 +80,10 @@ const WEBRTC_SETTINGS: &[(&str, &str, bool)] = &[
 /// Why an endpoint counts as used over a websocket.
 pub(super) enum Websocket<'a> {
     /// Its `transport=` line names a ws/wss transport.
-    Transport { line: &'a Var, transport: &'a Object },
+    Transport {
+        line: &'a Var,
+        transport: &'a Object,
+    },
     /// It names no transport and every transport Asterisk loads is ws/wss.
     OnlyTransports,
 }
@@ -203,23 +206,22 @@ impl Rule for WebrtcIncomplete {
                 .collect();
             let via = match websocket_use(config, first) {
                 Some(Websocket::Transport { transport, .. }) => format!(
-                    "uses websocket transport '{}' ({})",
+                    "on websocket transport '{}' ({})",
                     transport.id,
                     protocol(config, transport)
                 ),
-                _ => "can only be reached over websockets (every transport is ws/wss)".to_owned(),
+                _ => "reached over websockets only (every transport is ws/wss)".to_owned(),
             };
             let message = if has_webrtc_option {
                 format!(
-                    "{} {via} but does not set `webrtc=yes`: it lacks {}, so browsers get \
-                     no audio",
+                    "no `webrtc=yes` for {} {via}: {} not set, so browsers get no audio",
                     group.phrase(config),
                     missing.join(", ")
                 )
             } else {
                 format!(
-                    "{} {via} but lacks {} (Asterisk {} has no `webrtc` option): browsers get \
-                     no audio",
+                    "browser settings missing for {} {via}: {} not set (Asterisk {} has no \
+                     `webrtc` option), so browsers get no audio",
                     group.phrase(config),
                     missing.join(", "),
                     cx.asterisk_version
@@ -244,8 +246,8 @@ impl Rule for WebrtcIncomplete {
                         &META,
                         config,
                         format!(
-                            "{} uses `media_encryption=dtls` without a certificate \
-                             (`dtls_cert_file` or `dtls_auto_generate_cert=yes`): every call \
+                            "`media_encryption=dtls` without a certificate for {} (no \
+                             `dtls_cert_file`, no `dtls_auto_generate_cert=yes`): every call \
                              fails with 488 (\"Attempted to set an invalid DTLS-SRTP \
                              configuration\")",
                             group.phrase(config)

@@ -53,7 +53,10 @@ fn first_secret(file: &SourceFile, file_index: u32) -> Option<(Span, String)> {
             if is_secret_key(&assignment.key.text) && !assignment.value.text.trim().is_empty() =>
         {
             Some((
-                Span::new(crate::source::FileId(file_index), assignment.key.span.clone()),
+                Span::new(
+                    crate::source::FileId(file_index),
+                    assignment.key.span.clone(),
+                ),
                 assignment.key.text.to_ascii_lowercase(),
             ))
         }

@@ -1,0 +1,155 @@
+use super::weak_password::{bind_span, inbound_auth_names, listens_phrase, public_transports};
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Config, Object};
+
+pub struct AclMissingOnPublicTransport;
+
+static META: RuleMeta = RuleMeta {
+    name: "acl-missing-on-public-transport",
+    category: Category::Security,
+    severity: Severity::Info,
+    summary: "Password endpoints on a public transport and no permit/deny/acl anywhere",
+    doc: r#"# acl-missing-on-public-transport
+
+## What
+The configuration has a transport bound to a public or unspecified address, endpoints that
+accept callers by password (an `auth=` naming an auth with a `password`, `md5_cred` or
+`password_digest`), and no address restriction at all: no endpoint sets `permit`, `deny`,
+`acl`, `contact_permit`, `contact_deny` or `contact_acl`, and there is no `type=acl` section.
+One finding per configuration, at the first public transport.
+
+How pjsiplint decides that the endpoints are reachable: **any** loaded transport bound to a
+public or unspecified address (`0.0.0.0`, `::`, a public IP, a host name) exposes **every**
+endpoint, whatever the endpoint's own `transport=` says, because Asterisk identifies incoming
+requests by From user, Authorization username or source address and never by the transport
+they arrived on (an endpoint's `transport=` only chooses how Asterisk sends). Transports
+without a `bind` and `protocol=flow` do not count.
+
+## Why
+Then the only thing between the internet and a phone's account is its password, and SIP
+scanners try passwords at thousands per minute, around the clock. Asterisk logs each failure
+as a NOTICE (`Failed to authenticate`) and goes on answering. When most phones sit in a few
+known networks (the office, a VPN), a `permit` list makes every guess from elsewhere fail
+before the password is even checked ("Not match Endpoint ACL"), and a leaked password alone
+is no longer enough.
+
+This is information, not a mistake: remote workers and mobile clients are a good reason to
+have no address restriction; then fail2ban (or a firewall rate limit) on Asterisk's security
+log is the usual protection.
+
+## Example
+```ini
+[transport-udp]
+type=transport
+protocol=udp
+bind=0.0.0.0
+
+[office-phone](!)
+type=endpoint
+auth=...
+; no deny=/permit= here
+```
+
+## Fix
+Add to the endpoints (or their template), for the networks they are really in:
+```ini
+deny=0.0.0.0/0.0.0.0
+permit=192.168.1.0/255.255.255.0
+permit=203.0.113.0/24
+```
+or a `type=acl` section, or `acl=` naming an acl.conf section. Otherwise run fail2ban.
+"#,
+    fix: None,
+};
+
+/// Options that restrict by address on an endpoint.
+const ACL_OPTIONS: &[&str] = &[
+    "permit",
+    "deny",
+    "acl",
+    "contact_permit",
+    "contact_deny",
+    "contact_acl",
+];
+
+/// Whether an auth holds a password of some kind.
+fn has_password(config: &Config, auth: &Object) -> bool {
+    ["password", "md5_cred", "password_digest"]
+        .iter()
+        .any(|key| config.option_vars(auth, key).next().is_some())
+}
+
+impl Rule for AclMissingOnPublicTransport {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let public = public_transports(config);
+        let Some(transport) = public.first() else {
+            return;
+        };
+        if config.objects.of_type("acl").any(|acl| acl.loads()) {
+            return;
+        }
+        let endpoints: Vec<&Object> = config
+            .objects
+            .of_type("endpoint")
+            .filter(|e| e.loads())
+            .collect();
+        let restricted = endpoints.iter().any(|endpoint| {
+            ACL_OPTIONS.iter().any(|key| {
+                config
+                    .option_vars(endpoint, key)
+                    .any(|var| !config.value(var).trim().is_empty())
+            })
+        });
+        if restricted {
+            return;
+        }
+        let with_password: Vec<&Object> = endpoints
+            .into_iter()
+            .filter(|endpoint| {
+                inbound_auth_names(config, endpoint)
+                    .into_iter()
+                    .any(|name| {
+                        config
+                            .objects
+                            .get("auth", name)
+                            .is_some_and(|auth| auth.loads() && has_password(config, auth))
+                    })
+            })
+            .collect();
+        let Some(first) = with_password.first() else {
+            return;
+        };
+        let who = match with_password.len() {
+            1 => format!("endpoint '{}' accepts callers by password", first.id),
+            n => format!(
+                "{n} endpoints accept callers by password (e.g. '{}')",
+                first.id
+            ),
+        };
+        out.push(
+            META.report(
+                bind_span(config, transport),
+                format!(
+                    "{} and {who}, but no permit/deny/acl limits who may try: anyone on the \
+                     internet can guess the passwords",
+                    listens_phrase(config, transport)
+                ),
+            )
+            .label("open to the internet")
+            .secondary(
+                config.section(first.section).name_span,
+                "no permit/deny/acl on this endpoint",
+            )
+            .help(
+                "add `deny=0.0.0.0/0.0.0.0` and `permit=` lines for the networks the phones are \
+                 in (or a `type=acl` section); with remote users, run fail2ban instead",
+            ),
+        );
+    }
+}

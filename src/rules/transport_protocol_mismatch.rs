@@ -1,0 +1,287 @@
+use std::collections::HashSet;
+
+use super::endpoint_without_codecs::loaded_endpoints;
+use super::webrtc_incomplete::{endpoint_transport, protocol};
+use super::{Category, Context, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Config, Object, Var};
+use crate::source::Span;
+
+pub struct TransportProtocolMismatch;
+
+static META: RuleMeta = RuleMeta {
+    name: "transport-protocol-mismatch",
+    category: Category::Call,
+    severity: Severity::Warning,
+    summary: "A URI asks for a transport (;transport=tcp, sips:) that the chosen transport is not",
+    doc: r#"# transport-protocol-mismatch
+
+## What
+A SIP URI that asks for a transport protocol, with a `;transport=udp|tcp|tls|ws|wss`
+parameter or the `sips:` scheme (TLS), sent through a transport of another protocol:
+
+- an aor `contact=` (or the `outbound_proxy` that replaces it as the next hop) of an endpoint
+  whose `transport=` names a transport of another protocol, e.g. `;transport=tcp` while the
+  endpoint's transport is `udp`;
+- a registration's `server_uri` (or its `outbound_proxy`) asking for `sips:` or a
+  `;transport=` while the registration's `transport=` is another protocol;
+- either of these without a `transport=`, when no transport of the protocol asked for is
+  configured at all.
+
+URIs without a transport parameter, and endpoints on websocket transports (their connections
+come from the browser), are not checked.
+
+## Why
+pjproject picks the kind of connection from the URI (`sips:` means TLS, `;transport=tcp`
+means TCP), and when Asterisk hands it a transport of another kind it refuses to send:
+`pjsip_tpmgr_acquire_transport2()` in pjsip/src/pjsip/sip_transport.c returns
+`PJSIP_ETPNOTSUITABLE` ("Unsuitable transport selected"), or `PJSIP_EUNSUPTRANSPORT`
+("Unsupported transport") when no transport of that kind exists. Nothing is logged at load
+time. Calls to the contact fail before an INVITE leaves the box (`Dial()` returns
+CHANUNAVAIL), qualify never reaches it, and a registration never sends its REGISTER and stays
+unregistered.
+
+## Example
+```ini
+[transport-udp]
+type=transport
+protocol=udp
+bind=0.0.0.0
+
+[provider]
+type=aor
+contact=sip:sip.example.net\;transport=tcp
+
+[provider]
+type=endpoint
+transport=transport-udp
+aors=provider
+```
+
+## Fix
+Make the two agree: point `transport=` at a transport of the protocol the URI asks for (create
+a `protocol=tcp` or `protocol=tls` transport if needed), or drop the `;transport=` parameter
+(use `sip:` instead of `sips:`) if the provider accepts the transport you have.
+"#,
+    fix: None,
+};
+
+/// The transport protocol a URI asks for: its `;transport=` parameter, or TLS for `sips:`.
+/// `None` when it asks for nothing in particular (or for something Asterisk has no transport
+/// for, like `sctp`).
+pub(super) fn requested_protocol(uri: &str) -> Option<&'static str> {
+    let uri = uri.trim().trim_start_matches('<');
+    let uri = uri.split('>').next().unwrap_or(uri).to_ascii_lowercase();
+    let secure = uri.starts_with("sips:");
+    let after_user = uri.rsplit_once('@').map_or(uri.as_str(), |(_, rest)| rest);
+    let params = after_user.split('?').next().unwrap_or(after_user);
+    let param = params
+        .split(';')
+        .skip(1)
+        .find_map(|p| p.trim().strip_prefix("transport="))
+        .map(str::trim);
+    match (param, secure) {
+        (Some("udp"), false) => Some("udp"),
+        (Some("tcp"), false) => Some("tcp"),
+        (Some("tcp" | "tls"), true) | (Some("tls"), false) | (None, true) => Some("tls"),
+        (Some("ws"), false) => Some("ws"),
+        (Some("ws" | "wss"), true) | (Some("wss"), false) => Some("wss"),
+        _ => None,
+    }
+}
+
+/// The URIs a request to the endpoint is first sent to: its `outbound_proxy`, else for each
+/// aor the aor's `outbound_proxy`, else the aor's contacts. Each with its line.
+fn next_hops<'a>(config: &'a Config, endpoint: &Object) -> Vec<(&'a Var, &'a str, String)> {
+    if let Some(proxy) = config.option_var(endpoint, "outbound_proxy") {
+        let value = config.value(proxy);
+        if !value.trim().is_empty() {
+            return vec![(
+                proxy,
+                value,
+                format!("outbound_proxy of endpoint '{}'", endpoint.id),
+            )];
+        }
+    }
+    let mut hops = Vec::new();
+    for aor in config.referenced(endpoint, "aors", "aor") {
+        if let Some(proxy) = config.option_var(aor, "outbound_proxy") {
+            let value = config.value(proxy);
+            if !value.trim().is_empty() {
+                hops.push((proxy, value, format!("outbound_proxy of aor '{}'", aor.id)));
+                continue;
+            }
+        }
+        for line in config.option_vars(aor, "contact") {
+            for item in config
+                .value(line)
+                .split(',')
+                .filter(|i| !i.trim().is_empty())
+            {
+                hops.push((line, item, format!("contact of aor '{}'", aor.id)));
+            }
+        }
+    }
+    hops
+}
+
+impl Rule for TransportProtocolMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let config = cx.config;
+        let transports: Vec<(&Object, String)> = config
+            .objects
+            .of_type("transport")
+            .filter(|t| t.loads())
+            .map(|t| (t, protocol(config, t)))
+            .collect();
+        let configured = |wanted: &str| transports.iter().any(|(_, p)| p == wanted);
+        let mut reported: HashSet<(Span, Option<Span>)> = HashSet::new();
+        let mut check = |uri_line: &Var,
+                         uri: &str,
+                         what: String,
+                         owner: &Object,
+                         transport: Option<(&Var, &Object)>,
+                         out: &mut Vec<Diagnostic>| {
+            let Some(wanted) = requested_protocol(uri) else {
+                return;
+            };
+            let asked = if uri.trim().to_ascii_lowercase().starts_with("sips:")
+                && !uri.to_ascii_lowercase().contains("transport=")
+            {
+                "`sips:` (TLS)".to_owned()
+            } else {
+                format!("`transport={wanted}`")
+            };
+            let diagnostic = match transport {
+                Some((line, transport)) => {
+                    let have = protocol(config, transport);
+                    if have == wanted || have == "flow" {
+                        return;
+                    }
+                    if !reported
+                        .insert((config.value_span(uri_line), Some(config.value_span(line))))
+                    {
+                        return;
+                    }
+                    META.report(
+                        config.value_span(uri_line),
+                        format!(
+                            "the {what} asks for {asked}, but {} '{}' sends over transport \
+                             '{}' ({have}): pjproject refuses to send (\"Unsuitable transport \
+                             selected\")",
+                            owner.kind, owner.id, transport.id
+                        ),
+                    )
+                    .label(format!("asks for {wanted}"))
+                    .secondary(
+                        config.value_span(line),
+                        format!("{} '{}' uses this {have} transport", owner.kind, owner.id),
+                    )
+                    .help(format!(
+                        "use a transport with `protocol={wanted}`, or drop the transport request \
+                         from the URI"
+                    ))
+                }
+                None => {
+                    // Websocket connections are opened by the other side; an empty list of
+                    // transports means they are defined in a file not linted here.
+                    if wanted == "ws" || wanted == "wss" || transports.is_empty() {
+                        return;
+                    }
+                    if configured(wanted) {
+                        return;
+                    }
+                    if !reported.insert((config.value_span(uri_line), None)) {
+                        return;
+                    }
+                    META.report(
+                        config.value_span(uri_line),
+                        format!(
+                            "the {what} asks for {asked}, but no {wanted} transport is \
+                             configured: pjproject cannot send (\"Unsupported transport\")"
+                        ),
+                    )
+                    .label(format!("asks for {wanted}"))
+                    .help(format!("add a transport with `protocol={wanted}`"))
+                }
+            };
+            out.push(diagnostic);
+        };
+
+        for endpoint in loaded_endpoints(config) {
+            let transport = if config.option_var(endpoint, "transport").is_some() {
+                // A transport= naming nothing is dangling-reference's finding.
+                let Some(found) = endpoint_transport(config, endpoint) else {
+                    continue;
+                };
+                if matches!(protocol(config, found.1).as_str(), "ws" | "wss") {
+                    continue;
+                }
+                Some(found)
+            } else {
+                None
+            };
+            for (line, uri, what) in next_hops(config, endpoint) {
+                check(line, uri, what, endpoint, transport, out);
+            }
+        }
+        for registration in config.objects.of_type("registration").filter(|r| r.loads()) {
+            let transport = match config.option_var(registration, "transport") {
+                Some(line) => {
+                    let name = config.value(line).trim();
+                    match config.objects.get("transport", name) {
+                        Some(transport) => Some((line, transport)),
+                        None => continue,
+                    }
+                }
+                None => None,
+            };
+            let hop = ["outbound_proxy", "server_uri"]
+                .into_iter()
+                .find_map(|key| {
+                    let line = config.option_var(registration, key)?;
+                    let value = config.value(line);
+                    (!value.trim().is_empty()).then(|| {
+                        (
+                            line,
+                            value,
+                            format!("{key} of registration '{}'", registration.id),
+                        )
+                    })
+                });
+            if let Some((line, uri, what)) = hop {
+                check(line, uri, what, registration, transport, out);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::requested_protocol;
+
+    #[test]
+    fn requested_protocols() {
+        assert_eq!(
+            requested_protocol("sip:a.example;transport=TCP"),
+            Some("tcp")
+        );
+        assert_eq!(requested_protocol("sips:a.example"), Some("tls"));
+        assert_eq!(
+            requested_protocol("sips:a.example;transport=tcp"),
+            Some("tls")
+        );
+        assert_eq!(
+            requested_protocol("<sip:u@a.example:5080;transport=tls;lr>"),
+            Some("tls")
+        );
+        assert_eq!(requested_protocol("sip:u;x=y@a.example"), None);
+        assert_eq!(requested_protocol("sip:a.example"), None);
+        assert_eq!(requested_protocol("sip:a.example;transport=sctp"), None);
+        assert_eq!(requested_protocol("sip:a.example;transport=ws"), Some("ws"));
+    }
+}
