@@ -74,6 +74,24 @@ pub struct Cli {
     /// Print only findings, no summary line.
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Apply safe fixes and rewrite the files (atomically); then report what remains.
+    /// With `-`, print the fixed text to stdout (findings go to stderr).
+    #[arg(long, help_heading = "Fixing")]
+    pub fix: bool,
+
+    /// Also apply unsafe fixes (changes that need a human look), with --fix or --diff.
+    #[arg(long, help_heading = "Fixing")]
+    pub unsafe_fixes: bool,
+
+    /// Print what --fix would change as a unified diff (for `patch -p1` or `git apply`) and
+    /// write nothing. Exit code 1 when there is something to change.
+    #[arg(long, help_heading = "Fixing")]
+    pub diff: bool,
+
+    /// List the fixes applied (or, with --diff, that would be), per rule.
+    #[arg(long, help_heading = "Fixing")]
+    pub show_fixes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,5 +1,6 @@
 //! The `pjsiplint` command: parse arguments, lint each path, print, map to an exit code.
 
+use std::collections::HashMap;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,6 +10,10 @@ use std::sync::Mutex;
 use clap::Parser;
 
 use pjsiplint::cli::{Cli, Format, DEFAULT_PATH};
+use pjsiplint::fix::write::{write_files, FileWrite};
+use pjsiplint::fix::{
+    self, Applicability, AppliedFix, ChangedFile, FixInput, FixOptions, FixOutcome,
+};
 use pjsiplint::report::{concise, effective, human, json};
 use pjsiplint::rules::{self, RULES};
 use pjsiplint::{lint_bytes, lint_path, Linted, Settings};
@@ -51,12 +56,16 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         select: cli.select.clone(),
         ignore: cli.ignore.clone(),
         check_files: None,
+        ..Settings::default()
     };
     let paths = if cli.paths.is_empty() {
         vec![PathBuf::from(DEFAULT_PATH)]
     } else {
         cli.paths.clone()
     };
+    if cli.fix || cli.diff || cli.unsafe_fixes || cli.show_fixes {
+        return run_fix(&cli, &paths, &settings);
+    }
     let results = lint_all(&paths, &cli, &settings);
     let mut linted = Vec::with_capacity(results.len());
     let mut failed = false;
@@ -252,5 +261,233 @@ fn unknown_rule(name: &str) -> String {
 fn print(text: &str) {
     let mut stdout = io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+// --fix, --diff, --unsafe-fixes, --show-fixes. The engine is in the library (pjsiplint::fix);
+// this only reads stdin, writes files or prints, and picks the exit code.
+
+/// Fixes each path in turn (not in parallel: a file that two roots include is fixed once, the
+/// second root starting from the first one's result), then writes the files (`--fix`) or prints
+/// their diff (`--diff`).
+fn run_fix(cli: &Cli, paths: &[PathBuf], settings: &Settings) -> Result<ExitCode, String> {
+    if !cli.fix && !cli.diff {
+        let flag = if cli.unsafe_fixes {
+            "--unsafe-fixes"
+        } else {
+            "--show-fixes"
+        };
+        return Err(format!("{flag} needs --fix or --diff"));
+    }
+    if cli.effective {
+        return Err("--effective cannot be combined with --fix or --diff".to_owned());
+    }
+    let options = FixOptions {
+        unsafe_fixes: cli.unsafe_fixes,
+        ..FixOptions::default()
+    };
+    let mut overlay: HashMap<PathBuf, Vec<u8>> = HashMap::new();
+    let mut changed: Vec<ChangedFile> = Vec::new();
+    let mut outcomes: Vec<FixOutcome> = Vec::new();
+    let mut failed = false;
+    for path in paths {
+        match fix_one(path, cli, settings, &options, &overlay) {
+            Ok(outcome) => {
+                for file in &outcome.changed {
+                    if let Some(canonical) = &file.canonical {
+                        overlay.insert(canonical.clone(), file.fixed.clone());
+                    }
+                    let known = changed
+                        .iter_mut()
+                        .find(|c| c.canonical.is_some() && c.canonical == file.canonical);
+                    match known {
+                        Some(known) => known.fixed.clone_from(&file.fixed),
+                        None => changed.push(file.clone()),
+                    }
+                }
+                outcomes.push(outcome);
+            }
+            Err(message) => {
+                eprintln!("pjsiplint: {}: {message}", path.display());
+                failed = true;
+            }
+        }
+    }
+    for note in outcomes.iter().flat_map(|outcome| &outcome.notes) {
+        eprintln!("pjsiplint: {note}");
+    }
+    let applied: Vec<AppliedFix> = outcomes
+        .iter()
+        .flat_map(|o| o.applied.iter().cloned())
+        .collect();
+    if cli.diff {
+        return finish_diff(cli, &changed, &applied, failed);
+    }
+    let writes: Vec<FileWrite<'_>> = changed
+        .iter()
+        .filter(|file| file.canonical.is_some())
+        .map(|file| FileWrite {
+            path: &file.path,
+            original: &file.original,
+            fixed: &file.fixed,
+        })
+        .collect();
+    if let Err(error) = write_files(&writes) {
+        eprintln!("pjsiplint: {error}");
+        return Ok(ExitCode::from(2));
+    }
+    // stdin: the fixed text is the output; findings and lists go to stderr.
+    let mut to_stderr = false;
+    for text in outcomes.iter().filter_map(|outcome| outcome.stdin.as_ref()) {
+        print_bytes(text);
+        to_stderr = true;
+    }
+    let linted: Vec<Linted> = outcomes.into_iter().map(|outcome| outcome.linted).collect();
+    let mut out = String::new();
+    render_findings(cli, &linted, &mut out)?;
+    let list = cli.show_fixes.then(|| fix_list(&applied, false));
+    let human = matches!(cli.format, Format::Human | Format::Concise);
+    if to_stderr {
+        eprint!("{out}");
+    } else {
+        print(&out);
+    }
+    if let Some(list) = list {
+        if to_stderr || !human {
+            eprint!("{list}");
+        } else {
+            print(&list);
+        }
+    } else if !applied.is_empty() && !cli.quiet {
+        eprintln!(
+            "pjsiplint: applied {} fixes in {} files (--show-fixes lists them)",
+            applied.len(),
+            changed.len()
+        );
+    }
+    if failed {
+        return Ok(ExitCode::from(2));
+    }
+    let threshold = cli.fail_on.threshold();
+    let remaining = linted
+        .iter()
+        .flat_map(|one| &one.diagnostics)
+        .any(|d| d.severity >= threshold);
+    Ok(if remaining && !cli.exit_zero {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn fix_one(
+    path: &Path,
+    cli: &Cli,
+    settings: &Settings,
+    options: &FixOptions,
+    overlay: &HashMap<PathBuf, Vec<u8>>,
+) -> Result<FixOutcome, String> {
+    let mut settings = settings.clone();
+    if !overlay.is_empty() {
+        settings.load.overlay = Some(std::sync::Arc::new(overlay.clone()));
+    }
+    let input = if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        let name = cli.stdin_filename.clone().unwrap_or_else(|| "-".to_owned());
+        settings = stdin_settings(&settings)?;
+        FixInput::Bytes {
+            path: PathBuf::from(&name),
+            name,
+            bytes,
+        }
+    } else if path.is_dir() {
+        FixInput::Path(path.join("pjsip.conf"))
+    } else {
+        FixInput::Path(path.to_path_buf())
+    };
+    fix::fix(input, &settings, options).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound if path == Path::new(DEFAULT_PATH) => {
+            format!("no path given and {DEFAULT_PATH} does not exist; name the pjsip.conf to fix")
+        }
+        _ => e.to_string(),
+    })
+}
+
+/// `--diff`: the diffs on stdout, nothing written. Exit code 1 when something would change.
+fn finish_diff(
+    cli: &Cli,
+    changed: &[ChangedFile],
+    applied: &[AppliedFix],
+    failed: bool,
+) -> Result<ExitCode, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+    let mut out = Vec::new();
+    for file in changed {
+        let label = match &file.canonical {
+            Some(_) => fix::diff::diff_path(&file.path, &cwd),
+            None => file.name.clone(),
+        };
+        let diff = fix::diff::unified_diff(&file.original, &file.fixed, &label);
+        if diff.masked {
+            eprintln!(
+                "pjsiplint: {}: secret values are masked in this diff, so hunks that show them \
+                 will not apply with `patch`; use --fix",
+                file.name
+            );
+        }
+        out.extend_from_slice(&diff.text);
+    }
+    print_bytes(&out);
+    if cli.show_fixes {
+        eprint!("{}", fix_list(applied, true));
+    }
+    Ok(if failed {
+        ExitCode::from(2)
+    } else if !changed.is_empty() && !cli.exit_zero {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `--show-fixes`: the fixes per rule, each with where it was applied.
+fn fix_list(applied: &[AppliedFix], would: bool) -> String {
+    if applied.is_empty() {
+        return if would {
+            "No fixes to apply.\n".to_owned()
+        } else {
+            "No fixes applied.\n".to_owned()
+        };
+    }
+    let mut by_rule: std::collections::BTreeMap<&str, Vec<&AppliedFix>> = Default::default();
+    for fix in applied {
+        by_rule.entry(fix.rule).or_default().push(fix);
+    }
+    let verb = if would { "Would apply" } else { "Applied" };
+    let plural = |n: usize| if n == 1 { "" } else { "es" };
+    let mut out = format!("{verb} {} fix{}:\n", applied.len(), plural(applied.len()));
+    for (rule, fixes) in by_rule {
+        out.push_str(&format!("  {rule} ({})\n", fixes.len()));
+        for fix in fixes {
+            let unsafe_note = match fix.applicability {
+                Applicability::Unsafe => " (unsafe)",
+                Applicability::Safe => "",
+            };
+            out.push_str(&format!(
+                "    {}:{}: {}{unsafe_note}\n",
+                fix.file, fix.line, fix.title
+            ));
+        }
+    }
+    out
+}
+
+/// Writes raw bytes to stdout (fixed text and diffs keep invalid UTF-8 as it is).
+fn print_bytes(bytes: &[u8]) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout.write_all(bytes);
     let _ = stdout.flush();
 }

@@ -45,12 +45,15 @@ pub fn build(config: &Config) -> Effective<'_> {
             .iter()
             .enumerate()
             .map(|(index, object)| {
-                let trunk = trunks.of_endpoint(ObjectId(index as u32)).map(|trunk| EffectiveTrunk {
-                    registration: trunk
-                        .registration
-                        .map(|r| config.objects.list[r.0 as usize].id.as_str()),
-                    reason: trunk.reason,
-                });
+                let trunk =
+                    trunks
+                        .of_endpoint(ObjectId(index as u32))
+                        .map(|trunk| EffectiveTrunk {
+                            registration: trunk
+                                .registration
+                                .map(|r| config.objects.list[r.0 as usize].id.as_str()),
+                            reason: trunk.reason,
+                        });
                 effective_object(config, object, trunk)
             })
             .collect(),

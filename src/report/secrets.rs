@@ -26,6 +26,18 @@ pub fn is_secret_key(key: &str) -> bool {
 /// invalid UTF-8 bytes become `?`. Secrets are found in assignments and also in lines Asterisk
 /// ignores (comments), where a `password = x` may still be a real password.
 pub fn masked_text(file: &SourceFile) -> String {
+    let bytes = masked_bytes(file);
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    text
+}
+
+/// The file's bytes with secret values as `*` (blanks kept), everything else as it is: same
+/// length and same line breaks as the file (`--diff` shows these).
+pub fn masked_bytes(file: &SourceFile) -> Vec<u8> {
     let mut bytes = file.bytes.clone();
     for line in &file.syntax.lines {
         let range = match &line.kind {
@@ -43,12 +55,7 @@ pub fn masked_text(file: &SourceFile) -> String {
             }
         }
     }
-    let mut text = String::with_capacity(bytes.len());
-    for chunk in bytes.utf8_chunks() {
-        text.push_str(chunk.valid());
-        text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
-    }
-    text
+    bytes
 }
 
 /// In a line's raw bytes, what follows `=` after a secret key anywhere on the line (for lines that
