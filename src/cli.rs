@@ -21,9 +21,9 @@ pub struct Cli {
     /// Default: /etc/asterisk/pjsip.conf.
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format [default: human; github when GITHUB_ACTIONS=true].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 
     /// Print the objects Asterisk will create, with where each line came from, instead of findings.
     #[arg(long)]
@@ -34,10 +34,9 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
 
-    /// Asterisk major version to check against.
-    #[arg(long, value_name = "N", default_value_t = 22,
-          value_parser = clap::value_parser!(u32).range(16..=23))]
-    pub asterisk_version: u32,
+    /// Asterisk major version to check against (16 to 23) [default: 22].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(16..=23))]
+    pub asterisk_version: Option<u32>,
 
     /// Only these rules (comma-separated names or categories).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
@@ -47,9 +46,9 @@ pub struct Cli {
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub ignore: Vec<String>,
 
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Lowest severity that makes the exit code 1 [default: warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// Exit 0 even when there are findings.
     #[arg(long)]
@@ -75,6 +74,36 @@ pub struct Cli {
     #[arg(long, short)]
     pub quiet: bool,
 
+    /// After the findings, count them per rule.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Settings file to use instead of the nearest .pjsiplint.ini.
+    #[arg(long, value_name = "FILE", help_heading = "Settings")]
+    pub config: Option<PathBuf>,
+
+    /// Use no settings file at all.
+    #[arg(long, conflicts_with = "config", help_heading = "Settings")]
+    pub isolated: bool,
+
+    /// Ignore `; pjsiplint: disable=...` comments (for central CI).
+    #[arg(long, help_heading = "Settings")]
+    pub no_inline_suppressions: bool,
+
+    /// Look for the files options name (cert_file, dtls_cert_file, ...) [default: only for files
+    /// under /etc/asterisk].
+    #[arg(long, value_name = "yes|no", value_parser = clap::builder::BoolishValueParser::new(),
+          help_heading = "Settings")]
+    pub check_files: Option<bool>,
+
+    /// Print shell completions for SHELL and exit.
+    #[arg(long, value_name = "SHELL", help_heading = "Installation")]
+    pub completions: Option<clap_complete::Shell>,
+
+    /// Print the man page (roff) and exit.
+    #[arg(long, help_heading = "Installation")]
+    pub man: bool,
+
     /// Apply safe fixes and rewrite the files (atomically); then report what remains.
     /// With `-`, print the fixed text to stdout (findings go to stderr).
     #[arg(long, help_heading = "Fixing")]
@@ -96,9 +125,28 @@ pub struct Cli {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// For people: the source line, labels, help (miette).
     Human,
+    /// `file:line:col: severity[rule] message`, one a line.
     Concise,
+    /// A JSON array of findings.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other tools.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+impl Cli {
+    /// The format after settings and environment were applied (see `main.rs`).
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or(Format::Human)
+    }
+
+    /// The `--fail-on` threshold after settings were applied.
+    pub fn threshold(&self) -> Severity {
+        self.fail_on.map_or(Severity::Warning, FailOn::threshold)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -109,6 +157,14 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    pub fn from_severity(severity: Severity) -> FailOn {
+        match severity {
+            Severity::Error => FailOn::Error,
+            Severity::Warning => FailOn::Warning,
+            Severity::Info => FailOn::Info,
+        }
+    }
+
     pub fn threshold(self) -> Severity {
         match self {
             FailOn::Error => Severity::Error,

@@ -8,6 +8,9 @@
 //! 4. [`rules`]: every rule reads the model and reports [`diagnostic::Diagnostic`]s.
 //! 5. [`report`]: people (miette), machines (json, concise), or `--effective`.
 
+// The pest parser is generated for pest without `std` (see Cargo.toml), which names `::alloc`.
+extern crate alloc;
+
 pub mod cli;
 pub mod diagnostic;
 pub mod fix;
@@ -121,6 +124,7 @@ fn lint_config(mut config: Config, settings: &Settings) -> Linted {
         validation: &validation,
         trunks: &trunks,
         suppressions: &suppressions,
+        check_files: options.check_files,
         asterisk_version: settings.asterisk_version,
     };
     let mut diagnostics = rules::check(&cx, |meta| settings.enabled(meta));

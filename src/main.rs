@@ -7,16 +7,16 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
-use pjsiplint::cli::{Cli, Format, DEFAULT_PATH};
+use pjsiplint::cli::{Cli, FailOn, Format, DEFAULT_PATH};
 use pjsiplint::fix::write::{write_files, FileWrite};
 use pjsiplint::fix::{
     self, Applicability, AppliedFix, ChangedFile, FixInput, FixOptions, FixOutcome,
 };
-use pjsiplint::report::{concise, effective, human, json};
+use pjsiplint::report::{concise, effective, github, human, json, sarif};
 use pjsiplint::rules::{self, RULES};
-use pjsiplint::{lint_bytes, lint_path, Linted, Settings};
+use pjsiplint::{lint_bytes, lint_path, settings, Linted, Settings};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -29,7 +29,22 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, String> {
+fn run(mut cli: Cli) -> Result<ExitCode, String> {
+    if let Some(shell) = cli.completions {
+        let mut command = Cli::command();
+        let mut out = Vec::new();
+        clap_complete::generate(shell, &mut command, "pjsiplint", &mut out);
+        print_bytes(&out);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if cli.man {
+        let mut out = Vec::new();
+        clap_mangen::Man::new(Cli::command())
+            .render(&mut out)
+            .map_err(|e| format!("cannot write the man page: {e}"))?;
+        print_bytes(&out);
+        return Ok(ExitCode::SUCCESS);
+    }
     if cli.list_rules {
         print(&list_rules());
         return Ok(ExitCode::SUCCESS);
@@ -39,29 +54,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         print(rule.meta().doc);
         return Ok(ExitCode::SUCCESS);
     }
-    for name in cli.select.iter().chain(&cli.ignore) {
-        let known = RULES
-            .iter()
-            .any(|rule| rule.meta().name == name || rule.meta().category.as_str() == name);
-        if !known {
-            return Err(unknown_rule(name));
-        }
+    for list in [&cli.select, &cli.ignore] {
+        settings::rule_list(&list.join(",")).map_err(|e| format!("{e}; see --list-rules"))?;
     }
-    let settings = Settings {
-        asterisk_version: cli.asterisk_version,
-        load: pjsiplint::model::LoadOptions {
-            config_dir: cli.config_dir.clone(),
-            ..Default::default()
-        },
-        select: cli.select.clone(),
-        ignore: cli.ignore.clone(),
-        check_files: None,
-        ..Settings::default()
-    };
     let paths = if cli.paths.is_empty() {
         vec![PathBuf::from(DEFAULT_PATH)]
     } else {
         cli.paths.clone()
+    };
+    let (settings, root) = resolve_settings(&mut cli, &paths)?;
+    let paths = match root {
+        Some(root) => lint_roots_instead(paths, &root, &settings),
+        None => paths,
     };
     if cli.fix || cli.diff || cli.unsafe_fixes || cli.show_fixes {
         return run_fix(&cli, &paths, &settings);
@@ -88,7 +92,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     if failed {
         return Ok(ExitCode::from(2));
     }
-    let threshold = cli.fail_on.threshold();
+    let threshold = cli.threshold();
     let findings = linted
         .iter()
         .flat_map(|one| &one.diagnostics)
@@ -168,7 +172,7 @@ fn stdin_settings(settings: &Settings) -> Result<Settings, String> {
 }
 
 fn render_findings(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(), String> {
-    match cli.format {
+    match cli.format() {
         Format::Human => {
             let color = !cli.no_color && io::stdout().is_terminal();
             let renderer = human::Human::new(color);
@@ -192,12 +196,126 @@ fn render_findings(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(),
                 .collect();
             out.push_str(&to_json(&entries)?);
         }
+        Format::Sarif => {
+            let log = sarif::render(
+                linted
+                    .iter()
+                    .map(|one| (&one.config, one.diagnostics.as_slice())),
+            );
+            out.push_str(&to_json(&log)?);
+        }
+        Format::Github => {
+            for one in linted {
+                github::render(&one.config, &one.diagnostics, out);
+            }
+        }
+    }
+    if cli.statistics {
+        let table = statistics(linted);
+        // Machine formats stay parseable: the table goes to stderr.
+        if matches!(cli.format(), Format::Human | Format::Concise) {
+            out.push_str(&table);
+        } else {
+            eprint!("{table}");
+        }
     }
     Ok(())
 }
 
+/// `--statistics`: how many findings of each rule, most first.
+fn statistics(linted: &[Linted]) -> String {
+    let mut counts: HashMap<&str, (usize, &'static str)> = HashMap::new();
+    for diagnostic in linted.iter().flat_map(|one| &one.diagnostics) {
+        let entry = counts
+            .entry(diagnostic.rule)
+            .or_insert((0, diagnostic.severity.as_str()));
+        entry.0 += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+    rows.iter()
+        .map(|(rule, (count, severity))| format!("{count:>6}  {rule} ({severity})\n"))
+        .collect()
+}
+
+/// Settings from the settings file (the nearest `.pjsiplint.ini` above the first path, or
+/// `--config`; none with `--isolated`), overridden by the command line. Also settles the format
+/// (`github` under GitHub Actions) and the `--fail-on` threshold on `cli`. Returns the root file
+/// the settings name, if any.
+fn resolve_settings(
+    cli: &mut Cli,
+    paths: &[PathBuf],
+) -> Result<(Settings, Option<PathBuf>), String> {
+    let file = if cli.isolated {
+        None
+    } else if let Some(path) = &cli.config {
+        Some(settings::load(path)?)
+    } else {
+        let start = match paths.first() {
+            Some(path) if path.as_os_str() != "-" && path.is_dir() => path.clone(),
+            Some(path) if path.as_os_str() != "-" => path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            _ => PathBuf::from("."),
+        };
+        settings::discover(&start)
+            .map(|path| settings::load(&path))
+            .transpose()?
+    };
+    let file = file.unwrap_or_default();
+    let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    cli.format = cli.format.or(github.then_some(Format::Github));
+    cli.fail_on = cli.fail_on.or(file.fail_on.map(FailOn::from_severity));
+    let mut ignore = file.ignore;
+    ignore.extend(cli.ignore.iter().cloned());
+    let select = if cli.select.is_empty() {
+        file.select
+    } else {
+        cli.select.clone()
+    };
+    let settings = Settings {
+        asterisk_version: cli.asterisk_version.or(file.asterisk_version).unwrap_or(22),
+        load: pjsiplint::model::LoadOptions {
+            config_dir: cli.config_dir.clone().or(file.config_dir),
+            ..Default::default()
+        },
+        select,
+        ignore,
+        check_files: cli.check_files.or(file.check_files),
+        inline_suppressions: !cli.no_inline_suppressions,
+        severities: file.severities,
+    };
+    Ok((settings, file.root))
+}
+
+/// With a `root` setting, a file the root includes (pre-commit passes only the changed file) is
+/// linted as part of the root configuration; other files are linted as they are.
+fn lint_roots_instead(paths: Vec<PathBuf>, root: &Path, settings: &Settings) -> Vec<PathBuf> {
+    let Ok(config) = pjsiplint::model::load(root, &settings.load) else {
+        return paths;
+    };
+    let included: Vec<PathBuf> = config
+        .files
+        .iter()
+        .filter_map(|file| std::fs::canonicalize(&file.path).ok())
+        .collect();
+    let mut out: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        let part_of_root = std::fs::canonicalize(&path).is_ok_and(|p| included.contains(&p));
+        let chosen = if part_of_root {
+            root.to_path_buf()
+        } else {
+            path
+        };
+        if !out.contains(&chosen) {
+            out.push(chosen);
+        }
+    }
+    out
+}
+
 fn render_effective(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(), String> {
-    match cli.format {
+    match cli.format() {
         Format::Json => {
             let all: Vec<_> = linted
                 .iter()
@@ -346,7 +464,7 @@ fn run_fix(cli: &Cli, paths: &[PathBuf], settings: &Settings) -> Result<ExitCode
     let mut out = String::new();
     render_findings(cli, &linted, &mut out)?;
     let list = cli.show_fixes.then(|| fix_list(&applied, false));
-    let human = matches!(cli.format, Format::Human | Format::Concise);
+    let human = matches!(cli.format(), Format::Human | Format::Concise);
     if to_stderr {
         eprint!("{out}");
     } else {
@@ -368,7 +486,7 @@ fn run_fix(cli: &Cli, paths: &[PathBuf], settings: &Settings) -> Result<ExitCode
     if failed {
         return Ok(ExitCode::from(2));
     }
-    let threshold = cli.fail_on.threshold();
+    let threshold = cli.threshold();
     let remaining = linted
         .iter()
         .flat_map(|one| &one.diagnostics)

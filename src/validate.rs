@@ -400,17 +400,16 @@ impl<'a> ObjectView<'a> {
                     _ => {}
                 }
             }
-            "transport" => {
+            "transport"
                 if !self.value("external_signaling_address").is_empty()
-                    && !self.value("external_signaling_hostname").is_empty()
-                {
-                    conflict(
-                        "external_signaling_hostname",
-                        "`external_signaling_address` and `external_signaling_hostname` cannot \
-                         both be set"
-                            .to_owned(),
-                    );
-                }
+                    && !self.value("external_signaling_hostname").is_empty() =>
+            {
+                conflict(
+                    "external_signaling_hostname",
+                    "`external_signaling_address` and `external_signaling_hostname` cannot \
+                     both be set"
+                        .to_owned(),
+                );
             }
             _ => {}
         }

@@ -18,7 +18,7 @@ fn settings_for(rule: &str) -> Settings {
             asterisk_version: 18,
             ..Settings::default()
         },
-        "missing-file" => Settings {
+        "missing-file" | "world-readable-secrets" => Settings {
             check_files: Some(true),
             ..Settings::default()
         },

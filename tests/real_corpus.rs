@@ -235,7 +235,9 @@ fn real_configs_have_the_values_asterisk_printed() {
 }
 
 /// Configs that real Asterisk loaded completely (no object rejected, nothing dropped) get no
-/// error from pjsiplint: every error must be something Asterisk really refuses.
+/// error from pjsiplint: every error must be something Asterisk really refuses. Security
+/// findings are left out: a guessable password on an internet-facing PBX is an error although
+/// Asterisk loads it happily.
 #[test]
 fn configs_asterisk_loads_completely_get_no_error() {
     let Some(shared) = common::shared_dir("configs_asterisk_loads_completely_get_no_error") else {
@@ -265,7 +267,9 @@ fn configs_asterisk_loads_completely_get_no_error() {
         fs::copy(&path, &copy).unwrap();
         let linted = lint_alone(&copy, dir.path());
         for diagnostic in &linted.diagnostics {
-            if diagnostic.severity == pjsiplint::diagnostic::Severity::Error {
+            let security = pjsiplint::rules::find(diagnostic.rule)
+                .is_some_and(|rule| rule.meta().category == pjsiplint::rules::Category::Security);
+            if diagnostic.severity == pjsiplint::diagnostic::Severity::Error && !security {
                 problems.push(format!(
                     "{name}: {}: {}",
                     diagnostic.rule, diagnostic.message

@@ -3,15 +3,17 @@
 //! bases' lines at once; `(+)` reopens an earlier section; `+=` extends the last line of the same
 //! key; an `#include`d file continues the includer's current section.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs;
 use std::path::PathBuf;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use super::load::{read_source, resolve_include, Resolved, MAX_INCLUDE_LEVEL};
 use super::{
-    is_blank, Addition, Appended, Base, Config, Effect, Include, LineRef, LoadProblem,
+    is_blank, Addition, Appended, Base, Config, Effect, Include, KeyId, LineRef, LoadProblem,
     LoadProblemKind, Section, SectionId, Var,
 };
 use crate::source::{FileId, SourceFile, Span};
@@ -22,7 +24,9 @@ pub(super) struct Builder<'c> {
     config_dir: PathBuf,
     /// Sections by lower-case name, in load order (template and addition lookups are
     /// case-insensitive).
-    by_name: HashMap<String, Vec<SectionId>>,
+    by_name: FxHashMap<String, Vec<SectionId>>,
+    /// [`KeyId`]s of the option names seen so far (the names are in `Config::key_names`).
+    key_ids: FxHashMap<Box<str>, KeyId>,
     /// The include chain being read, to stop at cycles.
     stack: Vec<FileId>,
     /// [`super::LoadOptions::overlay`].
@@ -81,7 +85,8 @@ impl<'c> Builder<'c> {
         Builder {
             config,
             config_dir,
-            by_name: HashMap::new(),
+            by_name: FxHashMap::default(),
+            key_ids: FxHashMap::default(),
             stack: Vec::new(),
             overlay,
         }
@@ -128,11 +133,7 @@ impl<'c> Builder<'c> {
                         None
                     }
                     None => {
-                        let span = self.config.var_span(&Var {
-                            origin: line,
-                            inherited_from: None,
-                            appended: None,
-                        });
+                        let span = Span::new(line.file, self.config.assignment(line).span());
                         Some((LoadProblemKind::OptionBeforeSection, span))
                     }
                 },
@@ -167,7 +168,7 @@ impl<'c> Builder<'c> {
     fn step(&self, file: FileId, index: usize) -> Step {
         let line = &self.config.file(file).syntax.lines[index];
         match &line.kind {
-            LineKind::Section(header) => Step::Header(header.into()),
+            LineKind::Section(header) => Step::Header(header.as_ref().into()),
             LineKind::Assignment(assignment) => Step::Assign(assignment.operator),
             LineKind::Directive(directive) => match directive.kind() {
                 DirectiveKind::Include | DirectiveKind::TryInclude
@@ -206,10 +207,13 @@ impl<'c> Builder<'c> {
             vars: Vec::new(),
             dropped: reading.dropped,
         });
-        self.by_name
-            .entry(header.name.to_lowercase())
-            .or_default()
-            .push(id);
+        match self.by_name.get_mut(folded(&header.name).as_ref()) {
+            Some(ids) => ids.push(id),
+            None => {
+                self.by_name
+                    .insert(folded(&header.name).into_owned(), vec![id]);
+            }
+        }
         id
     }
 
@@ -292,7 +296,7 @@ impl<'c> Builder<'c> {
             (!self.config.sections.is_empty()).then_some(SectionId(0))
         } else {
             self.by_name
-                .get(&name.to_lowercase())
+                .get(folded(name).as_ref())
                 .and_then(|ids| ids.first().copied())
         };
         first.filter(|&id| id < this)
@@ -319,7 +323,7 @@ impl<'c> Builder<'c> {
                 tests.push((key.to_owned(), Regex::new(pattern).ok()));
             }
         }
-        let candidates = self.by_name.get(&name.to_lowercase())?;
+        let candidates = self.by_name.get(folded(name).as_ref())?;
         candidates.iter().copied().find(|&id| {
             let section = self.config.section(id);
             let template_ok = match templates {
@@ -364,11 +368,26 @@ impl<'c> Builder<'c> {
                 return;
             }
         }
+        let key = self.key_id(line);
         self.config.sections[section.0 as usize].vars.push(Var {
             origin: line,
             inherited_from: None,
             appended: None,
+            key,
         });
+    }
+
+    /// The interned key of the assignment at `line`.
+    fn key_id(&mut self, line: LineRef) -> KeyId {
+        let name = self.config.assignment(line).key.text.as_str();
+        if let Some(&id) = self.key_ids.get(name) {
+            return id;
+        }
+        let id = KeyId(self.config.key_names.len() as u32);
+        let name: Box<str> = name.into();
+        self.config.key_names.push(name.clone());
+        self.key_ids.insert(name, id);
+        id
     }
 
     /// `#include` / `#tryinclude`. Returns the problem that makes the including file invalid.
@@ -458,5 +477,18 @@ impl<'c> Builder<'c> {
             .push(SourceFile::new(path.to_path_buf(), name, bytes));
         self.config.file_index.insert(canonical, id);
         Some(id)
+    }
+}
+
+/// A section name as the case-insensitive lookups compare it: lower case (no copy when it is
+/// already lower-case ASCII, which most names are).
+fn folded(name: &str) -> Cow<'_, str> {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(name.to_lowercase())
     }
 }

@@ -9,7 +9,6 @@ mod build;
 mod load;
 pub mod objects;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use load::{load, load_bytes, LoadOptions};
@@ -21,6 +20,10 @@ use crate::syntax::{Assignment, LineKind, Operator};
 /// Index of a section in [`Config::sections`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SectionId(pub u32);
+
+/// An option name as written, interned: see [`Config::key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId(pub u32);
 
 /// Where an assignment was written: a line of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,7 +43,10 @@ pub struct Config {
     pub load_problems: Vec<LoadProblem>,
     pub objects: Objects,
     /// Files already read, so a file included twice is parsed once (it still loads twice).
-    file_index: HashMap<PathBuf, FileId>,
+    file_index: rustc_hash::FxHashMap<PathBuf, FileId>,
+    /// Every option name as written (case kept), indexed by [`KeyId`]: rules compare the keys of
+    /// many vars, and reading them here touches no syntax line.
+    key_names: Vec<Box<str>>,
 }
 
 #[derive(Debug)]
@@ -77,6 +83,8 @@ pub struct Var {
     pub inherited_from: Option<SectionId>,
     /// Set when later `+=` lines extended the value: the joined value and those lines.
     pub appended: Option<Box<Appended>>,
+    /// The key of the line that wrote it (the same text as that line's `key.text`).
+    pub key: KeyId,
 }
 
 #[derive(Debug, Clone)]
@@ -171,7 +179,10 @@ impl Config {
     }
 
     pub fn key(&self, var: &Var) -> &str {
-        &self.assignment(var.origin).key.text
+        match self.key_names.get(var.key.0 as usize) {
+            Some(name) => name,
+            None => &self.assignment(var.origin).key.text,
+        }
     }
 
     /// The value Asterisk receives for this line (after `+=` joins).

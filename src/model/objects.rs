@@ -1,7 +1,7 @@
 //! The objects sorcery creates from the sections (res/res_sorcery_config.c; dialect.md section 7)
 //! and, for each, whether Asterisk really loads it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Config, SectionId};
 use crate::schema::schema;
@@ -64,26 +64,39 @@ impl NotLoaded {
 #[derive(Debug, Default)]
 pub struct Objects {
     pub list: Vec<Object>,
-    index: HashMap<(String, String), ObjectId>,
-    by_section: HashMap<SectionId, ObjectId>,
+    /// The first object of each (type, id): by type, then by id, so a lookup copies nothing.
+    index: HashMap<String, HashMap<String, ObjectId>>,
+    /// The object of each section, by section index.
+    by_section: Vec<Option<ObjectId>>,
+    /// Objects of each type, in load order: rules ask for "every transport" per endpoint, which
+    /// must not be a scan of every object.
+    by_kind: HashMap<String, Vec<ObjectId>>,
 }
 
 impl Objects {
     /// The first object of that type and id.
     pub fn get(&self, kind: &str, id: &str) -> Option<&Object> {
         self.index
-            .get(&(kind.to_owned(), id.to_owned()))
+            .get(kind)
+            .and_then(|ids| ids.get(id))
             .map(|&ObjectId(index)| &self.list[index as usize])
     }
 
     pub fn of_section(&self, section: SectionId) -> Option<&Object> {
         self.by_section
-            .get(&section)
-            .map(|&ObjectId(index)| &self.list[index as usize])
+            .get(section.0 as usize)
+            .copied()
+            .flatten()
+            .map(|ObjectId(index)| &self.list[index as usize])
     }
 
-    pub fn of_type<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.list.iter().filter(move |object| object.kind == kind)
+    pub fn of_type<'a>(&'a self, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.by_kind
+            .get(kind)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|&ObjectId(index)| &self.list[index as usize])
     }
 
     pub fn get_mut(&mut self, id: ObjectId) -> &mut Object {
@@ -125,7 +138,10 @@ pub fn section_kind(config: &Config, section: SectionId) -> Option<String> {
 }
 
 pub(super) fn build(config: &Config) -> Objects {
-    let mut objects = Objects::default();
+    let mut objects = Objects {
+        by_section: vec![None; config.sections.len()],
+        ..Objects::default()
+    };
     let file_loads = config.file_loads();
     for (index, section) in config.sections.iter().enumerate() {
         let section_id = SectionId(index as u32);
@@ -140,11 +156,20 @@ pub(super) fn build(config: &Config) -> Objects {
             not_loaded.push(NotLoaded::Dropped);
         }
         let id = ObjectId(objects.list.len() as u32);
-        objects
-            .index
-            .entry((kind.clone(), section.name.clone()))
-            .or_insert(id);
-        objects.by_section.insert(section_id, id);
+        let ids = match objects.index.get_mut(&kind) {
+            Some(ids) => ids,
+            None => objects.index.entry(kind.clone()).or_default(),
+        };
+        if !ids.contains_key(&section.name) {
+            ids.insert(section.name.clone(), id);
+        }
+        objects.by_section[index] = Some(id);
+        match objects.by_kind.get_mut(&kind) {
+            Some(list) => list.push(id),
+            None => {
+                objects.by_kind.insert(kind.clone(), vec![id]);
+            }
+        }
         objects.list.push(Object {
             kind,
             id: section.name.clone(),
@@ -159,8 +184,8 @@ pub(super) fn build(config: &Config) -> Objects {
 /// A duplicate id within a type, or a second object of a single-object type, makes the whole type
 /// fail (res_sorcery_config.c l.371 and l.403-410).
 fn mark_type_failures(objects: &mut Objects) {
-    let mut counts: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut per_type: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<(&str, &str), usize> = HashMap::default();
+    let mut per_type: HashMap<&str, usize> = HashMap::default();
     for object in objects
         .list
         .iter()
@@ -169,7 +194,7 @@ fn mark_type_failures(objects: &mut Objects) {
         *counts.entry((&object.kind, &object.id)).or_default() += 1;
         *per_type.entry(&object.kind).or_default() += 1;
     }
-    let mut failures: HashMap<String, NotLoaded> = HashMap::new();
+    let mut failures: HashMap<String, NotLoaded> = HashMap::default();
     // In section order, so the id named is always the first duplicate.
     for object in &objects.list {
         if counts.get(&(object.kind.as_str(), object.id.as_str())) > Some(&1) {

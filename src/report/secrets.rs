@@ -17,6 +17,8 @@ const SECRET_KEYS: &[&str] = &[
 pub const MASK: &str = "********";
 
 pub fn is_secret_key(key: &str) -> bool {
+    // pjsip_wizard.conf passes `inbound_auth/password` and the like through to the objects.
+    let key = key.rsplit('/').next().unwrap_or(key);
     SECRET_KEYS
         .iter()
         .any(|secret| key.eq_ignore_ascii_case(secret))

@@ -58,14 +58,19 @@ impl Rule for EndpointDefaultContext {
                 Some(_) => None,
             });
         for group in group_endpoints(config, found.collect::<Vec<_>>()) {
+            let their = if group.objects.len() > 1 {
+                "their"
+            } else {
+                "its"
+            };
             let message = match group.var {
                 None => format!(
-                    "no `context=` for {}: calls from it enter the dialplan in context \
+                    "no `context=` for {}: {their} calls enter the dialplan in context \
                      'default'",
                     group.phrase(config)
                 ),
                 Some(_) => format!(
-                    "`context=` is empty for {}: calls from it are looked up in no context \
+                    "`context=` is empty for {}: {their} calls are looked up in no context \
                      and rejected with 404",
                     group.phrase(config)
                 ),

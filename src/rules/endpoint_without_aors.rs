@@ -79,8 +79,8 @@ impl Rule for EndpointWithoutAors {
                     &META,
                     config,
                     format!(
-                        "no `aors=` for {}, which authenticates phones: their REGISTER gets \
-                         403 and calls to them fail with \"No URI available\"",
+                        "no `aors=` for {}, which authenticates phones: a phone's REGISTER \
+                         gets 403 and calls to the endpoint fail with \"No URI available\"",
                         group.phrase(config)
                     ),
                 )

@@ -26,8 +26,8 @@ A PJSIP endpoint starts with no codecs: the `allow` option has an empty default
 inherited the `[general]` codecs. Nothing is logged at load time. The phone registers fine, but
 every call fails in SDP negotiation: for an incoming INVITE res/res_pjsip_sdp_rtp.c logs
 `No joint capabilities for 'audio' media stream between our configuration((nothing)) and
-incoming SDP(...)` and the caller gets **488 Not Acceptable Here**; a `Dial()` to the endpoint
-offers no audio stream and fails the same way.
+incoming SDP(...)` and the caller gets **488 Not Acceptable Here**; calls to the endpoint fail
+too, since there is no codec to offer.
 
 Endpoints that no call can reach or come from (no `aors`, no `auth`, no identify or
 registration names them, not `anonymous`), like FreePBX's provisioning-only `dpma_endpoint`,
@@ -97,6 +97,11 @@ impl Rule for EndpointWithoutCodecs {
             out.push(
                 group
                     .report(&META, config, message)
+                    .label(if group.var.is_some() {
+                        "removes the last codec"
+                    } else {
+                        "no allow="
+                    })
                     .help("add the codecs the phones speak, e.g. `allow=ulaw,alaw`"),
             );
         }
@@ -276,7 +281,7 @@ impl EndpointGroup<'_> {
                     diagnostic = diagnostic.secondary(
                         config.section(template).name_span,
                         format!(
-                            "{} endpoints built on [{}] have this problem: a line here fixes them all",
+                            "{} endpoints built on [{}] lack it: adding it here fixes them all",
                             self.objects.len(),
                             config.section(template).name
                         ),

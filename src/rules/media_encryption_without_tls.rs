@@ -23,8 +23,8 @@ SDES (RFC 4568) puts the SRTP master key in the SDP itself, as
 `a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:<key>` (res/res_pjsip_sdp_rtp.c adds it to every
 offer and answer). Over UDP or TCP the SDP is clear text, so anyone who can capture the SIP
 packets (the same path the RTP takes) reads the key and decrypts the call: the audio looks
-encrypted but is not protected. Asterisk neither refuses nor warns; some phones refuse SRTP
-offered over an insecure transport, and the call then fails with **488 Not Acceptable Here**.
+encrypted but is not protected. The calls work, so nothing shows the problem: Asterisk neither
+refuses nor warns.
 
 ## Example
 ```ini

@@ -212,6 +212,9 @@ pub struct Context<'a> {
     pub trunks: &'a crate::trunks::Trunks,
     /// The `; pjsiplint: disable=...` comments (empty with `--no-inline-suppressions`).
     pub suppressions: &'a crate::suppress::Suppressions,
+    /// Whether pjsiplint runs on the PBX itself (the `check-files` setting): only then do the
+    /// files' own permissions and the files options name tell what Asterisk will see.
+    pub check_files: bool,
     /// The Asterisk major version to check against (16 to 23).
     pub asterisk_version: u32,
 }

@@ -75,7 +75,7 @@ impl Rule for NatEndpointOptions {
                 section.bases.first().and_then(|b| b.resolved),
                 missing.clone(),
             );
-            if section.bases.first().is_some() && !reported.insert(key) {
+            if !section.bases.is_empty() && !reported.insert(key) {
                 continue;
             }
             out.push(META.report(

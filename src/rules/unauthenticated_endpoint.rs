@@ -32,9 +32,9 @@ Asterisk picks the endpoint of an incoming request by the user part of its From 
 with `auth_username`, by the Authorization username): res_pjsip_endpoint_identifier_user.c
 looks up the endpoint whose name is that user, on whatever transport the request came in. An
 endpoint without `auth=` is never challenged (res_pjsip_authenticator_digest.c requires
-authentication only from endpoints with at least one inbound auth), so anyone who can send a packet to Asterisk and writes
-`From: <sip:6001@pbx>` is endpoint 6001: their INVITE runs in its `context`, their REGISTER
-takes over its calls. Removing `username` from the global `endpoint_identifier_order` does not
+authentication only from endpoints with at least one inbound auth), so anyone who can send a
+packet to Asterisk and writes `From: <sip:6001@pbx>` is endpoint 6001: their INVITE runs in
+its `context`, their REGISTER takes over its calls. Removing `username` from the global `endpoint_identifier_order` does not
 help: identifiers missing from that list still run, after the listed ones (res_pjsip.c,
 `ast_sip_register_endpoint_identifier_with_name`). Nothing is logged: the calls look like
 normal calls from the phone.

@@ -32,12 +32,10 @@ who know the password) and whether a transport is bound to a public or unspecifi
 `outbound_auth` (the password Asterisk sends to a provider, often chosen by the provider) or an
 auth behind private transports only is still reported, as a plain warning.
 
-Severity: a warning; an **error** when the password is empty and the auth is an endpoint's
-`auth=` reachable from the internet: that endpoint takes anyone who gives its user name, on the
-first try. (Asterisk 20.12, 21.7, 22.2 and later reject an auth with an empty password, so this
-only happens with older versions; pjsiplint does not see it on newer ones.) The other tests
-stay warnings even when exposed: they are what scanners try first, but pjsiplint keeps errors
-for what goes wrong for certain.
+Severity: a warning; an **error** when the auth is an endpoint's `auth=` reachable from the
+internet: scanners try exactly these passwords first, within minutes of a PBX going online. An
+empty password there takes anyone who gives the user name, on the first try (Asterisk 20.12,
+21.7, 22.2 and later reject an auth with an empty password; older versions accept it).
 
 How pjsiplint decides that an endpoint is reachable from the internet: **any** loaded transport
 bound to a public or unspecified address exposes **every** endpoint, whatever the endpoint's
@@ -424,9 +422,9 @@ impl Rule for WeakPassword {
 
         for group in groups {
             let first = group.auths[0];
-            let var = config
-                .option_var(first, "password")
-                .expect("grouped auths have a password line");
+            let Some(var) = config.option_var(first, "password") else {
+                continue;
+            };
             let exposed = group
                 .auths
                 .iter()
@@ -459,12 +457,9 @@ impl Rule for WeakPassword {
                     diagnostic = META
                         .report(config.key_span(var), message)
                         .label(format!("weak: {failed}"));
-                    // An empty password opens the endpoint to the first request. The other
-                    // tests name what a scanner tries first, but a guess may still fail:
-                    // warnings (errors are kept for what goes wrong for certain).
-                    if empty {
-                        diagnostic.severity = Severity::Error;
-                    }
+                    // Reachable from the internet: scanners try exactly these passwords first
+                    // (issue 7: an error there).
+                    diagnostic.severity = Severity::Error;
                     if let Some(auth_var) = config.option_var(endpoint, "auth") {
                         diagnostic = diagnostic.secondary(
                             config.value_span(auth_var),

@@ -28,8 +28,9 @@ attacker registers as a phone and calls at the owner's expense, from anywhere. A
 may *write* is worse: anyone can add an endpoint with no `auth=` and wait for the next reload.
 Nothing in Asterisk warns about either.
 
-When pjsiplint lints a copy (a repository checkout, CI), the mode it sees is the copy's: the
-finding is about the file on the PBX only if the mode is the same there.
+The check runs only where the modes mean something: on the PBX itself, that is when the linted
+file is under /etc/asterisk or the `check-files` setting (`--check-files yes`) is on. A
+repository checkout or a CI copy has the modes git gave it (0644), not those of the PBX.
 
 ## Example
 ```sh
@@ -85,6 +86,10 @@ impl Rule for WorldReadableSecrets {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         use std::os::unix::fs::PermissionsExt;
 
+        // A checkout (git keeps only 0644/0755) says nothing about the modes on the PBX.
+        if !cx.check_files {
+            return;
+        }
         for (index, file) in cx.config.files.iter().enumerate() {
             if file.path.as_os_str() == "-" {
                 continue;

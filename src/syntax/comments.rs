@@ -9,22 +9,11 @@
 
 use std::ops::Range;
 
-use pest::iterators::Pair;
 use pest::Parser;
 
+use super::chunk::{Chunk, Marker};
 use super::statement::{self, LogicalText};
-use super::{
-    IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, SyntaxTree, MAX_LINE_BYTES,
-    MAX_NESTED_COMMENTS,
-};
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Marker {
-    Escape,
-    Open,
-    Close,
-    Semicolon,
-}
+use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, SyntaxTree, MAX_NESTED_COMMENTS};
 
 struct Walker<'a> {
     bytes: &'a [u8],
@@ -32,86 +21,50 @@ struct Walker<'a> {
     depth: i64,
     /// Where the open block comments started, outermost first.
     open_blocks: Vec<Range<u32>>,
-    tree: SyntaxTree,
 }
 
-pub(super) fn walk_file(bytes: &[u8], text: &str, file: Pair<'_, Rule>) -> SyntaxTree {
+/// Walks every line of the chunks in order with the block-comment depth, keeping the statement
+/// read from the physical line where that is what Asterisk reads, and reading it again from the
+/// logical text where it is not.
+pub(super) fn walk(bytes: &[u8], text: &str, chunks: Vec<Chunk>) -> SyntaxTree {
     let mut walker = Walker {
         bytes,
         text,
         depth: 0,
         open_blocks: Vec::new(),
-        tree: SyntaxTree::default(),
     };
-    let has_nul = memchr_nul(bytes);
-    for pair in file.into_inner() {
-        if pair.as_rule() == Rule::line {
-            walker.line(pair, has_nul);
+    let count = chunks.iter().map(|chunk| chunk.lines.len()).sum();
+    let mut tree = SyntaxTree {
+        lines: Vec::with_capacity(count),
+        unterminated_block: None,
+    };
+    let has_nul = memchr::memchr(0, bytes).is_some();
+    for chunk in chunks {
+        let mut markers = chunk.markers.as_slice();
+        for mut line in chunk.lines {
+            if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
+                // Skipped before comment processing: the depth is not touched.
+                tree.lines.push(line);
+                continue;
+            }
+            let count = markers
+                .iter()
+                .take_while(|(_, range)| range.start < line.end)
+                .count();
+            let (own, rest) = markers.split_at(count);
+            markers = rest;
+            walker.line(&mut line, own, has_nul);
+            tree.lines.push(line);
         }
     }
-    walker.tree.unterminated_block = walker.open_blocks.first().cloned();
-    walker.tree
-}
-
-/// Lines split at `\n` with no statement read: only for an input the grammar did not accept,
-/// which the grammar's `file` rule is written never to produce.
-pub(super) fn fallback(bytes: &[u8]) -> SyntaxTree {
-    let mut tree = SyntaxTree::default();
-    let mut start = 0usize;
-    loop {
-        let end = bytes[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| start + i);
-        tree.lines.push(Line {
-            start: start as u32,
-            end: end as u32,
-            kind: LineKind::Ignored(IgnoredBecause::TooLong),
-            comment_start: None,
-            stray_block_end: None,
-        });
-        if end == bytes.len() {
-            return tree;
-        }
-        start = end + 1;
-    }
-}
-
-fn memchr_nul(bytes: &[u8]) -> bool {
-    bytes.contains(&0)
+    tree.unterminated_block = walker.open_blocks.first().cloned();
+    tree
 }
 
 impl Walker<'_> {
-    fn line(&mut self, pair: Pair<'_, Rule>, file_has_nul: bool) {
-        let span = pair.as_span();
-        let (start, end) = (span.start() as u32, span.end() as u32);
-        let mut line = Line {
-            start,
-            end,
-            kind: LineKind::Empty,
-            comment_start: None,
-            stray_block_end: None,
-        };
-        if (end - start) as usize > MAX_LINE_BYTES {
-            // Skipped before comment processing: the depth is not touched.
-            line.kind = LineKind::Ignored(IgnoredBecause::TooLong);
-            self.tree.lines.push(line);
-            return;
-        }
-        let mut statement_pair = None;
-        let mut markers: Vec<(Marker, Range<u32>)> = Vec::new();
-        for child in pair.into_inner() {
-            let range = child.as_span().start() as u32..child.as_span().end() as u32;
-            match child.as_rule() {
-                Rule::statement => statement_pair = Some(child),
-                Rule::escaped_semicolon => markers.push((Marker::Escape, range)),
-                Rule::block_open => markers.push((Marker::Open, range)),
-                Rule::block_close => markers.push((Marker::Close, range)),
-                Rule::semicolon => markers.push((Marker::Semicolon, range)),
-                _ => {}
-            }
-        }
-        let line_has_nul = file_has_nul && self.bytes[start as usize..end as usize].contains(&0);
+    fn line(&mut self, line: &mut Line, markers: &[(Marker, Range<u32>)], file_has_nul: bool) {
+        let line_has_nul = file_has_nul
+            && memchr::memchr(0, &self.bytes[line.start as usize..line.end as usize]).is_some();
         let fast = self.depth == 0
             && !line_has_nul
             && markers
@@ -119,14 +72,10 @@ impl Walker<'_> {
                 .is_none_or(|(marker, _)| *marker == Marker::Semicolon);
         if fast {
             line.comment_start = markers.first().map(|(_, range)| range.start);
-            line.kind = match statement_pair {
-                Some(stmt) => statement::from_physical(self.bytes, self.text, stmt),
-                None => LineKind::Empty,
-            };
         } else {
-            self.slow_line(&mut line, &markers);
+            line.kind = LineKind::Empty;
+            self.slow_line(line, markers);
         }
-        self.tree.lines.push(line);
     }
 
     /// config.c's loop over the `;` of one line, building the logical text from kept pieces.
@@ -195,16 +144,7 @@ impl Walker<'_> {
         }
         let logical = LogicalText::new(self.bytes, self.text, pieces);
         line.kind = match PjsipGrammar::parse(Rule::statement_line, &logical.parse_text) {
-            Ok(mut pairs) => pairs
-                .next()
-                .and_then(|stmt_line| {
-                    stmt_line
-                        .into_inner()
-                        .find(|p| p.as_rule() == Rule::statement)
-                })
-                .map_or(LineKind::Empty, |stmt| {
-                    statement::from_logical(&logical, stmt)
-                }),
+            Ok(pairs) => statement::convert(&logical, 0, &mut pairs.peekable()),
             Err(_) => LineKind::Empty,
         };
     }

@@ -2,15 +2,16 @@
 //! reads from it. The lines partition the input, so printing them gives the input back byte for
 //! byte ([`SyntaxTree::print`]). A bad line is kept as a [`LineKind::Error`] and parsing goes on.
 //!
-//! The grammar is `grammar/pjsip.pest`; the block-comment walk that needs state across lines is in
+//! The grammar is `grammar/pjsip.pest`. `chunk.rs` parses runs of lines (both grammar stages, on
+//! all cores for a large file), the block-comment walk that needs state across lines is in
 //! `comments.rs`, and `statement.rs` turns a statement's pest pairs into [`LineKind`]s.
 
+mod chunk;
 mod comments;
 mod statement;
 
 use std::ops::Range;
 
-use pest::Parser;
 use pest_derive::Parser;
 
 /// The pest parser for `grammar/pjsip.pest`.
@@ -71,9 +72,10 @@ pub enum LineKind {
     Empty,
     /// Asterisk never reads this line.
     Ignored(IgnoredBecause),
-    Section(SectionHeader),
+    /// Boxed, like [`LineKind::Directive`], so that the common lines stay small.
+    Section(Box<SectionHeader>),
     Assignment(Assignment),
-    Directive(Directive),
+    Directive(Box<Directive>),
     Error(LineError),
 }
 
@@ -218,6 +220,10 @@ impl SyntaxTree {
 }
 
 /// Parses a file's bytes. Never fails: every input gives a tree whose lines cover every byte.
+///
+/// The text is cut into chunks at line ends; each chunk is parsed on its own (on every core for a
+/// large file, so pest's token queue of one chunk is all that is alive at a time), then the
+/// block-comment walk goes over all lines in order.
 pub fn parse(bytes: &[u8]) -> SyntaxTree {
     let prepared = prepare(bytes);
     let text: &str = match &prepared {
@@ -225,14 +231,8 @@ pub fn parse(bytes: &[u8]) -> SyntaxTree {
         // `prepare` returns None only for valid UTF-8 without a BOM.
         None => std::str::from_utf8(bytes).unwrap_or_default(),
     };
-    match PjsipGrammar::parse(Rule::file, text) {
-        Ok(mut pairs) => match pairs.next() {
-            Some(file) => comments::walk_file(bytes, text, file),
-            None => SyntaxTree::default(),
-        },
-        // The file rule accepts every input; this arm exists only so no input can panic.
-        Err(_) => comments::fallback(bytes),
-    }
+    let chunks = chunk::parse_chunks(bytes, text);
+    comments::walk(bytes, text, chunks)
 }
 
 /// The text pest reads: the input itself when it is valid UTF-8 without a BOM, otherwise a copy

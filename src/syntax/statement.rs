@@ -1,9 +1,15 @@
-//! From a `statement` pair to a [`LineKind`], for a statement read straight from a physical line
-//! or from a logical line rebuilt by the comment walk.
+//! From the pairs of a `statement` to a [`LineKind`], for a statement read straight from a
+//! physical line or from a logical line rebuilt by the comment walk.
+//!
+//! `statement` is a silent rule, so its pairs come as siblings: the first one says what the
+//! statement is (`section_header`, `unclosed_header`, `directive`, `invalid_escape`,
+//! `leading_escape` or `key` for an assignment, `no_equals`), and an assignment's `key` and `value`
+//! follow each other.
 
+use std::iter::Peekable;
 use std::ops::Range;
 
-use pest::iterators::Pair;
+use pest::iterators::{Pair, Pairs};
 
 use super::{
     Assignment, Directive, LineError, LineErrorKind, LineKind, Operator, Rule, SectionHeader, Text,
@@ -11,7 +17,7 @@ use super::{
 };
 
 /// Where a statement's text lives: offsets in the parsed text, mapped back to the file's bytes.
-trait StatementSource {
+pub(super) trait StatementSource {
     /// The bytes pest parsed (for trimming: they have blanks where the file has a BOM).
     fn parsed(&self) -> &[u8];
     /// The bytes Asterisk reads for this range (with real `;` where pest saw DEL).
@@ -20,9 +26,10 @@ trait StatementSource {
     fn physical(&self, offset: usize) -> u32;
 }
 
-struct Physical<'a> {
-    bytes: &'a [u8],
-    parsed: &'a [u8],
+/// A physical line read in place: offsets in the file are offsets in the parsed text.
+pub(super) struct Physical<'a> {
+    pub bytes: &'a [u8],
+    pub parsed: &'a [u8],
 }
 
 impl StatementSource for Physical<'_> {
@@ -93,191 +100,192 @@ impl StatementSource for LogicalText {
     }
 }
 
-pub(super) fn from_physical(bytes: &[u8], parsed: &str, stmt: Pair<'_, Rule>) -> LineKind {
-    convert(
-        &Physical {
-            bytes,
-            parsed: parsed.as_bytes(),
-        },
-        stmt,
-    )
+/// Converts the statement whose first pair is next in `pairs`, taking its pairs (and no more).
+/// `base` is the offset in `source` of the text pest parsed. Returns `Empty` when the next pair
+/// starts no statement (a `comment`, or nothing).
+pub(super) fn convert<'i>(
+    source: &dyn StatementSource,
+    base: usize,
+    pairs: &mut Peekable<Pairs<'i, Rule>>,
+) -> LineKind {
+    let Some(first) = pairs.peek() else {
+        return LineKind::Empty;
+    };
+    let cx = Cx { source, base };
+    match first.as_rule() {
+        Rule::leading_escape | Rule::key => cx.assignment(pairs),
+        // No statement: the rest of the line, or the end of pest's input.
+        Rule::comment | Rule::EOI => LineKind::Empty,
+        _ => {
+            let Some(pair) = pairs.next() else {
+                return LineKind::Empty;
+            };
+            let span = cx.whole_span(&pair);
+            match pair.as_rule() {
+                Rule::section_header => cx.section_header(pair, span),
+                Rule::directive => cx.directive(pair, span),
+                Rule::unclosed_header => error(LineErrorKind::NoClosingBracket, span),
+                Rule::invalid_escape => error(LineErrorKind::InvalidEscape, span),
+                _ => error(LineErrorKind::NoEquals, span),
+            }
+        }
+    }
 }
 
-pub(super) fn from_logical(logical: &LogicalText, stmt: Pair<'_, Rule>) -> LineKind {
-    convert(logical, stmt)
+fn error(kind: LineErrorKind, span: Range<u32>) -> LineKind {
+    LineKind::Error(LineError { kind, span })
 }
 
 fn is_blank(b: u8) -> bool {
     b < 33
 }
 
-/// Trims blanks (bytes below 33, as ast_strip) off a parsed range.
-fn trim(source: &dyn StatementSource, range: Range<usize>, left: bool) -> Range<usize> {
-    let parsed = source.parsed();
-    let (mut start, mut end) = (range.start, range.end);
-    while left && start < end && is_blank(parsed[start]) {
-        start += 1;
-    }
-    while end > start && is_blank(parsed[end - 1]) {
-        end -= 1;
-    }
-    start..end
+/// A statement being converted: where its text lives and where pest's input started in it.
+struct Cx<'s> {
+    source: &'s dyn StatementSource,
+    base: usize,
 }
 
-fn text(source: &dyn StatementSource, range: Range<usize>) -> Text {
-    Text {
-        text: String::from_utf8_lossy(source.original(range.clone())).into_owned(),
-        span: source.physical(range.start)..source.physical(range.end),
+impl Cx<'_> {
+    fn range(&self, pair: &Pair<'_, Rule>) -> Range<usize> {
+        let span = pair.as_span();
+        self.base + span.start()..self.base + span.end()
     }
-}
 
-fn range_of(pair: &Pair<'_, Rule>) -> Range<usize> {
-    pair.as_span().start()..pair.as_span().end()
-}
+    /// Trims blanks (bytes below 33, as ast_strip) off a parsed range.
+    fn trim(&self, range: Range<usize>, left: bool) -> Range<usize> {
+        let parsed = self.source.parsed();
+        let (mut start, mut end) = (range.start, range.end);
+        while left && start < end && is_blank(parsed[start]) {
+            start += 1;
+        }
+        while end > start && is_blank(parsed[end - 1]) {
+            end -= 1;
+        }
+        start..end
+    }
 
-fn convert(source: &dyn StatementSource, stmt: Pair<'_, Rule>) -> LineKind {
-    let Some(inner) = stmt.into_inner().next() else {
-        return LineKind::Empty;
-    };
-    let whole = trim(source, range_of(&inner), true);
-    let whole_span = source.physical(whole.start)..source.physical(whole.end);
-    match inner.as_rule() {
-        Rule::section_header => section_header(source, inner, whole_span),
-        Rule::directive => {
-            let mut name = None;
-            let mut argument = None;
-            for part in inner.into_inner() {
-                match part.as_rule() {
-                    Rule::directive_name => name = Some(text(source, range_of(&part))),
-                    Rule::directive_argument => {
-                        argument = Some(text(source, trim(source, range_of(&part), true)))
+    fn span(&self, range: Range<usize>) -> Range<u32> {
+        self.source.physical(range.start)..self.source.physical(range.end)
+    }
+
+    fn whole_span(&self, pair: &Pair<'_, Rule>) -> Range<u32> {
+        self.span(self.trim(self.range(pair), true))
+    }
+
+    fn text(&self, range: Range<usize>) -> Text {
+        let original = self.source.original(range.clone());
+        let text = match std::str::from_utf8(original) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(original).into_owned(),
+        };
+        Text {
+            text,
+            span: self.span(range),
+        }
+    }
+
+    fn directive(&self, pair: Pair<'_, Rule>, span: Range<u32>) -> LineKind {
+        let mut name = None;
+        let mut argument = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::directive_name => name = Some(self.text(self.range(&part))),
+                Rule::directive_argument => {
+                    argument = Some(self.text(self.trim(self.range(&part), true)))
+                }
+                _ => {}
+            }
+        }
+        match (name, argument) {
+            (Some(name), Some(argument)) => LineKind::Directive(Box::new(Directive {
+                name,
+                argument,
+                span,
+            })),
+            _ => LineKind::Empty,
+        }
+    }
+
+    fn section_header(&self, header: Pair<'_, Rule>, span: Range<u32>) -> LineKind {
+        let mut name = None;
+        let mut options: Option<Vec<Text>> = None;
+        let mut garbage = None;
+        for part in header.into_inner() {
+            match part.as_rule() {
+                Rule::section_name => name = Some(self.range(&part)),
+                Rule::section_options => {
+                    options = Some(
+                        part.into_inner()
+                            .map(|item| self.text(self.range(&item)))
+                            .collect(),
+                    )
+                }
+                Rule::unclosed_options => {
+                    return error(LineErrorKind::NoClosingParenthesis, span);
+                }
+                Rule::header_garbage => {
+                    let rest = self.trim(self.range(&part), true);
+                    if !rest.is_empty() {
+                        garbage = Some(self.text(rest));
                     }
-                    _ => {}
                 }
-            }
-            match (name, argument) {
-                (Some(name), Some(argument)) => LineKind::Directive(Directive {
-                    name,
-                    argument,
-                    span: whole_span,
-                }),
-                _ => LineKind::Empty,
+                _ => {}
             }
         }
-        Rule::assignment => assignment(source, inner, whole_span),
-        Rule::invalid_escape => LineKind::Error(LineError {
-            kind: LineErrorKind::InvalidEscape,
-            span: whole_span,
-        }),
-        _ => LineKind::Error(LineError {
-            kind: LineErrorKind::NoEquals,
-            span: whole_span,
-        }),
-    }
-}
-
-fn section_header(
-    source: &dyn StatementSource,
-    header: Pair<'_, Rule>,
-    span: Range<u32>,
-) -> LineKind {
-    let mut name = None;
-    let mut closed = false;
-    let mut options: Option<Vec<Text>> = None;
-    let mut options_closed = false;
-    let mut garbage = None;
-    for part in header.into_inner() {
-        match part.as_rule() {
-            Rule::section_name => name = Some(range_of(&part)),
-            Rule::section_close => closed = true,
-            Rule::section_options => {
-                let mut items = Vec::new();
-                for item in part.into_inner() {
-                    match item.as_rule() {
-                        Rule::section_option => items.push(text(source, range_of(&item))),
-                        Rule::options_close => options_closed = true,
-                        _ => {}
-                    }
-                }
-                options = Some(items);
-            }
-            Rule::header_rest => {
-                let rest = trim(source, range_of(&part), true);
-                if !rest.is_empty() {
-                    garbage = Some(text(source, rest));
-                }
-            }
-            _ => {}
-        }
-    }
-    let error = |kind| {
-        LineKind::Error(LineError {
-            kind,
-            span: span.clone(),
-        })
-    };
-    if !closed {
-        return error(LineErrorKind::NoClosingBracket);
-    }
-    if options.is_some() && !options_closed {
-        return error(LineErrorKind::NoClosingParenthesis);
-    }
-    let Some(name_range) = name else {
-        return error(LineErrorKind::NoClosingBracket);
-    };
-    let original = source.original(name_range.clone());
-    let (stored, full_name) = if original.len() > MAX_SECTION_NAME_BYTES {
-        let cut = name_range.start..name_range.start + MAX_SECTION_NAME_BYTES;
-        (
-            text(source, cut),
-            Some(String::from_utf8_lossy(original).into_owned()),
-        )
-    } else {
-        (text(source, name_range), None)
-    };
-    LineKind::Section(SectionHeader {
-        name: stored,
-        full_name,
-        options,
-        garbage,
-        span,
-    })
-}
-
-fn assignment(source: &dyn StatementSource, pair: Pair<'_, Rule>, span: Range<u32>) -> LineKind {
-    let mut key = None;
-    let mut operator = None;
-    let mut value = None;
-    for part in pair.into_inner() {
-        match part.as_rule() {
-            Rule::key => key = Some(range_of(&part)),
-            Rule::operator => operator = Some(part),
-            Rule::value => value = Some(range_of(&part)),
-            _ => {}
-        }
-    }
-    let (Some(key), Some(operator), Some(value)) = (key, operator, value) else {
-        return LineKind::Empty;
-    };
-    let op = if operator.as_str() == "+=" {
-        Operator::Append
-    } else {
-        Operator::Set
-    };
-    let key = trim(source, key, true);
-    if key.is_empty() {
-        return LineKind::Error(LineError {
-            kind: LineErrorKind::NoKey,
+        let Some(name_range) = name else {
+            return error(LineErrorKind::NoClosingBracket, span);
+        };
+        let original = self.source.original(name_range.clone());
+        let (stored, full_name) = if original.len() > MAX_SECTION_NAME_BYTES {
+            let cut = name_range.start..name_range.start + MAX_SECTION_NAME_BYTES;
+            (
+                self.text(cut),
+                Some(String::from_utf8_lossy(original).into_owned()),
+            )
+        } else {
+            (self.text(name_range), None)
+        };
+        LineKind::Section(Box::new(SectionHeader {
+            name: stored,
+            full_name,
+            options,
+            garbage,
             span,
-        });
+        }))
     }
-    // For `+=` Asterisk joins the raw text after `=` (leading blanks included) and trims after.
-    let value = trim(source, value, op == Operator::Set);
-    let operator_range = range_of(&operator);
-    LineKind::Assignment(Assignment {
-        key: text(source, key),
-        operator: op,
-        operator_span: source.physical(operator_range.start)..source.physical(operator_range.end),
-        value: text(source, value),
-    })
+
+    /// `leading_escape? key value`: the operator is the text between `key` and `value`.
+    fn assignment<'i>(&self, pairs: &mut Peekable<Pairs<'i, Rule>>) -> LineKind {
+        let mut start = None;
+        if pairs.peek().map(|p| p.as_rule()) == Some(Rule::leading_escape) {
+            start = pairs.next().map(|p| self.range(&p).start);
+        }
+        let Some(key) = pairs.next_if(|p| p.as_rule() == Rule::key) else {
+            return LineKind::Empty;
+        };
+        let Some(value) = pairs.next_if(|p| p.as_rule() == Rule::value) else {
+            return LineKind::Empty;
+        };
+        let (key, value) = (self.range(&key), self.range(&value));
+        let operator_range = key.end..value.start;
+        let op = if self.source.parsed().get(key.end) == Some(&b'+') {
+            Operator::Append
+        } else {
+            Operator::Set
+        };
+        let trimmed_key = self.trim(key.clone(), true);
+        if trimmed_key.is_empty() {
+            let whole = self.trim(start.unwrap_or(key.start)..value.end, true);
+            return error(LineErrorKind::NoKey, self.span(whole));
+        }
+        // For `+=` Asterisk joins the raw text after `=` (leading blanks included) and trims after.
+        let value = self.trim(value, op == Operator::Set);
+        LineKind::Assignment(Assignment {
+            key: self.text(trimmed_key),
+            operator: op,
+            operator_span: self.span(operator_range),
+            value: self.text(value),
+        })
+    }
 }
