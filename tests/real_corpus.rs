@@ -125,29 +125,53 @@ fn lint_alone(path: &Path, dir: &Path) -> Linted {
     lint_path(path, &settings).unwrap()
 }
 
-#[test]
-fn real_configs_load_what_asterisk_loaded() {
-    let Some(shared) = common::shared_dir("real_configs_load_what_asterisk_loaded") else {
-        return;
-    };
+/// Every single config under ../shared/corpus/real/, linted as Asterisk loaded it: alone, as
+/// pjsip.conf, in a directory holding only it.
+struct RealConfig {
+    name: String,
+    linted: Linted,
+    expected: Expected,
+    values_tsv: String,
+}
+
+fn real_configs(shared: &Path) -> Vec<RealConfig> {
     let real = shared.join("corpus/real");
-    let mut problems = Vec::new();
-    let mut checked = 0;
+    let mut configs = Vec::new();
     for path in common::files_below(&real) {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if path.parent() != Some(real.as_path()) || name.ends_with(".tsv") {
             continue;
         }
-        // Asterisk loaded each file alone, as pjsip.conf, in a directory holding only it.
         let dir = tempfile::tempdir().unwrap();
         let copy = dir.path().join("pjsip.conf");
         fs::copy(&path, &copy).unwrap();
-        let linted = lint_alone(&copy, dir.path());
-        let expected = read_expected(&real.join("expected").join(&name));
-        problems.extend(compare(&name, &linted, &expected));
-        checked += 1;
+        let prefix = real.join("expected").join(&name);
+        configs.push(RealConfig {
+            linted: lint_alone(&copy, dir.path()),
+            expected: read_expected(&prefix),
+            values_tsv: fs::read_to_string(format!("{}.values.tsv", prefix.display()))
+                .unwrap_or_default(),
+            name,
+        });
     }
-    assert!(checked >= 120, "only {checked} real configs found");
+    configs
+}
+
+#[test]
+fn real_configs_load_what_asterisk_loaded() {
+    let Some(shared) = common::shared_dir("real_configs_load_what_asterisk_loaded") else {
+        return;
+    };
+    let configs = real_configs(&shared);
+    assert!(
+        configs.len() >= 120,
+        "only {} real configs found",
+        configs.len()
+    );
+    let problems: Vec<String> = configs
+        .iter()
+        .flat_map(|c| compare(&c.name, &c.linted, &c.expected))
+        .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -208,24 +232,13 @@ fn real_configs_have_the_values_asterisk_printed() {
     let Some(shared) = common::shared_dir("real_configs_have_the_values_asterisk_printed") else {
         return;
     };
-    let real = shared.join("corpus/real");
-    let mut problems = Vec::new();
-    let mut compared = 0;
-    for path in common::files_below(&real) {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if path.parent() != Some(real.as_path()) || name.ends_with(".tsv") {
-            continue;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let copy = dir.path().join("pjsip.conf");
-        fs::copy(&path, &copy).unwrap();
-        let linted = lint_alone(&copy, dir.path());
-        let values = fs::read_to_string(real.join("expected").join(format!("{name}.values.tsv")))
-            .unwrap_or_default();
-        compared += values.lines().count();
-        problems.extend(value_disagreements(&name, &linted, &values));
-    }
+    let configs = real_configs(&shared);
+    let compared: usize = configs.iter().map(|c| c.values_tsv.lines().count()).sum();
     assert!(compared > 1000, "only {compared} values found");
+    let problems: Vec<String> = configs
+        .iter()
+        .flat_map(|c| value_disagreements(&c.name, &c.linted, &c.values_tsv))
+        .collect();
     assert!(
         problems.is_empty(),
         "{} disagreements:\n{}",
@@ -243,36 +256,27 @@ fn configs_asterisk_loads_completely_get_no_error() {
     let Some(shared) = common::shared_dir("configs_asterisk_loads_completely_get_no_error") else {
         return;
     };
-    let real = shared.join("corpus/real");
+    let refused = [
+        "Could not create",
+        "are invalid",
+        "duplicate object",
+        "could not be started",
+    ];
     let mut problems = Vec::new();
     let mut clean_configs = 0;
-    for path in common::files_below(&real) {
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if path.parent() != Some(real.as_path()) || name.ends_with(".tsv") {
-            continue;
-        }
-        let expected = read_expected(&real.join("expected").join(&name));
-        let refused = [
-            "Could not create",
-            "are invalid",
-            "duplicate object",
-            "could not be started",
-        ];
+    for config in real_configs(&shared) {
+        let expected = &config.expected;
         if expected.loaded.is_empty() || refused.iter().any(|word| expected.log.contains(word)) {
             continue;
         }
         clean_configs += 1;
-        let dir = tempfile::tempdir().unwrap();
-        let copy = dir.path().join("pjsip.conf");
-        fs::copy(&path, &copy).unwrap();
-        let linted = lint_alone(&copy, dir.path());
-        for diagnostic in &linted.diagnostics {
+        for diagnostic in &config.linted.diagnostics {
             let security = pjsiplint::rules::find(diagnostic.rule)
                 .is_some_and(|rule| rule.meta().category == pjsiplint::rules::Category::Security);
             if diagnostic.severity == pjsiplint::diagnostic::Severity::Error && !security {
                 problems.push(format!(
-                    "{name}: {}: {}",
-                    diagnostic.rule, diagnostic.message
+                    "{}: {}: {}",
+                    config.name, diagnostic.rule, diagnostic.message
                 ));
             }
         }
