@@ -71,7 +71,8 @@ fn weak_password_names_the_tests_and_never_the_password() {
     );
     assert!(text.contains("internet"), "{text}");
     assert!(!text.to_lowercase().contains("qwerty"), "{text}");
-    assert_eq!(weak[0].severity, Severity::Warning);
+    // Reachable from the internet: an error (issue 7).
+    assert_eq!(weak[0].severity, Severity::Error);
 }
 
 #[test]

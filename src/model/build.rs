@@ -17,7 +17,7 @@ use super::{
     LoadProblemKind, Section, SectionId, Var,
 };
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::{DirectiveKind, LineKind, Operator, SectionHeader};
+use crate::syntax::{DirectiveKind, LineKind, Operator, SectionHeader, TextStr};
 
 pub(super) struct Builder<'c> {
     config: &'c mut Config,
@@ -57,13 +57,14 @@ struct SectionHeaderParts {
     name: String,
     name_span: std::ops::Range<u32>,
     span: std::ops::Range<u32>,
-    options: Vec<(String, std::ops::Range<u32>)>,
+    /// The items of `(...)` (short texts are copied inline, without an allocation).
+    options: Vec<(TextStr, std::ops::Range<u32>)>,
 }
 
 impl From<&SectionHeader> for SectionHeaderParts {
     fn from(header: &SectionHeader) -> Self {
         SectionHeaderParts {
-            name: header.name.text.clone(),
+            name: header.name.text.to_string(),
             name_span: header.name.span.clone(),
             span: header.span.clone(),
             options: header
@@ -254,7 +255,7 @@ impl<'c> Builder<'c> {
         };
         let mut problem = None;
         for (item, span) in &header.options {
-            if item == "!" {
+            if *item == "!" {
                 self.config.sections[section.0 as usize].template = true;
                 continue;
             }
@@ -272,12 +273,14 @@ impl<'c> Builder<'c> {
                     .extend(inherited);
             } else if problem.is_none() {
                 problem = Some((
-                    LoadProblemKind::TemplateNotFound { name: item.clone() },
+                    LoadProblemKind::TemplateNotFound {
+                        name: item.to_string(),
+                    },
                     Span::new(reading.file, span.clone()),
                 ));
             }
             self.config.sections[section.0 as usize].bases.push(Base {
-                name: item.clone(),
+                name: item.to_string(),
                 span: Span::new(reading.file, span.clone()),
                 resolved,
             });

@@ -64,8 +64,9 @@ impl NotLoaded {
 #[derive(Debug, Default)]
 pub struct Objects {
     pub list: Vec<Object>,
-    /// The first object of each (type, id): by type, then by id, so a lookup copies nothing.
-    index: HashMap<String, HashMap<String, ObjectId>>,
+    /// The first object of each (type, id), by a hash of the pair: no key is copied, and a lookup
+    /// checks the object it finds (two pairs with one hash fall back to a scan of the type).
+    index: HashMap<u64, ObjectId>,
     /// The object of each section, by section index.
     by_section: Vec<Option<ObjectId>>,
     /// Objects of each type, in load order: rules ask for "every transport" per endpoint, which
@@ -76,10 +77,17 @@ pub struct Objects {
 impl Objects {
     /// The first object of that type and id.
     pub fn get(&self, kind: &str, id: &str) -> Option<&Object> {
-        self.index
-            .get(kind)
-            .and_then(|ids| ids.get(id))
-            .map(|&ObjectId(index)| &self.list[index as usize])
+        let found = self
+            .index
+            .get(&pair_hash(kind, id))
+            .map(|&ObjectId(index)| &self.list[index as usize]);
+        match found {
+            Some(object) if object.kind == kind && object.id == id => Some(object),
+            // Nothing with that hash, so no such object.
+            None => None,
+            // Another pair has the same hash: look at every object of the type.
+            Some(_) => self.of_type(kind).find(|object| object.id == id),
+        }
     }
 
     pub fn of_section(&self, section: SectionId) -> Option<&Object> {
@@ -156,13 +164,10 @@ pub(super) fn build(config: &Config) -> Objects {
             not_loaded.push(NotLoaded::Dropped);
         }
         let id = ObjectId(objects.list.len() as u32);
-        let ids = match objects.index.get_mut(&kind) {
-            Some(ids) => ids,
-            None => objects.index.entry(kind.clone()).or_default(),
-        };
-        if !ids.contains_key(&section.name) {
-            ids.insert(section.name.clone(), id);
-        }
+        objects
+            .index
+            .entry(pair_hash(&kind, &section.name))
+            .or_insert(id);
         objects.by_section[index] = Some(id);
         match objects.by_kind.get_mut(&kind) {
             Some(list) => list.push(id),
@@ -184,7 +189,8 @@ pub(super) fn build(config: &Config) -> Objects {
 /// A duplicate id within a type, or a second object of a single-object type, makes the whole type
 /// fail (res_sorcery_config.c l.371 and l.403-410).
 fn mark_type_failures(objects: &mut Objects) {
-    let mut counts: HashMap<(&str, &str), usize> = HashMap::default();
+    let mut counts: HashMap<(&str, &str), usize> =
+        HashMap::with_capacity_and_hasher(objects.list.len(), Default::default());
     let mut per_type: HashMap<&str, usize> = HashMap::default();
     for object in objects
         .list
@@ -221,4 +227,13 @@ fn mark_type_failures(objects: &mut Objects) {
             object.not_loaded.push(why.clone());
         }
     }
+}
+
+/// The hash [`Objects`] indexes a (type, id) pair by.
+fn pair_hash(kind: &str, id: &str) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
+    kind.hash(&mut hasher);
+    id.hash(&mut hasher);
+    hasher.finish()
 }

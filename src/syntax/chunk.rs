@@ -206,3 +206,60 @@ fn parse_run(bytes: &[u8], text: &str, chunk: &mut Chunk, run: Range<usize>) {
         lines[index].kind = statement::convert(&source, base, &mut pairs);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse, IgnoredBecause, LineErrorKind, LineKind};
+
+    /// Over a megabyte, so it is cut into many chunks parsed on every core: the block comment that
+    /// spans chunks, the long line, and every statement must come out as in one piece.
+    #[test]
+    fn chunks_and_threads_change_nothing() {
+        let mut text = String::from("[a]\ntype=aor\n;-- a block comment that spans chunks\n");
+        for i in 0..30_000 {
+            text.push_str(&format!("[hidden{i}]\nkey=value\n"));
+        }
+        text.push_str("--; after=1\n");
+        text.push_str(&"x".repeat(9_000));
+        text.push('\n');
+        for i in 0..30_000 {
+            text.push_str(&format!("[s{i}](t)\nkey+= value ; comment\n"));
+        }
+        assert!(text.len() > 2 * super::PARALLEL_BYTES);
+        let tree = parse(text.as_bytes());
+        assert_eq!(tree.print(text.as_bytes()), text.as_bytes());
+        assert_eq!(tree.lines.len(), text.matches('\n').count() + 1);
+        let hidden = &tree.lines[3..3 + 60_000];
+        assert!(hidden
+            .iter()
+            .all(|line| matches!(line.kind, LineKind::Ignored(IgnoredBecause::BlockComment))));
+        let after = &tree.lines[3 + 60_000];
+        assert!(matches!(&after.kind, LineKind::Assignment(a) if a.key.text == "after"));
+        assert!(matches!(
+            tree.lines[3 + 60_001].kind,
+            LineKind::Ignored(IgnoredBecause::TooLong)
+        ));
+        let sections = tree
+            .lines
+            .iter()
+            .filter(|line| matches!(line.kind, LineKind::Section(_)))
+            .count();
+        assert_eq!(sections, 1 + 30_000);
+        let last = &tree.lines[tree.lines.len() - 2];
+        assert_eq!(last.comment_start, Some(last.start + 12));
+    }
+
+    /// A line that starts with `\` and a blank makes the file invalid, whether or not a comment
+    /// marker on the line makes it read from its logical text.
+    #[test]
+    fn an_invalid_escape_is_one_on_every_path() {
+        for input in ["\\ key=value", "\\ key=value\\;x", "\\\tkey;--x--;=1"] {
+            let tree = parse(input.as_bytes());
+            assert!(
+                matches!(&tree.lines[0].kind, LineKind::Error(e) if e.kind == LineErrorKind::InvalidEscape),
+                "{input:?}: {:?}",
+                tree.lines[0].kind
+            );
+        }
+    }
+}

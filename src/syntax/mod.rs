@@ -9,6 +9,9 @@
 mod chunk;
 mod comments;
 mod statement;
+mod text;
+
+pub use text::TextStr;
 
 use std::ops::Range;
 
@@ -60,9 +63,13 @@ impl Line {
 
 /// A piece of text from the file with the bytes it came from. `text` is what Asterisk reads: `\;`
 /// unescaped, comments removed, blanks trimmed; `span` covers the bytes it was read from.
+///
+/// `text` reads like a `String` (it derefs to `str`, compares with `&str` and `String`, prints
+/// the same) but keeps texts of up to 24 bytes inline: almost every key, value and name, so a
+/// line costs no allocation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
-    pub text: String,
+    pub text: TextStr,
     pub span: Range<u32>,
 }
 

@@ -176,8 +176,8 @@ impl Cx<'_> {
     fn text(&self, range: Range<usize>) -> Text {
         let original = self.source.original(range.clone());
         let text = match std::str::from_utf8(original) {
-            Ok(text) => text.to_owned(),
-            Err(_) => String::from_utf8_lossy(original).into_owned(),
+            Ok(text) => text.into(),
+            Err(_) => String::from_utf8_lossy(original).as_ref().into(),
         };
         Text {
             text,

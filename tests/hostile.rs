@@ -1,0 +1,341 @@
+//! Hostile inputs (issue 8): each must end quickly with a diagnostic or an error, never a panic,
+//! and write nothing. No timing is asserted here: speed is measured by `cargo bench`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use pjsiplint::model::{self, LoadOptions, LoadProblemKind};
+use pjsiplint::syntax::{self, IgnoredBecause, LineKind};
+use pjsiplint::{lint_bytes, lint_path, Linted, Settings};
+
+fn lint(bytes: &[u8]) -> Linted {
+    lint_bytes(
+        Path::new("hostile.conf"),
+        "hostile.conf".to_owned(),
+        bytes.to_vec(),
+        &Settings::default(),
+    )
+}
+
+/// Lints `root` in `dir` (includes read from `dir`).
+fn lint_file(root: &Path) -> Linted {
+    lint_path(root, &Settings::default()).expect("the root file is readable")
+}
+
+fn rules(linted: &Linted) -> Vec<&str> {
+    linted.diagnostics.iter().map(|d| d.rule).collect()
+}
+
+/// The parse must give back every byte, whatever the input.
+fn assert_lossless(bytes: &[u8]) {
+    let tree = syntax::parse(bytes);
+    assert!(
+        tree.print(bytes) == bytes,
+        "parse-then-print changed the input"
+    );
+}
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len);
+    while out.len() < len {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        out.extend_from_slice(&seed.to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+#[test]
+fn one_megabyte_of_random_bytes() {
+    let bytes = random_bytes(1 << 20, 0x9E37_79B9_7F4A_7C15);
+    assert_lossless(&bytes);
+    let linted = lint(&bytes);
+    assert!(!linted.config.files[0].syntax.lines.is_empty());
+}
+
+#[test]
+fn random_bytes_from_the_language_alphabet() {
+    // Random text made of the characters that matter to the grammar, so that headers, markers,
+    // escapes and assignments meet each other in every order.
+    let alphabet = b";-\\[]()=+#!>,\n\r \t\0a\xffk";
+    let noise = random_bytes(200_000, 7);
+    let bytes: Vec<u8> = noise
+        .iter()
+        .map(|b| alphabet[*b as usize % alphabet.len()])
+        .collect();
+    assert_lossless(&bytes);
+    lint(&bytes);
+}
+
+#[test]
+fn invalid_utf8_and_nul_in_names_values_and_comments() {
+    let input: &[u8] = b"[na\xffme](t\xfepl)\n\
+        type=end\xc3point\n\
+        pass\x00word=se\xffcret ; com\xffment \x00 here\n\
+        ;-- block \xff\x00 --; key\xff=\x00value\n\
+        #include \xff\x00.conf\n\
+        [b\x00c]\n\
+        [\xef\xbb\xbf]\n\xc3";
+    assert_lossless(input);
+    let linted = lint(input);
+    let tree = &linted.config.files[0].syntax;
+    // Invalid bytes are kept, shown as U+FFFD.
+    match &tree.lines[0].kind {
+        LineKind::Section(header) => {
+            assert_eq!(header.name.text, "na\u{fffd}me");
+            assert_eq!(header.name.span, 1..6);
+        }
+        other => panic!("the header read as {other:?}"),
+    }
+    // A NUL ends the C string Asterisk reads: what follows it on the line is not read.
+    assert!(matches!(tree.lines[2].kind, LineKind::Error(_)));
+    assert!(
+        matches!(tree.lines[5].kind, LineKind::Error(_)),
+        "`[b` has no `]`"
+    );
+    assert!(rules(&linted).contains(&"syntax-error"));
+}
+
+#[test]
+fn a_twenty_megabyte_line() {
+    let mut bytes = b"[a]\ntype=aor\nkey=".to_vec();
+    bytes.resize(bytes.len() + (20 << 20), b'x');
+    bytes.extend_from_slice(b"\n[b]\ntype=aor\n");
+    let linted = lint(&bytes);
+    let tree = &linted.config.files[0].syntax;
+    assert_eq!(
+        tree.lines[2].kind_name(),
+        "ignored",
+        "Asterisk skips a line over 8190 bytes"
+    );
+    assert!(matches!(
+        tree.lines[2].kind,
+        LineKind::Ignored(IgnoredBecause::TooLong)
+    ));
+    assert!(rules(&linted).contains(&"line-too-long"));
+    assert_eq!(linted.config.sections.len(), 2);
+}
+
+/// A short name for a line's kind.
+trait KindName {
+    fn kind_name(&self) -> &'static str;
+}
+
+impl KindName for syntax::Line {
+    fn kind_name(&self) -> &'static str {
+        match self.kind {
+            LineKind::Empty => "empty",
+            LineKind::Ignored(_) => "ignored",
+            LineKind::Section(_) => "section",
+            LineKind::Assignment(_) => "assignment",
+            LineKind::Directive(_) => "directive",
+            LineKind::Error(_) => "error",
+        }
+    }
+}
+
+#[test]
+fn a_hundred_thousand_nested_block_comments() {
+    // On one line: far over 8190 bytes, so Asterisk skips the line whole.
+    let one_line = ";--".repeat(100_000);
+    let linted = lint(one_line.as_bytes());
+    assert!(matches!(
+        linted.config.files[0].syntax.lines[0].kind,
+        LineKind::Ignored(IgnoredBecause::TooLong)
+    ));
+    // On 100k lines: the depth grows past config.c's limit of 128.
+    let mut many = String::from("[a]\ntype=aor\n");
+    many.push_str(&";--\n".repeat(100_000));
+    many.push_str("[b]\ntype=aor\n");
+    let linted = lint(many.as_bytes());
+    let tree = &linted.config.files[0].syntax;
+    assert!(tree.unterminated_block.is_some());
+    assert!(tree
+        .lines
+        .iter()
+        .any(|line| matches!(line.kind, LineKind::Ignored(IgnoredBecause::NestLimit))));
+    assert!(rules(&linted).contains(&"unterminated-block-comment"));
+    assert_eq!(linted.config.sections.len(), 1, "[b] is inside the comment");
+    // And 100k on one line that is short enough to be read: 2730 `;--` fit in 8190 bytes.
+    let nested = format!("[a]\n{}\n", ";--".repeat(2730));
+    let linted = lint(nested.as_bytes());
+    assert!(linted.config.files[0]
+        .syntax
+        .lines
+        .iter()
+        .any(|line| matches!(line.kind, LineKind::Ignored(IgnoredBecause::NestLimit))));
+}
+
+#[test]
+fn an_include_cycle_and_a_self_include() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.conf"),
+        "[a]\ntype=aor\n#include b.conf\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("b.conf"),
+        "[b]\ntype=aor\n#include a.conf\n",
+    )
+    .unwrap();
+    let linted = lint_file(&dir.path().join("a.conf"));
+    assert!(has_problem(&linted, |k| matches!(
+        k,
+        LoadProblemKind::IncludeCycle { .. }
+    )));
+    assert!(rules(&linted).contains(&"include-cycle"));
+
+    fs::write(
+        dir.path().join("self.conf"),
+        "[s]\ntype=aor\n#include self.conf\n",
+    )
+    .unwrap();
+    let linted = lint_file(&dir.path().join("self.conf"));
+    assert!(has_problem(&linted, |k| matches!(
+        k,
+        LoadProblemKind::IncludeCycle { .. }
+    )));
+    assert_eq!(linted.config.files.len(), 1);
+}
+
+fn has_problem(linted: &Linted, test: impl Fn(&LoadProblemKind) -> bool) -> bool {
+    linted.config.load_problems.iter().any(|p| test(&p.kind))
+}
+
+/// A root file that includes `target`, in a fresh directory.
+fn including(target: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("pjsip.conf");
+    fs::write(
+        &root,
+        format!("[a]\ntype=aor\n#include {target}\n[b]\ntype=aor\n"),
+    )
+    .unwrap();
+    (dir, root)
+}
+
+#[test]
+fn including_a_directory_dev_zero_and_a_fifo() {
+    // A directory: Asterisk says "is not a regular file, ignoring" and goes on.
+    let (dir, root) = including("sub");
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    let linted = lint_file(&root);
+    assert_eq!(linted.config.files.len(), 1);
+    assert_eq!(linted.config.sections.len(), 2);
+
+    // /dev/zero never ends: it must not be read at all.
+    if Path::new("/dev/zero").exists() {
+        let (_dir, root) = including("/dev/zero");
+        let linted = lint_file(&root);
+        assert_eq!(linted.config.files.len(), 1);
+        assert_eq!(linted.config.sections.len(), 2);
+    } else {
+        eprintln!("skipped /dev/zero: this system has none");
+    }
+
+    // A FIFO with no writer blocks a reader forever: it must not be opened.
+    let (dir, root) = including("pipe.conf");
+    let fifo = dir.path().join("pipe.conf");
+    match std::process::Command::new("mkfifo").arg(&fifo).status() {
+        Ok(status) if status.success() => {
+            let linted = lint_file(&root);
+            assert_eq!(linted.config.files.len(), 1);
+            assert_eq!(linted.config.sections.len(), 2);
+            // As the root file: an error, not a hang.
+            assert!(model::load(&fifo, &LoadOptions::default()).is_err());
+        }
+        _ => eprintln!("skipped the FIFO case: mkfifo is not available"),
+    }
+}
+
+#[test]
+fn a_glob_matching_ten_thousand_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("phones");
+    fs::create_dir(&sub).unwrap();
+    for i in 0..10_000 {
+        fs::write(
+            sub.join(format!("{i:05}.conf")),
+            format!("[p{i}]\ntype=aor\n"),
+        )
+        .unwrap();
+    }
+    let root = dir.path().join("pjsip.conf");
+    fs::write(&root, "#include phones/*.conf\n").unwrap();
+    let linted = lint_file(&root);
+    assert_eq!(linted.config.files.len(), 10_001);
+    assert_eq!(linted.config.sections.len(), 10_000);
+    // Glob order is sorted order.
+    assert_eq!(linted.config.sections[0].name, "p0");
+    assert_eq!(linted.config.sections[9_999].name, "p9999");
+}
+
+#[test]
+fn an_include_chain_deeper_than_ten_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    for level in 0..15 {
+        fs::write(
+            dir.path().join(format!("level{level}.conf")),
+            format!("[s{level}]\ntype=aor\n#include level{}.conf\n", level + 1),
+        )
+        .unwrap();
+    }
+    fs::write(dir.path().join("level15.conf"), "[s15]\ntype=aor\n").unwrap();
+    let linted = lint_file(&dir.path().join("level0.conf"));
+    assert!(
+        has_problem(&linted, |k| matches!(
+            k,
+            LoadProblemKind::IncludeTooDeep { .. }
+        )),
+        "Asterisk stops at 10 levels: the model must say so"
+    );
+    // Levels 1 to 10 are read (the root is level 1), the rest are not.
+    assert_eq!(linted.config.sections.len(), 10);
+}
+
+#[test]
+fn an_empty_file() {
+    let linted = lint(b"");
+    assert_eq!(linted.config.files[0].syntax.lines.len(), 1);
+    assert!(linted.config.sections.is_empty());
+    assert!(linted.diagnostics.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("pjsip.conf");
+    fs::write(&root, "").unwrap();
+    assert!(lint_file(&root).config.sections.is_empty());
+}
+
+#[test]
+fn a_missing_file_and_a_directory_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.conf");
+    assert!(lint_path(&missing, &Settings::default()).is_err());
+    assert!(lint_path(dir.path(), &Settings::default()).is_err());
+    // As includes: a missing file is reported, a directory is skipped.
+    let (_dir, root) = including("missing.conf");
+    assert!(rules(&lint_file(&root)).contains(&"include-not-found"));
+}
+
+#[test]
+fn an_unreadable_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked.conf");
+    fs::write(&locked, "[a]\ntype=aor\n").unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&locked).is_ok() {
+        // Root (and CAP_DAC_OVERRIDE) reads it anyway: nothing to test here.
+        eprintln!("skipped the unreadable-file case: running as root, the file is readable");
+        return;
+    }
+    assert!(lint_path(&locked, &Settings::default()).is_err());
+    // As an include: the including file goes on.
+    let root = dir.path().join("pjsip.conf");
+    fs::write(&root, "[b]\ntype=aor\n#include locked.conf\n").unwrap();
+    let linted = lint_file(&root);
+    assert_eq!(linted.config.files.len(), 1);
+}
