@@ -36,9 +36,15 @@ pub fn config(phones: usize, trunks: usize) -> Generated {
     let mut text = String::with_capacity(phones * 210);
     for phone in 0..phones {
         let ext = 100_000 + phone;
+        // A password no rule objects to: long, mixed, unrelated to the extension.
+        let secret = format!(
+            "Vx{:04x}-Kp{:03x}-Qm",
+            (phone * 7919) % 65536,
+            (phone * 104_729) % 4096
+        );
         text.push_str(&format!(
             "[{ext}](phone-tpl)\nauth={ext}\naors={ext}\ncallerid=\"Phone {ext}\" <{ext}>\n\n\
-             [{ext}]\ntype=auth\nauth_type=userpass\nusername={ext}\npassword=Xk{ext}-v9Qp\n\n\
+             [{ext}]\ntype=auth\nauth_type=userpass\nusername={ext}\npassword={secret}\n\n\
              [{ext}](aor-tpl)\n\n",
         ));
     }

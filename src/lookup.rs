@@ -11,10 +11,11 @@ impl Config {
         object: &Object,
         key: &'a str,
     ) -> impl DoubleEndedIterator<Item = &'a Var> + 'a {
+        let ids = self.key_ids(key);
         self.section(object.section)
             .vars
             .iter()
-            .filter(move |var| self.key(var).eq_ignore_ascii_case(key))
+            .filter(move |var| ids.contains(&var.key))
     }
 
     /// The line that sets a single-valued option: the last one.

@@ -8,9 +8,9 @@
 //! `all` stands for every rule; categories (`security`, ...) work too. A suppression that
 //! suppresses nothing is reported by the `unused-suppression` rule.
 
-use std::cell::RefCell;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
+use std::sync::Mutex;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Config;
@@ -35,7 +35,7 @@ pub struct Suppression {
 pub struct Suppressions {
     pub list: Vec<Suppression>,
     /// Which suppressions suppressed something (filled by [`Suppressions::apply`]).
-    used: RefCell<HashSet<usize>>,
+    used: Mutex<HashSet<usize>>,
 }
 
 impl Suppressions {
@@ -87,7 +87,7 @@ impl Suppressions {
         }
         Suppressions {
             list,
-            used: RefCell::default(),
+            used: Mutex::default(),
         }
     }
 
@@ -96,7 +96,9 @@ impl Suppressions {
         if self.list.is_empty() {
             return;
         }
-        let mut used = self.used.borrow_mut();
+        let Ok(mut used) = self.used.lock() else {
+            return;
+        };
         diagnostics.retain(|diagnostic| {
             let span = diagnostic.primary.span;
             let line = config.file(span.file).line_index(span.start);
@@ -117,7 +119,11 @@ impl Suppressions {
 
     /// Suppressions that suppressed nothing.
     pub fn unused(&self) -> impl Iterator<Item = &Suppression> {
-        let used = self.used.borrow().clone();
+        let used = self
+            .used
+            .lock()
+            .map(|used| used.clone())
+            .unwrap_or_default();
         self.list
             .iter()
             .enumerate()

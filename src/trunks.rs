@@ -8,7 +8,7 @@
 //!
 //! Built once per configuration with hash maps, so finding a trunk is linear in the objects.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{Config, ObjectId};
 use crate::network::{is_private_host, uri_host};
@@ -53,8 +53,8 @@ impl Trunks {
 
     pub fn find(config: &Config) -> Trunks {
         let objects = &config.objects;
-        let mut line_registrations: HashMap<&str, ObjectId> = HashMap::new();
-        let mut server_hosts: HashMap<String, ObjectId> = HashMap::new();
+        let mut line_registrations: HashMap<&str, ObjectId> = HashMap::default();
+        let mut server_hosts: HashMap<String, ObjectId> = HashMap::default();
         for (index, object) in objects.list.iter().enumerate() {
             if object.kind != "registration" {
                 continue;

@@ -8,7 +8,7 @@
 //! pjsip_configuration.c). This module finds all of those problems once; the schema rules report
 //! them and `--effective` marks the first rejecting one as the reason the object does not load.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::model::{Config, NotLoaded, Object, ObjectId, Var};
 use crate::schema::{schema, values, ObjectType, ValueCheck};
@@ -425,7 +425,7 @@ fn bind_conflicts(config: &Config, out: &mut Vec<ObjectProblem>) {
         .filter(|p| p.kind.rejects())
         .map(|p| p.object)
         .collect();
-    let mut bound: HashMap<(bool, String), ObjectId> = HashMap::new();
+    let mut bound: HashMap<(bool, String), ObjectId> = HashMap::default();
     for (index, object) in config.objects.list.iter().enumerate() {
         if object.kind != "transport" || !object.loads() {
             continue;

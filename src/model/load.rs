@@ -51,6 +51,7 @@ pub fn load_bytes(path: &Path, name: String, bytes: Vec<u8>, options: &LoadOptio
         config.file_index.insert(canonical, FileId(0));
     }
     Builder::new(&mut config, config_dir, options.overlay.clone()).run();
+    config.index_key_names();
     config.objects = super::objects::build(&config);
     config
 }

@@ -47,6 +47,9 @@ pub struct Config {
     /// Every option name as written (case kept), indexed by [`KeyId`]: rules compare the keys of
     /// many vars, and reading them here touches no syntax line.
     key_names: Vec<Box<str>>,
+    /// The [`KeyId`]s of each option name compared without case (lower-case name -> ids):
+    /// looking up an object's option compares integers, not strings.
+    key_ids_by_name: rustc_hash::FxHashMap<Box<str>, Vec<KeyId>>,
 }
 
 #[derive(Debug)]
@@ -175,6 +178,26 @@ impl Config {
         match &self.file(line.file).syntax.lines[line.line as usize].kind {
             LineKind::Assignment(assignment) => assignment,
             _ => unreachable_assignment(),
+        }
+    }
+
+    /// The ids of every spelling of `name` in this configuration (`Context`, `context`, ...).
+    pub fn key_ids(&self, name: &str) -> &[KeyId] {
+        let found = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.key_ids_by_name.get(name.to_ascii_lowercase().as_str())
+        } else {
+            self.key_ids_by_name.get(name)
+        };
+        found.map_or(&[], Vec::as_slice)
+    }
+
+    /// Fills [`Config::key_ids`] once every name is known.
+    fn index_key_names(&mut self) {
+        for (index, name) in self.key_names.iter().enumerate() {
+            self.key_ids_by_name
+                .entry(name.to_ascii_lowercase().into_boxed_str())
+                .or_default()
+                .push(KeyId(index as u32));
         }
     }
 

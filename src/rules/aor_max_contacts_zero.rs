@@ -41,7 +41,7 @@ impl Rule for AorMaxContactsZero {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let mut reported = std::collections::HashSet::new();
+        let mut reported = rustc_hash::FxHashSet::default();
         for endpoint in config.objects.of_type("endpoint") {
             if config.option_items(endpoint, "auth").next().is_none() {
                 continue;

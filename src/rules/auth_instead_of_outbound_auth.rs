@@ -44,7 +44,7 @@ impl Rule for AuthInsteadOfOutboundAuth {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let mut reported = std::collections::HashSet::new();
+        let mut reported = rustc_hash::FxHashSet::default();
         for trunk in &cx.trunks.list {
             let endpoint = &config.objects.list[trunk.endpoint.0 as usize];
             if config

@@ -43,7 +43,7 @@ impl Rule for AuthUsernameHasDomain {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let mut reported = std::collections::HashSet::new();
+        let mut reported = rustc_hash::FxHashSet::default();
         for auth in config.objects.of_type("auth") {
             let Some(var) = config.option_var(auth, "username") else {
                 continue;

@@ -54,7 +54,7 @@ impl Rule for AuthUsernameIsDid {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let mut reported = std::collections::HashSet::new();
+        let mut reported = rustc_hash::FxHashSet::default();
         for registration in config.objects.of_type("registration") {
             let Some(user) = config.option(registration, "client_uri").and_then(uri_user) else {
                 continue;

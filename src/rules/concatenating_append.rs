@@ -64,7 +64,7 @@ impl Rule for ConcatenatingAppend {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let mut reported = std::collections::HashSet::new();
+        let mut reported = rustc_hash::FxHashSet::default();
         for section in &config.sections {
             let Some(ty) = config
                 .type_var(section)

@@ -47,23 +47,36 @@ impl Rule for DanglingReference {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let mut reported = std::collections::HashSet::new();
+        let mut reported = rustc_hash::FxHashSet::default();
+        // Per object type, its options that name pjsip.conf objects (a handful): the lines of
+        // every object are matched against these, not looked up in the whole option table.
+        let mut references: rustc_hash::FxHashMap<&str, Vec<(&str, &str)>> =
+            rustc_hash::FxHashMap::default();
         for object in &config.objects.list {
-            let Some(ty) = schema().object_type(&object.kind) else {
+            let wanted = references.entry(object.kind.as_str()).or_insert_with(|| {
+                schema()
+                    .object_type(&object.kind)
+                    .into_iter()
+                    .flat_map(|ty| ty.options())
+                    .filter_map(|spec| Some((spec.name.as_str(), spec.refs.as_deref()?)))
+                    .filter(|(_, target)| {
+                        schema()
+                            .object_type(target)
+                            .is_some_and(|t| t.in_pjsip_conf)
+                    })
+                    .collect()
+            });
+            if wanted.is_empty() {
                 continue;
-            };
+            }
             for var in &config.section(object.section).vars {
                 let key = config.key(var);
-                let Some(target) = ty.option(key).and_then(|spec| spec.refs.as_deref()) else {
+                let Some(&(_, target)) = wanted
+                    .iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case(key))
+                else {
                     continue;
                 };
-                // Only references to pjsip.conf objects can be checked here.
-                if schema()
-                    .object_type(target)
-                    .is_none_or(|t| !t.in_pjsip_conf)
-                {
-                    continue;
-                }
                 for name in config.value(var).split(',').map(str::trim) {
                     if name.is_empty() {
                         continue;

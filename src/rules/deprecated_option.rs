@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -46,19 +46,31 @@ impl Rule for DeprecatedOption {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let mut reported = HashSet::new();
+        let mut reported = HashSet::default();
+        // Per object type, its deprecated options (a handful): the lines of every object are
+        // matched against these, not looked up in the whole option table.
+        let mut deprecated: rustc_hash::FxHashMap<&str, Vec<&crate::schema::OptionSpec>> =
+            rustc_hash::FxHashMap::default();
         for object in &config.objects.list {
             let Some(ty) = schema().object_type(&object.kind) else {
                 continue;
             };
+            let wanted = deprecated.entry(object.kind.as_str()).or_insert_with(|| {
+                ty.options()
+                    .filter(|spec| spec.deprecated && spec.available_in(cx.asterisk_version))
+                    .collect()
+            });
+            if wanted.is_empty() {
+                continue;
+            }
             for var in &config.section(object.section).vars {
                 let key = config.key(var);
-                let Some(spec) = ty.option(key) else {
+                let Some(spec) = wanted
+                    .iter()
+                    .find(|spec| spec.name.eq_ignore_ascii_case(key))
+                else {
                     continue;
                 };
-                if !spec.deprecated || !spec.available_in(cx.asterisk_version) {
-                    continue;
-                }
                 if !reported.insert(var.origin) {
                     continue;
                 }

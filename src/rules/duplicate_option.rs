@@ -1,4 +1,4 @@
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -62,7 +62,7 @@ impl Rule for DuplicateOption {
             else {
                 continue;
             };
-            let mut seen: HashMap<String, usize> = HashMap::new();
+            let mut seen: HashMap<String, usize> = HashMap::default();
             for (position, var) in section.vars.iter().enumerate() {
                 if var.inherited_from.is_some() || var.appended.is_some() {
                     continue;

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -46,7 +46,7 @@ impl Rule for DuplicateSection {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let mut first: HashMap<(&str, &str), &crate::model::Object> = HashMap::new();
+        let mut first: HashMap<(&str, &str), &crate::model::Object> = HashMap::default();
         for object in &config.objects.list {
             let Some(earlier) = first.get(&(object.kind.as_str(), object.id.as_str())) else {
                 first.insert((&object.kind, &object.id), object);

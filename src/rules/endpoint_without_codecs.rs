@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -113,7 +113,7 @@ impl Rule for EndpointWithoutCodecs {
 /// `anonymous` (res_pjsip_endpoint_identifier_anonymous). Left out: helper endpoints nothing
 /// routes calls to, like FreePBX's `dpma_endpoint` (phone provisioning only).
 pub(super) struct CallEndpoints<'a> {
-    named: std::collections::HashSet<&'a str>,
+    named: rustc_hash::FxHashSet<&'a str>,
 }
 
 impl<'a> CallEndpoints<'a> {
@@ -208,7 +208,7 @@ pub(super) fn group_endpoints<'a>(
     found: impl IntoIterator<Item = (u32, &'a Object, Option<&'a Var>)>,
 ) -> Vec<EndpointGroup<'a>> {
     let mut groups: Vec<EndpointGroup<'a>> = Vec::new();
-    let mut index: HashMap<(u32, GroupKey), usize> = HashMap::new();
+    let mut index: HashMap<(u32, GroupKey), usize> = HashMap::default();
     for (tag, object, var) in found {
         let section = config.section(object.section);
         let template = section.bases.iter().find_map(|base| base.resolved);

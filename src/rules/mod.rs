@@ -223,16 +223,15 @@ pub fn find(name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|rule| rule.meta().name == name)
 }
 
-/// Runs the rules `enabled` accepts, in registry order, applies the suppression comments, then
-/// runs the rules about suppressions.
-pub fn check(cx: &Context<'_>, enabled: impl Fn(&RuleMeta) -> bool) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for rule in RULES
+/// Runs the rules `enabled` accepts (on every core; findings come back in registry order),
+/// applies the suppression comments, then runs the rules about suppressions.
+pub fn check(cx: &Context<'_>, enabled: impl Fn(&RuleMeta) -> bool + Sync) -> Vec<Diagnostic> {
+    let early: Vec<&dyn Rule> = RULES
         .iter()
+        .copied()
         .filter(|rule| enabled(rule.meta()) && !rule.runs_after_suppression())
-    {
-        rule.check(cx, &mut out);
-    }
+        .collect();
+    let mut out = run_parallel(cx, &early);
     cx.suppressions.apply(cx.config, &mut out);
     for rule in RULES
         .iter()
@@ -241,6 +240,37 @@ pub fn check(cx: &Context<'_>, enabled: impl Fn(&RuleMeta) -> bool) -> Vec<Diagn
         rule.check(cx, &mut out);
     }
     out
+}
+
+/// Each rule on whichever core is free; the findings are joined in the order of `rules`, so the
+/// output does not depend on scheduling.
+fn run_parallel(cx: &Context<'_>, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Vec<Diagnostic>>> = rules.iter().map(|_| Mutex::default()).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(rules.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(rule) = rules.get(index) else {
+                    break;
+                };
+                let mut found = Vec::new();
+                rule.check(cx, &mut found);
+                if let Ok(mut slot) = results[index].lock() {
+                    *slot = found;
+                }
+            });
+        }
+    });
+    results
+        .into_iter()
+        .flat_map(|slot| slot.into_inner().unwrap_or_default())
+        .collect()
 }
 
 /// "Asterisk loads nothing from the whole configuration" or "Asterisk stops reading this file",
@@ -269,11 +299,11 @@ pub(crate) fn problem_groups<'a>(
     cx: &Context<'a>,
     wanted: impl Fn(&crate::validate::ProblemKind) -> bool,
 ) -> Vec<ProblemGroup<'a>> {
-    use std::collections::HashMap;
+    use rustc_hash::FxHashMap as HashMap;
     let config = cx.config;
     let mut groups: Vec<ProblemGroup<'a>> = Vec::new();
     let mut by_line: HashMap<(crate::model::LineRef, std::mem::Discriminant<_>), usize> =
-        HashMap::new();
+        HashMap::default();
     for problem in cx.validation.problems.iter().filter(|p| wanted(&p.kind)) {
         let object = &config.objects.list[problem.object.0 as usize];
         let origin = problem

@@ -46,7 +46,7 @@ impl Rule for NatEndpointOptions {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         // A template shared by many endpoints is reported once, at the first of them.
-        let mut reported = std::collections::HashSet::new();
+        let mut reported = rustc_hash::FxHashSet::default();
         for endpoint in config.objects.of_type("endpoint") {
             let behind_nat = config.transports_of(endpoint).into_iter().any(|transport| {
                 ["external_media_address", "external_signaling_address"]

@@ -55,7 +55,7 @@ impl Rule for OutboundAuthRealm {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let mut reported = std::collections::HashSet::new();
+        let mut reported = rustc_hash::FxHashSet::default();
         let users = config.objects.list.iter().filter(|o| {
             matches!(
                 o.kind.as_str(),

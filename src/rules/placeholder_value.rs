@@ -1,5 +1,3 @@
-use std::collections::HashSet;
-
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::secrets::is_secret_key;
@@ -43,25 +41,27 @@ impl Rule for PlaceholderValue {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let config = cx.config;
-        let mut reported = HashSet::new();
-        for section in &config.sections {
-            for var in &section.vars {
-                if !reported.insert(var.origin) {
+        // Every option line once, where it is written (a template line is not reported again
+        // for each section that inherits it).
+        for (index, file) in cx.config.files.iter().enumerate() {
+            let file_id = crate::source::FileId(index as u32);
+            for line in &file.syntax.lines {
+                let crate::syntax::LineKind::Assignment(assignment) = &line.kind else {
                     continue;
-                }
-                let key = config.key(var);
-                let Some(kind) = placeholder(key, config.value(var)) else {
+                };
+                let key = assignment.key.text.as_ref();
+                let value = assignment.value.text.as_ref();
+                let Some(kind) = placeholder(key, value) else {
                     continue;
                 };
                 let shown = if is_secret_key(key) {
                     String::new()
                 } else {
-                    format!(" (`{}`)", config.value(var))
+                    format!(" (`{}`)", value.trim())
                 };
                 out.push(
                     META.report(
-                        config.value_span(var),
+                        crate::source::Span::new(file_id, assignment.value.span.clone()),
                         format!("`{key}` holds {kind}{shown}: Asterisk uses it literally"),
                     )
                     .label("placeholder"),
@@ -73,6 +73,17 @@ impl Rule for PlaceholderValue {
 
 /// What kind of placeholder `value` is, if it looks like one.
 fn placeholder(key: &str, value: &str) -> Option<&'static str> {
+    // Most values hold none of the characters every placeholder below has: skip them without
+    // allocating.
+    let suspicious = value.bytes().any(|b| {
+        matches!(
+            b.to_ascii_lowercase(),
+            b'$' | b'<' | b'[' | b'x' | b'y' | b'c' | b'r' | b'u'
+        )
+    });
+    if !suspicious {
+        return None;
+    }
     let lower = value.to_ascii_lowercase();
     if value.contains("${") {
         return Some("a `${...}` variable, which Asterisk does not expand in pjsip.conf");

@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::endpoint_without_codecs::loaded_endpoints;
 use super::webrtc_incomplete::{endpoint_transport, protocol};
@@ -139,7 +139,7 @@ impl Rule for TransportProtocolMismatch {
             .map(|t| (t, protocol(config, t)))
             .collect();
         let configured = |wanted: &str| transports.iter().any(|(_, p)| p == wanted);
-        let mut reported: HashSet<(Span, Option<Span>)> = HashSet::new();
+        let mut reported: HashSet<(Span, Option<Span>)> = HashSet::default();
         let mut check = |uri_line: &Var,
                          uri: &str,
                          what: String,

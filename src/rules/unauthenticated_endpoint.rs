@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::weak_password::inbound_auth_names;
 use super::{Category, Context, Rule, RuleMeta};

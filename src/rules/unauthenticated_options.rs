@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::weak_password::inbound_auth_names;
 use super::{Category, Context, Rule, RuleMeta};
@@ -53,7 +53,7 @@ impl Rule for UnauthenticatedOptions {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut groups: Vec<(LineRef, Vec<&Object>)> = Vec::new();
-        let mut by_line: HashMap<LineRef, usize> = HashMap::new();
+        let mut by_line: HashMap<LineRef, usize> = HashMap::default();
         for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
             // Without `auth=` nothing is challenged anyway: unauthenticated-endpoint's business.
             if !config.option_is_true(endpoint, "allow_unauthenticated_options")

@@ -45,7 +45,7 @@ impl Rule for UnknownType {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         // A template's bad `type=` inherited by many sections is one finding.
-        let mut reported = std::collections::HashSet::new();
+        let mut reported = rustc_hash::FxHashSet::default();
         for section in config.sections.iter().filter(|s| !s.template) {
             let Some(var) = config.type_var(section) else {
                 continue;

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -382,7 +382,7 @@ impl Rule for WeakPassword {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         // Which endpoint uses each auth for callers (`auth=`), first one wins.
-        let mut inbound: HashMap<&str, &Object> = HashMap::new();
+        let mut inbound: HashMap<&str, &Object> = HashMap::default();
         for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
             for name in inbound_auth_names(config, endpoint) {
                 inbound.entry(name).or_insert(endpoint);
@@ -393,7 +393,7 @@ impl Rule for WeakPassword {
         // A template's password line shared by many auths is one finding when it fails the
         // same tests in each.
         let mut groups: Vec<Group<'_>> = Vec::new();
-        let mut by_key: HashMap<(LineRef, Vec<&'static str>), usize> = HashMap::new();
+        let mut by_key: HashMap<(LineRef, Vec<&'static str>), usize> = HashMap::default();
         for auth in config.objects.of_type("auth").filter(|a| a.loads()) {
             let auth_type = config.option(auth, "auth_type").unwrap_or("userpass");
             if auth_type.trim().eq_ignore_ascii_case("google_oauth") {
