@@ -266,25 +266,19 @@ fn resolve_settings(
     let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     cli.format = cli.format.or(github.then_some(Format::Github));
     cli.fail_on = cli.fail_on.or(file.fail_on.map(FailOn::from_severity));
-    let mut ignore = file.ignore;
-    ignore.extend(cli.ignore.iter().cloned());
-    let select = if cli.select.is_empty() {
-        file.select
-    } else {
-        cli.select.clone()
-    };
-    let settings = Settings {
-        asterisk_version: cli.asterisk_version.or(file.asterisk_version).unwrap_or(22),
-        load: pjsiplint::model::LoadOptions {
-            config_dir: cli.config_dir.clone().or(file.config_dir),
-            ..Default::default()
-        },
-        select,
-        ignore,
-        check_files: cli.check_files.or(file.check_files),
-        inline_suppressions: !cli.no_inline_suppressions,
-        severities: file.severities,
-    };
+    let mut settings = file.to_settings();
+    if let Some(version) = cli.asterisk_version {
+        settings.asterisk_version = version;
+    }
+    if let Some(dir) = &cli.config_dir {
+        settings.load.config_dir = Some(dir.clone());
+    }
+    if !cli.select.is_empty() {
+        settings.select = cli.select.clone();
+    }
+    settings.ignore.extend(cli.ignore.iter().cloned());
+    settings.check_files = cli.check_files.or(settings.check_files);
+    settings.inline_suppressions = !cli.no_inline_suppressions;
     Ok((settings, file.root))
 }
 

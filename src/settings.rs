@@ -104,6 +104,24 @@ pub fn load(path: &Path) -> Result<FileSettings, String> {
 }
 
 impl FileSettings {
+    /// The lint settings this file describes, on top of the defaults (the command line then
+    /// overrides them field by field).
+    pub fn to_settings(&self) -> crate::Settings {
+        let defaults = crate::Settings::default();
+        crate::Settings {
+            asterisk_version: self.asterisk_version.unwrap_or(defaults.asterisk_version),
+            load: crate::model::LoadOptions {
+                config_dir: self.config_dir.clone(),
+                ..defaults.load
+            },
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            check_files: self.check_files,
+            severities: self.severities.clone(),
+            ..defaults
+        }
+    }
+
     fn set(&mut self, key: &str, value: &str, dir: &Path) -> Result<(), String> {
         match key {
             "asterisk-version" => {

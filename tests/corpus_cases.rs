@@ -5,29 +5,22 @@ use std::path::{Path, PathBuf};
 
 use pjsiplint::report::concise;
 use pjsiplint::rules::RULES;
-use pjsiplint::{lint_path, Settings};
+use pjsiplint::{lint_path, settings, Settings};
 
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
-/// The settings a case needs, as its first comment line says.
-fn settings_for(rule: &str) -> Settings {
-    match rule {
-        "option-not-in-version" => Settings {
-            asterisk_version: 18,
-            ..Settings::default()
-        },
-        "missing-file" | "world-readable-secrets" => Settings {
-            check_files: Some(true),
-            ..Settings::default()
-        },
-        _ => Settings::default(),
-    }
+/// A case that needs settings (an Asterisk version, file checks) has a `.pjsiplint.ini` in its
+/// directory, found as the command line finds it.
+fn settings_for(path: &Path) -> Settings {
+    settings::discover(path.parent().unwrap())
+        .map(|ini| settings::load(&ini).unwrap().to_settings())
+        .unwrap_or_default()
 }
 
-fn findings(path: &Path, rule: &str) -> (Vec<&'static str>, String) {
-    let linted = lint_path(path, &settings_for(rule)).unwrap();
+fn findings(path: &Path) -> (Vec<&'static str>, String) {
+    let linted = lint_path(path, &settings_for(path)).unwrap();
     let mut text = String::new();
     concise::render(&linted.config, &linted.diagnostics, &mut text);
     // Paths relative to the corpus, so the snapshot does not depend on the checkout's location.
@@ -50,13 +43,13 @@ fn every_rule_has_a_bad_and_a_clean_case() {
 fn bad_cases_trigger_their_rule_and_clean_cases_do_not() {
     for rule in RULES {
         let name = rule.meta().name;
-        let (bad, text) = findings(&corpus().join(name).join("bad.conf"), name);
+        let (bad, text) = findings(&corpus().join(name).join("bad.conf"));
         assert!(
             bad.contains(&name),
             "{name}/bad.conf must trigger {name}; found {bad:?}"
         );
         insta::assert_snapshot!(format!("bad-{name}"), text);
-        let (clean, text) = findings(&corpus().join(name).join("clean.conf"), name);
+        let (clean, text) = findings(&corpus().join(name).join("clean.conf"));
         assert!(
             !clean.contains(&name),
             "{name}/clean.conf must not trigger {name}:\n{text}"

@@ -441,6 +441,14 @@ impl<'c> Builder<'c> {
         let mut dropped = reading.dropped;
         for path in paths {
             let Some(file) = self.source_file(&path) else {
+                // config.c: "'%s' is not a regular file, ignoring" (or unreadable).
+                self.config.load_problems.push(LoadProblem {
+                    kind: LoadProblemKind::IncludeNotReadable {
+                        path: path.to_string_lossy().into_owned(),
+                    },
+                    span,
+                    effect: Effect::Continues,
+                });
                 continue;
             };
             include.files.push(file);

@@ -136,6 +136,11 @@ pub enum LoadProblemKind {
     IncludeCycle {
         target: String,
     },
+    /// An include matched something that is not a regular file (a directory, a FIFO, a device)
+    /// or cannot be read: Asterisk skips it with a warning.
+    IncludeNotReadable {
+        path: String,
+    },
     TemplateNotFound {
         name: String,
     },

@@ -13,7 +13,8 @@ static META: RuleMeta = RuleMeta {
 
 ## What
 An `#include` whose file does not exist, whose glob pattern matches no file, or that is nested
-more than 10 levels deep.
+more than 10 levels deep; and (a warning) an include that names a directory, a FIFO or a device,
+which Asterisk skips.
 
 ## Why
 Asterisk logs "The file '...' was listed as a #include but it does not exist." and treats the
@@ -51,6 +52,19 @@ impl Rule for IncludeNotFound {
                     "`{target}` is nested more than 10 includes deep, where Asterisk stops \
                      following includes: {consequence}"
                 ),
+                LoadProblemKind::IncludeNotReadable { path } => {
+                    let mut diagnostic = META.report(
+                        problem.span,
+                        format!(
+                            "`{path}` is not a regular file that can be read (a directory, a \
+                             FIFO, a device?): Asterisk skips it (\"is not a regular file, \
+                             ignoring\")"
+                        ),
+                    );
+                    diagnostic.severity = Severity::Warning;
+                    out.push(diagnostic);
+                    continue;
+                }
                 _ => continue,
             };
             out.push(
