@@ -26,6 +26,20 @@ fn pjsiplint(dir: &Path) -> Command {
     cmd
 }
 
+/// `--fix --unsafe-fixes --select header-garbage pjsip.conf` in `dir`, which must succeed.
+fn fix_header_garbage(dir: &Path) {
+    pjsiplint(dir)
+        .args([
+            "--fix",
+            "--unsafe-fixes",
+            "--select",
+            "header-garbage",
+            "pjsip.conf",
+        ])
+        .assert()
+        .code(0);
+}
+
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
@@ -309,16 +323,7 @@ fn crlf_and_a_missing_final_newline_are_kept() {
     let dir = temp.path();
     let text = "[phone-template] (!)\r\ntype=endpoint\r\n\tcontext = internal ; tab, blanks\r\n\r\n[6001] (phone-template)";
     fs::write(dir.join("pjsip.conf"), text).unwrap();
-    pjsiplint(dir)
-        .args([
-            "--fix",
-            "--unsafe-fixes",
-            "--select",
-            "header-garbage",
-            "pjsip.conf",
-        ])
-        .assert()
-        .code(0);
+    fix_header_garbage(dir);
     assert_eq!(
         fs::read_to_string(dir.join("pjsip.conf")).unwrap(),
         "[phone-template](!)\r\ntype=endpoint\r\n\tcontext = internal ; tab, blanks\r\n\r\n[6001](phone-template)"
@@ -332,16 +337,7 @@ fn invalid_utf8_and_a_bom_outside_the_edits_are_kept() {
     let mut text = b"\xEF\xBB\xBF; caf\xE9 \xFF\n".to_vec();
     text.extend_from_slice(GARBAGE.as_bytes());
     fs::write(dir.join("pjsip.conf"), &text).unwrap();
-    pjsiplint(dir)
-        .args([
-            "--fix",
-            "--unsafe-fixes",
-            "--select",
-            "header-garbage",
-            "pjsip.conf",
-        ])
-        .assert()
-        .code(0);
+    fix_header_garbage(dir);
     let mut expected = b"\xEF\xBB\xBF; caf\xE9 \xFF\n".to_vec();
     expected.extend_from_slice(GARBAGE_FIXED.as_bytes());
     assert_eq!(fs::read(dir.join("pjsip.conf")).unwrap(), expected);
@@ -372,16 +368,7 @@ fn a_fix_in_a_template_of_an_included_file_edits_that_file() {
          disallow=all\n"
     );
     assert_eq!(state(dir), before, "--diff writes nothing");
-    pjsiplint(dir)
-        .args([
-            "--fix",
-            "--unsafe-fixes",
-            "--select",
-            "header-garbage",
-            "pjsip.conf",
-        ])
-        .assert()
-        .code(0);
+    fix_header_garbage(dir);
     let after = state(dir);
     assert_eq!(
         after["pjsip.conf"], before["pjsip.conf"],
@@ -455,16 +442,7 @@ fn mode_is_kept_and_an_unchanged_file_is_not_written() {
     if root {
         std::os::unix::fs::chown(dir.join("pjsip.conf"), Some(4321), Some(4322)).unwrap();
     }
-    pjsiplint(dir)
-        .args([
-            "--fix",
-            "--unsafe-fixes",
-            "--select",
-            "header-garbage",
-            "pjsip.conf",
-        ])
-        .assert()
-        .code(0);
+    fix_header_garbage(dir);
     let meta = fs::metadata(dir.join("pjsip.conf")).unwrap();
     assert_eq!(meta.mode() & 0o7777, 0o640);
     if root {
@@ -484,16 +462,7 @@ fn mode_is_kept_and_an_unchanged_file_is_not_written() {
     assert_eq!(fs::read_dir(dir).unwrap().count(), 1);
     let before = state(dir);
     std::thread::sleep(std::time::Duration::from_millis(20));
-    pjsiplint(dir)
-        .args([
-            "--fix",
-            "--unsafe-fixes",
-            "--select",
-            "header-garbage",
-            "pjsip.conf",
-        ])
-        .assert()
-        .code(0);
+    fix_header_garbage(dir);
     assert_eq!(state(dir), before, "same bytes, inode and mtime");
 }
 
@@ -504,16 +473,7 @@ fn a_symbolic_link_stays_a_link() {
     fs::create_dir(dir.join("real")).unwrap();
     fs::write(dir.join("real/pjsip.conf"), GARBAGE).unwrap();
     std::os::unix::fs::symlink("real/pjsip.conf", dir.join("pjsip.conf")).unwrap();
-    pjsiplint(dir)
-        .args([
-            "--fix",
-            "--unsafe-fixes",
-            "--select",
-            "header-garbage",
-            "pjsip.conf",
-        ])
-        .assert()
-        .code(0);
+    fix_header_garbage(dir);
     assert!(fs::symlink_metadata(dir.join("pjsip.conf"))
         .unwrap()
         .file_type()
@@ -650,16 +610,7 @@ fn secrets_are_masked_in_the_diff_and_kept_in_the_file() {
     );
     assert!(diff.contains("\n password=******* ; pw\n"), "{diff}");
     assert!(String::from_utf8_lossy(&output.stderr).contains("secret values are masked"));
-    pjsiplint(dir)
-        .args([
-            "--fix",
-            "--unsafe-fixes",
-            "--select",
-            "header-garbage",
-            "pjsip.conf",
-        ])
-        .assert()
-        .code(0);
+    fix_header_garbage(dir);
     assert_eq!(
         fs::read_to_string(dir.join("pjsip.conf")).unwrap(),
         "[auth-tpl](!)\ntype=auth\npassword=hunter2 ; pw\n;md5_cred = 0123abcd\n"

@@ -1,7 +1,6 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{directives, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{FileId, Span};
-use crate::syntax::{DirectiveKind, LineKind};
+use crate::syntax::DirectiveKind;
 
 pub struct ExecDirective;
 
@@ -39,21 +38,16 @@ impl Rule for ExecDirective {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (index, file) in cx.config.files.iter().enumerate() {
-            for line in &file.syntax.lines {
-                let LineKind::Directive(directive) = &line.kind else {
-                    continue;
-                };
-                if directive.kind() == DirectiveKind::Exec && !directive.argument.text.is_empty() {
-                    out.push(
-                        META.report(
-                            Span::new(FileId(index as u32), directive.span.clone()),
-                            "`#exec` is not run by pjsiplint (Asterisk runs it only with \
-                         execincludes=yes): what it adds is not checked"
-                                .to_owned(),
-                        ),
-                    );
-                }
+        for (span, directive) in directives(cx.config) {
+            if directive.kind() == DirectiveKind::Exec && !directive.argument.text.is_empty() {
+                out.push(
+                    META.report(
+                        span,
+                        "`#exec` is not run by pjsiplint (Asterisk runs it only with \
+                     execincludes=yes): what it adds is not checked"
+                            .to_owned(),
+                    ),
+                );
             }
         }
     }

@@ -273,6 +273,24 @@ fn run_parallel(cx: &Context<'_>, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Every directive line of every file read, with where it is.
+pub(crate) fn directives<'a>(
+    config: &'a Config,
+) -> impl Iterator<Item = (Span, &'a crate::syntax::Directive)> + 'a {
+    config.files.iter().enumerate().flat_map(|(index, file)| {
+        file.syntax
+            .lines
+            .iter()
+            .filter_map(move |line| match &line.kind {
+                crate::syntax::LineKind::Directive(directive) => Some((
+                    Span::new(crate::source::FileId(index as u32), directive.span.clone()),
+                    &**directive,
+                )),
+                _ => None,
+            })
+    })
+}
+
 /// "Asterisk loads nothing from the whole configuration" or "Asterisk stops reading this file",
 /// depending on whether the mistake is in the root file or an included one.
 pub(crate) fn file_failure_consequence(effect: crate::model::Effect) -> &'static str {

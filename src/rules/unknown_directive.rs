@@ -1,7 +1,6 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{directives, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{FileId, Span};
-use crate::syntax::{DirectiveKind, LineKind};
+use crate::syntax::DirectiveKind;
 
 pub struct UnknownDirective;
 
@@ -38,25 +37,20 @@ impl Rule for UnknownDirective {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (index, file) in cx.config.files.iter().enumerate() {
-            for line in &file.syntax.lines {
-                let LineKind::Directive(directive) = &line.kind else {
-                    continue;
-                };
-                if directive.kind() != DirectiveKind::Unknown {
-                    continue;
-                }
-                out.push(
-                    META.report(
-                        Span::new(FileId(index as u32), directive.span.clone()),
-                        format!(
-                            "unknown directive `#{}`: Asterisk ignores this line",
-                            directive.name.text
-                        ),
-                    )
-                    .help("`#` does not start a comment in Asterisk configs; use `;`"),
-                );
+        for (span, directive) in directives(cx.config) {
+            if directive.kind() != DirectiveKind::Unknown {
+                continue;
             }
+            out.push(
+                META.report(
+                    span,
+                    format!(
+                        "unknown directive `#{}`: Asterisk ignores this line",
+                        directive.name.text
+                    ),
+                )
+                .help("`#` does not start a comment in Asterisk configs; use `;`"),
+            );
         }
     }
 }
