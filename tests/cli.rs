@@ -194,3 +194,24 @@ fn stdin_is_read_with_dash() {
             "pjsip.conf:1:1: error[syntax-error]",
         ));
 }
+
+#[test]
+fn effective_says_what_loading_depends_on_that_pjsiplint_cannot_see() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pjsip.conf"),
+        "[p]\ntype=identify\nendpoint=p\nmatch=sip.example.net\n",
+    )
+    .unwrap();
+    let output = pjsiplint()
+        .current_dir(dir.path())
+        .args(["--effective", "--format", "json", "pjsip.conf"])
+        .output()
+        .unwrap();
+    let effective = json(&output.stdout);
+    let depends = &effective["objects"][0]["depends_on"][0];
+    assert!(
+        depends.as_str().unwrap().contains("sip.example.net"),
+        "{effective}"
+    );
+}

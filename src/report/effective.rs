@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::secrets::{is_secret_key, MASK};
 use crate::model::{Config, Object, ObjectId, Var};
 use crate::trunks::{TrunkReason, Trunks};
+use crate::validate::{describe_rejection, ProblemKind, Validation};
 
 #[derive(Serialize)]
 pub struct Effective<'a> {
@@ -24,6 +25,10 @@ pub struct EffectiveObject<'a> {
     /// Why Asterisk does not load it (empty when it does).
     pub not_loaded: Vec<String>,
     pub options: Vec<(&'a str, &'a str)>,
+    /// What the object's loading depends on that pjsiplint cannot see from here: a file an
+    /// option names (on the PBX), a host name Asterisk resolves when it loads.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
     /// For a provider trunk's endpoint: its registration and why it counts as a trunk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trunk: Option<EffectiveTrunk<'a>>,
@@ -35,8 +40,17 @@ pub struct EffectiveTrunk<'a> {
     pub reason: TrunkReason,
 }
 
-pub fn build(config: &Config) -> Effective<'_> {
+pub fn build<'a>(config: &'a Config, validation: &Validation) -> Effective<'a> {
     let trunks = Trunks::find(config);
+    let mut depends_on: Vec<Vec<String>> = vec![Vec::new(); config.objects.list.len()];
+    for problem in &validation.problems {
+        if matches!(
+            problem.kind,
+            ProblemKind::NeedsFile { .. } | ProblemKind::NeedsDns { .. }
+        ) {
+            depends_on[problem.object.0 as usize].push(describe_rejection(config, problem));
+        }
+    }
     Effective {
         file_loads: config.file_loads(),
         objects: config
@@ -54,7 +68,9 @@ pub fn build(config: &Config) -> Effective<'_> {
                                 .map(|r| config.objects.list[r.0 as usize].id.as_str()),
                             reason: trunk.reason,
                         });
-                effective_object(config, object, trunk)
+                let mut shown = effective_object(config, object, trunk);
+                shown.depends_on = std::mem::take(&mut depends_on[index]);
+                shown
             })
             .collect(),
     }
@@ -83,6 +99,7 @@ fn effective_object<'a>(
             .iter()
             .map(|var| (config.key(var), shown_value(config, var)))
             .collect(),
+        depends_on: Vec::new(),
         trunk,
     }
 }
@@ -96,8 +113,8 @@ fn shown_value<'a>(config: &'a Config, var: &'a Var) -> &'a str {
 }
 
 /// The INI-like listing: each object as a section, each line with the place it was written.
-pub fn render_text(config: &Config, out: &mut String) {
-    let effective = build(config);
+pub fn render_text(config: &Config, validation: &Validation, out: &mut String) {
+    let effective = build(config, validation);
     if !effective.file_loads {
         out.push_str(
             "; Asterisk rejects this configuration as a whole: no object below is loaded.\n\n",
@@ -113,6 +130,9 @@ pub fn render_text(config: &Config, out: &mut String) {
             "[{}] ; {} from {}:{} ({status})\n",
             shown.id, shown.kind, shown.file, shown.line
         ));
+        for dependency in &shown.depends_on {
+            out.push_str(&format!("; {dependency}\n"));
+        }
         if let Some(trunk) = &shown.trunk {
             let reason = match trunk.reason {
                 TrunkReason::RegistrationLine => "a registration names it with line=yes",
