@@ -148,6 +148,10 @@ pub enum LoadProblemKind {
         name: String,
     },
     OptionBeforeSection,
+    /// Templates copy more lines than pjsiplint keeps (see `build.rs`): it stopped copying.
+    InheritanceTooLarge {
+        copied: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,6 +19,15 @@ pub const MASK: &str = "********";
 pub fn is_secret_key(key: &str) -> bool {
     // pjsip_wizard.conf passes `inbound_auth/password` and the like through to the objects.
     let key = key.rsplit('/').next().unwrap_or(key);
+    // Misspelt or pasted password keys (`pasword`, `passwd`, `pwd`) hold the password all the
+    // same.
+    let lower = key.to_ascii_lowercase();
+    if ["pass", "pasw", "pwd"]
+        .iter()
+        .any(|part| lower.contains(part))
+    {
+        return true;
+    }
     SECRET_KEYS
         .iter()
         .any(|secret| key.eq_ignore_ascii_case(secret))

@@ -59,21 +59,37 @@ impl Rule for AuthInsteadOfOutboundAuth {
             if config.value(var).is_empty() || !reported.insert(var.origin) {
                 continue;
             }
-            out.push(
-                META.report(
-                    config.key_span(var),
-                    format!(
-                        "trunk endpoint '{}' uses `auth=`, which makes Asterisk challenge the \
-                         provider; a trunk answers the provider's challenge with `outbound_auth=`",
-                        endpoint.id
-                    ),
-                )
-                .fix(Fix {
-                    title: "rename `auth` to `outbound_auth`".to_owned(),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![rename_key(config, var.origin, "outbound_auth")],
-                }),
+            let mut diagnostic = META.report(
+                config.key_span(var),
+                format!(
+                    "trunk endpoint '{}' uses `auth=`, which makes Asterisk challenge the \
+                     provider; a trunk answers the provider's challenge with `outbound_auth=`",
+                    endpoint.id
+                ),
             );
+            // A line inherited from a template is shared with other endpoints (phones, whose
+            // `auth=` is right): renaming it there would open them up. Only the trunk's own line
+            // is renamed.
+            match var.inherited_from {
+                None => {
+                    diagnostic = diagnostic.fix(Fix {
+                        title: "rename `auth` to `outbound_auth`".to_owned(),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![rename_key(config, var.origin, "outbound_auth")],
+                    });
+                }
+                Some(base) => {
+                    diagnostic = diagnostic.secondary(
+                        config.section(endpoint.section).name_span,
+                        format!(
+                            "[{}] inherits this line from [{}]",
+                            endpoint.id,
+                            config.section(base).name
+                        ),
+                    );
+                }
+            }
+            out.push(diagnostic);
         }
     }
 }

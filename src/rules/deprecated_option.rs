@@ -33,10 +33,11 @@ threadpool_max_size=50
 ```
 
 ## Fix
-Use the replacement. When it takes the same values in the chosen version (as `taskpool_max_size`
-does), pjsiplint renames the key; that fix is safe.
+Use the replacement. When it takes the same values, pjsiplint renames the key: a safe fix when
+the replacement exists in every release of the chosen branch, an unsafe one naming the release
+it needs otherwise (`taskpool_max_size` exists from 20.18.0 and 22.8.0).
 "#,
-    fix: Some(Applicability::Safe),
+    fix: Some(Applicability::Unsafe),
 };
 
 impl Rule for DeprecatedOption {
@@ -84,13 +85,33 @@ impl Rule for DeprecatedOption {
                     None => format!("`{key}` is deprecated"),
                 };
                 let mut diagnostic = META.report(config.key_span(var), message);
-                // A rename is only safe when the new option reads the value the same way.
+                // A rename keeps the meaning when the new option reads the value the same way.
+                // It is safe only when the new option exists in every release of the branch:
+                // `taskpool_*` came in 20.18 and 22.8, so on 22.0 the renamed key would be
+                // unknown and the object rejected. Otherwise it is offered as unsafe, naming the
+                // release it needs.
                 if let Some(new) = replacement.filter(|new| {
                     new.kind == spec.kind && new.subkind == spec.subkind && new.range == spec.range
                 }) {
+                    let first = new.first_release(cx.asterisk_version).unwrap_or_default();
+                    let (applicability, title) = if first == format!("{}.0.0", cx.asterisk_version)
+                    {
+                        (
+                            Applicability::Safe,
+                            format!("rename `{key}` to `{}`", new.name),
+                        )
+                    } else {
+                        (
+                            Applicability::Unsafe,
+                            format!(
+                                "rename `{key}` to `{}` (needs Asterisk {first} or later)",
+                                new.name
+                            ),
+                        )
+                    };
                     diagnostic = diagnostic.fix(Fix {
-                        title: format!("rename `{key}` to `{}`", new.name),
-                        applicability: Applicability::Safe,
+                        title,
+                        applicability,
                         edits: vec![Edit {
                             span: config.key_span(var),
                             replacement: new.name.clone(),

@@ -28,6 +28,7 @@ mod header_garbage;
 mod identify_match_hostname;
 mod include_cycle;
 mod include_not_found;
+mod inheritance_too_large;
 mod invalid_value;
 mod line_too_long;
 mod media_encryption_without_tls;
@@ -76,6 +77,7 @@ pub static RULES: &[&dyn Rule] = &[
     &template_not_found::TemplateNotFound,
     &addition_without_section::AdditionWithoutSection,
     &option_before_section::OptionBeforeSection,
+    &inheritance_too_large::InheritanceTooLarge,
     &duplicate_section::DuplicateSection,
     &stray_block_comment_end::StrayBlockCommentEnd,
     &unterminated_block_comment::UnterminatedBlockComment,

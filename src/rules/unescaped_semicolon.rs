@@ -35,9 +35,10 @@ outbound_proxy=sip:proxy.example.com;lr
 
 ## Fix
 Escape the semicolon: `outbound_proxy=sip:proxy.example.com\;lr`. pjsiplint's fix inserts the
-backslash.
+backslash. It is an unsafe fix: the parameter then takes effect (`;transport=tcp` moves the
+traffic to TCP), which changes what the running configuration does.
 "#,
-    fix: Some(Applicability::Safe),
+    fix: Some(Applicability::Unsafe),
 };
 
 const URI_OPTIONS: &[&str] = &[
@@ -96,14 +97,14 @@ impl Rule for UnescapedSemicolon {
                 if !glued || !starts_with_parameter(comment) {
                     continue;
                 }
-                let parameter: String = String::from_utf8_lossy(comment)
-                    .split([';', ' ', '\t', '\r'])
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
+                let parameter_len = comment
+                    .iter()
+                    .position(|&b| matches!(b, b';' | b' ' | b'\t' | b'\r'))
+                    .unwrap_or(comment.len());
+                let parameter = String::from_utf8_lossy(&comment[..parameter_len]).into_owned();
                 let mut diagnostic = META
                     .report(
-                        Span::new(file_id, at..at + 1 + parameter.len() as u32),
+                        Span::new(file_id, at..at + 1 + parameter_len as u32),
                         format!(
                             "`;{parameter}` is read as a comment: `{}` is set to `{}` without it",
                             assignment.key.text, assignment.value.text
@@ -116,7 +117,7 @@ impl Rule for UnescapedSemicolon {
                 if !has_block_marker {
                     diagnostic = diagnostic.fix(Fix {
                         title: format!("escape it: `\\;{parameter}`"),
-                        applicability: Applicability::Safe,
+                        applicability: Applicability::Unsafe,
                         edits: vec![Edit::insert(file_id, at, "\\")],
                     });
                 }
