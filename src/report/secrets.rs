@@ -50,9 +50,24 @@ pub fn masked_text(file: &SourceFile) -> String {
 /// length and same line breaks as the file (`--diff` shows these).
 pub fn masked_bytes(file: &SourceFile) -> Vec<u8> {
     let mut bytes = file.bytes.clone();
+    // A secret written again as another option's value (`username` equal to `password`) would
+    // show it all the same: such values are masked too.
+    let secrets: rustc_hash::FxHashSet<&str> = file
+        .syntax
+        .lines
+        .iter()
+        .filter_map(|line| match &line.kind {
+            LineKind::Assignment(a) if is_secret_key(&a.key.text) => Some(a.value.text.trim()),
+            _ => None,
+        })
+        .filter(|value| !value.is_empty())
+        .collect();
     for line in &file.syntax.lines {
         let range = match &line.kind {
-            LineKind::Assignment(assignment) if is_secret_key(&assignment.key.text) => {
+            LineKind::Assignment(assignment)
+                if is_secret_key(&assignment.key.text)
+                    || secrets.contains(assignment.value.text.trim()) =>
+            {
                 assignment.value.span.start as usize..assignment.value.span.end as usize
             }
             _ => match secret_in_text(&file.bytes[line.start as usize..line.end as usize]) {
