@@ -68,6 +68,12 @@ impl Diagnostic {
         self
     }
 
+    /// A secondary label, when there is one.
+    pub fn also(mut self, label: Option<Label>) -> Self {
+        self.secondary.extend(label);
+        self
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

@@ -78,15 +78,9 @@ impl Rule for AuthInsteadOfOutboundAuth {
                         edits: vec![rename_key(config, var.origin, "outbound_auth")],
                     });
                 }
-                Some(base) => {
-                    diagnostic = diagnostic.secondary(
-                        config.section(endpoint.section).name_span,
-                        format!(
-                            "[{}] inherits this line from [{}]",
-                            endpoint.id,
-                            config.section(base).name
-                        ),
-                    );
+                Some(_) => {
+                    diagnostic =
+                        diagnostic.also(super::inherited_label(config, endpoint.section, var));
                 }
             }
             out.push(diagnostic);

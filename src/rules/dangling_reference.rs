@@ -1,4 +1,4 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{inherited_label, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::schema::schema;
 
@@ -90,7 +90,7 @@ impl Rule for DanglingReference {
                     if !reported.insert((var.origin, name.to_owned())) {
                         continue;
                     }
-                    let mut diagnostic = META
+                    let diagnostic = META
                         .report(
                             config.value_span(var),
                             format!(
@@ -101,17 +101,7 @@ impl Rule for DanglingReference {
                             ),
                         )
                         .label(format!("no loaded {target} '{name}'"));
-                    if let Some(base) = var.inherited_from {
-                        diagnostic = diagnostic.secondary(
-                            config.section(object.section).name_span,
-                            format!(
-                                "[{}] inherits this line from [{}]",
-                                object.id,
-                                config.section(base).name
-                            ),
-                        );
-                    }
-                    out.push(diagnostic);
+                    out.push(diagnostic.also(inherited_label(config, object.section, var)));
                 }
             }
         }

@@ -261,20 +261,9 @@ impl EndpointGroup<'_> {
         let first = self.objects[0];
         let section = config.section(first.section);
         match self.var {
-            Some(var) => {
-                let mut diagnostic = meta.report(config.key_span(var), message);
-                if let Some(base) = var.inherited_from {
-                    diagnostic = diagnostic.secondary(
-                        section.name_span,
-                        format!(
-                            "[{}] inherits this line from [{}]",
-                            section.name,
-                            config.section(base).name
-                        ),
-                    );
-                }
-                diagnostic
-            }
+            Some(var) => meta
+                .report(config.key_span(var), message)
+                .also(super::inherited_label(config, first.section, var)),
             None => {
                 let mut diagnostic = meta.report(section.name_span, message);
                 if let (Some(template), true) = (self.template, self.objects.len() > 1) {

@@ -376,20 +376,31 @@ impl ProblemGroup<'_> {
         let object = self.objects[0];
         let section = config.section(object.section);
         match self.var(config) {
-            Some(var) => {
-                let secondary = var.inherited_from.map(|base| crate::diagnostic::Label {
-                    span: section.name_span,
-                    message: format!(
-                        "[{}] inherits this line from [{}]",
-                        section.name,
-                        config.section(base).name
-                    ),
-                });
-                (config.key_span(var), secondary)
-            }
+            Some(var) => (
+                config.key_span(var),
+                inherited_label(config, object.section, var),
+            ),
             None => (section.name_span, None),
         }
     }
+}
+
+/// "[6001] inherits this line from [phone-tpl]", at the section, when `var` came from a template.
+pub(crate) fn inherited_label(
+    config: &Config,
+    section: crate::model::SectionId,
+    var: &crate::model::Var,
+) -> Option<crate::diagnostic::Label> {
+    let base = var.inherited_from?;
+    let section = config.section(section);
+    Some(crate::diagnostic::Label {
+        span: section.name_span,
+        message: format!(
+            "[{}] inherits this line from [{}]",
+            section.name,
+            config.section(base).name
+        ),
+    })
 }
 
 /// A diagnostic at a problem group's place, with the inherited-from label when there is one.

@@ -95,16 +95,7 @@ impl Rule for UnauthenticatedOptions {
                     ),
                 )
                 .label("OPTIONS not challenged");
-            if let Some(base) = var.inherited_from {
-                diagnostic = diagnostic.secondary(
-                    config.section(first.section).name_span,
-                    format!(
-                        "[{}] inherits this line from [{}]",
-                        first.id,
-                        config.section(base).name
-                    ),
-                );
-            }
+            diagnostic = diagnostic.also(super::inherited_label(config, first.section, var));
             out.push(diagnostic.help("remove the line unless a device needs it (default: no)"));
         }
     }

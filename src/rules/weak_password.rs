@@ -488,16 +488,7 @@ impl Rule for WeakPassword {
                         .label(format!("weak: {failed}"));
                 }
             }
-            if let Some(base) = var.inherited_from {
-                diagnostic = diagnostic.secondary(
-                    config.section(first.section).name_span,
-                    format!(
-                        "[{}] inherits this line from [{}]",
-                        first.id,
-                        config.section(base).name
-                    ),
-                );
-            }
+            diagnostic = diagnostic.also(super::inherited_label(config, first.section, var));
             out.push(diagnostic.help(
                 "use a random password of 16 characters or more (e.g. `openssl rand -base64 18`) \
                  and set it on the phone too",
