@@ -5,8 +5,12 @@
 //! 2. [`model`]: includes are followed and sections built as Asterisk builds them (templates,
 //!    `(+)`, `+=`), then the objects sorcery creates, each knowing whether it loads.
 //! 3. [`validate`]: each object's lines as Asterisk applies them: which objects it rejects.
-//! 4. [`rules`]: every rule reads the model and reports [`diagnostic::Diagnostic`]s.
-//! 5. [`report`]: people (miette), machines (json, concise), or `--effective`.
+//! 4. [`rules`]: every rule reads the model (with [`trunks`] and [`validate`]'s findings) and
+//!    reports [`diagnostic::Diagnostic`]s; [`suppress`] removes what `; pjsiplint: disable=`
+//!    comments accept, and [`settings`] (`.pjsiplint.ini`) picks rules and severities.
+//! 5. [`report`]: people (miette), machines (json, concise, sarif, github), or `--effective`.
+//! 6. [`fix`]: the fixes the findings carry, applied in rounds, written atomically or shown as a
+//!    diff.
 
 // The pest parser is generated for pest without `std` (see Cargo.toml), which names `::alloc`.
 extern crate alloc;
