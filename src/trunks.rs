@@ -82,7 +82,7 @@ impl Trunks {
                 .collect();
             let trunk = if let Some(&registration) = line_registrations.get(endpoint.id.as_str()) {
                 let host = config
-                    .option(&objects.list[registration.0 as usize], "server_uri")
+                    .option(objects.by_id(registration), "server_uri")
                     .and_then(uri_host);
                 Some((Some(registration), TrunkReason::RegistrationLine, host))
             } else if let Some((host, &registration)) = contact_hosts

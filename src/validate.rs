@@ -110,7 +110,7 @@ pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
 
 /// The words `--effective` and the rules use for why Asterisk rejects an object.
 pub fn describe_rejection(config: &Config, problem: &ObjectProblem) -> String {
-    let object = &config.objects.list[problem.object.0 as usize];
+    let object = config.objects.by_id(problem.object);
     let key = problem
         .var
         .map(|index| config.key(&config.section(object.section).vars[index]))
@@ -125,7 +125,7 @@ pub fn describe_rejection(config: &Config, problem: &ObjectProblem) -> String {
         }
         ProblemKind::BindConflict { earlier } => format!(
             "transport '{}' is bound to the same address and port, so this one cannot start",
-            config.objects.list[earlier.0 as usize].id
+            config.objects.by_id(*earlier).id
         ),
         ProblemKind::NoTransport => {
             "no transport loads, so Asterisk cannot create the registration".to_owned()

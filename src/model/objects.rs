@@ -107,6 +107,10 @@ impl Objects {
             .map(|&ObjectId(index)| &self.list[index as usize])
     }
 
+    pub fn by_id(&self, id: ObjectId) -> &Object {
+        &self.list[id.0 as usize]
+    }
+
     pub fn get_mut(&mut self, id: ObjectId) -> &mut Object {
         &mut self.list[id.0 as usize]
     }

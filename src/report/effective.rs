@@ -65,7 +65,7 @@ pub fn build<'a>(config: &'a Config, validation: &Validation) -> Effective<'a> {
                         .map(|trunk| EffectiveTrunk {
                             registration: trunk
                                 .registration
-                                .map(|r| config.objects.list[r.0 as usize].id.as_str()),
+                                .map(|r| config.objects.by_id(r).id.as_str()),
                             reason: trunk.reason,
                         });
                 let mut shown = effective_object(config, object, trunk);

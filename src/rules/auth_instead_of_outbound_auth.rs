@@ -46,7 +46,7 @@ impl Rule for AuthInsteadOfOutboundAuth {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
         for trunk in &cx.trunks.list {
-            let endpoint = &config.objects.list[trunk.endpoint.0 as usize];
+            let endpoint = config.objects.by_id(trunk.endpoint);
             if config
                 .option(endpoint, "outbound_auth")
                 .is_some_and(|v| !v.is_empty())

@@ -1,7 +1,7 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{lines, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::source::{FileId, Span};
+use crate::source::Span;
 use crate::syntax::LineKind;
 
 pub struct HeaderGarbage;
@@ -42,48 +42,45 @@ impl Rule for HeaderGarbage {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (index, file) in cx.config.files.iter().enumerate() {
-            let file_id = FileId(index as u32);
-            for line in &file.syntax.lines {
-                let LineKind::Section(header) = &line.kind else {
-                    continue;
-                };
-                let Some(garbage) = &header.garbage else {
-                    continue;
-                };
-                let span = Span::new(file_id, garbage.span.clone());
-                let looks_like_options = header.options.is_none()
-                    && garbage.text.starts_with('(')
-                    && garbage.text.ends_with(')');
-                let mut diagnostic = if looks_like_options {
-                    // The blanks between `]` and `(`: remove them to make the options count.
-                    let close = header.name.span.end + 1;
-                    let blanks = Span::new(file_id, close..garbage.span.start);
-                    META.report(
-                        span,
-                        format!(
-                            "`{}` is ignored because it does not follow `]` at once: this \
+        for (file_id, _, line) in lines(cx.config) {
+            let LineKind::Section(header) = &line.kind else {
+                continue;
+            };
+            let Some(garbage) = &header.garbage else {
+                continue;
+            };
+            let span = Span::new(file_id, garbage.span.clone());
+            let looks_like_options = header.options.is_none()
+                && garbage.text.starts_with('(')
+                && garbage.text.ends_with(')');
+            let mut diagnostic = if looks_like_options {
+                // The blanks between `]` and `(`: remove them to make the options count.
+                let close = header.name.span.end + 1;
+                let blanks = Span::new(file_id, close..garbage.span.start);
+                META.report(
+                    span,
+                    format!(
+                        "`{}` is ignored because it does not follow `]` at once: this \
                              section is not a template and inherits nothing",
-                            garbage.text
-                        ),
-                    )
-                    .fix(Fix {
-                        title: format!("join `{}` to the header", garbage.text),
-                        applicability: Applicability::Unsafe,
-                        edits: vec![Edit {
-                            span: blanks,
-                            replacement: String::new(),
-                        }],
-                    })
-                } else {
-                    META.report(
-                        span,
-                        format!("`{}` after the section header is ignored", garbage.text),
-                    )
-                };
-                diagnostic = diagnostic.label("ignored by Asterisk");
-                out.push(diagnostic);
-            }
+                        garbage.text
+                    ),
+                )
+                .fix(Fix {
+                    title: format!("join `{}` to the header", garbage.text),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![Edit {
+                        span: blanks,
+                        replacement: String::new(),
+                    }],
+                })
+            } else {
+                META.report(
+                    span,
+                    format!("`{}` after the section header is ignored", garbage.text),
+                )
+            };
+            diagnostic = diagnostic.label("ignored by Asterisk");
+            out.push(diagnostic);
         }
     }
 }

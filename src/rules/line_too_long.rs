@@ -1,6 +1,6 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{lines, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{FileId, Span};
+use crate::source::Span;
 use crate::syntax::{IgnoredBecause, LineKind, MAX_LINE_BYTES};
 
 pub struct LineTooLong;
@@ -36,19 +36,17 @@ impl Rule for LineTooLong {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (index, file) in cx.config.files.iter().enumerate() {
-            for line in &file.syntax.lines {
-                if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
-                    let length = line.end - line.start;
-                    let span = Span::new(FileId(index as u32), line.start..line.start);
-                    out.push(META.report(
-                        span,
-                        format!(
-                            "line of {length} bytes, over Asterisk's limit of {MAX_LINE_BYTES}: \
+        for (file_id, _, line) in lines(cx.config) {
+            if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
+                let length = line.end - line.start;
+                let span = Span::new(file_id, line.start..line.start);
+                out.push(META.report(
+                    span,
+                    format!(
+                        "line of {length} bytes, over Asterisk's limit of {MAX_LINE_BYTES}: \
                              Asterisk skips it"
-                        ),
-                    ));
-                }
+                    ),
+                ));
             }
         }
     }

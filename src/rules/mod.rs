@@ -275,21 +275,31 @@ fn run_parallel(cx: &Context<'_>, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// Every physical line of every file read, with its file.
+pub(crate) fn lines(
+    config: &Config,
+) -> impl Iterator<
+    Item = (
+        crate::source::FileId,
+        &crate::source::SourceFile,
+        &crate::syntax::Line,
+    ),
+> {
+    config.files.iter().enumerate().flat_map(|(index, file)| {
+        let id = crate::source::FileId(index as u32);
+        file.syntax.lines.iter().map(move |line| (id, file, line))
+    })
+}
+
 /// Every directive line of every file read, with where it is.
 pub(crate) fn directives<'a>(
     config: &'a Config,
 ) -> impl Iterator<Item = (Span, &'a crate::syntax::Directive)> + 'a {
-    config.files.iter().enumerate().flat_map(|(index, file)| {
-        file.syntax
-            .lines
-            .iter()
-            .filter_map(move |line| match &line.kind {
-                crate::syntax::LineKind::Directive(directive) => Some((
-                    Span::new(crate::source::FileId(index as u32), directive.span.clone()),
-                    &**directive,
-                )),
-                _ => None,
-            })
+    lines(config).filter_map(|(file, _, line)| match &line.kind {
+        crate::syntax::LineKind::Directive(directive) => {
+            Some((Span::new(file, directive.span.clone()), &**directive))
+        }
+        _ => None,
     })
 }
 
@@ -325,7 +335,7 @@ pub(crate) fn problem_groups<'a>(
     let mut by_line: HashMap<(crate::model::LineRef, std::mem::Discriminant<_>), usize> =
         HashMap::default();
     for problem in cx.validation.problems.iter().filter(|p| wanted(&p.kind)) {
-        let object = &config.objects.list[problem.object.0 as usize];
+        let object = config.objects.by_id(problem.object);
         let origin = problem
             .var
             .map(|index| config.section(object.section).vars[index].origin);

@@ -52,8 +52,8 @@ impl Rule for OutboundProxyMismatch {
             let Some(registration) = trunk.registration else {
                 continue;
             };
-            let registration = &config.objects.list[registration.0 as usize];
-            let endpoint = &config.objects.list[trunk.endpoint.0 as usize];
+            let registration = config.objects.by_id(registration);
+            let endpoint = config.objects.by_id(trunk.endpoint);
             let Some(var) = config.option_var(registration, "outbound_proxy") else {
                 continue;
             };

@@ -1,4 +1,4 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{lines, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::report::secrets::is_secret_key;
 
@@ -43,30 +43,27 @@ impl Rule for PlaceholderValue {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Every option line once, where it is written (a template line is not reported again
         // for each section that inherits it).
-        for (index, file) in cx.config.files.iter().enumerate() {
-            let file_id = crate::source::FileId(index as u32);
-            for line in &file.syntax.lines {
-                let crate::syntax::LineKind::Assignment(assignment) = &line.kind else {
-                    continue;
-                };
-                let key = assignment.key.text.as_ref();
-                let value = assignment.value.text.as_ref();
-                let Some(kind) = placeholder(key, value) else {
-                    continue;
-                };
-                let shown = if is_secret_key(key) {
-                    String::new()
-                } else {
-                    format!(" (`{}`)", value.trim())
-                };
-                out.push(
-                    META.report(
-                        crate::source::Span::new(file_id, assignment.value.span.clone()),
-                        format!("`{key}` holds {kind}{shown}: Asterisk uses it literally"),
-                    )
-                    .label("placeholder"),
-                );
-            }
+        for (file_id, _, line) in lines(cx.config) {
+            let crate::syntax::LineKind::Assignment(assignment) = &line.kind else {
+                continue;
+            };
+            let key = assignment.key.text.as_ref();
+            let value = assignment.value.text.as_ref();
+            let Some(kind) = placeholder(key, value) else {
+                continue;
+            };
+            let shown = if is_secret_key(key) {
+                String::new()
+            } else {
+                format!(" (`{}`)", value.trim())
+            };
+            out.push(
+                META.report(
+                    crate::source::Span::new(file_id, assignment.value.span.clone()),
+                    format!("`{key}` holds {kind}{shown}: Asterisk uses it literally"),
+                )
+                .label("placeholder"),
+            );
         }
     }
 }

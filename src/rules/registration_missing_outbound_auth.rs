@@ -93,7 +93,7 @@ impl Rule for RegistrationMissingOutboundAuth {
 fn fitting_auth(cx: &Context<'_>, id: ObjectId, registration: &Object) -> Option<String> {
     let config = cx.config;
     if let Some(trunk) = cx.trunks.of_registration(id) {
-        let endpoint = &config.objects.list[trunk.endpoint.0 as usize];
+        let endpoint = config.objects.by_id(trunk.endpoint);
         let names: Vec<&str> = config.option_items(endpoint, "outbound_auth").collect();
         if let [one] = names.as_slice() {
             return Some((*one).to_owned());

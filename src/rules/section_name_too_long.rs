@@ -1,6 +1,6 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{lines, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{FileId, Span};
+use crate::source::Span;
 use crate::syntax::{LineKind, MAX_SECTION_NAME_BYTES};
 
 pub struct SectionNameTooLong;
@@ -35,25 +35,23 @@ impl Rule for SectionNameTooLong {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (index, file) in cx.config.files.iter().enumerate() {
-            for line in &file.syntax.lines {
-                let LineKind::Section(header) = &line.kind else {
-                    continue;
-                };
-                let Some(full_name) = &header.full_name else {
-                    continue;
-                };
-                let span = Span::new(FileId(index as u32), header.name.span.clone());
-                out.push(META.report(
-                    span,
-                    format!(
-                        "section name of {} bytes: Asterisk cuts it to {MAX_SECTION_NAME_BYTES} \
+        for (file_id, _, line) in lines(cx.config) {
+            let LineKind::Section(header) = &line.kind else {
+                continue;
+            };
+            let Some(full_name) = &header.full_name else {
+                continue;
+            };
+            let span = Span::new(file_id, header.name.span.clone());
+            out.push(META.report(
+                span,
+                format!(
+                    "section name of {} bytes: Asterisk cuts it to {MAX_SECTION_NAME_BYTES} \
                          bytes, `{}`",
-                        full_name.len(),
-                        header.name.text
-                    ),
-                ));
-            }
+                    full_name.len(),
+                    header.name.text
+                ),
+            ));
         }
     }
 }

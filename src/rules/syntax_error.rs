@@ -1,7 +1,7 @@
-use super::{file_failure_consequence, Category, Context, Rule, RuleMeta};
+use super::{file_failure_consequence, lines, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
-use crate::source::{FileId, Span};
+use crate::source::Span;
 use crate::syntax::{DirectiveKind, IgnoredBecause, LineErrorKind, LineKind};
 
 pub struct SyntaxError;
@@ -61,39 +61,36 @@ impl Rule for SyntaxError {
                 format!("{what}: {}", file_failure_consequence(problem.effect)),
             ));
         }
-        for (index, file) in cx.config.files.iter().enumerate() {
-            let file_id = FileId(index as u32);
-            for line in &file.syntax.lines {
-                let (span, message) = match &line.kind {
-                    LineKind::Error(error) if !error.kind.invalidates_file() => (
-                        error.span.clone(),
-                        format!("{}: Asterisk ignores this line", describe(error.kind)),
-                    ),
-                    LineKind::Directive(directive)
-                        if directive.argument.text.is_empty()
-                            && directive.kind() != DirectiveKind::Unknown =>
-                    {
-                        (
-                            directive.span.clone(),
-                            format!(
-                                "`#{}` needs an argument: Asterisk ignores this line",
-                                directive.name.text
-                            ),
-                        )
-                    }
-                    LineKind::Ignored(IgnoredBecause::NestLimit) => {
-                        let message = "more than 128 nested `;--` block comments: Asterisk loops \
+        for (file_id, _, line) in lines(cx.config) {
+            let (span, message) = match &line.kind {
+                LineKind::Error(error) if !error.kind.invalidates_file() => (
+                    error.span.clone(),
+                    format!("{}: Asterisk ignores this line", describe(error.kind)),
+                ),
+                LineKind::Directive(directive)
+                    if directive.argument.text.is_empty()
+                        && directive.kind() != DirectiveKind::Unknown =>
+                {
+                    (
+                        directive.span.clone(),
+                        format!(
+                            "`#{}` needs an argument: Asterisk ignores this line",
+                            directive.name.text
+                        ),
+                    )
+                }
+                LineKind::Ignored(IgnoredBecause::NestLimit) => {
+                    let message = "more than 128 nested `;--` block comments: Asterisk loops \
                                        forever reading this line"
-                            .to_owned();
-                        out.push(META.report(Span::new(file_id, line.start..line.end), message));
-                        continue;
-                    }
-                    _ => continue,
-                };
-                let mut diagnostic = META.report(Span::new(file_id, span), message);
-                diagnostic.severity = Severity::Warning;
-                out.push(diagnostic);
-            }
+                        .to_owned();
+                    out.push(META.report(Span::new(file_id, line.start..line.end), message));
+                    continue;
+                }
+                _ => continue,
+            };
+            let mut diagnostic = META.report(Span::new(file_id, span), message);
+            diagnostic.severity = Severity::Warning;
+            out.push(diagnostic);
         }
     }
 }

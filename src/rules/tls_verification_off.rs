@@ -163,7 +163,7 @@ fn public_user(cx: &Context<'_>, transport: &Object, tls_count: usize) -> Option
             None => uri_tls && tls_count > 0,
         };
     for trunk in &cx.trunks.list {
-        let endpoint = &config.objects.list[trunk.endpoint.0 as usize];
+        let endpoint = config.objects.by_id(trunk.endpoint);
         let Some(host) = trunk.host.as_deref().filter(|h| !is_private_host(h)) else {
             continue;
         };

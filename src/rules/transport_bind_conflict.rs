@@ -53,7 +53,7 @@ impl Rule for TransportBindConflict {
             let ProblemKind::BindConflict { earlier } = &group.first.kind else {
                 continue;
             };
-            let earlier = &config.objects.list[earlier.0 as usize];
+            let earlier = config.objects.by_id(*earlier);
             out.push(
                 report_group(
                     &META,

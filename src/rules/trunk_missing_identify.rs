@@ -65,7 +65,7 @@ impl Rule for TrunkMissingIdentify {
             if trunk.reason == TrunkReason::RegistrationLine {
                 continue;
             }
-            let endpoint = &config.objects.list[trunk.endpoint.0 as usize];
+            let endpoint = config.objects.by_id(trunk.endpoint);
             if identified.contains(endpoint.id.as_str()) {
                 continue;
             }

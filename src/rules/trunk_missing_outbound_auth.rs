@@ -59,8 +59,8 @@ impl Rule for TrunkMissingOutboundAuth {
             let Some(registration) = trunk.registration else {
                 continue;
             };
-            let endpoint = &config.objects.list[trunk.endpoint.0 as usize];
-            let registration = &config.objects.list[registration.0 as usize];
+            let endpoint = config.objects.by_id(trunk.endpoint);
+            let registration = config.objects.by_id(registration);
             if config
                 .option(endpoint, "outbound_auth")
                 .is_some_and(|v| !v.is_empty())
