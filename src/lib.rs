@@ -86,6 +86,8 @@ pub struct Linted {
     pub config: Config,
     /// Each object's problems as Asterisk applies its lines.
     pub validation: validate::Validation,
+    /// Provider trunks and their registrations.
+    pub trunks: trunks::Trunks,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -145,6 +147,7 @@ fn lint_config(mut config: Config, settings: &Settings) -> Linted {
     Linted {
         config,
         validation,
+        trunks,
         diagnostics,
     }
 }

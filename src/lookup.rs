@@ -9,7 +9,7 @@ impl Config {
     pub fn option_vars<'a>(
         &'a self,
         object: &Object,
-        key: &'a str,
+        key: &str,
     ) -> impl DoubleEndedIterator<Item = &'a Var> + 'a {
         let ids = self.key_ids(key);
         self.section(object.section)
@@ -19,12 +19,12 @@ impl Config {
     }
 
     /// The line that sets a single-valued option: the last one.
-    pub fn option_var<'a>(&'a self, object: &Object, key: &'a str) -> Option<&'a Var> {
+    pub fn option_var<'a>(&'a self, object: &Object, key: &str) -> Option<&'a Var> {
         self.option_vars(object, key).next_back()
     }
 
     /// The value of a single-valued option, if written.
-    pub fn option<'a>(&'a self, object: &Object, key: &'a str) -> Option<&'a str> {
+    pub fn option<'a>(&'a self, object: &Object, key: &str) -> Option<&'a str> {
         self.option_var(object, key).map(|var| self.value(var))
     }
 

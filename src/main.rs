@@ -313,7 +313,7 @@ fn render_effective(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<()
         Format::Json => {
             let all: Vec<_> = linted
                 .iter()
-                .map(|one| effective::build(&one.config, &one.validation))
+                .map(|one| effective::build(&one.config, &one.validation, &one.trunks))
                 .collect();
             // One configuration: the object itself; several: an array of them.
             let text = match all.as_slice() {
@@ -324,7 +324,7 @@ fn render_effective(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<()
         }
         _ => {
             for one in linted {
-                effective::render_text(&one.config, &one.validation, out);
+                effective::render_text(&one.config, &one.validation, &one.trunks, out);
             }
         }
     }

@@ -158,18 +158,15 @@ impl<'a> ObjectView<'a> {
         }
     }
 
-    /// The index of the last line of `key` (names compared without case). Objects have a
-    /// handful of lines, so a scan is cheaper than an index.
+    /// The index of the last line of `key` (names compared without case, by key id).
     fn last(&self, key: &str) -> Option<usize> {
-        self.vars
-            .iter()
-            .rposition(|var| self.config.key(var).eq_ignore_ascii_case(key))
+        let ids = self.config.key_ids(key);
+        self.vars.iter().rposition(|var| ids.contains(&var.key))
     }
 
     /// The last value written for `key` (what a last-wins option ends up as), if any.
     fn get(&self, key: &str) -> Option<&'a str> {
-        self.last(key)
-            .map(|index| self.config.value(&self.vars[index]))
+        self.config.option(self.object, key)
     }
 
     /// The value of `key`, empty when absent.

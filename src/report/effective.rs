@@ -40,8 +40,7 @@ pub struct EffectiveTrunk<'a> {
     pub reason: TrunkReason,
 }
 
-pub fn build<'a>(config: &'a Config, validation: &Validation) -> Effective<'a> {
-    let trunks = Trunks::find(config);
+pub fn build<'a>(config: &'a Config, validation: &Validation, trunks: &Trunks) -> Effective<'a> {
     let mut depends_on: Vec<Vec<String>> = vec![Vec::new(); config.objects.list.len()];
     for problem in &validation.problems {
         if matches!(
@@ -113,8 +112,8 @@ fn shown_value<'a>(config: &'a Config, var: &'a Var) -> &'a str {
 }
 
 /// The INI-like listing: each object as a section, each line with the place it was written.
-pub fn render_text(config: &Config, validation: &Validation, out: &mut String) {
-    let effective = build(config, validation);
+pub fn render_text(config: &Config, validation: &Validation, trunks: &Trunks, out: &mut String) {
+    let effective = build(config, validation, trunks);
     if !effective.file_loads {
         out.push_str(
             "; Asterisk rejects this configuration as a whole: no object below is loaded.\n\n",
