@@ -3,7 +3,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::syntax::SyntaxTree;
+use crate::syntax::{SyntaxTree, Text};
 
 /// Index of a file in [`crate::model::Config::files`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -78,8 +78,9 @@ impl SourceFile {
         }
     }
 
-    pub fn text(&self, range: Range<usize>) -> String {
-        String::from_utf8_lossy(&self.bytes[range]).into_owned()
+    /// What Asterisk reads from a text of this file.
+    pub fn text(&self, text: &Text) -> &str {
+        self.syntax.text(&self.bytes, text)
     }
 }
 

@@ -98,7 +98,7 @@ pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str
             // What follows an include may belong to a section the included file opened.
             LineKind::Directive(directive)
                 if matches!(
-                    directive.kind(),
+                    directive.kind(file),
                     DirectiveKind::Include | DirectiveKind::TryInclude
                 ) =>
             {
@@ -206,7 +206,7 @@ impl Style {
         };
         let indent = blanks(line.start..assignment.key.span.start);
         let before = blanks(assignment.key.span.end..assignment.operator_span.start);
-        let after = if assignment.value.text.is_empty() {
+        let after = if assignment.value.is_empty() {
             // An empty value shows no blanks after `=`: mirror those before it.
             before.clone()
         } else {

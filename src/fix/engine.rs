@@ -231,8 +231,7 @@ impl Problems {
                 LineKind::Ignored(IgnoredBecause::TooLong) => (false, true),
                 LineKind::Directive(directive) => (
                     false,
-                    directive.argument.text.is_empty()
-                        && directive.kind() != DirectiveKind::Unknown,
+                    directive.argument.is_empty() && directive.kind(file) != DirectiveKind::Unknown,
                 ),
                 _ => (false, false),
             };

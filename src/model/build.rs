@@ -17,7 +17,7 @@ use super::{
     LoadProblemKind, Section, SectionId, Var,
 };
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::{DirectiveKind, LineKind, Operator, SectionHeader, TextStr};
+use crate::syntax::{DirectiveKind, LineKind, Operator, SectionHeader};
 
 pub(super) struct Builder<'c> {
     config: &'c mut Config,
@@ -69,21 +69,21 @@ struct SectionHeaderParts {
     name: String,
     name_span: std::ops::Range<u32>,
     span: std::ops::Range<u32>,
-    /// The items of `(...)` (short texts are copied inline, without an allocation).
-    options: Vec<(TextStr, std::ops::Range<u32>)>,
+    /// The items of `(...)`.
+    options: Vec<(Box<str>, std::ops::Range<u32>)>,
 }
 
-impl From<&SectionHeader> for SectionHeaderParts {
-    fn from(header: &SectionHeader) -> Self {
+impl SectionHeaderParts {
+    fn new(file: &SourceFile, header: &SectionHeader) -> Self {
         SectionHeaderParts {
-            name: header.name.text.to_string(),
+            name: file.text(&header.name).to_owned(),
             name_span: header.name.span.clone(),
             span: header.span.clone(),
             options: header
                 .options
                 .iter()
                 .flatten()
-                .map(|item| (item.text.clone(), item.span.clone()))
+                .map(|item| (file.text(item).into(), item.span.clone()))
                 .collect(),
         }
     }
@@ -181,17 +181,17 @@ impl<'c> Builder<'c> {
     }
 
     fn step(&self, file: FileId, index: usize) -> Step {
-        let line = &self.config.file(file).syntax.lines[index];
-        match &line.kind {
-            LineKind::Section(header) => Step::Header(header.as_ref().into()),
+        let file = self.config.file(file);
+        match &file.syntax.lines[index].kind {
+            LineKind::Section(header) => Step::Header(SectionHeaderParts::new(file, header)),
             LineKind::Assignment(assignment) => Step::Assign(assignment.operator),
-            LineKind::Directive(directive) => match directive.kind() {
+            LineKind::Directive(directive) => match directive.kind(file) {
                 DirectiveKind::Include | DirectiveKind::TryInclude
-                    if !directive.argument.text.is_empty() =>
+                    if !file.text(&directive.argument).is_empty() =>
                 {
                     Step::Include {
-                        optional: directive.kind() == DirectiveKind::TryInclude,
-                        target: directive.target().to_owned(),
+                        optional: directive.kind(file) == DirectiveKind::TryInclude,
+                        target: directive.target(file).to_owned(),
                     }
                 }
                 _ => Step::Nothing,
@@ -269,7 +269,7 @@ impl<'c> Builder<'c> {
         };
         let mut problem = None;
         for (item, span) in &header.options {
-            if *item == "!" {
+            if &**item == "!" {
                 self.config.sections[section.0 as usize].template = true;
                 continue;
             }
@@ -384,14 +384,15 @@ impl<'c> Builder<'c> {
     fn assign(&mut self, section: SectionId, line: LineRef, operator: Operator) {
         if operator == Operator::Append {
             let assignment = self.config.assignment(line);
-            let key = assignment.key.text.as_str();
+            let file = self.config.file(line.file);
+            let key = file.text(&assignment.key);
             let vars = &self.config.section(section).vars;
             // config.c compares names with strcmp here: `+=` is case-sensitive.
             if let Some(index) = vars.iter().rposition(|var| self.config.key(var) == key) {
                 let joined = format!(
                     "{}{}",
                     self.config.value(&vars[index]),
-                    assignment.value.text
+                    file.text(&assignment.value)
                 );
                 let value = joined.trim_matches(is_blank).to_owned();
                 let var = &mut self.config.sections[section.0 as usize].vars[index];
@@ -417,7 +418,10 @@ impl<'c> Builder<'c> {
 
     /// The interned key of the assignment at `line`.
     fn key_id(&mut self, line: LineRef) -> KeyId {
-        let name = self.config.assignment(line).key.text.as_str();
+        let name = self
+            .config
+            .file(line.file)
+            .text(&self.config.assignment(line).key);
         if let Some(&id) = self.key_ids.get(name) {
             return id;
         }

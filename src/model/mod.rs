@@ -15,7 +15,7 @@ pub use load::{load, load_bytes, LoadOptions};
 pub use objects::{NotLoaded, Object, ObjectId, Objects};
 
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::{Assignment, LineKind, Operator};
+use crate::syntax::{Assignment, LineKind, Operator, Text};
 
 /// Index of a section in [`Config::sections`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -190,6 +190,11 @@ impl Config {
         }
     }
 
+    /// What Asterisk reads from a text of `file`.
+    pub fn text(&self, file: FileId, text: &Text) -> &str {
+        self.file(file).text(text)
+    }
+
     /// The ids of every spelling of `name` in this configuration (`Context`, `context`, ...).
     pub fn key_ids(&self, name: &str) -> &[KeyId] {
         let found = if name.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -213,7 +218,7 @@ impl Config {
     pub fn key(&self, var: &Var) -> &str {
         match self.key_names.get(var.key.0 as usize) {
             Some(name) => name,
-            None => &self.assignment(var.origin).key.text,
+            None => self.text(var.origin.file, &self.assignment(var.origin).key),
         }
     }
 
@@ -223,10 +228,11 @@ impl Config {
             Some(appended) => &appended.value,
             None => {
                 let assignment = self.assignment(var.origin);
+                let value = self.text(var.origin.file, &assignment.value);
                 match assignment.operator {
                     // A `+=` with nothing to append to acts as `=`: its value is trimmed.
-                    Operator::Append => assignment.value.text.trim_start_matches(is_blank),
-                    Operator::Set => &assignment.value.text,
+                    Operator::Append => value.trim_start_matches(is_blank),
+                    Operator::Set => value,
                 }
             }
         }

@@ -57,7 +57,9 @@ pub fn masked_bytes(file: &SourceFile) -> Vec<u8> {
         .lines
         .iter()
         .filter_map(|line| match &line.kind {
-            LineKind::Assignment(a) if is_secret_key(&a.key.text) => Some(a.value.text.trim()),
+            LineKind::Assignment(a) if is_secret_key(file.text(&a.key)) => {
+                Some(file.text(&a.value).trim())
+            }
             _ => None,
         })
         .filter(|value| !value.is_empty())
@@ -65,8 +67,8 @@ pub fn masked_bytes(file: &SourceFile) -> Vec<u8> {
     for line in &file.syntax.lines {
         let range = match &line.kind {
             LineKind::Assignment(assignment)
-                if is_secret_key(&assignment.key.text)
-                    || secrets.contains(assignment.value.text.trim()) =>
+                if is_secret_key(file.text(&assignment.key))
+                    || secrets.contains(file.text(&assignment.value).trim()) =>
             {
                 assignment.value.span.start as usize..assignment.value.span.end as usize
             }

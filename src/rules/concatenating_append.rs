@@ -85,7 +85,7 @@ impl Rule for ConcatenatingAppend {
                         continue;
                     }
                     let assignment = config.assignment(line);
-                    let text = &assignment.value.text;
+                    let text = config.text(line.file, &assignment.value);
                     let item = text.trim_start();
                     if item.is_empty() || item.starts_with(',') {
                         continue;

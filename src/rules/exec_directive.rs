@@ -38,8 +38,8 @@ impl Rule for ExecDirective {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (span, directive) in directives(cx.config) {
-            if directive.kind() == DirectiveKind::Exec && !directive.argument.text.is_empty() {
+        for (span, file, directive) in directives(cx.config) {
+            if directive.kind(file) == DirectiveKind::Exec && !directive.argument.is_empty() {
                 out.push(
                     META.report(
                         span,

@@ -42,7 +42,7 @@ impl Rule for HeaderGarbage {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (file_id, _, line) in lines(cx.config) {
+        for (file_id, file, line) in lines(cx.config) {
             let LineKind::Section(header) = &line.kind else {
                 continue;
             };
@@ -50,9 +50,10 @@ impl Rule for HeaderGarbage {
                 continue;
             };
             let span = Span::new(file_id, garbage.span.clone());
+            let garbage_text = file.text(garbage);
             let looks_like_options = header.options.is_none()
-                && garbage.text.starts_with('(')
-                && garbage.text.ends_with(')');
+                && garbage_text.starts_with('(')
+                && garbage_text.ends_with(')');
             let mut diagnostic = if looks_like_options {
                 // The blanks between `]` and `(`: remove them to make the options count.
                 let close = header.name.span.end + 1;
@@ -62,11 +63,11 @@ impl Rule for HeaderGarbage {
                     format!(
                         "`{}` is ignored because it does not follow `]` at once: this \
                              section is not a template and inherits nothing",
-                        garbage.text
+                        garbage_text
                     ),
                 )
                 .fix(Fix {
-                    title: format!("join `{}` to the header", garbage.text),
+                    title: format!("join `{garbage_text}` to the header"),
                     applicability: Applicability::Unsafe,
                     edits: vec![Edit {
                         span: blanks,
@@ -76,7 +77,7 @@ impl Rule for HeaderGarbage {
             } else {
                 META.report(
                     span,
-                    format!("`{}` after the section header is ignored", garbage.text),
+                    format!("`{garbage_text}` after the section header is ignored"),
                 )
             };
             diagnostic = diagnostic.label("ignored by Asterisk");

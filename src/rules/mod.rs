@@ -291,13 +291,19 @@ pub(crate) fn lines(
     })
 }
 
-/// Every directive line of every file read, with where it is.
+/// Every directive line of every file read, with where it is and its file.
 pub(crate) fn directives<'a>(
     config: &'a Config,
-) -> impl Iterator<Item = (Span, &'a crate::syntax::Directive)> + 'a {
-    lines(config).filter_map(|(file, _, line)| match &line.kind {
+) -> impl Iterator<
+    Item = (
+        Span,
+        &'a crate::source::SourceFile,
+        &'a crate::syntax::Directive,
+    ),
+> + 'a {
+    lines(config).filter_map(|(id, file, line)| match &line.kind {
         crate::syntax::LineKind::Directive(directive) => {
-            Some((Span::new(file, directive.span.clone()), &**directive))
+            Some((Span::new(id, directive.span.clone()), file, &**directive))
         }
         _ => None,
     })

@@ -43,12 +43,12 @@ impl Rule for PlaceholderValue {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Every option line once, where it is written (a template line is not reported again
         // for each section that inherits it).
-        for (file_id, _, line) in lines(cx.config) {
+        for (file_id, file, line) in lines(cx.config) {
             let crate::syntax::LineKind::Assignment(assignment) = &line.kind else {
                 continue;
             };
-            let key = assignment.key.text.as_ref();
-            let value = assignment.value.text.as_ref();
+            let key = file.text(&assignment.key);
+            let value = file.text(&assignment.value);
             let Some(kind) = placeholder(key, value) else {
                 continue;
             };

@@ -35,7 +35,7 @@ impl Rule for SectionNameTooLong {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (file_id, _, line) in lines(cx.config) {
+        for (file_id, file, line) in lines(cx.config) {
             let LineKind::Section(header) = &line.kind else {
                 continue;
             };
@@ -49,7 +49,7 @@ impl Rule for SectionNameTooLong {
                     "section name of {} bytes: Asterisk cuts it to {MAX_SECTION_NAME_BYTES} \
                          bytes, `{}`",
                     full_name.len(),
-                    header.name.text
+                    file.text(&header.name)
                 ),
             ));
         }

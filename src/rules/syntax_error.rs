@@ -61,21 +61,21 @@ impl Rule for SyntaxError {
                 format!("{what}: {}", file_failure_consequence(problem.effect)),
             ));
         }
-        for (file_id, _, line) in lines(cx.config) {
+        for (file_id, file, line) in lines(cx.config) {
             let (span, message) = match &line.kind {
                 LineKind::Error(error) if !error.kind.invalidates_file() => (
                     error.span.clone(),
                     format!("{}: Asterisk ignores this line", describe(error.kind)),
                 ),
                 LineKind::Directive(directive)
-                    if directive.argument.text.is_empty()
-                        && directive.kind() != DirectiveKind::Unknown =>
+                    if directive.argument.is_empty()
+                        && directive.kind(file) != DirectiveKind::Unknown =>
                 {
                     (
                         directive.span.clone(),
                         format!(
                             "`#{}` needs an argument: Asterisk ignores this line",
-                            directive.name.text
+                            file.text(&directive.name)
                         ),
                     )
                 }

@@ -86,8 +86,8 @@ impl Rule for UnescapedSemicolon {
             else {
                 continue;
             };
-            let key = assignment.key.text.to_ascii_lowercase();
-            if !URI_OPTIONS.contains(&key.as_str()) || assignment.value.text.is_empty() {
+            let key = file.text(&assignment.key).to_ascii_lowercase();
+            if !URI_OPTIONS.contains(&key.as_str()) || assignment.value.is_empty() {
                 continue;
             }
             let glued = at > 0 && file.bytes[at as usize - 1] > b' ';
@@ -105,7 +105,8 @@ impl Rule for UnescapedSemicolon {
                     Span::new(file_id, at..at + 1 + parameter_len as u32),
                     format!(
                         "`;{parameter}` is read as a comment: `{}` is set to `{}` without it",
-                        assignment.key.text, assignment.value.text
+                        file.text(&assignment.key),
+                        file.text(&assignment.value)
                     ),
                 )
                 .label("starts a comment");

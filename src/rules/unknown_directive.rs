@@ -37,8 +37,8 @@ impl Rule for UnknownDirective {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (span, directive) in directives(cx.config) {
-            if directive.kind() != DirectiveKind::Unknown {
+        for (span, file, directive) in directives(cx.config) {
+            if directive.kind(file) != DirectiveKind::Unknown {
                 continue;
             }
             out.push(
@@ -46,7 +46,7 @@ impl Rule for UnknownDirective {
                     span,
                     format!(
                         "unknown directive `#{}`: Asterisk ignores this line",
-                        directive.name.text
+                        file.text(&directive.name)
                     ),
                 )
                 .help("`#` does not start a comment in Asterisk configs; use `;`"),

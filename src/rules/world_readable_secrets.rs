@@ -51,14 +51,15 @@ chmod 640 /etc/asterisk/pjsip*.conf
 fn first_secret(file: &SourceFile, file_index: u32) -> Option<(Span, String)> {
     file.syntax.lines.iter().find_map(|line| match &line.kind {
         LineKind::Assignment(assignment)
-            if is_secret_key(&assignment.key.text) && !assignment.value.text.trim().is_empty() =>
+            if is_secret_key(file.text(&assignment.key))
+                && !file.text(&assignment.value).trim().is_empty() =>
         {
             Some((
                 Span::new(
                     crate::source::FileId(file_index),
                     assignment.key.span.clone(),
                 ),
-                assignment.key.text.to_ascii_lowercase(),
+                file.text(&assignment.key).to_ascii_lowercase(),
             ))
         }
         _ => None,

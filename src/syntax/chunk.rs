@@ -6,16 +6,15 @@
 //! chunk, lines longer than [`MAX_LINE_BYTES`] are left out of the pest input: Asterisk skips them
 //! before it looks at them, so there is nothing to parse.
 
-use std::iter::Peekable;
+use std::cell::RefCell;
 use std::num::NonZeroUsize;
 use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use pest::iterators::Pairs;
 use pest::Parser;
 
-use super::statement::{self, Physical};
+use super::plain;
+use super::statement::{self, Cx, Physical};
 use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, MAX_LINE_BYTES};
 
 /// A comment marker found by the grammar's `lexical` rule.
@@ -27,42 +26,64 @@ pub(super) enum Marker {
     Semicolon,
 }
 
-/// What one chunk gives: its lines in order (the kind read from the physical line), and its
-/// markers in order, with file offsets.
+/// What one chunk gives besides its lines: its markers in order (with file offsets), and the
+/// texts its lines store (see [`super::Text`]; their indexes count from 1 in this list).
+#[derive(Default)]
 pub(super) struct Chunk {
-    pub lines: Vec<Line>,
+    /// Indexes in the tree's lines of the chunk's lines.
+    pub lines: Range<usize>,
     pub markers: Vec<(Marker, Range<u32>)>,
+    pub texts: Vec<Box<str>>,
 }
 
 /// Chunks are about this size (cut at the next line end). Small enough that pest's token queue of
-/// a chunk stays in cache, large enough that starting pest is noise.
+/// a chunk stays in cache, large enough that starting a thread's share is noise.
 const CHUNK_BYTES: usize = 64 * 1024;
 
 /// Below this size a file is parsed on the calling thread only.
 const PARALLEL_BYTES: usize = 512 * 1024;
 
-/// Parses `text` (the file's bytes as pest reads them) in chunks, in parallel when it is large.
-pub(super) fn parse_chunks(bytes: &[u8], text: &str) -> Vec<Chunk> {
+/// Parses `text` (the file's bytes as pest reads them) into `lines`, one per physical line, in
+/// chunks (in parallel when it is large). The lines are made once, in their final place: a large
+/// file's lines are most of the memory pjsiplint uses.
+pub(super) fn parse_chunks(bytes: &[u8], text: &str, lines: &mut Vec<Line>) -> Vec<Chunk> {
     let bounds = chunk_bounds(text.as_bytes());
+    let mut jobs = Vec::with_capacity(bounds.len());
+    let mut rest: &mut [Line] = {
+        fill_lines(text.as_bytes(), lines);
+        lines
+    };
+    let mut first_line = 0;
+    for range in bounds {
+        let is_last = range.end == text.len();
+        let count = memchr::memchr_iter(b'\n', &text.as_bytes()[range.clone()]).count()
+            + usize::from(is_last);
+        let count = count.min(rest.len());
+        let (own, later) = std::mem::take(&mut rest).split_at_mut(count);
+        rest = later;
+        jobs.push((first_line..first_line + count, own));
+        first_line += count;
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
-        .min(bounds.len());
+        .min(jobs.len());
     if text.len() < PARALLEL_BYTES || threads < 2 {
-        return bounds
+        return jobs
             .into_iter()
-            .map(|range| parse_chunk(bytes, text, range))
+            .map(|(indexes, own)| parse_chunk(bytes, text, indexes, own))
             .collect();
     }
-    let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Chunk>>> = bounds.iter().map(|_| Mutex::new(None)).collect();
+    let count = jobs.len();
+    let queue = Mutex::new(jobs.into_iter().enumerate());
+    let slots: Vec<Mutex<Chunk>> = (0..count).map(|_| Mutex::default()).collect();
     let work = || loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(range) = bounds.get(index) else {
+        let job = queue.lock().ok().and_then(|mut jobs| jobs.next());
+        let Some((index, (indexes, own))) = job else {
             break;
         };
-        let chunk = parse_chunk(bytes, text, range.clone());
+        let chunk = parse_chunk(bytes, text, indexes, own);
         if let Ok(mut slot) = slots[index].lock() {
-            *slot = Some(chunk);
+            *slot = chunk;
         }
     };
     std::thread::scope(|scope| {
@@ -73,15 +94,20 @@ pub(super) fn parse_chunks(bytes: &[u8], text: &str) -> Vec<Chunk> {
     });
     slots
         .into_iter()
-        .zip(bounds)
-        .map(|(slot, range)| {
-            // A worker that panicked left its slot empty: parse that chunk again here.
-            match slot.into_inner().ok().flatten() {
-                Some(chunk) => chunk,
-                None => parse_chunk(bytes, text, range),
-            }
-        })
+        .map(|slot| slot.into_inner().unwrap_or_default())
         .collect()
+}
+
+/// One empty line per physical line: each ends at a "\n" (not included) or at the end of the text,
+/// so there is always one more line than "\n"s.
+fn fill_lines(text: &[u8], lines: &mut Vec<Line>) {
+    lines.reserve_exact(memchr::memchr_iter(b'\n', text).count() + 1);
+    let mut start = 0;
+    for newline in memchr::memchr_iter(b'\n', text) {
+        lines.push(empty_line(start, newline));
+        start = newline + 1;
+    }
+    lines.push(empty_line(start, text.len()));
 }
 
 /// Chunk ranges: each ends just after a "\n" (or at the end of the text). An empty text is one
@@ -108,38 +134,30 @@ fn chunk_bounds(text: &[u8]) -> Vec<Range<usize>> {
     }
 }
 
-/// The lines of one chunk. A chunk that ends in "\n" holds no line after it: the next chunk starts
-/// there (the very last chunk of a file does hold that empty last line).
-fn parse_chunk(bytes: &[u8], text: &str, range: Range<usize>) -> Chunk {
-    let is_last = range.end == text.len();
-    let mut lines = Vec::new();
-    let mut start = range.start;
-    for newline in memchr::memchr_iter(b'\n', &text.as_bytes()[range.clone()]) {
-        let end = range.start + newline;
-        lines.push(empty_line(start, end));
-        start = end + 1;
-    }
-    if is_last {
-        lines.push(empty_line(start, range.end));
-    }
+/// The statements of one chunk's lines (`lines`, whose indexes in the tree are `indexes`). A
+/// chunk that ends in "\n" holds no line after it: the next chunk starts there (the very last
+/// chunk of a file does hold that empty last line, see `parse_chunks`).
+fn parse_chunk(bytes: &[u8], text: &str, indexes: Range<usize>, lines: &mut [Line]) -> Chunk {
     let mut chunk = Chunk {
-        lines,
-        markers: Vec::new(),
+        lines: indexes,
+        ..Chunk::default()
     };
+    let texts = RefCell::new(Vec::new());
     // Runs of lines that are short enough to be read.
     let mut index = 0;
-    while index < chunk.lines.len() {
-        if line_len(&chunk.lines[index]) > MAX_LINE_BYTES {
-            chunk.lines[index].kind = LineKind::Ignored(IgnoredBecause::TooLong);
+    while index < lines.len() {
+        if line_len(&lines[index]) > MAX_LINE_BYTES {
+            lines[index].kind = LineKind::Ignored(IgnoredBecause::TooLong);
             index += 1;
             continue;
         }
         let first = index;
-        while index < chunk.lines.len() && line_len(&chunk.lines[index]) <= MAX_LINE_BYTES {
+        while index < lines.len() && line_len(&lines[index]) <= MAX_LINE_BYTES {
             index += 1;
         }
-        parse_run(bytes, text, &mut chunk, first..index);
+        parse_run(bytes, text, &mut chunk, &texts, &mut lines[first..index]);
     }
+    chunk.texts = texts.into_inner();
     chunk
 }
 
@@ -157,9 +175,14 @@ fn line_len(line: &Line) -> usize {
     (line.end - line.start) as usize
 }
 
-/// Both stages over the lines `run` of the chunk (consecutive, each short enough).
-fn parse_run(bytes: &[u8], text: &str, chunk: &mut Chunk, run: Range<usize>) {
-    let lines = &mut chunk.lines[run];
+/// Both stages over `lines` (consecutive, each short enough).
+fn parse_run(
+    bytes: &[u8],
+    text: &str,
+    chunk: &mut Chunk,
+    texts: &RefCell<Vec<Box<str>>>,
+    lines: &mut [Line],
+) {
     let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
         return;
     };
@@ -182,28 +205,35 @@ fn parse_run(bytes: &[u8], text: &str, chunk: &mut Chunk, run: Range<usize>) {
             }
         }
     }
-    // Stage 2: the statement of each physical line. The grammar's `file` rule accepts every
-    // input; if it ever did not, the lines would simply stay empty.
-    let Ok(pairs) = PjsipGrammar::parse(Rule::file, run_text) else {
-        return;
-    };
+    // Stage 2: the statement of each physical line, read from the text before its first `;`.
+    // Most lines are read by `plain.rs`; the rest by the grammar's `physical_line` rule, which
+    // accepts every line (if it ever did not, the line would simply stay empty).
     let source = Physical {
         bytes,
         parsed: text.as_bytes(),
     };
-    let mut pairs: Peekable<Pairs<'_, Rule>> = pairs.peekable();
-    let mut index = 0;
-    while let Some(pair) = pairs.peek() {
-        let at = (base + pair.as_span().start()) as u32;
-        // The line holding `at`: pairs come in order, and a pair may start at its line's end.
-        while index + 1 < lines.len() && lines[index].end < at {
-            index += 1;
-        }
-        if matches!(pair.as_rule(), Rule::comment | Rule::EOI) {
-            pairs.next();
-            continue;
-        }
-        lines[index].kind = statement::convert(&source, base, &mut pairs);
+    let cx = Cx {
+        source: &source,
+        base: 0,
+        texts,
+    };
+    for line in lines {
+        let range = line.start as usize..line.end as usize;
+        let statement_end = memchr::memchr(b';', &text.as_bytes()[range.clone()])
+            .map_or(range.end, |at| range.start + at);
+        line.kind = match plain::statement(&cx, range.start..statement_end) {
+            Some(kind) => kind,
+            None => match PjsipGrammar::parse(Rule::physical_line, &text[range.clone()]) {
+                Ok(pairs) => {
+                    let cx = Cx {
+                        base: range.start,
+                        ..cx
+                    };
+                    statement::convert(&cx, &mut pairs.peekable())
+                }
+                Err(_) => LineKind::Empty,
+            },
+        };
     }
 }
 
@@ -234,7 +264,9 @@ mod tests {
             .iter()
             .all(|line| matches!(line.kind, LineKind::Ignored(IgnoredBecause::BlockComment))));
         let after = &tree.lines[3 + 60_000];
-        assert!(matches!(&after.kind, LineKind::Assignment(a) if a.key.text == "after"));
+        assert!(
+            matches!(&after.kind, LineKind::Assignment(a) if tree.text(text.as_bytes(), &a.key) == "after")
+        );
         assert!(matches!(
             tree.lines[3 + 60_001].kind,
             LineKind::Ignored(IgnoredBecause::TooLong)

@@ -7,12 +7,13 @@
 //! zero sends the depth to -1: the line is read whole and every later line is ignored until a `;--`
 //! brings the depth back to zero.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use pest::Parser;
 
 use super::chunk::{Chunk, Marker};
-use super::statement::{self, LogicalText};
+use super::statement::{self, Cx, LogicalText};
 use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, SyntaxTree, MAX_NESTED_COMMENTS};
 
 struct Walker<'a> {
@@ -25,26 +26,30 @@ struct Walker<'a> {
 
 /// Walks every line of the chunks in order with the block-comment depth, keeping the statement
 /// read from the physical line where that is what Asterisk reads, and reading it again from the
-/// logical text where it is not.
-pub(super) fn walk(bytes: &[u8], text: &str, chunks: Vec<Chunk>) -> SyntaxTree {
+/// logical text where it is not. The chunks' stored texts join the tree's here.
+pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<Chunk>) {
     let mut walker = Walker {
         bytes,
         text,
         depth: 0,
         open_blocks: Vec::new(),
     };
-    let count = chunks.iter().map(|chunk| chunk.lines.len()).sum();
-    let mut tree = SyntaxTree {
-        lines: Vec::with_capacity(count),
-        unterminated_block: None,
-    };
     let has_nul = memchr::memchr(0, bytes).is_some();
     for chunk in chunks {
+        let lines = tree.lines.get_mut(chunk.lines).unwrap_or_default();
+        if !chunk.texts.is_empty() {
+            let offset = tree.texts.len() as u32;
+            for line in lines.iter_mut() {
+                for text in line.kind.texts_mut() {
+                    text.shift(offset);
+                }
+            }
+            tree.texts.extend(chunk.texts);
+        }
         let mut markers = chunk.markers.as_slice();
-        for mut line in chunk.lines {
+        for line in lines {
             if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
                 // Skipped before comment processing: the depth is not touched.
-                tree.lines.push(line);
                 continue;
             }
             let count = markers
@@ -53,16 +58,20 @@ pub(super) fn walk(bytes: &[u8], text: &str, chunks: Vec<Chunk>) -> SyntaxTree {
                 .count();
             let (own, rest) = markers.split_at(count);
             markers = rest;
-            walker.line(&mut line, own, has_nul);
-            tree.lines.push(line);
+            walker.line(line, own, has_nul, &mut tree.texts);
         }
     }
     tree.unterminated_block = walker.open_blocks.first().cloned();
-    tree
 }
 
 impl Walker<'_> {
-    fn line(&mut self, line: &mut Line, markers: &[(Marker, Range<u32>)], file_has_nul: bool) {
+    fn line(
+        &mut self,
+        line: &mut Line,
+        markers: &[(Marker, Range<u32>)],
+        file_has_nul: bool,
+        texts: &mut Vec<Box<str>>,
+    ) {
         let line_has_nul = file_has_nul
             && memchr::memchr(0, &self.bytes[line.start as usize..line.end as usize]).is_some();
         let fast = self.depth == 0
@@ -74,12 +83,17 @@ impl Walker<'_> {
             line.comment_start = markers.first().map(|(_, range)| range.start);
         } else {
             line.kind = LineKind::Empty;
-            self.slow_line(line, markers);
+            self.slow_line(line, markers, texts);
         }
     }
 
     /// config.c's loop over the `;` of one line, building the logical text from kept pieces.
-    fn slow_line(&mut self, line: &mut Line, markers: &[(Marker, Range<u32>)]) {
+    fn slow_line(
+        &mut self,
+        line: &mut Line,
+        markers: &[(Marker, Range<u32>)],
+        texts: &mut Vec<Box<str>>,
+    ) {
         let started_outside = self.depth == 0;
         let started_negative = self.depth < 0;
         // `pieces` is Some while the line has text to process (config.c's process_buf != NULL);
@@ -143,9 +157,23 @@ impl Walker<'_> {
             pieces.push(from..line.end);
         }
         let logical = LogicalText::new(self.bytes, self.text, pieces);
+        let stored = RefCell::new(Vec::new());
+        let cx = Cx {
+            source: &logical,
+            base: 0,
+            texts: &stored,
+        };
         line.kind = match PjsipGrammar::parse(Rule::statement_line, &logical.parse_text) {
-            Ok(pairs) => statement::convert(&logical, 0, &mut pairs.peekable()),
+            Ok(pairs) => statement::convert(&cx, &mut pairs.peekable()),
             Err(_) => LineKind::Empty,
         };
+        let stored = stored.into_inner();
+        if !stored.is_empty() {
+            let offset = texts.len() as u32;
+            for text in line.kind.texts_mut() {
+                text.shift(offset);
+            }
+            texts.extend(stored);
+        }
     }
 }

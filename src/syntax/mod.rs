@@ -8,14 +8,14 @@
 
 mod chunk;
 mod comments;
+mod plain;
 mod statement;
-mod text;
-
-pub use text::TextStr;
 
 use std::ops::Range;
 
 use pest_derive::Parser;
+
+use crate::source::SourceFile;
 
 /// The pest parser for `grammar/pjsip.pest`.
 #[derive(Parser)]
@@ -35,6 +35,8 @@ pub const MAX_NESTED_COMMENTS: usize = 128;
 #[derive(Debug, Default)]
 pub struct SyntaxTree {
     pub lines: Vec<Line>,
+    /// The texts that are not simply the bytes at their span (see [`Text`]).
+    texts: Vec<Box<str>>,
     /// The `;--` of a block comment still open at the end of the file (Asterisk ignored
     /// everything after it).
     pub unterminated_block: Option<Range<u32>>,
@@ -61,16 +63,33 @@ impl Line {
     }
 }
 
-/// A piece of text from the file with the bytes it came from. `text` is what Asterisk reads: `\;`
-/// unescaped, comments removed, blanks trimmed; `span` covers the bytes it was read from.
+/// A piece of text from the file: `span` covers the bytes it was read from, and
+/// [`SyntaxTree::text`] (or [`crate::source::SourceFile::text`]) gives what Asterisk reads: `\;`
+/// unescaped, comments removed, blanks trimmed.
 ///
-/// `text` reads like a `String` (it derefs to `str`, compares with `&str` and `String`, prints
-/// the same) but keeps texts of up to 24 bytes inline: almost every key, value and name, so a
-/// line costs no allocation.
+/// Almost always that text is just the bytes at `span`, so a `Text` stores nothing else: a line
+/// costs no allocation and a few bytes. The rest (a logical line whose pieces were joined, invalid
+/// UTF-8 made valid) is kept once in [`SyntaxTree::texts`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
-    pub text: TextStr,
     pub span: Range<u32>,
+    /// 0: the bytes at `span`; n: `SyntaxTree::texts[n - 1]`.
+    stored: u32,
+}
+
+impl Text {
+    /// Whether the text is empty (an empty text is always read from an empty span, and a
+    /// non-empty one never is).
+    pub fn is_empty(&self) -> bool {
+        self.span.is_empty()
+    }
+
+    /// Moves a stored text's index by `offset` (when a chunk's texts join the tree's).
+    fn shift(&mut self, offset: u32) {
+        if self.stored != 0 {
+            self.stored += offset;
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -155,8 +174,8 @@ pub enum DirectiveKind {
 }
 
 impl Directive {
-    pub fn kind(&self) -> DirectiveKind {
-        let name = self.name.text.as_str();
+    pub fn kind(&self, file: &SourceFile) -> DirectiveKind {
+        let name = file.text(&self.name);
         if name.eq_ignore_ascii_case("include") {
             DirectiveKind::Include
         } else if name.eq_ignore_ascii_case("tryinclude") {
@@ -169,8 +188,8 @@ impl Directive {
     }
 
     /// The argument with one pair of surrounding `"..."` or `<...>` removed, as config.c does.
-    pub fn target(&self) -> &str {
-        let arg = self.argument.text.as_str();
+    pub fn target<'a>(&self, file: &'a SourceFile) -> &'a str {
+        let arg = file.text(&self.argument);
         let b = arg.as_bytes();
         if b.len() >= 2
             && ((b[0] == b'"' && b[b.len() - 1] == b'"')
@@ -215,7 +234,35 @@ impl LineErrorKind {
     }
 }
 
+impl LineKind {
+    /// Every [`Text`] of the statement.
+    fn texts_mut(&mut self) -> Vec<&mut Text> {
+        match self {
+            LineKind::Section(header) => {
+                let mut texts = vec![&mut header.name];
+                texts.extend(header.options.iter_mut().flatten());
+                texts.extend(header.garbage.as_mut());
+                texts
+            }
+            LineKind::Assignment(assignment) => vec![&mut assignment.key, &mut assignment.value],
+            LineKind::Directive(directive) => vec![&mut directive.name, &mut directive.argument],
+            LineKind::Empty | LineKind::Ignored(_) | LineKind::Error(_) => Vec::new(),
+        }
+    }
+}
+
 impl SyntaxTree {
+    /// What Asterisk reads from `text` (`bytes` is the file this tree was parsed from).
+    pub fn text<'a>(&'a self, bytes: &'a [u8], text: &Text) -> &'a str {
+        match text.stored.checked_sub(1) {
+            None => bytes
+                .get(text.span.start as usize..text.span.end as usize)
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+            Some(index) => self.texts.get(index as usize).map_or("", |text| text),
+        }
+    }
+
     /// The input again, from the lines alone: the proof that nothing was lost.
     pub fn print(&self, bytes: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(bytes.len());
@@ -229,8 +276,7 @@ impl SyntaxTree {
 /// Parses a file's bytes. Never fails: every input gives a tree whose lines cover every byte.
 ///
 /// The text is cut into chunks at line ends; each chunk is parsed on its own (on every core for a
-/// large file, so pest's token queue of one chunk is all that is alive at a time), then the
-/// block-comment walk goes over all lines in order.
+/// large file), then the block-comment walk goes over all lines in order.
 pub fn parse(bytes: &[u8]) -> SyntaxTree {
     let prepared = prepare(bytes);
     let text: &str = match &prepared {
@@ -238,8 +284,10 @@ pub fn parse(bytes: &[u8]) -> SyntaxTree {
         // `prepare` returns None only for valid UTF-8 without a BOM.
         None => std::str::from_utf8(bytes).unwrap_or_default(),
     };
-    let chunks = chunk::parse_chunks(bytes, text);
-    comments::walk(bytes, text, chunks)
+    let mut tree = SyntaxTree::default();
+    let chunks = chunk::parse_chunks(bytes, text, &mut tree.lines);
+    comments::walk(bytes, text, &mut tree, chunks);
+    tree
 }
 
 /// The text pest reads: the input itself when it is valid UTF-8 without a BOM, otherwise a copy

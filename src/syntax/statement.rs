@@ -6,6 +6,7 @@
 //! `leading_escape` or `key` for an assignment, `no_equals`), and an assignment's `key` and `value`
 //! follow each other.
 
+use std::cell::RefCell;
 use std::iter::Peekable;
 use std::ops::Range;
 
@@ -24,6 +25,11 @@ pub(super) trait StatementSource {
     fn original(&self, range: Range<usize>) -> &[u8];
     /// The file offset of a parsed-text offset.
     fn physical(&self, offset: usize) -> u32;
+    /// The file's bytes.
+    fn file(&self) -> &[u8];
+    /// Whether parsed offsets are file offsets (a physical line), so that a range's original
+    /// bytes are the file's bytes at its span.
+    fn in_place(&self) -> bool;
 }
 
 /// A physical line read in place: offsets in the file are offsets in the parsed text.
@@ -42,11 +48,18 @@ impl StatementSource for Physical<'_> {
     fn physical(&self, offset: usize) -> u32 {
         offset as u32
     }
+    fn file(&self) -> &[u8] {
+        self.bytes
+    }
+    fn in_place(&self) -> bool {
+        true
+    }
 }
 
 /// A logical line: the kept pieces of a physical line, joined, cut at the first NUL (C strings
 /// end there).
-pub(super) struct LogicalText {
+pub(super) struct LogicalText<'a> {
+    bytes: &'a [u8],
     /// What pest parses: literal `;` written as DEL so no rule stops at it.
     pub parse_text: String,
     original: Vec<u8>,
@@ -54,9 +67,10 @@ pub(super) struct LogicalText {
     starts: Vec<(usize, u32)>,
 }
 
-impl LogicalText {
-    pub fn new(bytes: &[u8], text: &str, pieces: Vec<Range<u32>>) -> LogicalText {
+impl<'a> LogicalText<'a> {
+    pub fn new(bytes: &'a [u8], text: &str, pieces: Vec<Range<u32>>) -> LogicalText<'a> {
         let mut logical = LogicalText {
+            bytes,
             parse_text: String::new(),
             original: Vec::new(),
             starts: Vec::with_capacity(pieces.len()),
@@ -81,7 +95,7 @@ impl LogicalText {
     }
 }
 
-impl StatementSource for LogicalText {
+impl StatementSource for LogicalText<'_> {
     fn parsed(&self) -> &[u8] {
         self.parse_text.as_bytes()
     }
@@ -98,20 +112,20 @@ impl StatementSource for LogicalText {
             None => 0,
         }
     }
+    fn file(&self) -> &[u8] {
+        self.bytes
+    }
+    fn in_place(&self) -> bool {
+        false
+    }
 }
 
 /// Converts the statement whose first pair is next in `pairs`, taking its pairs (and no more).
-/// `base` is the offset in `source` of the text pest parsed. Returns `Empty` when the next pair
-/// starts no statement (a `comment`, or nothing).
-pub(super) fn convert<'i>(
-    source: &dyn StatementSource,
-    base: usize,
-    pairs: &mut Peekable<Pairs<'i, Rule>>,
-) -> LineKind {
+/// Returns `Empty` when the next pair starts no statement (a `comment`, or nothing).
+pub(super) fn convert<'i>(cx: &Cx<'_>, pairs: &mut Peekable<Pairs<'i, Rule>>) -> LineKind {
     let Some(first) = pairs.peek() else {
         return LineKind::Empty;
     };
-    let cx = Cx { source, base };
     match first.as_rule() {
         Rule::leading_escape | Rule::key => cx.assignment(pairs),
         // No statement: the rest of the line, or the end of pest's input.
@@ -140,10 +154,13 @@ fn is_blank(b: u8) -> bool {
     b < 33
 }
 
-/// A statement being converted: where its text lives and where pest's input started in it.
-struct Cx<'s> {
-    source: &'s dyn StatementSource,
-    base: usize,
+/// A statement being converted: where its text lives, where pest's input started in it, and
+/// where texts that are not the file's bytes go (see [`Text`]; their indexes count from 1 in
+/// `texts`, and the tree shifts them when it takes them).
+pub(super) struct Cx<'s> {
+    pub source: &'s dyn StatementSource,
+    pub base: usize,
+    pub texts: &'s RefCell<Vec<Box<str>>>,
 }
 
 impl Cx<'_> {
@@ -153,7 +170,7 @@ impl Cx<'_> {
     }
 
     /// Trims blanks (bytes below 33, as ast_strip) off a parsed range.
-    fn trim(&self, range: Range<usize>, left: bool) -> Range<usize> {
+    pub(super) fn trim(&self, range: Range<usize>, left: bool) -> Range<usize> {
         let parsed = self.source.parsed();
         let (mut start, mut end) = (range.start, range.end);
         while left && start < end && is_blank(parsed[start]) {
@@ -165,7 +182,7 @@ impl Cx<'_> {
         start..end
     }
 
-    fn span(&self, range: Range<usize>) -> Range<u32> {
+    pub(super) fn span(&self, range: Range<usize>) -> Range<u32> {
         self.source.physical(range.start)..self.source.physical(range.end)
     }
 
@@ -175,13 +192,23 @@ impl Cx<'_> {
 
     fn text(&self, range: Range<usize>) -> Text {
         let original = self.source.original(range.clone());
-        let text = match std::str::from_utf8(original) {
+        let span = self.span(range);
+        let in_place = self.source.in_place()
+            || self
+                .source
+                .file()
+                .get(span.start as usize..span.end as usize)
+                == Some(original);
+        let stored: Box<str> = match std::str::from_utf8(original) {
+            Ok(_) if in_place => return Text { span, stored: 0 },
             Ok(text) => text.into(),
-            Err(_) => String::from_utf8_lossy(original).as_ref().into(),
+            Err(_) => String::from_utf8_lossy(original).into(),
         };
+        let mut texts = self.texts.borrow_mut();
+        texts.push(stored);
         Text {
-            text,
-            span: self.span(range),
+            span,
+            stored: texts.len() as u32,
         }
     }
 
@@ -209,42 +236,50 @@ impl Cx<'_> {
 
     fn section_header(&self, header: Pair<'_, Rule>, span: Range<u32>) -> LineKind {
         let mut name = None;
-        let mut options: Option<Vec<Text>> = None;
+        let mut options: Option<Vec<Range<usize>>> = None;
         let mut garbage = None;
         for part in header.into_inner() {
             match part.as_rule() {
                 Rule::section_name => name = Some(self.range(&part)),
                 Rule::section_options => {
-                    options = Some(
-                        part.into_inner()
-                            .map(|item| self.text(self.range(&item)))
-                            .collect(),
-                    )
+                    options = Some(part.into_inner().map(|item| self.range(&item)).collect())
                 }
                 Rule::unclosed_options => {
                     return error(LineErrorKind::NoClosingParenthesis, span);
                 }
-                Rule::header_garbage => {
-                    let rest = self.trim(self.range(&part), true);
-                    if !rest.is_empty() {
-                        garbage = Some(self.text(rest));
-                    }
-                }
+                Rule::header_garbage => garbage = Some(self.range(&part)),
                 _ => {}
             }
         }
-        let Some(name_range) = name else {
-            return error(LineErrorKind::NoClosingBracket, span);
-        };
-        let original = self.source.original(name_range.clone());
+        match name {
+            Some(name) => self.header(name, options, garbage, span),
+            None => error(LineErrorKind::NoClosingBracket, span),
+        }
+    }
+
+    /// A header from the ranges of its parts: `name` between the brackets, the items of
+    /// `(...)`, and what follows the header (trimmed here; nothing left means no garbage).
+    pub(super) fn header(
+        &self,
+        name: Range<usize>,
+        options: Option<Vec<Range<usize>>>,
+        garbage: Option<Range<usize>>,
+        span: Range<u32>,
+    ) -> LineKind {
+        let garbage = garbage
+            .map(|range| self.trim(range, true))
+            .filter(|range| !range.is_empty())
+            .map(|range| self.text(range));
+        let options = options.map(|items| items.into_iter().map(|item| self.text(item)).collect());
+        let original = self.source.original(name.clone());
         let (stored, full_name) = if original.len() > MAX_SECTION_NAME_BYTES {
-            let cut = name_range.start..name_range.start + MAX_SECTION_NAME_BYTES;
+            let cut = name.start..name.start + MAX_SECTION_NAME_BYTES;
             (
                 self.text(cut),
                 Some(String::from_utf8_lossy(original).into_owned()),
             )
         } else {
-            (self.text(name_range), None)
+            (self.text(name), None)
         };
         LineKind::Section(Box::new(SectionHeader {
             name: stored,
@@ -267,7 +302,17 @@ impl Cx<'_> {
         let Some(value) = pairs.next_if(|p| p.as_rule() == Rule::value) else {
             return LineKind::Empty;
         };
-        let (key, value) = (self.range(&key), self.range(&value));
+        self.assignment_parts(start, self.range(&key), self.range(&value))
+    }
+
+    /// An assignment from the ranges of its parts: `escape` is where a leading `\` was, `key`
+    /// runs up to the operator and `value` from just after it.
+    pub(super) fn assignment_parts(
+        &self,
+        escape: Option<usize>,
+        key: Range<usize>,
+        value: Range<usize>,
+    ) -> LineKind {
         let operator_range = key.end..value.start;
         let op = if self.source.parsed().get(key.end) == Some(&b'+') {
             Operator::Append
@@ -276,7 +321,7 @@ impl Cx<'_> {
         };
         let trimmed_key = self.trim(key.clone(), true);
         if trimmed_key.is_empty() {
-            let whole = self.trim(start.unwrap_or(key.start)..value.end, true);
+            let whole = self.trim(escape.unwrap_or(key.start)..value.end, true);
             return error(LineErrorKind::NoKey, self.span(whole));
         }
         // For `+=` Asterisk joins the raw text after `=` (leading blanks included) and trims after.
