@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 use pjsiplint::report::json;
 use pjsiplint::{generate, lint_path, Settings};
 
+/// The allocator the binary uses (src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let phones: usize = std::env::args()
         .skip(1)

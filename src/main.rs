@@ -18,6 +18,9 @@ use pjsiplint::report::{concise, effective, github, human, json, sarif};
 use pjsiplint::rules::{self, RULES};
 use pjsiplint::{lint_bytes, lint_path, settings, Linted, Settings};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

@@ -88,7 +88,7 @@ fn stray_block_end_hides_the_rest_of_the_file() {
         ]
     );
     let tree = syntax::parse(input.as_bytes());
-    assert!(tree.lines[1].stray_block_end.is_some());
+    assert!(tree.stray_block_end(1).is_some());
 }
 
 #[test]

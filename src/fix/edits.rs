@@ -112,7 +112,7 @@ pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str
         }
     }
     let last_line = &lines[last];
-    if last_line.stray_block_end.is_some() {
+    if file.syntax.stray_block_end(last).is_some() {
         return None;
     }
     if let Some(next) = lines.get(last + 1) {
@@ -171,10 +171,10 @@ fn escape_value(value: &str) -> String {
 }
 
 /// Whether removing this line would change how the lines after it are read: it opens or closes a
-/// block comment, or holds a `--;` that closes nothing.
+/// block comment, or holds a `--;` that closes nothing (any `--;` does one or the other).
 fn touches_block_comment(file: &SourceFile, line: &Line) -> bool {
     let bytes = &file.bytes[line.start as usize..line.end as usize];
-    line.stray_block_end.is_some() || bytes.windows(3).any(|w| w == b";--" || w == b"--;")
+    bytes.windows(3).any(|w| w == b";--" || w == b"--;")
 }
 
 fn first_assignment(file: &SourceFile) -> Option<(&Line, &Assignment)> {

@@ -236,8 +236,9 @@ impl Problems {
                 _ => (false, false),
             };
             problems.fatal += usize::from(fatal);
-            problems.all += usize::from(any) + usize::from(line.stray_block_end.is_some());
+            problems.all += usize::from(any);
         }
+        problems.all += file.syntax.stray_block_ends.len();
         problems.all += usize::from(file.syntax.unterminated_block.is_some());
         problems
     }

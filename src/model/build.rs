@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use regex::Regex;
@@ -13,18 +14,20 @@ use rustc_hash::FxHashMap;
 
 use super::load::{read_source, resolve_include, Resolved, MAX_INCLUDE_LEVEL};
 use super::{
-    is_blank, Addition, Appended, Base, Config, Effect, Include, KeyId, LineRef, LoadProblem,
-    LoadProblemKind, Section, SectionId, Var,
+    is_blank, Addition, Appended, AppendedId, Base, Config, Effect, Include, KeyId, LineRef,
+    LoadProblem, LoadProblemKind, Section, SectionId, Var,
 };
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::{DirectiveKind, LineKind, Operator, SectionHeader};
+use crate::syntax::{DirectiveKind, LineKind, Operator, SectionHeader, Text};
 
 pub(super) struct Builder<'c> {
     config: &'c mut Config,
     config_dir: PathBuf,
-    /// Sections by lower-case name, in load order (template and addition lookups are
-    /// case-insensitive).
-    by_name: FxHashMap<String, Vec<SectionId>>,
+    /// The first and last section of each lower-case name (template and addition lookups are
+    /// case-insensitive); `next_same_name` links the sections of one name in load order.
+    by_name: FxHashMap<Box<str>, (SectionId, SectionId)>,
+    /// For each section, the next section with the same lower-case name.
+    next_same_name: Vec<Option<SectionId>>,
     /// [`KeyId`]s of the option names seen so far (the names are in `Config::key_names`).
     key_ids: FxHashMap<Box<str>, KeyId>,
     /// The include chain being read, to stop at cycles.
@@ -36,6 +39,8 @@ pub(super) struct Builder<'c> {
     copied: usize,
     /// Copying stopped at the limit (said once).
     copy_limit_hit: bool,
+    /// Bytes of every file read so far.
+    bytes_read: usize,
 }
 
 /// How many inherited lines pjsiplint copies: a million, plus one for every 2 bytes read. A real
@@ -69,8 +74,8 @@ struct SectionHeaderParts {
     name: String,
     name_span: std::ops::Range<u32>,
     span: std::ops::Range<u32>,
-    /// The items of `(...)`.
-    options: Vec<(Box<str>, std::ops::Range<u32>)>,
+    /// The items of `(...)`: their texts are read from the file when they are used.
+    options: Vec<Text>,
 }
 
 impl SectionHeaderParts {
@@ -79,12 +84,7 @@ impl SectionHeaderParts {
             name: file.text(&header.name).to_owned(),
             name_span: header.name.span.clone(),
             span: header.span.clone(),
-            options: header
-                .options
-                .iter()
-                .flatten()
-                .map(|item| (file.text(item).into(), item.span.clone()))
-                .collect(),
+            options: header.options.clone().unwrap_or_default(),
         }
     }
 }
@@ -95,15 +95,18 @@ impl<'c> Builder<'c> {
         config_dir: PathBuf,
         overlay: Option<std::sync::Arc<HashMap<PathBuf, Vec<u8>>>>,
     ) -> Self {
+        let bytes_read = config.files.iter().map(|file| file.bytes.len()).sum();
         Builder {
             config,
             config_dir,
             by_name: FxHashMap::default(),
+            next_same_name: Vec::new(),
             key_ids: FxHashMap::default(),
             stack: Vec::new(),
             overlay,
             copied: 0,
             copy_limit_hit: false,
+            bytes_read,
         }
     }
 
@@ -120,7 +123,16 @@ impl<'c> Builder<'c> {
     fn read_file(&mut self, mut reading: Reading, mut current: Option<SectionId>) -> bool {
         self.stack.push(reading.file);
         let mut stopped = false;
-        let line_count = self.config.file(reading.file).syntax.lines.len();
+        let lines = &self.config.file(reading.file).syntax.lines;
+        let line_count = lines.len();
+        // Room for the file's sections at once: growing a vector of 300k sections by doubling
+        // would hold the old and the new copy together.
+        let headers = lines
+            .iter()
+            .filter(|line| matches!(line.kind, LineKind::Section(_)))
+            .count();
+        self.config.sections.reserve(headers);
+        self.next_same_name.reserve(headers);
         for index in 0..line_count {
             let step = self.step(reading.file, index);
             let line = LineRef {
@@ -211,25 +223,49 @@ impl<'c> Builder<'c> {
         Span::new(line.file, range)
     }
 
-    fn new_section(&mut self, reading: Reading, header: &SectionHeaderParts) -> SectionId {
+    /// A new section from a header (whose options are not read here).
+    fn new_section(
+        &mut self,
+        reading: Reading,
+        name: String,
+        name_span: std::ops::Range<u32>,
+        header: std::ops::Range<u32>,
+    ) -> SectionId {
         let id = SectionId(self.config.sections.len() as u32);
+        match self.by_name.get_mut(folded(&name).as_ref()) {
+            Some((_, last)) => {
+                self.next_same_name[last.0 as usize] = Some(id);
+                *last = id;
+            }
+            None => {
+                self.by_name.insert(folded(&name).into(), (id, id));
+            }
+        }
+        self.next_same_name.push(None);
         self.config.sections.push(Section {
-            name: header.name.clone(),
-            name_span: Span::new(reading.file, header.name_span.clone()),
-            header: Span::new(reading.file, header.span.clone()),
+            name,
+            name_span: Span::new(reading.file, name_span),
+            header: Span::new(reading.file, header),
             template: false,
             bases: Vec::new(),
             vars: Vec::new(),
             dropped: reading.dropped,
         });
-        match self.by_name.get_mut(folded(&header.name).as_ref()) {
-            Some(ids) => ids.push(id),
-            None => {
-                self.by_name
-                    .insert(folded(&header.name).into_owned(), vec![id]);
-            }
-        }
         id
+    }
+
+    /// The sections named `name` (case-insensitive), in load order.
+    fn named(&self, name: &str) -> impl Iterator<Item = SectionId> + '_ {
+        let first = self
+            .by_name
+            .get(folded(name).as_ref())
+            .map(|&(first, _)| first);
+        std::iter::successors(first, |id| self.next_same_name[id.0 as usize])
+    }
+
+    /// The text of an item of a header's `(...)` in `file`.
+    fn item(&self, file: FileId, item: &Text) -> &str {
+        self.config.text(file, item)
     }
 
     /// A section header. On a mistake that makes the file invalid, returns the problem and a
@@ -243,8 +279,9 @@ impl<'c> Builder<'c> {
         let addition = header
             .options
             .iter()
-            .find(|(item, _)| item.starts_with('+'))
-            .map(|(item, _)| item[1..].to_owned());
+            .map(|item| self.item(reading.file, item))
+            .find(|item| item.starts_with('+'))
+            .map(|item| item[1..].to_owned());
         let section = match addition {
             Some(filter) => {
                 let target = self.addition_target(&header.name, &filter);
@@ -256,20 +293,23 @@ impl<'c> Builder<'c> {
                 match target {
                     Some(target) => target,
                     None => {
-                        let placeholder = self.new_section(reading, &header);
-                        self.config.sections[placeholder.0 as usize].dropped = true;
                         let kind = LoadProblemKind::AdditionWithoutSection {
                             name: header.name.clone(),
                         };
+                        let placeholder =
+                            self.new_section(reading, header.name, header.name_span, header.span);
+                        self.config.sections[placeholder.0 as usize].dropped = true;
                         return Err((kind, header_span, placeholder));
                     }
                 }
             }
-            None => self.new_section(reading, &header),
+            None => self.new_section(reading, header.name, header.name_span, header.span),
         };
         let mut problem = None;
-        for (item, span) in &header.options {
-            if &**item == "!" {
+        for option in &header.options {
+            let span = &option.span;
+            let item = self.item(reading.file, option);
+            if item == "!" {
                 self.config.sections[section.0 as usize].template = true;
                 continue;
             }
@@ -277,10 +317,10 @@ impl<'c> Builder<'c> {
                 continue;
             }
             let resolved = self.base(item, section);
+            let item = item.to_owned();
             if let Some(base) = resolved {
                 let count = self.config.sections[base.0 as usize].vars.len();
-                let bytes_read = self.config.files.iter().map(|f| f.bytes.len()).sum();
-                if self.copy_limit_hit || self.copied + count > copy_limit(bytes_read) {
+                if self.copy_limit_hit || self.copied + count > copy_limit(self.bytes_read) {
                     if !self.copy_limit_hit {
                         self.copy_limit_hit = true;
                         self.config.load_problems.push(LoadProblem {
@@ -292,30 +332,31 @@ impl<'c> Builder<'c> {
                         });
                     }
                     self.config.sections[section.0 as usize].bases.push(Base {
-                        name: item.to_string(),
+                        name: item,
                         span: Span::new(reading.file, span.clone()),
                         resolved,
                     });
                     continue;
                 }
                 self.copied += count;
-                let mut inherited = self.config.sections[base.0 as usize].vars.clone();
-                for var in &mut inherited {
-                    var.inherited_from = Some(base);
+                // A base always comes before the section that names it.
+                let (before, rest) = self.config.sections.split_at_mut(section.0 as usize);
+                if let (Some(base_section), Some(this)) =
+                    (before.get(base.0 as usize), rest.first_mut())
+                {
+                    this.vars.extend(base_section.vars.iter().map(|var| Var {
+                        inherited_from: Some(base),
+                        ..var.clone()
+                    }));
                 }
-                self.config.sections[section.0 as usize]
-                    .vars
-                    .extend(inherited);
             } else if problem.is_none() {
                 problem = Some((
-                    LoadProblemKind::TemplateNotFound {
-                        name: item.to_string(),
-                    },
+                    LoadProblemKind::TemplateNotFound { name: item.clone() },
                     Span::new(reading.file, span.clone()),
                 ));
             }
             self.config.sections[section.0 as usize].bases.push(Base {
-                name: item.to_string(),
+                name: item,
                 span: Span::new(reading.file, span.clone()),
                 resolved,
             });
@@ -333,9 +374,7 @@ impl<'c> Builder<'c> {
         let first = if name.is_empty() {
             (!self.config.sections.is_empty()).then_some(SectionId(0))
         } else {
-            self.by_name
-                .get(folded(name).as_ref())
-                .and_then(|ids| ids.first().copied())
+            self.named(name).next()
         };
         first.filter(|&id| id < this)
     }
@@ -361,8 +400,7 @@ impl<'c> Builder<'c> {
                 tests.push((key.to_owned(), Regex::new(pattern).ok()));
             }
         }
-        let candidates = self.by_name.get(folded(name).as_ref())?;
-        candidates.iter().copied().find(|&id| {
+        self.named(name).find(|&id| {
             let section = self.config.section(id);
             let template_ok = match templates {
                 "include" => true,
@@ -395,15 +433,17 @@ impl<'c> Builder<'c> {
                     file.text(&assignment.value)
                 );
                 let value = joined.trim_matches(is_blank).to_owned();
-                let var = &mut self.config.sections[section.0 as usize].vars[index];
-                let appended = var.appended.get_or_insert_with(|| {
-                    Box::new(Appended {
-                        value: String::new(),
-                        lines: Vec::new(),
-                    })
-                });
-                appended.value = value;
-                appended.lines.push(line);
+                // A new entry each time: the var's earlier entry may be shared by the sections
+                // that inherited it before this line.
+                let mut lines = self
+                    .config
+                    .appended(&vars[index])
+                    .map(|earlier| earlier.lines.clone())
+                    .unwrap_or_default();
+                lines.push(line);
+                self.config.appends.push(Appended { value, lines });
+                let id = NonZeroU32::new(self.config.appends.len() as u32).map(AppendedId);
+                self.config.sections[section.0 as usize].vars[index].appended = id;
                 return;
             }
         }
@@ -522,6 +562,7 @@ impl<'c> Builder<'c> {
         let bytes = read_source(&canonical, self.overlay.as_deref()).ok()?;
         let id = FileId(self.config.files.len() as u32);
         let name = path.to_string_lossy().into_owned();
+        self.bytes_read += bytes.len();
         self.config
             .files
             .push(SourceFile::new(path.to_path_buf(), name, bytes));

@@ -42,6 +42,8 @@ pub struct Config {
     /// Mistakes found while reading that make Asterisk drop more than a line.
     pub load_problems: Vec<LoadProblem>,
     pub objects: Objects,
+    /// What `+=` lines made of the values they extended (see [`Var::appended`]).
+    appends: Vec<Appended>,
     /// Files already read, so a file included twice is parsed once (it still loads twice).
     file_index: rustc_hash::FxHashMap<PathBuf, FileId>,
     /// Every option name as written (case kept), indexed by [`KeyId`]: rules compare the keys of
@@ -84,11 +86,17 @@ pub struct Var {
     pub origin: LineRef,
     /// The section this line was copied from by inheritance (`None` for the section's own lines).
     pub inherited_from: Option<SectionId>,
-    /// Set when later `+=` lines extended the value: the joined value and those lines.
-    pub appended: Option<Box<Appended>>,
+    /// Set when later `+=` lines extended the value: the joined value and those lines are
+    /// [`Config::appended`].
+    pub appended: Option<AppendedId>,
     /// The key of the line that wrote it (the same text as that line's `key.text`).
     pub key: KeyId,
 }
+
+/// Index (plus one) of an [`Appended`] in the config: a `Var` is copied to every section that
+/// inherits it, so it stays small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppendedId(std::num::NonZeroU32);
 
 #[derive(Debug, Clone)]
 pub struct Appended {
@@ -222,9 +230,15 @@ impl Config {
         }
     }
 
+    /// The joined value and the `+=` lines, when later lines extended `var`.
+    pub fn appended(&self, var: &Var) -> Option<&Appended> {
+        let index = var.appended?.0.get() - 1;
+        self.appends.get(index as usize)
+    }
+
     /// The value Asterisk receives for this line (after `+=` joins).
     pub fn value<'a>(&'a self, var: &'a Var) -> &'a str {
-        match &var.appended {
+        match self.appended(var) {
             Some(appended) => &appended.value,
             None => {
                 let assignment = self.assignment(var.origin);

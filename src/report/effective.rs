@@ -154,7 +154,7 @@ pub fn render_text(config: &Config, validation: &Validation, trunks: &Trunks, ou
             if let Some(base) = var.inherited_from {
                 origin.push_str(&format!(", from [{}]", config.section(base).name));
             }
-            if let Some(appended) = &var.appended {
+            if let Some(appended) = config.appended(var) {
                 origin.push_str(&format!(", += on {} line(s)", appended.lines.len()));
             }
             out.push_str(&format!("{key} = {value} ; {origin}\n"));

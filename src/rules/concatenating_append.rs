@@ -73,7 +73,7 @@ impl Rule for ConcatenatingAppend {
                 continue;
             };
             for var in &section.vars {
-                let Some(appended) = &var.appended else {
+                let Some(appended) = config.appended(var) else {
                     continue;
                 };
                 let key = config.key(var);

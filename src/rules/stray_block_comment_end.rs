@@ -47,10 +47,7 @@ impl Rule for StrayBlockCommentEnd {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (index, file) in cx.config.files.iter().enumerate() {
             let lines = &file.syntax.lines;
-            for (line_index, line) in lines.iter().enumerate() {
-                let Some(range) = &line.stray_block_end else {
-                    continue;
-                };
+            for (line_index, range) in &file.syntax.stray_block_ends {
                 let ignored = lines[line_index + 1..]
                     .iter()
                     .take_while(|l| {

@@ -167,7 +167,6 @@ fn empty_line(start: usize, end: usize) -> Line {
         end: end as u32,
         kind: LineKind::Empty,
         comment_start: None,
-        stray_block_end: None,
     }
 }
 

@@ -22,6 +22,10 @@ struct Walker<'a> {
     depth: i64,
     /// Where the open block comments started, outermost first.
     open_blocks: Vec<Range<u32>>,
+    /// The index of the line being walked.
+    index: usize,
+    /// [`SyntaxTree::stray_block_ends`].
+    stray_block_ends: Vec<(usize, Range<u32>)>,
 }
 
 /// Walks every line of the chunks in order with the block-comment depth, keeping the statement
@@ -33,10 +37,12 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
         text,
         depth: 0,
         open_blocks: Vec::new(),
+        index: 0,
+        stray_block_ends: Vec::new(),
     };
     let has_nul = memchr::memchr(0, bytes).is_some();
     for chunk in chunks {
-        let lines = tree.lines.get_mut(chunk.lines).unwrap_or_default();
+        let lines = tree.lines.get_mut(chunk.lines.clone()).unwrap_or_default();
         if !chunk.texts.is_empty() {
             let offset = tree.texts.len() as u32;
             for line in lines.iter_mut() {
@@ -47,7 +53,7 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
             tree.texts.extend(chunk.texts);
         }
         let mut markers = chunk.markers.as_slice();
-        for line in lines {
+        for (index, line) in (chunk.lines.start..).zip(lines) {
             if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
                 // Skipped before comment processing: the depth is not touched.
                 continue;
@@ -58,10 +64,12 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
                 .count();
             let (own, rest) = markers.split_at(count);
             markers = rest;
+            walker.index = index;
             walker.line(line, own, has_nul, &mut tree.texts);
         }
     }
     tree.unterminated_block = walker.open_blocks.first().cloned();
+    tree.stray_block_ends = walker.stray_block_ends;
 }
 
 impl Walker<'_> {
@@ -130,8 +138,13 @@ impl Walker<'_> {
                     if self.depth == 0 {
                         pieces.get_or_insert_with(Vec::new);
                         keep_from = Some(range.end);
-                    } else if self.depth < 0 && line.stray_block_end.is_none() {
-                        line.stray_block_end = Some(range.clone());
+                    } else if self.depth < 0
+                        && self
+                            .stray_block_ends
+                            .last()
+                            .is_none_or(|(line, _)| *line != self.index)
+                    {
+                        self.stray_block_ends.push((self.index, range.clone()));
                     }
                 }
                 Marker::Semicolon => {

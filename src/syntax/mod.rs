@@ -40,6 +40,10 @@ pub struct SyntaxTree {
     /// The `;--` of a block comment still open at the end of the file (Asterisk ignored
     /// everything after it).
     pub unterminated_block: Option<Range<u32>>,
+    /// Each `--;` that closed no block comment (Asterisk ignores the rest of the file), with
+    /// the index of its line, in file order. Kept here rather than on [`Line`]: almost no line
+    /// has one, and every byte of a line counts a million times over.
+    pub stray_block_ends: Vec<(usize, Range<u32>)>,
 }
 
 #[derive(Debug)]
@@ -51,8 +55,6 @@ pub struct Line {
     pub kind: LineKind,
     /// Byte offset of a `;` that starts a line comment on this line.
     pub comment_start: Option<u32>,
-    /// A `--;` on this line that closed no block comment (Asterisk ignores the rest of the file).
-    pub stray_block_end: Option<Range<u32>>,
 }
 
 impl Line {
@@ -252,6 +254,17 @@ impl LineKind {
 }
 
 impl SyntaxTree {
+    /// The `--;` of line `index` that closed no block comment, if it has one.
+    pub fn stray_block_end(&self, index: usize) -> Option<&Range<u32>> {
+        let at = self
+            .stray_block_ends
+            .partition_point(|(line, _)| *line < index);
+        self.stray_block_ends
+            .get(at)
+            .filter(|(line, _)| *line == index)
+            .map(|(_, range)| range)
+    }
+
     /// What Asterisk reads from `text` (`bytes` is the file this tree was parsed from).
     pub fn text<'a>(&'a self, bytes: &'a [u8], text: &Text) -> &'a str {
         match text.stored.checked_sub(1) {
