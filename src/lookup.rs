@@ -1,35 +1,85 @@
 //! Reading an object's options the way Asterisk ends up with them: the last line of a
 //! single-valued option wins, list options keep every line (inherited lines first).
+//!
+//! Option names are compared without case through their key ids. Finding the ids of a name costs
+//! a hash lookup: a loop asking every object for the same option resolves the name once with
+//! [`Config::option_name`] and passes the [`OptionName`] instead of the text.
 
-use crate::model::{Config, Object, Var};
+use crate::model::{Config, KeyId, Object, Var};
 use crate::schema::schema;
 
+/// An option name resolved to the ids of its spellings in one configuration (`Context`,
+/// `context`, ...).
+#[derive(Debug, Clone, Copy)]
+pub struct OptionName<'a> {
+    ids: &'a [KeyId],
+}
+
+impl OptionName<'_> {
+    /// Whether `var` is a line of this option.
+    pub fn names(&self, var: &Var) -> bool {
+        match self.ids {
+            // The usual case: one spelling in the whole configuration.
+            [only] => var.key == *only,
+            ids => ids.contains(&var.key),
+        }
+    }
+}
+
+/// An option name as text, or already resolved.
+pub trait AsOptionName<'a> {
+    fn resolve(self, config: &'a Config) -> OptionName<'a>;
+}
+
+impl<'a> AsOptionName<'a> for &str {
+    fn resolve(self, config: &'a Config) -> OptionName<'a> {
+        config.option_name(self)
+    }
+}
+
+impl<'a> AsOptionName<'a> for OptionName<'a> {
+    fn resolve(self, _: &'a Config) -> OptionName<'a> {
+        self
+    }
+}
+
 impl Config {
+    /// Resolves an option name once, for a loop over many objects.
+    pub fn option_name(&self, name: &str) -> OptionName<'_> {
+        OptionName {
+            ids: self.key_ids(name),
+        }
+    }
+
     /// Every line of `key` in the object (names compared without case), in order.
     pub fn option_vars<'a>(
         &'a self,
         object: &Object,
-        key: &str,
+        key: impl AsOptionName<'a>,
     ) -> impl DoubleEndedIterator<Item = &'a Var> + 'a {
-        let ids = self.key_ids(key);
+        let name = key.resolve(self);
         self.section(object.section)
             .vars
             .iter()
-            .filter(move |var| ids.contains(&var.key))
+            .filter(move |var| name.names(var))
     }
 
     /// The line that sets a single-valued option: the last one.
-    pub fn option_var<'a>(&'a self, object: &Object, key: &str) -> Option<&'a Var> {
+    pub fn option_var<'a>(
+        &'a self,
+        object: &Object,
+        key: impl AsOptionName<'a>,
+    ) -> Option<&'a Var> {
         self.option_vars(object, key).next_back()
     }
 
     /// The value of a single-valued option, if written.
-    pub fn option<'a>(&'a self, object: &Object, key: &str) -> Option<&'a str> {
+    pub fn option<'a>(&'a self, object: &Object, key: impl AsOptionName<'a>) -> Option<&'a str> {
         self.option_var(object, key).map(|var| self.value(var))
     }
 
     /// Whether a yes/no option is written as yes (Asterisk's `ast_true` words).
-    pub fn option_is_true(&self, object: &Object, key: &str) -> bool {
+    pub fn option_is_true<'a>(&'a self, object: &Object, key: impl AsOptionName<'a>) -> bool {
         self.option(object, key)
             .is_some_and(|value| schema().is_true_word(value))
     }
@@ -39,7 +89,7 @@ impl Config {
     pub fn option_items<'a>(
         &'a self,
         object: &Object,
-        key: &'a str,
+        key: impl AsOptionName<'a>,
     ) -> impl Iterator<Item = &'a str> + 'a {
         self.option_vars(object, key)
             .flat_map(move |var| self.value(var).split(','))
@@ -52,7 +102,7 @@ impl Config {
     pub fn referenced<'a>(
         &'a self,
         object: &Object,
-        key: &'a str,
+        key: impl AsOptionName<'a>,
         kind: &'a str,
     ) -> impl Iterator<Item = &'a Object> + 'a {
         self.option_items(object, key)

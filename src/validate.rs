@@ -10,8 +10,8 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::model::{Config, NotLoaded, Object, ObjectId, Var};
-use crate::schema::{schema, values, ObjectType, ValueCheck};
+use crate::model::{Config, KeyId, NotLoaded, Object, ObjectId, Var};
+use crate::schema::{schema, values, ObjectType, OptionSpec, ValueCheck};
 
 /// One problem with one object.
 #[derive(Debug, Clone)]
@@ -63,6 +63,65 @@ impl ProblemKind {
 #[derive(Debug, Default)]
 pub struct Validation {
     pub problems: Vec<ObjectProblem>,
+    /// The option each key of the objects names in their type.
+    options: OptionsByKey,
+}
+
+impl Validation {
+    /// The option `var` sets in an object of type `ty` (names compared without case), whatever
+    /// the version; `None` for a key the type does not know.
+    pub fn option_spec(
+        &self,
+        config: &Config,
+        ty: &'static ObjectType,
+        var: &Var,
+    ) -> Option<&'static OptionSpec> {
+        match self.options.known(ty, var.key) {
+            Some(meaning) => meaning.spec,
+            None => ty.option(config.key(var)),
+        }
+    }
+}
+
+/// What a key means in an object type: looked up once per (type, key id), since thousands of
+/// objects repeat the same few keys and a schema lookup compares names.
+#[derive(Debug, Default)]
+struct OptionsByKey {
+    /// Per type index, per key id.
+    by_type: Vec<Vec<Option<KeyMeaning>>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct KeyMeaning {
+    spec: Option<&'static OptionSpec>,
+    /// `type` itself, or a key one of the type's patterns accepts: no option handler checks it.
+    unchecked: bool,
+}
+
+impl OptionsByKey {
+    fn known(&self, ty: &ObjectType, key: KeyId) -> Option<KeyMeaning> {
+        *self.by_type.get(ty.index)?.get(key.0 as usize)?
+    }
+
+    fn resolve(&mut self, config: &Config, ty: &'static ObjectType, var: &Var) -> KeyMeaning {
+        if let Some(meaning) = self.known(ty, var.key) {
+            return meaning;
+        }
+        let key = config.key(var);
+        let meaning = KeyMeaning {
+            spec: ty.option(key),
+            unchecked: key.eq_ignore_ascii_case("type") || ty.matches_pattern(key),
+        };
+        if self.by_type.len() <= ty.index {
+            self.by_type.resize_with(ty.index + 1, Vec::new);
+        }
+        let keys = &mut self.by_type[ty.index];
+        if keys.len() <= var.key.0 as usize {
+            keys.resize(var.key.0 as usize + 1, None);
+        }
+        keys[var.key.0 as usize] = Some(meaning);
+        meaning
+    }
 }
 
 /// How to validate.
@@ -80,14 +139,10 @@ pub struct ValidateOptions {
 /// Finds every object's problems and records the first rejecting one on the object.
 pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
     let mut validation = Validation::default();
-    for index in 0..config.objects.list.len() {
+    for (index, object) in config.objects.list.iter().enumerate() {
         let id = ObjectId(index as u32);
-        let object = &config.objects.list[index];
-        let Some(ty) = schema().object_type(&object.kind) else {
-            continue;
-        };
         let view = ObjectView::new(config, object);
-        view.check_lines(ty, id, options, &mut validation.problems);
+        view.check_lines(&mut validation, id, options);
         view.apply_checks(id, options.version, &mut validation.problems);
     }
     bind_conflicts(config, &mut validation.problems);
@@ -178,20 +233,14 @@ impl<'a> ObjectView<'a> {
         schema().is_true_word(self.value(key))
     }
 
-    fn check_lines(
-        &self,
-        ty: &ObjectType,
-        id: ObjectId,
-        options: &ValidateOptions,
-        out: &mut Vec<ObjectProblem>,
-    ) {
+    fn check_lines(&self, validation: &mut Validation, id: ObjectId, options: &ValidateOptions) {
         let version = options.version;
         for (index, var) in self.vars.iter().enumerate() {
-            let key = self.config.key(var);
-            if key.eq_ignore_ascii_case("type") || ty.matches_pattern(key) {
+            let meaning = validation.options.resolve(self.config, self.object.ty, var);
+            if meaning.unchecked {
                 continue;
             }
-            let kind = match ty.option(key) {
+            let kind = match meaning.spec {
                 None => Some(ProblemKind::UnknownOption),
                 Some(spec) if !spec.available_in(version) => Some(ProblemKind::NotInVersion),
                 Some(spec) if spec.subkind.as_deref() == Some("path") => {
@@ -207,7 +256,7 @@ impl<'a> ObjectView<'a> {
                 },
             };
             if let Some(kind) = kind {
-                out.push(ObjectProblem {
+                validation.problems.push(ObjectProblem {
                     object: id,
                     var: Some(index),
                     kind,

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{Config, SectionId};
-use crate::schema::schema;
+use crate::schema::{schema, ObjectType};
 
 /// Index of an object in [`Objects::list`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -12,7 +12,9 @@ pub struct ObjectId(pub u32);
 
 #[derive(Debug)]
 pub struct Object {
-    /// The `type=` value (an object type of pjsip.conf, compared case-sensitively).
+    /// Its object type, as the schema describes it.
+    pub ty: &'static ObjectType,
+    /// The type's name (`ty.name`): the `type=` value, compared case-sensitively.
     pub kind: String,
     /// The section name: the object's id (case-sensitive).
     pub id: String,
@@ -22,6 +24,11 @@ pub struct Object {
 }
 
 impl Object {
+    /// [`Object::kind`], borrowed from the schema rather than from the object.
+    pub fn kind_name(&self) -> &'static str {
+        &self.ty.name
+    }
+
     pub fn loads(&self) -> bool {
         self.not_loaded.is_empty()
     }
@@ -71,7 +78,7 @@ pub struct Objects {
     by_section: Vec<Option<ObjectId>>,
     /// Objects of each type, in load order: rules ask for "every transport" per endpoint, which
     /// must not be a scan of every object.
-    by_kind: HashMap<String, Vec<ObjectId>>,
+    by_kind: HashMap<&'static str, Vec<ObjectId>>,
 }
 
 impl Objects {
@@ -123,7 +130,7 @@ impl Objects {
 /// The object type of a section, as sorcery decides it: the first `type` line's value if it names
 /// an object type of pjsip.conf; otherwise a section named exactly `global` or `system` whose
 /// keys all belong to that type (the `explicit_name` mapping).
-pub fn section_kind(config: &Config, section: SectionId) -> Option<String> {
+pub fn section_kind(config: &Config, section: SectionId) -> Option<&'static ObjectType> {
     let section = config.section(section);
     if section.template {
         return None;
@@ -131,10 +138,7 @@ pub fn section_kind(config: &Config, section: SectionId) -> Option<String> {
     match config.type_var(section) {
         Some(var) => {
             let value = config.value(var);
-            schema()
-                .object_type(value)
-                .filter(|ty| ty.in_pjsip_conf)
-                .map(|ty| ty.name.clone())
+            schema().object_type(value).filter(|ty| ty.in_pjsip_conf)
         }
         None => {
             let ty = schema()
@@ -144,7 +148,7 @@ pub fn section_kind(config: &Config, section: SectionId) -> Option<String> {
                 let key = config.key(var);
                 ty.option(key).is_some() || ty.matches_pattern(key)
             });
-            all_known.then(|| ty.name.clone())
+            all_known.then_some(ty)
         }
     }
 }
@@ -157,7 +161,7 @@ pub(super) fn build(config: &Config) -> Objects {
     let file_loads = config.file_loads();
     for (index, section) in config.sections.iter().enumerate() {
         let section_id = SectionId(index as u32);
-        let Some(kind) = section_kind(config, section_id) else {
+        let Some(ty) = section_kind(config, section_id) else {
             continue;
         };
         let mut not_loaded = Vec::new();
@@ -168,19 +172,16 @@ pub(super) fn build(config: &Config) -> Objects {
             not_loaded.push(NotLoaded::Dropped);
         }
         let id = ObjectId(objects.list.len() as u32);
+        let kind = ty.name.as_str();
         objects
             .index
-            .entry(pair_hash(&kind, &section.name))
+            .entry(pair_hash(kind, &section.name))
             .or_insert(id);
         objects.by_section[index] = Some(id);
-        match objects.by_kind.get_mut(&kind) {
-            Some(list) => list.push(id),
-            None => {
-                objects.by_kind.insert(kind.clone(), vec![id]);
-            }
-        }
+        objects.by_kind.entry(kind).or_default().push(id);
         objects.list.push(Object {
-            kind,
+            ty,
+            kind: kind.to_owned(),
             id: section.name.clone(),
             section: section_id,
             not_loaded,
@@ -195,21 +196,21 @@ pub(super) fn build(config: &Config) -> Objects {
 fn mark_type_failures(objects: &mut Objects) {
     let mut counts: HashMap<(&str, &str), usize> =
         HashMap::with_capacity_and_hasher(objects.list.len(), Default::default());
-    let mut per_type: HashMap<&str, usize> = HashMap::default();
+    let mut per_type: HashMap<&'static str, usize> = HashMap::default();
     for object in objects
         .list
         .iter()
         .filter(|o| !o.not_loaded.contains(&NotLoaded::Dropped))
     {
-        *counts.entry((&object.kind, &object.id)).or_default() += 1;
-        *per_type.entry(&object.kind).or_default() += 1;
+        *counts.entry((object.kind_name(), &object.id)).or_default() += 1;
+        *per_type.entry(object.kind_name()).or_default() += 1;
     }
-    let mut failures: HashMap<String, NotLoaded> = HashMap::default();
+    let mut failures: HashMap<&'static str, NotLoaded> = HashMap::default();
     // In section order, so the id named is always the first duplicate.
     for object in &objects.list {
-        if counts.get(&(object.kind.as_str(), object.id.as_str())) > Some(&1) {
+        if counts.get(&(object.kind_name(), object.id.as_str())) > Some(&1) {
             failures
-                .entry(object.kind.clone())
+                .entry(object.kind_name())
                 .or_insert_with(|| NotLoaded::DuplicateInType {
                     id: object.id.clone(),
                 });
@@ -220,14 +221,14 @@ fn mark_type_failures(objects: &mut Objects) {
             .object_type(kind)
             .is_some_and(|ty| ty.single_object);
         if single && count > 1 {
-            failures.insert(kind.to_owned(), NotLoaded::MoreThanOne);
+            failures.insert(kind, NotLoaded::MoreThanOne);
         }
     }
     if failures.is_empty() {
         return;
     }
     for object in &mut objects.list {
-        if let Some(why) = failures.get(&object.kind) {
+        if let Some(why) = failures.get(object.kind.as_str()) {
             object.not_loaded.push(why.clone());
         }
     }

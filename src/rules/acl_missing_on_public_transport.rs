@@ -77,7 +77,7 @@ const ACL_OPTIONS: &[&str] = &[
 fn has_password(config: &Config, auth: &Object) -> bool {
     ["password", "md5_cred", "password_digest"]
         .iter()
-        .any(|key| config.option_vars(auth, key).next().is_some())
+        .any(|key| config.option_vars(auth, *key).next().is_some())
 }
 
 impl Rule for AclMissingOnPublicTransport {
@@ -102,7 +102,7 @@ impl Rule for AclMissingOnPublicTransport {
         let restricted = endpoints.iter().any(|endpoint| {
             ACL_OPTIONS.iter().any(|key| {
                 config
-                    .option_vars(endpoint, key)
+                    .option_vars(endpoint, *key)
                     .any(|var| !config.value(var).trim().is_empty())
             })
         });

@@ -1,10 +1,10 @@
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 
-use super::{Category, Context, Rule, RuleMeta};
+use super::{section_type, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::model::SectionId;
-use crate::schema::{schema, Repeat};
+use crate::schema::Repeat;
 use crate::source::Span;
 
 pub struct DuplicateOption;
@@ -52,31 +52,37 @@ impl Rule for DuplicateOption {
         // template copied between the two lines would see the first.
         let reopened: HashSet<SectionId> =
             config.additions.iter().filter_map(|a| a.target).collect();
+        // Per option index: the section and position of its last own line seen.
+        let mut last_line: Vec<Option<(usize, usize)>> = Vec::new();
         for (index, section) in config.sections.iter().enumerate() {
-            if reopened.contains(&SectionId(index as u32)) {
+            let id = SectionId(index as u32);
+            if reopened.contains(&id) {
                 continue;
             }
-            let Some(ty) = config
-                .type_var(section)
-                .and_then(|var| schema().object_type(config.value(var)))
-            else {
+            let Some(ty) = section_type(config, id) else {
                 continue;
             };
-            let mut seen: HashMap<String, usize> = HashMap::default();
             for (position, var) in section.vars.iter().enumerate() {
                 if var.inherited_from.is_some() || var.appended.is_some() {
                     continue;
                 }
-                let key = config.key(var);
-                let single = ty
-                    .option(key)
-                    .is_some_and(|spec| spec.repeat == Repeat::LastWins && spec.name != "type");
-                if !single {
-                    continue;
-                }
-                let Some(earlier) = seen.insert(key.to_ascii_lowercase(), position) else {
+                let Some(spec) = cx
+                    .validation
+                    .option_spec(config, ty, var)
+                    .filter(|spec| spec.repeat == Repeat::LastWins && spec.name != "type")
+                else {
                     continue;
                 };
+                if last_line.len() <= spec.index {
+                    last_line.resize(spec.index + 1, None);
+                }
+                let earlier = last_line[spec.index]
+                    .replace((index, position))
+                    .filter(|&(seen_in, _)| seen_in == index);
+                let Some((_, earlier)) = earlier else {
+                    continue;
+                };
+                let key = config.key(var);
                 let dead = &section.vars[earlier];
                 if dead.appended.is_some() {
                     continue;

@@ -275,6 +275,24 @@ fn run_parallel(cx: &Context<'_>, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The object type a section's `type=` line names (templates too), if the schema knows it.
+pub(crate) fn section_type(
+    config: &Config,
+    id: crate::model::SectionId,
+) -> Option<&'static crate::schema::ObjectType> {
+    let section = config.section(id);
+    match config.objects.of_section(id) {
+        // Its object has that type, unless sorcery took the section by its name (`[global]`
+        // without `type=`): a cheap answer for the many sections that are objects.
+        Some(object) if object.ty.explicit_name.as_deref() != Some(section.name.as_str()) => {
+            Some(object.ty)
+        }
+        _ => config
+            .type_var(section)
+            .and_then(|var| crate::schema::schema().object_type(config.value(var))),
+    }
+}
+
 /// Every physical line of every file read, with its file.
 pub(crate) fn lines(
     config: &Config,

@@ -51,7 +51,11 @@ impl Rule for NatEndpointOptions {
             let behind_nat = config.transports_of(endpoint).into_iter().any(|transport| {
                 ["external_media_address", "external_signaling_address"]
                     .iter()
-                    .any(|key| config.option(transport, key).is_some_and(|v| !v.is_empty()))
+                    .any(|key| {
+                        config
+                            .option(transport, *key)
+                            .is_some_and(|v| !v.is_empty())
+                    })
             });
             if !behind_nat {
                 continue;

@@ -70,42 +70,30 @@ impl Rule for PlaceholderValue {
 
 /// What kind of placeholder `value` is, if it looks like one.
 fn placeholder(key: &str, value: &str) -> Option<&'static str> {
-    // Most values hold none of the characters every placeholder below has: skip them without
-    // allocating.
-    let suspicious = value.bytes().any(|b| {
-        matches!(
-            b.to_ascii_lowercase(),
-            b'$' | b'<' | b'[' | b'x' | b'y' | b'c' | b'r' | b'u'
-        )
-    });
-    if !suspicious {
+    // `<...>` with words inside, except in caller IDs (`"Name" <6001>`) and bracketed URIs.
+    let angle_allowed = !key.eq_ignore_ascii_case("callerid");
+    // One pass over the value rules out almost every line before the checks below.
+    let may_hold_angle = angle_allowed && value.contains('<');
+    if !(may_hold_angle || markers().is_match(value)) {
         return None;
     }
     let lower = value.to_ascii_lowercase();
-    if value.contains("${") {
+    if value.contains(VARIABLE) {
         return Some("a `${...}` variable, which Asterisk does not expand in pjsip.conf");
     }
-    if lower.contains("[object object]") || lower == "undefined" {
+    if lower.contains(GENERATED) || lower == UNDEFINED {
         return Some("a value from a broken generator");
     }
-    if lower.contains("x.x.x.x") || lower.contains("xxx.xxx.xxx.xxx") || lower.contains("[xxxx]") {
+    if ADDRESSES.iter().any(|address| lower.contains(address)) {
         return Some("a placeholder address");
     }
-    const WORDS: &[&str] = &[
-        "changeme",
-        "change_me",
-        "change-me",
-        "replace_me",
-        "replaceme",
-    ];
     if WORDS.iter().any(|word| lower.contains(word)) {
         return Some("a placeholder to change");
     }
     if has_your_word(&lower) {
         return Some("a placeholder to fill in");
     }
-    // `<...>` with words inside, except in caller IDs (`"Name" <6001>`) and bracketed URIs.
-    if !key.eq_ignore_ascii_case("callerid") {
+    if angle_allowed {
         let angle = value
             .split('<')
             .skip(1)
@@ -119,6 +107,34 @@ fn placeholder(key: &str, value: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+const VARIABLE: &str = "${";
+const GENERATED: &str = "[object object]";
+const UNDEFINED: &str = "undefined";
+const ADDRESSES: &[&str] = &["x.x.x.x", "xxx.xxx.xxx.xxx", "[xxxx]"];
+const WORDS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "replace_me",
+    "replaceme",
+];
+const YOUR: &str = "your";
+
+/// Finds, in any case, any text above: every placeholder but a `<...>` one contains one of them.
+fn markers() -> &'static regex::Regex {
+    static MARKERS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    MARKERS.get_or_init(|| {
+        let texts = [VARIABLE, GENERATED, UNDEFINED, YOUR]
+            .into_iter()
+            .chain(ADDRESSES.iter().copied())
+            .chain(WORDS.iter().copied())
+            .map(regex::escape)
+            .collect::<Vec<_>>();
+        regex::Regex::new(&format!("(?i-u:{})", texts.join("|")))
+            .expect("escaped ASCII texts form a valid regex")
+    })
 }
 
 /// `your_ip`, `YOUR-PASSWORD`, `yourdomain`, `your_sip_server`, ...
@@ -142,8 +158,8 @@ fn has_your_word(lower: &str) -> bool {
         "sip",
         "extension",
     ];
-    lower.match_indices("your").any(|(at, _)| {
-        let rest = lower[at + 4..].trim_start_matches(['_', '-', ' ']);
+    lower.match_indices(YOUR).any(|(at, _)| {
+        let rest = lower[at + YOUR.len()..].trim_start_matches(['_', '-', ' ']);
         THINGS.iter().any(|thing| rest.starts_with(thing))
     })
 }

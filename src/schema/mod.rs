@@ -89,8 +89,12 @@ impl Schema {
     pub fn from_json(text: &str) -> Result<Schema, serde_json::Error> {
         let mut schema: Schema = serde_json::from_str(text)?;
         schema.types.sort_by(|a, b| a.name.cmp(&b.name));
-        for ty in &mut schema.types {
+        for (index, ty) in schema.types.iter_mut().enumerate() {
+            ty.index = index;
             ty.options.sort_by(|a, b| cmp_ignore_case(&a.name, &b.name));
+            for (index, option) in ty.options.iter_mut().enumerate() {
+                option.index = index;
+            }
         }
         Ok(schema)
     }
@@ -159,6 +163,9 @@ pub struct ObjectType {
     pub removed_options: Vec<RemovedOption>,
     /// Sorted by lower-cased name.
     options: Vec<OptionSpec>,
+    /// Its position in [`Schema::object_types`]: tables kept per type index by it.
+    #[serde(skip)]
+    pub index: usize,
 }
 
 impl ObjectType {
@@ -316,6 +323,9 @@ pub struct OptionSpec {
     pub alias: bool,
     #[serde(default)]
     secret: bool,
+    /// Its position in [`ObjectType::options`]: tables kept per option index by it.
+    #[serde(skip)]
+    pub index: usize,
 }
 
 /// The first release of each major branch that registers an option.
@@ -324,12 +334,23 @@ pub struct Availability {
     /// One entry per branch of [`SUPPORTED_MAJORS`], separated by spaces; `-` = none.
     /// (One string instead of eight keeps the schema parse fast.)
     firsts: String,
+    /// Bit `major - 16` is set when branch `major` has a first release: validation asks this
+    /// for every line, so it must not split `firsts`.
+    branches: u32,
     /// Upstream `{"first", "gaps"}` entries: the option disappeared again for some releases
     /// of that branch. The gaps are kept as upstream writes them.
     pub gaps: Vec<(u32, serde_json::Value)>,
 }
 
 impl Availability {
+    /// Whether some release of branch `major` registers the option.
+    pub fn in_branch(&self, major: u32) -> bool {
+        major
+            .checked_sub(*SUPPORTED_MAJORS.start())
+            .and_then(|i| 1u32.checked_shl(i))
+            .is_some_and(|bit| self.branches & bit != 0)
+    }
+
     /// The first release of branch `major`.
     pub fn first(&self, major: u32) -> Option<&str> {
         let i = major.checked_sub(*SUPPORTED_MAJORS.start())?;
@@ -430,18 +451,21 @@ impl<'de> Deserialize<'de> for Availability {
                     };
                 }
                 let mut joined = String::with_capacity(N * 8);
+                const { assert!(N <= 32, "one bit per branch") };
+                let mut branches = 0u32;
                 for (i, f) in firsts.iter().enumerate() {
                     if i > 0 {
                         joined.push(' ');
                     }
-                    joined.push_str(
-                        f.as_deref()
-                            .filter(|f| !f.is_empty() && !f.contains(' '))
-                            .unwrap_or("-"),
-                    );
+                    let first = f.as_deref().filter(|f| !f.is_empty() && !f.contains(' '));
+                    if first.is_some_and(|f| f != "-") {
+                        branches |= 1 << i;
+                    }
+                    joined.push_str(first.unwrap_or("-"));
                 }
                 Ok(Availability {
                     firsts: joined,
+                    branches,
                     gaps,
                 })
             }
@@ -456,7 +480,7 @@ impl OptionSpec {
     pub fn available_in(&self, major: u32) -> bool {
         match &self.availability {
             None => SUPPORTED_MAJORS.contains(&major),
-            Some(_) => self.first_release(major).is_some(),
+            Some(availability) => availability.in_branch(major),
         }
     }
 
