@@ -38,8 +38,45 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The name used in messages: as given on the command line, or the include path.
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Contents,
     pub syntax: SyntaxTree,
+}
+
+/// A file's bytes. A file of valid UTF-8 (almost every one) is kept as a `String`, so its texts
+/// are read as `&str` without checking each one again; either way it reads as `[u8]`.
+#[derive(Debug, Clone)]
+pub enum Contents {
+    Utf8(String),
+    Bytes(Vec<u8>),
+}
+
+impl Contents {
+    /// The text at `range`, if it is valid UTF-8 (always, in a `Utf8` file, at char boundaries).
+    pub fn str(&self, range: Range<usize>) -> Option<&str> {
+        match self {
+            Contents::Utf8(text) => text.get(range),
+            Contents::Bytes(bytes) => std::str::from_utf8(bytes.get(range)?).ok(),
+        }
+    }
+}
+
+impl From<Vec<u8>> for Contents {
+    fn from(bytes: Vec<u8>) -> Self {
+        match String::from_utf8(bytes) {
+            Ok(text) => Contents::Utf8(text),
+            Err(error) => Contents::Bytes(error.into_bytes()),
+        }
+    }
+}
+
+impl std::ops::Deref for Contents {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Contents::Utf8(text) => text.as_bytes(),
+            Contents::Bytes(bytes) => bytes,
+        }
+    }
 }
 
 /// A 1-based line and column (columns count characters; an invalid UTF-8 byte counts as one).
@@ -55,7 +92,7 @@ impl SourceFile {
         SourceFile {
             path,
             name,
-            bytes,
+            bytes: bytes.into(),
             syntax,
         }
     }
@@ -80,7 +117,13 @@ impl SourceFile {
 
     /// What Asterisk reads from a text of this file.
     pub fn text(&self, text: &Text) -> &str {
-        self.syntax.text(&self.bytes, text)
+        match self.syntax.stored_text(text) {
+            Some(stored) => stored,
+            None => self
+                .bytes
+                .str(text.span.start as usize..text.span.end as usize)
+                .unwrap_or_default(),
+        }
     }
 }
 

@@ -17,7 +17,11 @@ fn every_kept_fuzz_input_still_passes() {
         let path = entry.expect("readable directory").path();
         let data = std::fs::read(&path).expect("readable input");
         let tree = syntax::parse(&data);
-        assert!(tree.print(&data) == data, "{}: not lossless", path.display());
+        assert!(
+            tree.print(&data) == data,
+            "{}: not lossless",
+            path.display()
+        );
         // Includes resolve against a directory that does not exist, as in the fuzz target.
         let root = Path::new("/nonexistent-pjsiplint-fuzz/pjsip.conf");
         let settings = Settings::default();

@@ -423,7 +423,7 @@ pub(crate) fn fix_offered(
                             path: source.path.clone(),
                             canonical: key.path(),
                             name: source.name.clone(),
-                            original: source.bytes.clone(),
+                            original: source.bytes.to_vec(),
                             fixed: Vec::new(),
                         },
                     ));

@@ -49,7 +49,7 @@ pub fn masked_text(file: &SourceFile) -> String {
 /// The file's bytes with secret values as `*` (blanks kept), everything else as it is: same
 /// length and same line breaks as the file (`--diff` shows these).
 pub fn masked_bytes(file: &SourceFile) -> Vec<u8> {
-    let mut bytes = file.bytes.clone();
+    let mut bytes = file.bytes.to_vec();
     // A secret written again as another option's value (`username` equal to `password`) would
     // show it all the same: such values are masked too.
     let secrets: rustc_hash::FxHashSet<&str> = file

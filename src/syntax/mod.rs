@@ -267,13 +267,18 @@ impl SyntaxTree {
 
     /// What Asterisk reads from `text` (`bytes` is the file this tree was parsed from).
     pub fn text<'a>(&'a self, bytes: &'a [u8], text: &Text) -> &'a str {
-        match text.stored.checked_sub(1) {
-            None => bytes
+        self.stored_text(text).unwrap_or_else(|| {
+            bytes
                 .get(text.span.start as usize..text.span.end as usize)
                 .and_then(|bytes| std::str::from_utf8(bytes).ok())
-                .unwrap_or_default(),
-            Some(index) => self.texts.get(index as usize).map_or("", |text| text),
-        }
+                .unwrap_or_default()
+        })
+    }
+
+    /// The text kept for `text` when it is not the file's bytes at its span.
+    pub fn stored_text(&self, text: &Text) -> Option<&str> {
+        let index = text.stored.checked_sub(1)?;
+        self.texts.get(index as usize).map(|text| &**text)
     }
 
     /// The input again, from the lines alone: the proof that nothing was lost.
