@@ -34,6 +34,10 @@ pub(super) struct Chunk {
     pub lines: Range<usize>,
     pub markers: Vec<(Marker, Range<u32>)>,
     pub texts: Vec<Box<str>>,
+    /// No marker but plain `;` and no NUL: started outside a block comment, every line reads as
+    /// its physical text, with the comment from its first `;` (set here), so the walk can skip
+    /// the chunk. Almost every chunk of a large file is plain.
+    pub plain: bool,
 }
 
 /// Chunks are about this size (cut at the next line end). Small enough that pest's token queue of
@@ -158,6 +162,15 @@ fn parse_chunk(bytes: &[u8], text: &str, indexes: Range<usize>, lines: &mut [Lin
         parse_run(bytes, text, &mut chunk, &texts, &mut lines[first..index]);
     }
     chunk.texts = texts.into_inner();
+    let bytes_range = lines
+        .first()
+        .zip(lines.last())
+        .map(|(first, last)| first.start as usize..last.end as usize);
+    chunk.plain = chunk
+        .markers
+        .iter()
+        .all(|(marker, _)| *marker == Marker::Semicolon)
+        && bytes_range.is_none_or(|range| memchr::memchr(0, &bytes[range]).is_none());
     chunk
 }
 
@@ -188,6 +201,7 @@ fn parse_run(
     let base = first.start as usize;
     let run_text = &text[base..last.end as usize];
     // Stage 1: markers.
+    let first_marker = chunk.markers.len();
     if memchr::memchr(b';', run_text.as_bytes()).is_some() {
         if let Ok(pairs) = PjsipGrammar::parse(Rule::lexical, run_text) {
             for pair in pairs {
@@ -201,6 +215,23 @@ fn parse_run(
                 let span = pair.as_span();
                 let range = (base + span.start()) as u32..(base + span.end()) as u32;
                 chunk.markers.push((marker, range));
+            }
+        }
+        // The comment of each line that starts with a plain `;` (what the walk keeps outside
+        // a block comment).
+        let markers = &chunk.markers[first_marker..];
+        let mut next = 0;
+        for line in lines.iter_mut() {
+            while markers
+                .get(next)
+                .is_some_and(|(_, range)| range.start < line.start)
+            {
+                next += 1;
+            }
+            if let Some((Marker::Semicolon, range)) = markers.get(next) {
+                if range.start < line.end {
+                    line.comment_start = Some(range.start);
+                }
             }
         }
     }

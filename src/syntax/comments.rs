@@ -52,6 +52,10 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
             }
             tree.texts.extend(chunk.texts);
         }
+        if walker.depth == 0 && chunk.plain {
+            // Nothing here can change a line's reading (see `Chunk::plain`).
+            continue;
+        }
         let mut markers = chunk.markers.as_slice();
         for (index, line) in (chunk.lines.start..).zip(lines) {
             if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
@@ -91,6 +95,7 @@ impl Walker<'_> {
             line.comment_start = markers.first().map(|(_, range)| range.start);
         } else {
             line.kind = LineKind::Empty;
+            line.comment_start = None;
             self.slow_line(line, markers, texts);
         }
     }
