@@ -10,7 +10,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::model::{Config, KeyId, NotLoaded, Object, ObjectId, Var};
+use crate::model::{Config, KeyId, LineRef, NotLoaded, Object, ObjectId, Var};
 use crate::schema::{schema, values, ObjectType, OptionSpec, ValueCheck};
 
 /// One problem with one object.
@@ -139,10 +139,11 @@ pub struct ValidateOptions {
 /// Finds every object's problems and records the first rejecting one on the object.
 pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
     let mut validation = Validation::default();
+    let mut inherited = InheritedLines::default();
     for (index, object) in config.objects.list.iter().enumerate() {
         let id = ObjectId(index as u32);
         let view = ObjectView::new(config, object);
-        view.check_lines(&mut validation, id, options);
+        view.check_lines(&mut validation, &mut inherited, id, options);
         view.apply_checks(id, options.version, &mut validation.problems);
     }
     bind_conflicts(config, &mut validation.problems);
@@ -197,6 +198,9 @@ pub fn describe_rejection(config: &Config, problem: &ObjectProblem) -> String {
     }
 }
 
+/// The problem of each template line, per object type it was inherited into.
+type InheritedLines = HashMap<(usize, LineRef), Option<ProblemKind>>;
+
 /// An object's lines, read the way its options end up (last line wins).
 struct ObjectView<'a> {
     config: &'a Config,
@@ -233,27 +237,33 @@ impl<'a> ObjectView<'a> {
         schema().is_true_word(self.value(key))
     }
 
-    fn check_lines(&self, validation: &mut Validation, id: ObjectId, options: &ValidateOptions) {
-        let version = options.version;
+    fn check_lines(
+        &self,
+        validation: &mut Validation,
+        inherited: &mut InheritedLines,
+        id: ObjectId,
+        options: &ValidateOptions,
+    ) {
         for (index, var) in self.vars.iter().enumerate() {
             let meaning = validation.options.resolve(self.config, self.object.ty, var);
             if meaning.unchecked {
                 continue;
             }
             let kind = match meaning.spec {
-                None => Some(ProblemKind::UnknownOption),
-                Some(spec) if !spec.available_in(version) => Some(ProblemKind::NotInVersion),
+                // A file option's problem depends on the object (its transport's protocol).
                 Some(spec) if spec.subkind.as_deref() == Some("path") => {
-                    self.file_problem(self.config.value(var), options)
-                }
-                Some(spec) => match values::check_value(spec, self.config.value(var)) {
-                    ValueCheck::Rejected { reason } => Some(ProblemKind::InvalidValue { reason }),
-                    ValueCheck::ReadAsFalse => Some(ProblemKind::ReadAsFalse),
-                    ValueCheck::Ok | ValueCheck::Unchecked => {
-                        resolved_host(spec.subkind.as_deref(), self.config.value(var))
-                            .map(|host| ProblemKind::NeedsDns { host })
+                    if spec.available_in(options.version) {
+                        self.file_problem(self.config.value(var), options)
+                    } else {
+                        Some(ProblemKind::NotInVersion)
                     }
-                },
+                }
+                // A template line unchanged by `+=` reads the same in every object built on it.
+                _ if var.inherited_from.is_some() && var.appended.is_none() => inherited
+                    .entry((self.object.ty.index, var.origin))
+                    .or_insert_with(|| self.line_problem(meaning.spec, var, options.version))
+                    .clone(),
+                _ => self.line_problem(meaning.spec, var, options.version),
             };
             if let Some(kind) = kind {
                 validation.problems.push(ObjectProblem {
@@ -262,6 +272,28 @@ impl<'a> ObjectView<'a> {
                     kind,
                 });
             }
+        }
+    }
+
+    /// What Asterisk's handler makes of the line `var` of option `spec` (`None`: unknown key).
+    fn line_problem(
+        &self,
+        spec: Option<&OptionSpec>,
+        var: &Var,
+        version: u32,
+    ) -> Option<ProblemKind> {
+        let Some(spec) = spec else {
+            return Some(ProblemKind::UnknownOption);
+        };
+        if !spec.available_in(version) {
+            return Some(ProblemKind::NotInVersion);
+        }
+        let value = self.config.value(var);
+        match values::check_value(spec, value) {
+            ValueCheck::Rejected { reason } => Some(ProblemKind::InvalidValue { reason }),
+            ValueCheck::ReadAsFalse => Some(ProblemKind::ReadAsFalse),
+            ValueCheck::Ok | ValueCheck::Unchecked => resolved_host(spec.subkind.as_deref(), value)
+                .map(|host| ProblemKind::NeedsDns { host }),
         }
     }
 

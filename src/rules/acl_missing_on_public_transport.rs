@@ -1,6 +1,7 @@
 use super::weak_password::{bind_span, inbound_auth_names, listens_phrase, public_transports};
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lookup::OptionName;
 use crate::model::{Config, Object};
 
 pub struct AclMissingOnPublicTransport;
@@ -73,11 +74,14 @@ const ACL_OPTIONS: &[&str] = &[
     "contact_acl",
 ];
 
-/// Whether an auth holds a password of some kind.
-fn has_password(config: &Config, auth: &Object) -> bool {
-    ["password", "md5_cred", "password_digest"]
+/// Options that hold a password of some kind.
+const PASSWORD_OPTIONS: &[&str] = &["password", "md5_cred", "password_digest"];
+
+/// Whether an auth holds a password of some kind (`passwords`: the [`PASSWORD_OPTIONS`]).
+fn has_password(config: &Config, auth: &Object, passwords: &[OptionName]) -> bool {
+    passwords
         .iter()
-        .any(|key| config.option_vars(auth, *key).next().is_some())
+        .any(|&key| config.option_vars(auth, key).next().is_some())
 }
 
 impl Rule for AclMissingOnPublicTransport {
@@ -99,26 +103,33 @@ impl Rule for AclMissingOnPublicTransport {
             .of_type("endpoint")
             .filter(|e| e.loads())
             .collect();
+        let acl_options: Vec<OptionName> = ACL_OPTIONS
+            .iter()
+            .map(|key| config.option_name(key))
+            .collect();
         let restricted = endpoints.iter().any(|endpoint| {
-            ACL_OPTIONS.iter().any(|key| {
+            acl_options.iter().any(|&key| {
                 config
-                    .option_vars(endpoint, *key)
+                    .option_vars(endpoint, key)
                     .any(|var| !config.value(var).trim().is_empty())
             })
         });
         if restricted {
             return;
         }
+        let passwords: Vec<OptionName> = PASSWORD_OPTIONS
+            .iter()
+            .map(|key| config.option_name(key))
+            .collect();
         let with_password: Vec<&Object> = endpoints
             .into_iter()
             .filter(|endpoint| {
                 inbound_auth_names(config, endpoint)
                     .into_iter()
                     .any(|name| {
-                        config
-                            .objects
-                            .get("auth", name)
-                            .is_some_and(|auth| auth.loads() && has_password(config, auth))
+                        config.objects.get("auth", name).is_some_and(|auth| {
+                            auth.loads() && has_password(config, auth, &passwords)
+                        })
                     })
             })
             .collect();

@@ -66,7 +66,7 @@ impl Rule for AnonymousEndpoint {
         for endpoint in config.objects.of_type("endpoint") {
             if !endpoint.loads()
                 || !is_anonymous(endpoint)
-                || !inbound_auth_names(config, endpoint).is_empty()
+                || inbound_auth_names(config, endpoint).next().is_some()
             {
                 continue;
             }

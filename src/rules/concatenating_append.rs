@@ -1,7 +1,8 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{section_type, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::schema::{schema, ValueKind};
+use crate::model::SectionId;
+use crate::schema::ValueKind;
 use crate::source::Span;
 
 pub struct ConcatenatingAppend;
@@ -65,11 +66,12 @@ impl Rule for ConcatenatingAppend {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
-        for section in &config.sections {
-            let Some(ty) = config
-                .type_var(section)
-                .and_then(|var| schema().object_type(config.value(var)))
-            else {
+        for (index, section) in config.sections.iter().enumerate() {
+            // Most sections have no `+=` line: no need to know their type.
+            if section.vars.iter().all(|var| var.appended.is_none()) {
+                continue;
+            }
+            let Some(ty) = section_type(config, SectionId(index as u32)) else {
                 continue;
             };
             for var in &section.vars {

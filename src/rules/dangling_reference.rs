@@ -48,35 +48,16 @@ impl Rule for DanglingReference {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
-        // Per object type, its options that name pjsip.conf objects (a handful): the lines of
-        // every object are matched against these, not looked up in the whole option table.
-        let mut references: rustc_hash::FxHashMap<&str, Vec<(&str, &str)>> =
-            rustc_hash::FxHashMap::default();
         for object in &config.objects.list {
-            let wanted = references.entry(object.kind.as_str()).or_insert_with(|| {
-                schema()
-                    .object_type(&object.kind)
-                    .into_iter()
-                    .flat_map(|ty| ty.options())
-                    .filter_map(|spec| Some((spec.name.as_str(), spec.refs.as_deref()?)))
-                    .filter(|(_, target)| {
-                        schema()
-                            .object_type(target)
-                            .is_some_and(|t| t.in_pjsip_conf)
-                    })
-                    .collect()
-            });
-            if wanted.is_empty() {
-                continue;
-            }
             for var in &config.section(object.section).vars {
-                let key = config.key(var);
-                let Some(&(_, target)) = wanted
-                    .iter()
-                    .find(|(name, _)| name.eq_ignore_ascii_case(key))
+                let Some(target) = cx
+                    .validation
+                    .option_spec(config, object.ty, var)
+                    .and_then(|spec| spec.refs.as_deref())
                 else {
                     continue;
                 };
+                let key = config.key(var);
                 for name in config.value(var).split(',').map(str::trim) {
                     if name.is_empty() {
                         continue;
@@ -86,6 +67,13 @@ impl Rule for DanglingReference {
                         Some(found) if !found.loads() => "Asterisk does not load it",
                         Some(_) => continue,
                     };
+                    // Only names of pjsip.conf objects (not of contacts, say) are checked.
+                    if !schema()
+                        .object_type(target)
+                        .is_some_and(|t| t.in_pjsip_conf)
+                    {
+                        break;
+                    }
                     // A template line inherited by many objects is one finding.
                     if !reported.insert((var.origin, name.to_owned())) {
                         continue;

@@ -3,7 +3,6 @@ use rustc_hash::FxHashSet as HashSet;
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix};
-use crate::schema::schema;
 
 pub struct DeprecatedOption;
 
@@ -48,30 +47,17 @@ impl Rule for DeprecatedOption {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut reported = HashSet::default();
-        // Per object type, its deprecated options (a handful): the lines of every object are
-        // matched against these, not looked up in the whole option table.
-        let mut deprecated: rustc_hash::FxHashMap<&str, Vec<&crate::schema::OptionSpec>> =
-            rustc_hash::FxHashMap::default();
         for object in &config.objects.list {
-            let Some(ty) = schema().object_type(&object.kind) else {
-                continue;
-            };
-            let wanted = deprecated.entry(object.kind.as_str()).or_insert_with(|| {
-                ty.options()
-                    .filter(|spec| spec.deprecated && spec.available_in(cx.asterisk_version))
-                    .collect()
-            });
-            if wanted.is_empty() {
-                continue;
-            }
+            let ty = object.ty;
             for var in &config.section(object.section).vars {
-                let key = config.key(var);
-                let Some(spec) = wanted
-                    .iter()
-                    .find(|spec| spec.name.eq_ignore_ascii_case(key))
+                let Some(spec) = cx
+                    .validation
+                    .option_spec(config, ty, var)
+                    .filter(|spec| spec.deprecated && spec.available_in(cx.asterisk_version))
                 else {
                     continue;
                 };
+                let key = config.key(var);
                 if !reported.insert(var.origin) {
                     continue;
                 }

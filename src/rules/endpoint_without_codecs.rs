@@ -2,6 +2,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lookup::OptionName;
 use crate::model::{Config, LineRef, Object, SectionId, Var};
 use crate::schema::show_codecs;
 
@@ -62,15 +63,13 @@ impl Rule for EndpointWithoutCodecs {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let calls = CallEndpoints::new(config);
+        let mut codecs = HasCodecs::new(config);
         let mut found = Vec::new();
         for endpoint in loaded_endpoints(config) {
-            if !calls.takes_calls(config, endpoint) {
+            if !calls.takes_calls(config, endpoint) || codecs.check(config, endpoint) {
                 continue;
             }
             let lines = codec_lines(config, endpoint);
-            if !endpoint_codecs(config, &lines).is_empty() {
-                continue;
-            }
             // The line that removed the last codec, when there were codecs to remove.
             let culprit = lines
                 .iter()
@@ -114,6 +113,8 @@ impl Rule for EndpointWithoutCodecs {
 /// routes calls to, like FreePBX's `dpma_endpoint` (phone provisioning only).
 pub(super) struct CallEndpoints<'a> {
     named: rustc_hash::FxHashSet<&'a str>,
+    aors: OptionName<'a>,
+    auth: OptionName<'a>,
 }
 
 impl<'a> CallEndpoints<'a> {
@@ -126,14 +127,59 @@ impl<'a> CallEndpoints<'a> {
             .filter_map(|o| config.option(o, "endpoint"))
             .map(str::trim)
             .collect();
-        CallEndpoints { named }
+        CallEndpoints {
+            named,
+            aors: config.option_name("aors"),
+            auth: config.option_name("auth"),
+        }
     }
 
-    pub fn takes_calls(&self, config: &Config, endpoint: &Object) -> bool {
+    pub fn takes_calls(&self, config: &'a Config, endpoint: &Object) -> bool {
         endpoint.id == "anonymous"
+            || config.option_items(endpoint, self.aors).next().is_some()
+            || config.option_items(endpoint, self.auth).next().is_some()
             || self.named.contains(endpoint.id.as_str())
-            || config.option_items(endpoint, "aors").next().is_some()
-            || config.option_items(endpoint, "auth").next().is_some()
+    }
+}
+
+/// Whether endpoints are left with a codec. Endpoints built on one template share its codec
+/// lines, so each list of lines is worked out once.
+struct HasCodecs<'a> {
+    allow: OptionName<'a>,
+    disallow: OptionName<'a>,
+    by_lines: HashMap<Vec<LineRef>, bool>,
+    /// The codec lines of the endpoint being checked (kept to reuse the allocation).
+    lines: Vec<LineRef>,
+}
+
+impl<'a> HasCodecs<'a> {
+    fn new(config: &'a Config) -> Self {
+        HasCodecs {
+            allow: config.option_name("allow"),
+            disallow: config.option_name("disallow"),
+            by_lines: HashMap::default(),
+            lines: Vec::new(),
+        }
+    }
+
+    fn check(&mut self, config: &Config, endpoint: &Object) -> bool {
+        let has_codecs = || !endpoint_codecs(config, &codec_lines(config, endpoint)).is_empty();
+        self.lines.clear();
+        for var in &config.section(endpoint.section).vars {
+            if self.allow.names(var) || self.disallow.names(var) {
+                // A line extended by `+=` has a value of its own section's making.
+                if var.appended.is_some() {
+                    return has_codecs();
+                }
+                self.lines.push(var.origin);
+            }
+        }
+        if let Some(&known) = self.by_lines.get(self.lines.as_slice()) {
+            return known;
+        }
+        let has = has_codecs();
+        self.by_lines.insert(self.lines.clone(), has);
+        has
     }
 }
 

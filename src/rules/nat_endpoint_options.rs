@@ -1,5 +1,6 @@
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::SectionId;
 
 pub struct NatEndpointOptions;
 
@@ -47,8 +48,11 @@ impl Rule for NatEndpointOptions {
         let config = cx.config;
         // A template shared by many endpoints is reported once, at the first of them.
         let mut reported = rustc_hash::FxHashSet::default();
-        for endpoint in config.objects.of_type("endpoint") {
-            let behind_nat = config.transports_of(endpoint).into_iter().any(|transport| {
+        // The transports behind NAT, by section: asked once each, not once per endpoint.
+        let behind_nat: rustc_hash::FxHashSet<SectionId> = config
+            .objects
+            .of_type("transport")
+            .filter(|transport| {
                 ["external_media_address", "external_signaling_address"]
                     .iter()
                     .any(|key| {
@@ -56,19 +60,32 @@ impl Rule for NatEndpointOptions {
                             .option(transport, *key)
                             .is_some_and(|v| !v.is_empty())
                     })
-            });
-            if !behind_nat {
+            })
+            .map(|transport| transport.section)
+            .collect();
+        if behind_nat.is_empty() {
+            return;
+        }
+        let direct_media = config.option_name("direct_media");
+        let rtp_symmetric = config.option_name("rtp_symmetric");
+        let rewrite_contact = config.option_name("rewrite_contact");
+        for endpoint in config.objects.of_type("endpoint") {
+            let uses_nat = config
+                .transports_of(endpoint)
+                .into_iter()
+                .any(|transport| behind_nat.contains(&transport.section));
+            if !uses_nat {
                 continue;
             }
             let mut missing = Vec::new();
-            let direct_media = config.option(endpoint, "direct_media");
+            let direct_media = config.option(endpoint, direct_media);
             if direct_media.is_none_or(|v| crate::schema::schema().is_true_word(v)) {
                 missing.push("`direct_media=no`");
             }
-            if !config.option_is_true(endpoint, "rtp_symmetric") {
+            if !config.option_is_true(endpoint, rtp_symmetric) {
                 missing.push("`rtp_symmetric=yes`");
             }
-            if !config.option_is_true(endpoint, "rewrite_contact") {
+            if !config.option_is_true(endpoint, rewrite_contact) {
                 missing.push("`rewrite_contact=yes`");
             }
             if missing.is_empty() {

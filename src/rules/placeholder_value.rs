@@ -123,17 +123,17 @@ const WORDS: &[&str] = &[
 const YOUR: &str = "your";
 
 /// Finds, in any case, any text above: every placeholder but a `<...>` one contains one of them.
-fn markers() -> &'static regex::Regex {
-    static MARKERS: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+fn markers() -> &'static aho_corasick::AhoCorasick {
+    static MARKERS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     MARKERS.get_or_init(|| {
         let texts = [VARIABLE, GENERATED, UNDEFINED, YOUR]
             .into_iter()
             .chain(ADDRESSES.iter().copied())
-            .chain(WORDS.iter().copied())
-            .map(regex::escape)
-            .collect::<Vec<_>>();
-        regex::Regex::new(&format!("(?i-u:{})", texts.join("|")))
-            .expect("escaped ASCII texts form a valid regex")
+            .chain(WORDS.iter().copied());
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(texts)
+            .expect("a few short texts build an automaton")
     })
 }
 

@@ -98,7 +98,7 @@ impl Rule for UnauthenticatedEndpoint {
             if endpoint.kind != "endpoint" || !endpoint.loads() || is_anonymous(endpoint) {
                 continue;
             }
-            if !inbound_auth_names(config, endpoint).is_empty()
+            if inbound_auth_names(config, endpoint).next().is_some()
                 || identified.contains(endpoint.id.as_str())
                 || !identified_by_name(config, endpoint)
             {

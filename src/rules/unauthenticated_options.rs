@@ -57,7 +57,7 @@ impl Rule for UnauthenticatedOptions {
         for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
             // Without `auth=` nothing is challenged anyway: unauthenticated-endpoint's business.
             if !config.option_is_true(endpoint, "allow_unauthenticated_options")
-                || inbound_auth_names(config, endpoint).is_empty()
+                || inbound_auth_names(config, endpoint).next().is_none()
             {
                 continue;
             }

@@ -346,17 +346,16 @@ pub(super) fn listens_phrase(config: &Config, transport: &Object) -> String {
 
 /// The names in an endpoint's `auth=`: each `auth` line replaces the whole list
 /// (pjsip_configuration.c inbound_auth_handler), so only the last line counts.
-pub(super) fn inbound_auth_names<'a>(config: &'a Config, endpoint: &Object) -> Vec<&'a str> {
+pub(super) fn inbound_auth_names<'a>(
+    config: &'a Config,
+    endpoint: &Object,
+) -> impl Iterator<Item = &'a str> + 'a {
     config
         .option(endpoint, "auth")
-        .map(|value| {
-            value
-                .split(',')
-                .map(str::trim)
-                .filter(|name| !name.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
 }
 
 /// The span of the `bind` line of a transport, or its header.
@@ -381,29 +380,23 @@ impl Rule for WeakPassword {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        // Which endpoint uses each auth for callers (`auth=`), first one wins.
-        let mut inbound: HashMap<&str, &Object> = HashMap::default();
-        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
-            for name in inbound_auth_names(config, endpoint) {
-                inbound.entry(name).or_insert(endpoint);
-            }
-        }
-        let public = public_transports(config);
-
         // A template's password line shared by many auths is one finding when it fails the
         // same tests in each.
         let mut groups: Vec<Group<'_>> = Vec::new();
         let mut by_key: HashMap<(LineRef, Vec<&'static str>), usize> = HashMap::default();
+        let auth_type_name = config.option_name("auth_type");
+        let password_name = config.option_name("password");
+        let username_name = config.option_name("username");
         for auth in config.objects.of_type("auth").filter(|a| a.loads()) {
-            let auth_type = config.option(auth, "auth_type").unwrap_or("userpass");
+            let auth_type = config.option(auth, auth_type_name).unwrap_or("userpass");
             if auth_type.trim().eq_ignore_ascii_case("google_oauth") {
                 continue;
             }
-            let Some(var) = config.option_var(auth, "password") else {
+            let Some(var) = config.option_var(auth, password_name) else {
                 continue;
             };
             let password = config.value(var);
-            let username = config.option(auth, "username");
+            let username = config.option(auth, username_name);
             let reasons = weaknesses(password, username, &auth.id);
             if reasons.is_empty() {
                 continue;
@@ -420,6 +413,17 @@ impl Rule for WeakPassword {
             }
         }
 
+        if groups.is_empty() {
+            return;
+        }
+        // Which endpoint uses each auth for callers (`auth=`), first one wins.
+        let mut inbound: HashMap<&str, &Object> = HashMap::default();
+        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
+            for name in inbound_auth_names(config, endpoint) {
+                inbound.entry(name).or_insert(endpoint);
+            }
+        }
+        let public = public_transports(config);
         for group in groups {
             let first = group.auths[0];
             let Some(var) = config.option_var(first, "password") else {
