@@ -43,15 +43,7 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
     let has_nul = memchr::memchr(0, bytes).is_some();
     for chunk in chunks {
         let lines = tree.lines.get_mut(chunk.lines.clone()).unwrap_or_default();
-        if !chunk.texts.is_empty() {
-            let offset = tree.texts.len() as u32;
-            for line in lines.iter_mut() {
-                for text in line.kind.texts_mut() {
-                    text.shift(offset);
-                }
-            }
-            tree.texts.extend(chunk.texts);
-        }
+        adopt_texts(lines.iter_mut(), chunk.texts, &mut tree.texts);
         if walker.depth == 0 && chunk.plain {
             // Nothing here can change a line's reading (see `Chunk::plain`).
             continue;
@@ -185,13 +177,25 @@ impl Walker<'_> {
             Ok(pairs) => statement::convert(&cx, &mut pairs.peekable()),
             Err(_) => LineKind::Empty,
         };
-        let stored = stored.into_inner();
-        if !stored.is_empty() {
-            let offset = texts.len() as u32;
-            for text in line.kind.texts_mut() {
-                text.shift(offset);
-            }
-            texts.extend(stored);
+        adopt_texts(std::iter::once(line), stored.into_inner(), texts);
+    }
+}
+
+/// Moves texts stored while parsing `lines` (numbered from 1 in `stored`) to the end of the
+/// tree's `texts`, renumbering the lines' references to them.
+fn adopt_texts<'l>(
+    lines: impl Iterator<Item = &'l mut Line>,
+    stored: Vec<Box<str>>,
+    texts: &mut Vec<Box<str>>,
+) {
+    if stored.is_empty() {
+        return;
+    }
+    let offset = texts.len() as u32;
+    for line in lines {
+        for text in line.kind.texts_mut() {
+            text.shift(offset);
         }
     }
+    texts.extend(stored);
 }

@@ -77,11 +77,10 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::statement::{self, Cx, Physical};
-    use super::super::{PjsipGrammar, Rule};
+    use super::super::{LineKind, PjsipGrammar, Rule};
 
-    /// What pest reads from one physical line (the `physical_line` rule), with the texts it
-    /// stored.
-    fn by_grammar(line: &str) -> String {
+    /// `read` applied to a physical line, with the texts it stored.
+    fn reading(line: &str, read: impl FnOnce(&Cx<'_>) -> Option<LineKind>) -> Option<String> {
         let source = Physical {
             bytes: line.as_bytes(),
             parsed: line.as_bytes(),
@@ -92,25 +91,22 @@ mod tests {
             base: 0,
             texts: &texts,
         };
-        let pairs = PjsipGrammar::parse(Rule::physical_line, line).expect("accepts every line");
-        let kind = statement::convert(&cx, &mut pairs.peekable());
-        format!("{kind:?} {:?}", texts.into_inner())
+        let kind = read(&cx)?;
+        Some(format!("{kind:?} {:?}", texts.into_inner()))
+    }
+
+    /// What pest reads from one physical line (the `physical_line` rule).
+    fn by_grammar(line: &str) -> String {
+        let read = |cx: &Cx<'_>| {
+            let pairs = PjsipGrammar::parse(Rule::physical_line, line).expect("accepts any line");
+            Some(statement::convert(cx, &mut pairs.peekable()))
+        };
+        reading(line, read).unwrap_or_default()
     }
 
     fn by_plain(line: &str) -> Option<String> {
-        let source = Physical {
-            bytes: line.as_bytes(),
-            parsed: line.as_bytes(),
-        };
-        let texts = RefCell::new(Vec::new());
-        let cx = Cx {
-            source: &source,
-            base: 0,
-            texts: &texts,
-        };
         let end = line.find(';').unwrap_or(line.len());
-        let kind = super::statement(&cx, 0..end)?;
-        Some(format!("{kind:?} {:?}", texts.into_inner()))
+        reading(line, |cx| super::statement(cx, 0..end))
     }
 
     #[test]
