@@ -5,6 +5,7 @@
 //! a hash lookup: a loop asking every object for the same option resolves the name once with
 //! [`Config::option_name`] and passes the [`OptionName`] instead of the text.
 
+use crate::model::objects::reference_names;
 use crate::model::{Config, KeyId, Object, Var};
 use crate::schema::schema;
 
@@ -97,27 +98,84 @@ impl Config {
             .filter(|item| !item.is_empty())
     }
 
-    /// The objects of type `kind` named by a list option (`aors`, `auth`, `outbound_auth`, ...),
-    /// those that exist.
+    /// The objects a reference option names (`aors`, `auth`, `outbound_auth`, `transport`, ...),
+    /// those that exist: for each name, the first object of the option's target type.
     pub fn referenced<'a>(
         &'a self,
-        object: &Object,
+        object: &'a Object,
         key: impl AsOptionName<'a>,
-        kind: &'a str,
     ) -> impl Iterator<Item = &'a Object> + 'a {
-        self.option_items(object, key)
-            .filter_map(move |name| self.objects.get(kind, name))
+        let name = key.resolve(self);
+        let vars = &self.section(object.section).vars;
+        self.objects
+            .references(object)
+            .iter()
+            .filter(move |reference| name.names(&vars[reference.var as usize]))
+            .filter_map(|reference| reference.target)
+            .map(|id| self.objects.by_id(id))
+    }
+
+    /// Every name the object's reference options give, with its line and what it names, in line
+    /// order.
+    pub fn references<'a>(
+        &'a self,
+        object: &'a Object,
+    ) -> impl Iterator<Item = NamedReference<'a>> {
+        let vars = &self.section(object.section).vars;
+        self.objects
+            .references(object)
+            .chunk_by(|a, b| a.var == b.var)
+            .flat_map(move |line| {
+                let var = &vars[line[0].var as usize];
+                reference_names(self.value(var))
+                    .zip(line)
+                    .map(move |(name, reference)| NamedReference {
+                        var,
+                        name,
+                        target_type: &reference.target_type.name,
+                        target: reference.target.map(|id| self.objects.by_id(id)),
+                    })
+            })
     }
 
     /// The transports an endpoint (or registration) can use: the one its `transport=` names,
     /// or, when it names none, every transport (pjsip picks one by the destination).
-    pub fn transports_of<'a>(&'a self, object: &Object) -> Vec<&'a Object> {
-        match self
+    pub fn transports_of<'a>(&'a self, object: &'a Object) -> Transports<'a> {
+        let named = self
             .option(object, "transport")
-            .filter(|name| !name.is_empty())
-        {
-            Some(name) => self.objects.get("transport", name).into_iter().collect(),
-            None => self.objects.of_type("transport").collect(),
+            .is_some_and(|name| !name.is_empty());
+        if named {
+            Transports::Named(self.referenced(object, "transport").next())
+        } else {
+            Transports::Any(self.objects.of_type("transport"))
+        }
+    }
+}
+
+/// A name in a reference option and the object it names.
+#[derive(Debug, Clone, Copy)]
+pub struct NamedReference<'a> {
+    pub var: &'a Var,
+    pub name: &'a str,
+    /// The type of object the option names.
+    pub target_type: &'static str,
+    /// The first object of that type and name, if there is one.
+    pub target: Option<&'a Object>,
+}
+
+/// What [`Config::transports_of`] gives: no vector per endpoint.
+pub enum Transports<'a> {
+    Named(Option<&'a Object>),
+    Any(crate::model::objects::OfType<'a>),
+}
+
+impl<'a> Iterator for Transports<'a> {
+    type Item = &'a Object;
+
+    fn next(&mut self) -> Option<&'a Object> {
+        match self {
+            Transports::Named(transport) => transport.take(),
+            Transports::Any(all) => all.next(),
         }
     }
 }

@@ -56,7 +56,7 @@ impl Trunks {
         let mut line_registrations: HashMap<&str, ObjectId> = HashMap::default();
         let mut server_hosts: HashMap<String, ObjectId> = HashMap::default();
         for (index, object) in objects.list.iter().enumerate() {
-            if object.kind != "registration" {
+            if object.kind_name() != "registration" {
                 continue;
             }
             let id = ObjectId(index as u32);
@@ -71,12 +71,12 @@ impl Trunks {
         }
         let mut trunks = Trunks::default();
         for (index, endpoint) in objects.list.iter().enumerate() {
-            if endpoint.kind != "endpoint" {
+            if endpoint.kind_name() != "endpoint" {
                 continue;
             }
             let id = ObjectId(index as u32);
             let contact_hosts: Vec<String> = config
-                .referenced(endpoint, "aors", "aor")
+                .referenced(endpoint, "aors")
                 .flat_map(|aor| config.option_items(aor, "contact"))
                 .filter_map(uri_host)
                 .collect();

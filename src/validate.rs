@@ -300,7 +300,7 @@ impl<'a> ObjectView<'a> {
     /// Asterisk opens the files of `path` options at load (rtp_engine.c for `dtls_*`,
     /// config_transport.c for the TLS files, which websocket transports ignore).
     fn file_problem(&self, path: &str, options: &ValidateOptions) -> Option<ProblemKind> {
-        let websocket = self.object.kind == "transport"
+        let websocket = self.object.kind_name() == "transport"
             && matches!(
                 self.value("protocol").to_ascii_lowercase().as_str(),
                 "ws" | "wss"
@@ -320,7 +320,7 @@ impl<'a> ObjectView<'a> {
     fn apply_checks(&self, id: ObjectId, version: u32, out: &mut Vec<ObjectProblem>) {
         let name = &self.object.id;
         let mut missing = Vec::new();
-        match self.object.kind.as_str() {
+        match self.object.kind_name() {
             "auth" => self.auth_checks(version, &mut missing),
             "registration" => {
                 for (key, which) in [("server_uri", "server"), ("client_uri", "client")] {
@@ -432,7 +432,7 @@ impl<'a> ObjectView<'a> {
                 kind: ProblemKind::Conflict { reason },
             })
         };
-        match self.object.kind.as_str() {
+        match self.object.kind_name() {
             "endpoint" => {
                 let number = |key: &str| self.get(key).and_then(|v| v.trim().parse::<u64>().ok());
                 let min_se = number("timers_min_se");
@@ -505,7 +505,7 @@ fn bind_conflicts(config: &Config, out: &mut Vec<ObjectProblem>) {
         .collect();
     let mut bound: HashMap<(bool, String), ObjectId> = HashMap::default();
     for (index, object) in config.objects.list.iter().enumerate() {
-        if object.kind != "transport" || !object.loads() {
+        if object.kind_name() != "transport" || !object.loads() {
             continue;
         }
         let id = ObjectId(index as u32);
@@ -552,7 +552,7 @@ fn registrations_without_transport(config: &Config, out: &mut Vec<ObjectProblem>
         .iter()
         .enumerate()
         .any(|(index, object)| {
-            object.kind == "transport"
+            object.kind_name() == "transport"
                 && object.loads()
                 && !rejected.contains(&ObjectId(index as u32))
         });
@@ -560,7 +560,7 @@ fn registrations_without_transport(config: &Config, out: &mut Vec<ObjectProblem>
         return;
     }
     for (index, object) in config.objects.list.iter().enumerate() {
-        if object.kind == "registration" {
+        if object.kind_name() == "registration" {
             out.push(ObjectProblem {
                 object: ObjectId(index as u32),
                 var: None,
@@ -628,10 +628,10 @@ fn host_part(item: &str) -> &str {
 /// `webrtc=yes` forces at apply time (pjsip_configuration.c; see the `webrtc` notes in
 /// ../shared/asterisk/pjsip-options.json). `None` for options not written or that accumulate.
 pub fn shown_value(config: &Config, object: &Object, option: &str) -> Option<String> {
-    let spec = schema().object_type(&object.kind)?.option(option)?;
+    let spec = object.ty.option(option)?;
     let view = ObjectView::new(config, object);
     let last = view.get(option)?;
-    if object.kind == "endpoint" && view.is_true("webrtc") {
+    if object.kind_name() == "endpoint" && view.is_true("webrtc") {
         let forced = match spec.name.as_str() {
             "media_encryption" => Some("dtls"),
             "dtls_verify" => Some("Fingerprint"),
@@ -660,7 +660,7 @@ pub fn shown_value(config: &Config, object: &Object, option: &str) -> Option<Str
             Some(values::show_codecs(&ops))
         }
         _ if spec.repeat != crate::schema::Repeat::LastWins => None,
-        _ if object.kind == "transport" && spec.name == "bind" => Some(values::show_bind(
+        _ if object.kind_name() == "transport" && spec.name == "bind" => Some(values::show_bind(
             last,
             &view.get("protocol").unwrap_or("udp").to_ascii_lowercase(),
         )),

@@ -65,7 +65,7 @@ fn machine_dependent(linted: &Linted) -> BTreeSet<Key> {
         })
         .map(|p| {
             let object = &linted.config.objects.list[p.object.0 as usize];
-            (object.kind.clone(), object.id.clone())
+            (object.kind_name().to_owned(), object.id.clone())
         })
         .collect()
 }
@@ -76,8 +76,8 @@ fn loaded(linted: &Linted) -> BTreeSet<Key> {
         .objects
         .list
         .iter()
-        .filter(|o| o.loads() && TYPES.contains(&o.kind.as_str()))
-        .map(|o| (o.kind.clone(), o.id.clone()))
+        .filter(|o| o.loads() && TYPES.contains(&o.kind_name()))
+        .map(|o| (o.kind_name().to_owned(), o.id.clone()))
         .collect()
 }
 

@@ -3,34 +3,39 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{Config, SectionId};
+use super::{Config, KeyId, SectionId};
 use crate::schema::{schema, ObjectType};
 
 /// Index of an object in [`Objects::list`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjectId(pub u32);
 
 #[derive(Debug)]
 pub struct Object {
     /// Its object type, as the schema describes it.
     pub ty: &'static ObjectType,
-    /// The type's name (`ty.name`): the `type=` value, compared case-sensitively.
-    pub kind: String,
     /// The section name: the object's id (case-sensitive).
     pub id: String,
     pub section: SectionId,
     /// Why Asterisk does not load it; empty when it does.
     pub not_loaded: Vec<NotLoaded>,
+    /// Its entries in [`Objects::references`].
+    references: std::ops::Range<u32>,
 }
 
 impl Object {
-    /// [`Object::kind`], borrowed from the schema rather than from the object.
+    /// The type's name: the `type=` value, compared case-sensitively.
     pub fn kind_name(&self) -> &'static str {
         &self.ty.name
     }
 
     pub fn loads(&self) -> bool {
         self.not_loaded.is_empty()
+    }
+
+    /// Whether Asterisk reads its section (while the objects are built, before type failures).
+    fn loads_apart_from_type(&self) -> bool {
+        !self.not_loaded.contains(&NotLoaded::Dropped)
     }
 }
 
@@ -68,9 +73,35 @@ impl NotLoaded {
     }
 }
 
+/// One name in a reference option of an object (`aors=a,b` has two), resolved once when the
+/// objects are built: many rules follow the same references, and each lookup by name is a cache
+/// miss in a table of every object.
+#[derive(Debug, Clone, Copy)]
+pub struct Reference {
+    /// Index of the line in its section's vars.
+    pub var: u32,
+    /// The type the option names (the schema's `refs`).
+    pub target_type: &'static ObjectType,
+    /// The first object of that type and name, if there is one.
+    pub target: Option<ObjectId>,
+}
+
+/// The names of a reference option's value, as Asterisk splits them: at commas, trimmed, empty
+/// ones left out.
+pub fn reference_names(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+}
+
 #[derive(Debug, Default)]
 pub struct Objects {
     pub list: Vec<Object>,
+    /// Every object's [`Reference`]s, object by object in line order.
+    references: Vec<Reference>,
+    /// See [`Objects::twins`].
+    twins: Vec<(ObjectId, ObjectId)>,
     /// The first object of each (type, id), by a hash of the pair: no key is copied, and a lookup
     /// checks the object it finds (two pairs with one hash fall back to a scan of the type).
     index: HashMap<u64, ObjectId>,
@@ -84,17 +115,45 @@ pub struct Objects {
 impl Objects {
     /// The first object of that type and id.
     pub fn get(&self, kind: &str, id: &str) -> Option<&Object> {
-        let found = self
-            .index
-            .get(&pair_hash(kind, id))
-            .map(|&ObjectId(index)| &self.list[index as usize]);
-        match found {
-            Some(object) if object.kind == kind && object.id == id => Some(object),
-            // Nothing with that hash, so no such object.
-            None => None,
-            // Another pair has the same hash: look at every object of the type.
-            Some(_) => self.of_type(kind).find(|object| object.id == id),
+        self.find(kind, id).map(|id| self.by_id(id))
+    }
+
+    fn find(&self, kind: &str, id: &str) -> Option<ObjectId> {
+        let found = *self.index.get(&pair_hash(kind, id))?;
+        let object = self.by_id(found);
+        if object.kind_name() == kind && object.id == id {
+            return Some(found);
         }
+        // Another pair has the same hash: look at every object of the type.
+        self.by_kind
+            .get(kind)?
+            .iter()
+            .copied()
+            .find(|&other| self.by_id(other).id == id)
+    }
+
+    /// The first object of `object`'s type and id, when it is not `object` itself; `indexed` is
+    /// what the index holds for the pair's hash.
+    fn first_twin(&self, indexed: ObjectId, object: ObjectId) -> Option<ObjectId> {
+        let (this, found) = (self.by_id(object), self.by_id(indexed));
+        if found.kind_name() == this.kind_name() && found.id == this.id {
+            return Some(indexed);
+        }
+        // Another pair has the same hash.
+        self.find(this.kind_name(), &this.id)
+            .filter(|&first| first != object)
+    }
+
+    /// Each object whose type and id an earlier object already has, with the first of them, in
+    /// load order.
+    pub fn twins(&self) -> &[(ObjectId, ObjectId)] {
+        &self.twins
+    }
+
+    /// The object's references, in line order.
+    pub fn references(&self, object: &Object) -> &[Reference] {
+        let range = &object.references;
+        &self.references[range.start as usize..range.end as usize]
     }
 
     pub fn of_section(&self, section: SectionId) -> Option<&Object> {
@@ -105,13 +164,16 @@ impl Objects {
             .map(|ObjectId(index)| &self.list[index as usize])
     }
 
-    pub fn of_type<'a>(&'a self, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.by_kind
-            .get(kind)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .map(|&ObjectId(index)| &self.list[index as usize])
+    pub fn of_type(&self, kind: &str) -> OfType<'_> {
+        OfType {
+            ids: self
+                .by_kind
+                .get(kind)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter(),
+            list: &self.list,
+        }
     }
 
     pub fn by_id(&self, id: ObjectId) -> &Object {
@@ -158,7 +220,10 @@ pub(super) fn build(config: &Config) -> Objects {
         by_section: vec![None; config.sections.len()],
         ..Objects::default()
     };
+    objects.list.reserve(config.sections.len());
+    objects.index.reserve(config.sections.len());
     let file_loads = config.file_loads();
+    let mut type_failures = TypeFailures::default();
     for (index, section) in config.sections.iter().enumerate() {
         let section_id = SectionId(index as u32);
         let Some(ty) = section_kind(config, section_id) else {
@@ -173,7 +238,7 @@ pub(super) fn build(config: &Config) -> Objects {
         }
         let id = ObjectId(objects.list.len() as u32);
         let kind = ty.name.as_str();
-        objects
+        let earlier = *objects
             .index
             .entry(pair_hash(kind, &section.name))
             .or_insert(id);
@@ -181,56 +246,147 @@ pub(super) fn build(config: &Config) -> Objects {
         objects.by_kind.entry(kind).or_default().push(id);
         objects.list.push(Object {
             ty,
-            kind: kind.to_owned(),
             id: section.name.clone(),
             section: section_id,
             not_loaded,
+            references: 0..0,
         });
+        let first_twin = if earlier == id {
+            None
+        } else {
+            objects.first_twin(earlier, id)
+        };
+        if let Some(first) = first_twin {
+            objects.twins.push((first, id));
+        }
+        if !section.dropped {
+            type_failures.count(&objects, first_twin, id);
+        }
     }
-    mark_type_failures(&mut objects);
+    type_failures.mark(&mut objects);
+    resolve_references(config, &mut objects);
     objects
 }
 
 /// A duplicate id within a type, or a second object of a single-object type, makes the whole type
-/// fail (res_sorcery_config.c l.371 and l.403-410).
-fn mark_type_failures(objects: &mut Objects) {
-    let mut counts: HashMap<(&str, &str), usize> =
-        HashMap::with_capacity_and_hasher(objects.list.len(), Default::default());
-    let mut per_type: HashMap<&'static str, usize> = HashMap::default();
-    for object in objects
-        .list
-        .iter()
-        .filter(|o| !o.not_loaded.contains(&NotLoaded::Dropped))
-    {
-        *counts.entry((object.kind_name(), &object.id)).or_default() += 1;
-        *per_type.entry(object.kind_name()).or_default() += 1;
+/// fail (res_sorcery_config.c l.371 and l.403-410). Objects in a part of a file Asterisk did not
+/// read do not count.
+#[derive(Default)]
+struct TypeFailures {
+    /// Objects counted, per type index.
+    per_type: HashMap<usize, usize>,
+    /// Per type index, the earliest object whose (type, id) has a second counted object: its id
+    /// is the one the diagnostic names.
+    first_duplicate: HashMap<usize, ObjectId>,
+    /// For a pair whose first object Asterisk did not read (by that first object), the first one
+    /// it read.
+    first_read: HashMap<ObjectId, ObjectId>,
+}
+
+impl TypeFailures {
+    /// Counts `object` (just added, in a part of the files Asterisk read); `first_twin` is the
+    /// first object of the same type and id, if there is an earlier one.
+    fn count(&mut self, objects: &Objects, first_twin: Option<ObjectId>, object: ObjectId) {
+        *self
+            .per_type
+            .entry(objects.by_id(object).ty.index)
+            .or_default() += 1;
+        let Some(first) = first_twin else {
+            return;
+        };
+        let twin_read = objects.by_id(first).loads_apart_from_type()
+            || match self.first_read.entry(first) {
+                // The pair's first object is in a part Asterisk did not read: count from the
+                // first one it read.
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(object);
+                    false
+                }
+                std::collections::hash_map::Entry::Occupied(_) => true,
+            };
+        if twin_read {
+            // The pair's first object, read or not, is the earliest one with a twin.
+            self.first_duplicate
+                .entry(objects.by_id(object).ty.index)
+                .and_modify(|known| *known = (*known).min(first))
+                .or_insert(first);
+        }
     }
-    let mut failures: HashMap<&'static str, NotLoaded> = HashMap::default();
-    // In section order, so the id named is always the first duplicate.
-    for object in &objects.list {
-        if counts.get(&(object.kind_name(), object.id.as_str())) > Some(&1) {
-            failures
-                .entry(object.kind_name())
-                .or_insert_with(|| NotLoaded::DuplicateInType {
+
+    fn mark(self, objects: &mut Objects) {
+        let mut failures: HashMap<&'static str, NotLoaded> = HashMap::default();
+        for (_, first) in self.first_duplicate {
+            let object = objects.by_id(first);
+            failures.insert(
+                object.kind_name(),
+                NotLoaded::DuplicateInType {
                     id: object.id.clone(),
+                },
+            );
+        }
+        for ty in schema().object_types().filter(|ty| ty.single_object) {
+            if self.per_type.get(&ty.index).is_some_and(|&count| count > 1) {
+                failures.insert(&ty.name, NotLoaded::MoreThanOne);
+            }
+        }
+        for (kind, why) in failures {
+            for index in 0..objects.by_kind.get(kind).map_or(0, Vec::len) {
+                let id = objects.by_kind[kind][index];
+                objects.get_mut(id).not_loaded.push(why.clone());
+            }
+        }
+    }
+}
+
+/// Fills [`Objects::references`] once every object exists.
+fn resolve_references(config: &Config, objects: &mut Objects) {
+    // The target type of a key in an object type: the same few keys repeat in every object.
+    let mut target_of_key: HashMap<(usize, KeyId), Option<&'static ObjectType>> =
+        HashMap::default();
+    let mut references = Vec::new();
+    for index in 0..objects.list.len() {
+        let (ty, section) = (objects.list[index].ty, objects.list[index].section);
+        let start = references.len() as u32;
+        for (var_index, var) in config.section(section).vars.iter().enumerate() {
+            let target_type = *target_of_key.entry((ty.index, var.key)).or_insert_with(|| {
+                let spec = ty.option(config.key(var))?;
+                // Only objects of pjsip.conf exist here (not contacts, say).
+                schema()
+                    .object_type(spec.refs.as_deref()?)
+                    .filter(|target| target.in_pjsip_conf)
+            });
+            let Some(target_type) = target_type else {
+                continue;
+            };
+            for name in reference_names(config.value(var)) {
+                references.push(Reference {
+                    var: var_index as u32,
+                    target_type,
+                    target: objects.find(&target_type.name, name),
                 });
+            }
         }
+        objects.list[index].references = start..references.len() as u32;
     }
-    for (kind, count) in per_type {
-        let single = schema()
-            .object_type(kind)
-            .is_some_and(|ty| ty.single_object);
-        if single && count > 1 {
-            failures.insert(kind, NotLoaded::MoreThanOne);
-        }
+    objects.references = references;
+}
+
+/// The objects of one type, in load order ([`Objects::of_type`]).
+#[derive(Debug, Clone)]
+pub struct OfType<'a> {
+    ids: std::slice::Iter<'a, ObjectId>,
+    list: &'a [Object],
+}
+
+impl<'a> Iterator for OfType<'a> {
+    type Item = &'a Object;
+
+    fn next(&mut self) -> Option<&'a Object> {
+        self.ids.next().map(|id| &self.list[id.0 as usize])
     }
-    if failures.is_empty() {
-        return;
-    }
-    for object in &mut objects.list {
-        if let Some(why) = failures.get(object.kind.as_str()) {
-            object.not_loaded.push(why.clone());
-        }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.ids.size_hint()
     }
 }
 

@@ -83,7 +83,7 @@ fn effective_object<'a>(
     let section = config.section(object.section);
     let file = config.file(section.header.file);
     EffectiveObject {
-        kind: &object.kind,
+        kind: object.kind_name(),
         id: &object.id,
         file: &file.name,
         line: file.line_col(section.header.start).line,
@@ -91,7 +91,7 @@ fn effective_object<'a>(
         not_loaded: object
             .not_loaded
             .iter()
-            .map(|why| why.describe(&object.kind))
+            .map(|why| why.describe(object.kind_name()))
             .collect(),
         options: section
             .vars

@@ -46,7 +46,7 @@ impl Rule for AorMaxContactsZero {
             if config.option_items(endpoint, "auth").next().is_none() {
                 continue;
             }
-            for aor in config.referenced(endpoint, "aors", "aor") {
+            for aor in config.referenced(endpoint, "aors") {
                 if config.option_items(aor, "contact").next().is_some() {
                     continue;
                 }

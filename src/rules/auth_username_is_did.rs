@@ -62,7 +62,7 @@ impl Rule for AuthUsernameIsDid {
             if !is_phone_number(user) {
                 continue;
             }
-            for auth in config.referenced(registration, "outbound_auth", "auth") {
+            for auth in config.referenced(registration, "outbound_auth") {
                 let Some(var) = config.option_var(auth, "username") else {
                     continue;
                 };

@@ -1,6 +1,5 @@
 use super::{inherited_label, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::schema::schema;
 
 pub struct DanglingReference;
 
@@ -49,48 +48,30 @@ impl Rule for DanglingReference {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
         for object in &config.objects.list {
-            for var in &config.section(object.section).vars {
-                let Some(target) = cx
-                    .validation
-                    .option_spec(config, object.ty, var)
-                    .and_then(|spec| spec.refs.as_deref())
-                else {
-                    continue;
+            for reference in config.references(object) {
+                let (var, name, target) = (reference.var, reference.name, reference.target_type);
+                let problem = match reference.target {
+                    None => "no such object exists",
+                    Some(found) if !found.loads() => "Asterisk does not load it",
+                    Some(_) => continue,
                 };
-                let key = config.key(var);
-                for name in config.value(var).split(',').map(str::trim) {
-                    if name.is_empty() {
-                        continue;
-                    }
-                    let problem = match config.objects.get(target, name) {
-                        None => "no such object exists",
-                        Some(found) if !found.loads() => "Asterisk does not load it",
-                        Some(_) => continue,
-                    };
-                    // Only names of pjsip.conf objects (not of contacts, say) are checked.
-                    if !schema()
-                        .object_type(target)
-                        .is_some_and(|t| t.in_pjsip_conf)
-                    {
-                        break;
-                    }
-                    // A template line inherited by many objects is one finding.
-                    if !reported.insert((var.origin, name.to_owned())) {
-                        continue;
-                    }
-                    let diagnostic = META
-                        .report(
-                            config.value_span(var),
-                            format!(
-                                "`{key}` of {} '{}' names {target} '{name}', but {problem}: {}",
-                                object.kind,
-                                object.id,
-                                consequence(&object.kind, &key.to_ascii_lowercase())
-                            ),
-                        )
-                        .label(format!("no loaded {target} '{name}'"));
-                    out.push(diagnostic.also(inherited_label(config, object.section, var)));
+                // A template line inherited by many objects is one finding.
+                if !reported.insert((var.origin, name)) {
+                    continue;
                 }
+                let key = config.key(var);
+                let diagnostic = META
+                    .report(
+                        config.value_span(var),
+                        format!(
+                            "`{key}` of {} '{}' names {target} '{name}', but {problem}: {}",
+                            object.kind_name(),
+                            object.id,
+                            consequence(object.kind_name(), &key.to_ascii_lowercase())
+                        ),
+                    )
+                    .label(format!("no loaded {target} '{name}'"));
+                out.push(diagnostic.also(inherited_label(config, object.section, var)));
             }
         }
     }

@@ -1,5 +1,3 @@
-use rustc_hash::FxHashMap as HashMap;
-
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -46,13 +44,9 @@ impl Rule for DuplicateSection {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let mut first: HashMap<(&str, &str), &crate::model::Object> = HashMap::default();
-        for object in &config.objects.list {
-            let Some(earlier) = first.get(&(object.kind.as_str(), object.id.as_str())) else {
-                first.insert((&object.kind, &object.id), object);
-                continue;
-            };
-            let kind = &object.kind;
+        for &(first, second) in config.objects.twins() {
+            let (earlier, object) = (config.objects.by_id(first), config.objects.by_id(second));
+            let kind = object.kind_name();
             out.push(
                 META.report(
                     config.section(object.section).name_span,

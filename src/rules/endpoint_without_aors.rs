@@ -58,7 +58,7 @@ impl Rule for EndpointWithoutAors {
         let config = cx.config;
         let mut found = Vec::new();
         for (index, endpoint) in config.objects.list.iter().enumerate() {
-            if endpoint.kind != "endpoint" || !endpoint.loads() {
+            if endpoint.kind_name() != "endpoint" || !endpoint.loads() {
                 continue;
             }
             let id = crate::model::ObjectId(index as u32);

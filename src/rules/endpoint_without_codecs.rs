@@ -123,7 +123,9 @@ impl<'a> CallEndpoints<'a> {
             .objects
             .list
             .iter()
-            .filter(|o| (o.kind == "identify" || o.kind == "registration") && o.loads())
+            .filter(|o| {
+                (o.kind_name() == "identify" || o.kind_name() == "registration") && o.loads()
+            })
             .filter_map(|o| config.option(o, "endpoint"))
             .map(str::trim)
             .collect();

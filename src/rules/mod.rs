@@ -393,13 +393,13 @@ impl ProblemGroup<'_> {
     pub fn objects_phrase(&self) -> String {
         let first = self.objects[0];
         match self.objects.len() {
-            1 => format!("{} '{}'", first.kind, first.id),
+            1 => format!("{} '{}'", first.kind_name(), first.id),
             n => format!(
                 "{} '{}' and {} other {}s using this line",
-                first.kind,
+                first.kind_name(),
                 first.id,
                 n - 1,
-                first.kind
+                first.kind_name()
             ),
         }
     }

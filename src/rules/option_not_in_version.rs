@@ -1,6 +1,6 @@
 use super::{problem_groups, report_group, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::schema::{schema, SUPPORTED_MAJORS};
+use crate::schema::SUPPORTED_MAJORS;
 use crate::validate::ProblemKind;
 
 pub struct OptionNotInVersion;
@@ -47,9 +47,7 @@ impl Rule for OptionNotInVersion {
                 continue;
             };
             let key = config.key(var);
-            let spec = schema()
-                .object_type(&group.objects[0].kind)
-                .and_then(|ty| ty.option(key));
+            let spec = group.objects[0].ty.option(key);
             let versions: Vec<String> = SUPPORTED_MAJORS
                 .filter_map(|major| spec?.first_release(major).map(str::to_owned))
                 .collect();

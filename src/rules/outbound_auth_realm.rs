@@ -58,13 +58,13 @@ impl Rule for OutboundAuthRealm {
         let mut reported = rustc_hash::FxHashSet::default();
         let users = config.objects.list.iter().filter(|o| {
             matches!(
-                o.kind.as_str(),
+                o.kind_name(),
                 "registration" | "endpoint" | "outbound-publish"
             )
         });
         for user in users {
             let server_host = config.option(user, "server_uri").and_then(uri_host);
-            for auth in config.referenced(user, "outbound_auth", "auth") {
+            for auth in config.referenced(user, "outbound_auth") {
                 let Some(var) = config.option_var(auth, "realm") else {
                     continue;
                 };
@@ -84,7 +84,8 @@ impl Rule for OutboundAuthRealm {
                             Some(host) if mismatch => format!(
                                 ", which does not look like {} '{}''s server `{host}`: the 401 \
                                  repeats",
-                                user.kind, user.id
+                                user.kind_name(),
+                                user.id
                             ),
                             _ =>
                                 "; if the provider names another realm, the 401 repeats".to_owned(),

@@ -66,7 +66,7 @@ impl Rule for OutboundProxyMismatch {
                 .filter(|v| !v.is_empty())
                 .or_else(|| {
                     config
-                        .referenced(endpoint, "aors", "aor")
+                        .referenced(endpoint, "aors")
                         .find_map(|aor| config.option(aor, "outbound_proxy"))
                         .filter(|v| !v.is_empty())
                 });

@@ -52,7 +52,7 @@ impl Rule for RegistrationMissingOutboundAuth {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         for (index, registration) in config.objects.list.iter().enumerate() {
-            if registration.kind != "registration" {
+            if registration.kind_name() != "registration" {
                 continue;
             }
             if config

@@ -171,7 +171,7 @@ fn public_user(cx: &Context<'_>, transport: &Object, tls_count: usize) -> Option
             continue;
         }
         let uri_tls = config
-            .referenced(endpoint, "aors", "aor")
+            .referenced(endpoint, "aors")
             .flat_map(|aor| config.option_items(aor, "contact"))
             .any(uri_wants_tls);
         if goes_through(config.option(endpoint, "transport"), uri_tls) {

@@ -104,7 +104,7 @@ fn next_hops<'a>(config: &'a Config, endpoint: &Object) -> Vec<(&'a Var, &'a str
         }
     }
     let mut hops = Vec::new();
-    for aor in config.referenced(endpoint, "aors", "aor") {
+    for aor in config.referenced(endpoint, "aors") {
         if let Some(proxy) = config.option_var(aor, "outbound_proxy") {
             let value = config.value(proxy);
             if !value.trim().is_empty() {
@@ -173,13 +173,19 @@ impl Rule for TransportProtocolMismatch {
                             "the {what} asks for {asked}, but {} '{}' sends over transport \
                              '{}' ({have}): pjproject refuses to send (\"Unsuitable transport \
                              selected\")",
-                            owner.kind, owner.id, transport.id
+                            owner.kind_name(),
+                            owner.id,
+                            transport.id
                         ),
                     )
                     .label(format!("asks for {wanted}"))
                     .secondary(
                         config.value_span(line),
-                        format!("{} '{}' uses this {have} transport", owner.kind, owner.id),
+                        format!(
+                            "{} '{}' uses this {have} transport",
+                            owner.kind_name(),
+                            owner.id
+                        ),
                     )
                     .help(format!(
                         "use a transport with `protocol={wanted}`, or drop the transport request \

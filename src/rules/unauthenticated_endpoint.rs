@@ -95,7 +95,7 @@ impl Rule for UnauthenticatedEndpoint {
         let config = cx.config;
         let identified = identified_endpoints(config);
         for (index, endpoint) in config.objects.list.iter().enumerate() {
-            if endpoint.kind != "endpoint" || !endpoint.loads() || is_anonymous(endpoint) {
+            if endpoint.kind_name() != "endpoint" || !endpoint.loads() || is_anonymous(endpoint) {
                 continue;
             }
             if inbound_auth_names(config, endpoint).next().is_some()

@@ -98,7 +98,7 @@ impl Rule for UnknownOption {
                 continue;
             };
             let key = config.key(var);
-            let kind = &group.objects[0].kind;
+            let kind = &group.objects[0].kind_name();
             let Some(ty) = schema().object_type(kind) else {
                 continue;
             };

@@ -1,0 +1,148 @@
+//! The objects sorcery creates: which types fail as a whole (a duplicate id, a second `global`),
+//! and the references resolved once for the rules.
+
+use std::path::Path;
+
+use pjsiplint::model::{load, load_bytes, Config, LoadOptions, NotLoaded};
+
+fn config(text: &str) -> Config {
+    load_bytes(
+        Path::new("/nonexistent/pjsip.conf"),
+        "pjsip.conf".to_owned(),
+        text.as_bytes().to_vec(),
+        &LoadOptions::default(),
+    )
+}
+
+/// Each object as `type/id`, with why it does not load.
+fn loading(config: &Config) -> Vec<String> {
+    config
+        .objects
+        .list
+        .iter()
+        .map(|object| {
+            let why: Vec<String> = object
+                .not_loaded
+                .iter()
+                .map(|why| why.describe(object.kind_name()))
+                .collect();
+            format!("{}/{}: {}", object.kind_name(), object.id, why.join("; "))
+        })
+        .collect()
+}
+
+#[test]
+fn a_duplicate_id_fails_its_whole_type_and_names_the_first_duplicate() {
+    let config = config(
+        "[a]\ntype=aor\n[x]\ntype=aor\n[b]\ntype=aor\n[x]\ntype=endpoint\n\
+         [b]\ntype=aor\n[x]\ntype=aor\n",
+    );
+    let aor_failure = NotLoaded::DuplicateInType { id: "x".to_owned() };
+    for object in &config.objects.list {
+        let failed = object.not_loaded.contains(&aor_failure);
+        assert_eq!(
+            failed,
+            object.kind_name() == "aor",
+            "{}",
+            loading(&config).join("\n")
+        );
+    }
+    let endpoint = config.objects.get("endpoint", "x").unwrap();
+    assert!(endpoint.loads());
+}
+
+#[test]
+fn a_second_global_fails_every_global() {
+    let config = config("[global]\ntype=global\n[g2]\ntype=global\n[a]\ntype=aor\n");
+    let loads: Vec<bool> = config.objects.list.iter().map(|o| o.loads()).collect();
+    assert_eq!(
+        loads,
+        [false, false, true],
+        "{}",
+        loading(&config).join("\n")
+    );
+    assert!(config.objects.list[0]
+        .not_loaded
+        .contains(&NotLoaded::MoreThanOne));
+}
+
+#[test]
+fn a_twin_in_a_part_asterisk_did_not_read_does_not_count() {
+    let dir = tempfile::tempdir().unwrap();
+    // The broken header makes Asterisk stop reading the included file: its `[x]` is not loaded,
+    // so the root's `[x]` is the only aor `x` Asterisk reads.
+    std::fs::write(
+        dir.path().join("broken.conf"),
+        "[ok]\ntype=aor\n[bad\n[x]\ntype=aor\n[x]\ntype=aor\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pjsip.conf"),
+        "#include broken.conf\n[x]\ntype=aor\n",
+    )
+    .unwrap();
+    let config = load(&dir.path().join("pjsip.conf"), &LoadOptions::default()).unwrap();
+    let shown = loading(&config).join("\n");
+    let ok = config.objects.get("aor", "ok").unwrap();
+    assert!(ok.loads(), "{shown}");
+    let read_x: Vec<_> = config
+        .objects
+        .of_type("aor")
+        .filter(|o| o.id == "x" && !o.not_loaded.contains(&NotLoaded::Dropped))
+        .collect();
+    assert_eq!(read_x.len(), 1, "{shown}");
+    assert!(read_x[0].loads(), "{shown}");
+    // A second `[x]` after the include is read too: now the type fails.
+    std::fs::write(
+        dir.path().join("pjsip.conf"),
+        "#include broken.conf\n[x]\ntype=aor\n[x]\ntype=aor\n",
+    )
+    .unwrap();
+    let config = load(&dir.path().join("pjsip.conf"), &LoadOptions::default()).unwrap();
+    assert!(
+        config.objects.of_type("aor").all(|o| !o.loads()),
+        "{}",
+        loading(&config).join("\n")
+    );
+}
+
+#[test]
+fn references_name_the_first_object_of_the_target_type() {
+    let config = config(
+        "[tpl](!)\ntype=endpoint\naors=shared\n\
+         [shared]\ntype=auth\n[shared]\ntype=aor\n\
+         [6001](tpl)\naors=6001, ,missing\nauth=6001\ntransport=udp\ncontext=internal\n\
+         [6001]\ntype=aor\n[6001]\ntype=auth\n",
+    );
+    let endpoint = config.objects.get("endpoint", "6001").unwrap();
+    let named: Vec<String> = config
+        .references(endpoint)
+        .map(|r| {
+            let target = r
+                .target
+                .map_or("none".to_owned(), |t| format!("{}/{}", t.kind_name(), t.id));
+            format!(
+                "{}={} -> {} {target}",
+                config.key(r.var),
+                r.name,
+                r.target_type
+            )
+        })
+        .collect();
+    // `context` names a context of extensions.conf, not an object: no reference.
+    assert_eq!(
+        named,
+        [
+            "aors=shared -> aor aor/shared",
+            "aors=6001 -> aor aor/6001",
+            "aors=missing -> aor none",
+            "auth=6001 -> auth auth/6001",
+            "transport=udp -> transport none",
+        ]
+    );
+    let aors: Vec<&str> = config
+        .referenced(endpoint, "AORS")
+        .map(|aor| aor.id.as_str())
+        .collect();
+    assert_eq!(aors, ["shared", "6001"]);
+}
