@@ -338,16 +338,63 @@ impl TypeFailures {
     }
 }
 
-/// Fills [`Objects::references`] once every object exists.
+/// Fills [`Objects::references`] once every object exists: for a large configuration, each half
+/// of the objects on its own core, since every lookup is a wait on memory.
 fn resolve_references(config: &Config, objects: &mut Objects) {
+    // A thread costs more than a small configuration's lookups.
+    let middle = if objects.list.len() < 4096 {
+        0
+    } else {
+        objects.list.len() / 2
+    };
+    let (first, second) = std::thread::scope(|scope| {
+        let objects = &*objects;
+        let second =
+            scope.spawn(move || references_of(config, objects, middle..objects.list.len()));
+        let first = references_of(config, objects, 0..middle);
+        // A panic in the other half is a bug of ours: let it surface as one.
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    });
+    let mut references = first.references;
+    let offset = references.len() as u32;
+    references.extend(second.references);
+    let ranges = first.ranges.into_iter().chain(
+        second
+            .ranges
+            .into_iter()
+            .map(|range| range.start + offset..range.end + offset),
+    );
+    for (object, range) in objects.list.iter_mut().zip(ranges) {
+        object.references = range;
+    }
+    objects.references = references;
+}
+
+/// The references of some objects, and each object's range in them.
+struct SomeReferences {
+    references: Vec<Reference>,
+    ranges: Vec<std::ops::Range<u32>>,
+}
+
+fn references_of(
+    config: &Config,
+    objects: &Objects,
+    which: std::ops::Range<usize>,
+) -> SomeReferences {
     // The target type of a key in an object type: the same few keys repeat in every object.
     let mut target_of_key: HashMap<(usize, KeyId), Option<&'static ObjectType>> =
         HashMap::default();
-    let mut references = Vec::new();
-    for index in 0..objects.list.len() {
-        let (ty, section) = (objects.list[index].ty, objects.list[index].section);
-        let start = references.len() as u32;
-        for (var_index, var) in config.section(section).vars.iter().enumerate() {
+    let mut found = SomeReferences {
+        references: Vec::new(),
+        ranges: Vec::with_capacity(which.len()),
+    };
+    for object in &objects.list[which] {
+        let start = found.references.len() as u32;
+        for (var_index, var) in config.section(object.section).vars.iter().enumerate() {
+            let ty = object.ty;
             let target_type = *target_of_key.entry((ty.index, var.key)).or_insert_with(|| {
                 let spec = ty.option(config.key(var))?;
                 // Only objects of pjsip.conf exist here (not contacts, say).
@@ -359,16 +406,16 @@ fn resolve_references(config: &Config, objects: &mut Objects) {
                 continue;
             };
             for name in reference_names(config.value(var)) {
-                references.push(Reference {
+                found.references.push(Reference {
                     var: var_index as u32,
                     target_type,
                     target: objects.find(&target_type.name, name),
                 });
             }
         }
-        objects.list[index].references = start..references.len() as u32;
+        found.ranges.push(start..found.references.len() as u32);
     }
-    objects.references = references;
+    found
 }
 
 /// The objects of one type, in load order ([`Objects::of_type`]).

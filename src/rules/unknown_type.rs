@@ -1,6 +1,7 @@
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix};
+use crate::model::SectionId;
 use crate::schema::schema;
 
 pub struct UnknownType;
@@ -46,7 +47,11 @@ impl Rule for UnknownType {
         let config = cx.config;
         // A template's bad `type=` inherited by many sections is one finding.
         let mut reported = rustc_hash::FxHashSet::default();
-        for section in config.sections.iter().filter(|s| !s.template) {
+        for (index, section) in config.sections.iter().enumerate() {
+            // A section that became an object has a known type.
+            if section.template || config.objects.of_section(SectionId(index as u32)).is_some() {
+                continue;
+            }
             let Some(var) = config.type_var(section) else {
                 continue;
             };
