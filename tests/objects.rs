@@ -1,5 +1,5 @@
 //! The objects sorcery creates: which types fail as a whole (a duplicate id, a second `global`),
-//! and the references resolved once for the rules.
+//! the references resolved once for the rules, and the bases each section names.
 
 use std::path::Path;
 
@@ -145,4 +145,28 @@ fn references_name_the_first_object_of_the_target_type() {
         .map(|aor| aor.id.as_str())
         .collect();
     assert_eq!(aors, ["shared", "6001"]);
+}
+
+#[test]
+fn a_later_addition_header_adds_bases_after_those_of_the_first_header() {
+    // `[s](+,b)` names a base for a section whose bases are not the last ones stored.
+    let config = config("[a](!)\nx=1\n[b](!)\ny=2\n[s](a)\n[other](b)\n[s](+,b,missing)\n");
+    let bases = |name: &str| -> Vec<String> {
+        let section = config.sections.iter().find(|s| s.name == name).unwrap();
+        config
+            .bases(section)
+            .iter()
+            .map(|base| {
+                let resolved = base.resolved.map(|id| config.section(id).name.as_str());
+                format!(
+                    "{}={}",
+                    config.text(base.file, &base.name),
+                    resolved.unwrap_or("none")
+                )
+            })
+            .collect()
+    };
+    assert_eq!(bases("s"), ["a=a", "b=b", "missing=none"]);
+    assert_eq!(bases("other"), ["b=b"]);
+    assert_eq!(bases("a"), Vec::<String>::new());
 }

@@ -71,20 +71,21 @@ enum Step {
 }
 
 struct SectionHeaderParts {
+    /// The section's name (kept as [`Section::name`]).
     name: String,
     name_span: std::ops::Range<u32>,
     span: std::ops::Range<u32>,
-    /// The items of `(...)`: their texts are read from the file when they are used.
-    options: Vec<Text>,
+    /// The header's line: the items of `(...)` are read from it when they are used.
+    line: LineRef,
 }
 
 impl SectionHeaderParts {
-    fn new(file: &SourceFile, header: &SectionHeader) -> Self {
+    fn new(file: &SourceFile, header: &SectionHeader, line: LineRef) -> Self {
         SectionHeaderParts {
             name: file.text(&header.name).to_owned(),
             name_span: header.name.span.clone(),
             span: header.span.clone(),
-            options: header.options.clone().unwrap_or_default(),
+            line,
         }
     }
 }
@@ -125,20 +126,25 @@ impl<'c> Builder<'c> {
         let mut stopped = false;
         let lines = &self.config.file(reading.file).syntax.lines;
         let line_count = lines.len();
-        // Room for the file's sections at once: growing a vector of 300k sections by doubling
-        // would hold the old and the new copy together.
-        let headers = lines
-            .iter()
-            .filter(|line| matches!(line.kind, LineKind::Section(_)))
-            .count();
+        // Room for the file's sections (and at most as many bases as their items) at once:
+        // growing a vector of 300k sections by doubling would hold the old and the new copy
+        // together.
+        let (mut headers, mut items) = (0, 0);
+        for line in lines {
+            if let LineKind::Section(header) = &line.kind {
+                headers += 1;
+                items += header.options.as_ref().map_or(0, Vec::len);
+            }
+        }
         self.config.sections.reserve(headers);
+        self.config.bases.reserve(items);
         self.next_same_name.reserve(headers);
         for index in 0..line_count {
-            let step = self.step(reading.file, index);
             let line = LineRef {
                 file: reading.file,
                 line: index as u32,
             };
+            let step = self.step(line);
             let fatal = match step {
                 Step::Header(header) => match self.header(reading, header) {
                     Ok(section) => {
@@ -192,10 +198,10 @@ impl<'c> Builder<'c> {
         stopped
     }
 
-    fn step(&self, file: FileId, index: usize) -> Step {
-        let file = self.config.file(file);
-        match &file.syntax.lines[index].kind {
-            LineKind::Section(header) => Step::Header(SectionHeaderParts::new(file, header)),
+    fn step(&self, line: LineRef) -> Step {
+        let file = self.config.file(line.file);
+        match &file.syntax.lines[line.line as usize].kind {
+            LineKind::Section(header) => Step::Header(SectionHeaderParts::new(file, header, line)),
             LineKind::Assignment(assignment) => Step::Assign(assignment.operator),
             LineKind::Directive(directive) => match directive.kind(file) {
                 DirectiveKind::Include | DirectiveKind::TryInclude
@@ -232,6 +238,7 @@ impl<'c> Builder<'c> {
         header: std::ops::Range<u32>,
     ) -> SectionId {
         let id = SectionId(self.config.sections.len() as u32);
+        let bases_end = self.config.bases.len() as u32;
         match self.by_name.get_mut(folded(&name).as_ref()) {
             Some((_, last)) => {
                 self.next_same_name[last.0 as usize] = Some(id);
@@ -247,7 +254,7 @@ impl<'c> Builder<'c> {
             name_span: Span::new(reading.file, name_span),
             header: Span::new(reading.file, header),
             template: false,
-            bases: Vec::new(),
+            bases: bases_end..bases_end,
             vars: Vec::new(),
             dropped: reading.dropped,
         });
@@ -268,6 +275,30 @@ impl<'c> Builder<'c> {
         self.config.text(file, item)
     }
 
+    /// The items of the `(...)` of the header at `line`.
+    fn header_items(&self, line: LineRef) -> &[Text] {
+        match &self.config.file(line.file).syntax.lines[line.line as usize].kind {
+            LineKind::Section(header) => header.options.as_deref().unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// Adds a base to `section`, after those it has.
+    fn push_base(&mut self, section: SectionId, base: Base) {
+        let bases = &mut self.config.sections[section.0 as usize].bases;
+        if bases.end as usize != self.config.bases.len() {
+            // A `(+)` header naming bases for a section whose bases are not the last ones stored:
+            // they move to the end so the section's bases stay in one run (rare).
+            let start = self.config.bases.len() as u32;
+            self.config
+                .bases
+                .extend_from_within(bases.start as usize..bases.end as usize);
+            *bases = start..self.config.bases.len() as u32;
+        }
+        self.config.bases.push(base);
+        bases.end += 1;
+    }
+
     /// A section header. On a mistake that makes the file invalid, returns the problem and a
     /// section (marked dropped) that the following lines can attach to, so they are still checked.
     fn header(
@@ -276,39 +307,45 @@ impl<'c> Builder<'c> {
         header: SectionHeaderParts,
     ) -> Result<SectionId, (LoadProblemKind, Span, SectionId)> {
         let header_span = Span::new(reading.file, header.span.clone());
-        let addition = header
-            .options
+        let addition = self
+            .header_items(header.line)
             .iter()
             .map(|item| self.item(reading.file, item))
             .find(|item| item.starts_with('+'))
             .map(|item| item[1..].to_owned());
         let section = match addition {
-            Some(filter) => {
-                let target = self.addition_target(&header.name, &filter);
-                self.config.additions.push(Addition {
-                    header: header_span,
-                    name: header.name.clone(),
-                    target,
-                });
-                match target {
-                    Some(target) => target,
-                    None => {
-                        let kind = LoadProblemKind::AdditionWithoutSection {
-                            name: header.name.clone(),
-                        };
-                        let placeholder =
-                            self.new_section(reading, header.name, header.name_span, header.span);
-                        self.config.sections[placeholder.0 as usize].dropped = true;
-                        return Err((kind, header_span, placeholder));
-                    }
+            Some(filter) => match self.addition_target(&header.name, &filter) {
+                Some(target) => {
+                    self.config.additions.push(Addition {
+                        header: header_span,
+                        name: header.name,
+                        target: Some(target),
+                    });
+                    target
                 }
-            }
+                None => {
+                    self.config.additions.push(Addition {
+                        header: header_span,
+                        name: header.name.clone(),
+                        target: None,
+                    });
+                    let kind = LoadProblemKind::AdditionWithoutSection {
+                        name: header.name.clone(),
+                    };
+                    let placeholder =
+                        self.new_section(reading, header.name, header.name_span, header.span);
+                    self.config.sections[placeholder.0 as usize].dropped = true;
+                    return Err((kind, header_span, placeholder));
+                }
+            },
             None => self.new_section(reading, header.name, header.name_span, header.span),
         };
         let mut problem = None;
-        for option in &header.options {
+        // By index: the builder changes the config while it reads the items.
+        for index in 0..self.header_items(header.line).len() {
+            let option = self.header_items(header.line)[index].clone();
             let span = &option.span;
-            let item = self.item(reading.file, option);
+            let item = self.item(reading.file, &option);
             if item == "!" {
                 self.config.sections[section.0 as usize].template = true;
                 continue;
@@ -317,7 +354,6 @@ impl<'c> Builder<'c> {
                 continue;
             }
             let resolved = self.base(item, section);
-            let item = item.to_owned();
             if let Some(base) = resolved {
                 let count = self.config.sections[base.0 as usize].vars.len();
                 if self.copy_limit_hit || self.copied + count > copy_limit(self.bytes_read) {
@@ -331,35 +367,33 @@ impl<'c> Builder<'c> {
                             effect: Effect::Continues,
                         });
                     }
-                    self.config.sections[section.0 as usize].bases.push(Base {
-                        name: item,
-                        span: Span::new(reading.file, span.clone()),
-                        resolved,
-                    });
-                    continue;
-                }
-                self.copied += count;
-                // A base always comes before the section that names it.
-                let (before, rest) = self.config.sections.split_at_mut(section.0 as usize);
-                if let (Some(base_section), Some(this)) =
-                    (before.get(base.0 as usize), rest.first_mut())
-                {
-                    this.vars.extend(base_section.vars.iter().map(|var| Var {
-                        inherited_from: Some(base),
-                        ..var.clone()
-                    }));
+                } else {
+                    self.copied += count;
+                    // A base always comes before the section that names it.
+                    let (before, rest) = self.config.sections.split_at_mut(section.0 as usize);
+                    if let (Some(base_section), Some(this)) =
+                        (before.get(base.0 as usize), rest.first_mut())
+                    {
+                        this.vars.extend(base_section.vars.iter().map(|var| Var {
+                            inherited_from: Some(base),
+                            ..var.clone()
+                        }));
+                    }
                 }
             } else if problem.is_none() {
                 problem = Some((
-                    LoadProblemKind::TemplateNotFound { name: item.clone() },
+                    LoadProblemKind::TemplateNotFound {
+                        name: item.to_owned(),
+                    },
                     Span::new(reading.file, span.clone()),
                 ));
             }
-            self.config.sections[section.0 as usize].bases.push(Base {
-                name: item,
-                span: Span::new(reading.file, span.clone()),
+            let base = Base {
+                file: reading.file,
+                name: option,
                 resolved,
-            });
+            };
+            self.push_base(section, base);
         }
         match problem {
             Some((kind, span)) => Err((kind, span, section)),

@@ -9,6 +9,7 @@ mod build;
 mod load;
 pub mod objects;
 
+use std::ops::Range;
 use std::path::PathBuf;
 
 pub use load::{load, load_bytes, LoadOptions};
@@ -42,6 +43,8 @@ pub struct Config {
     /// Mistakes found while reading that make Asterisk drop more than a line.
     pub load_problems: Vec<LoadProblem>,
     pub objects: Objects,
+    /// The bases of every section, each section's in one run: see [`Config::bases`].
+    bases: Vec<Base>,
     /// What `+=` lines made of the values they extended (see [`Var::appended`]).
     appends: Vec<Appended>,
     /// Files already read, so a file included twice is parsed once (it still loads twice).
@@ -62,7 +65,9 @@ pub struct Section {
     /// The whole header statement.
     pub header: Span,
     pub template: bool,
-    pub bases: Vec<Base>,
+    /// Where its bases are in `Config::bases` (one shared vector: most sections have one base,
+    /// and a vector each would cost an allocation per section).
+    bases: Range<u32>,
     /// Inherited lines first (in the order of the bases), then the section's own lines and
     /// those added by `(+)`.
     pub vars: Vec<Var>,
@@ -72,10 +77,11 @@ pub struct Section {
 }
 
 /// A template or section named in a header's `(...)`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Base {
-    pub name: String,
-    pub span: Span,
+    pub file: FileId,
+    /// The item as written in `file` (read it with [`Config::text`]: no copy of every name).
+    pub name: Text,
     pub resolved: Option<SectionId>,
 }
 
@@ -188,6 +194,11 @@ impl Config {
 
     pub fn section(&self, id: SectionId) -> &Section {
         &self.sections[id.0 as usize]
+    }
+
+    /// The templates and sections a section's header named, in order.
+    pub fn bases(&self, section: &Section) -> &[Base] {
+        &self.bases[section.bases.start as usize..section.bases.end as usize]
     }
 
     /// The assignment written at `line`.

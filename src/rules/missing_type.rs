@@ -49,7 +49,12 @@ impl Rule for MissingType {
         let bases: HashSet<SectionId> = config
             .sections
             .iter()
-            .flat_map(|section| section.bases.iter().filter_map(|base| base.resolved))
+            .flat_map(|section| {
+                config
+                    .bases(section)
+                    .iter()
+                    .filter_map(|base| base.resolved)
+            })
             .collect();
         for (index, section) in config.sections.iter().enumerate() {
             let id = SectionId(index as u32);

@@ -93,10 +93,10 @@ impl Rule for NatEndpointOptions {
             }
             let section = config.section(endpoint.section);
             let key = (
-                section.bases.first().and_then(|b| b.resolved),
+                config.bases(section).first().and_then(|b| b.resolved),
                 missing.clone(),
             );
-            if !section.bases.is_empty() && !reported.insert(key) {
+            if !config.bases(section).is_empty() && !reported.insert(key) {
                 continue;
             }
             out.push(META.report(
