@@ -141,14 +141,22 @@ impl Config {
     /// The transports an endpoint (or registration) can use: the one its `transport=` names,
     /// or, when it names none, every transport (pjsip picks one by the destination).
     pub fn transports_of<'a>(&'a self, object: &'a Object) -> Transports<'a> {
+        let Some(line) = self
+            .option_var(object, "transport")
+            .filter(|line| !self.value(line).is_empty())
+        else {
+            return Transports::Any(self.objects.of_type("transport"));
+        };
+        // The object the last `transport=` line names (the one Asterisk keeps).
+        let vars = &self.section(object.section).vars;
         let named = self
-            .option(object, "transport")
-            .is_some_and(|name| !name.is_empty());
-        if named {
-            Transports::Named(self.referenced(object, "transport").next())
-        } else {
-            Transports::Any(self.objects.of_type("transport"))
-        }
+            .objects
+            .references(object)
+            .iter()
+            .find(|reference| std::ptr::eq(&vars[reference.var as usize], line))
+            .and_then(|reference| reference.target)
+            .map(|id| self.objects.by_id(id));
+        Transports::Named(named)
     }
 }
 

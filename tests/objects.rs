@@ -170,3 +170,25 @@ fn a_later_addition_header_adds_bases_after_those_of_the_first_header() {
     assert_eq!(bases("other"), ["b=b"]);
     assert_eq!(bases("a"), Vec::<String>::new());
 }
+
+#[test]
+fn an_endpoint_uses_the_transport_its_last_transport_line_names() {
+    let config = config(
+        "[udp]\ntype=transport\nprotocol=udp\n[tcp]\ntype=transport\nprotocol=tcp\n\
+         [tpl](!)\ntype=endpoint\ntransport=udp\n\
+         [a](tpl)\ntransport=tcp\n[b](tpl)\ntransport=missing\n[c](tpl)\n\
+         [d]\ntype=endpoint\n",
+    );
+    let transports = |id: &str| -> Vec<String> {
+        let endpoint = config.objects.get("endpoint", id).unwrap();
+        config
+            .transports_of(endpoint)
+            .map(|t| t.id.clone())
+            .collect()
+    };
+    assert_eq!(transports("a"), ["tcp"]);
+    assert!(transports("b").is_empty());
+    assert_eq!(transports("c"), ["udp"]);
+    // No `transport=`: pjsip picks any transport by the destination.
+    assert_eq!(transports("d"), ["udp", "tcp"]);
+}
