@@ -5,7 +5,6 @@
 //! a hash lookup: a loop asking every object for the same option resolves the name once with
 //! [`Config::option_name`] and passes the [`OptionName`] instead of the text.
 
-use crate::model::objects::reference_names;
 use crate::model::{Config, KeyId, Object, Var};
 use crate::schema::schema;
 
@@ -42,6 +41,15 @@ impl<'a> AsOptionName<'a> for OptionName<'a> {
     fn resolve(self, _: &'a Config) -> OptionName<'a> {
         self
     }
+}
+
+/// The items of a list option's value (`aors=a, b`), as Asterisk splits them: at commas, trimmed,
+/// empty ones left out.
+pub fn list_items(value: &str) -> impl Iterator<Item = &str> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
 }
 
 impl Config {
@@ -93,9 +101,7 @@ impl Config {
         key: impl AsOptionName<'a>,
     ) -> impl Iterator<Item = &'a str> + 'a {
         self.option_vars(object, key)
-            .flat_map(move |var| self.value(var).split(','))
-            .map(str::trim)
-            .filter(|item| !item.is_empty())
+            .flat_map(move |var| list_items(self.value(var)))
     }
 
     /// The objects a reference option names (`aors`, `auth`, `outbound_auth`, `transport`, ...),
@@ -127,7 +133,7 @@ impl Config {
             .chunk_by(|a, b| a.var == b.var)
             .flat_map(move |line| {
                 let var = &vars[line[0].var as usize];
-                reference_names(self.value(var))
+                list_items(self.value(var))
                     .zip(line)
                     .map(move |(name, reference)| NamedReference {
                         var,

@@ -4,6 +4,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{Config, KeyId, SectionId};
+use crate::lookup::list_items;
 use crate::schema::{schema, ObjectType};
 
 /// Index of an object in [`Objects::list`].
@@ -86,15 +87,6 @@ pub struct Reference {
     pub target: Option<ObjectId>,
 }
 
-/// The names of a reference option's value, as Asterisk splits them: at commas, trimmed, empty
-/// ones left out.
-pub fn reference_names(value: &str) -> impl Iterator<Item = &str> {
-    value
-        .split(',')
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-}
-
 #[derive(Debug, Default)]
 pub struct Objects {
     pub list: Vec<Object>,
@@ -119,29 +111,22 @@ impl Objects {
     }
 
     fn find(&self, kind: &str, id: &str) -> Option<ObjectId> {
-        let found = *self.index.get(&pair_hash(kind, id))?;
-        let object = self.by_id(found);
+        let indexed = *self.index.get(&pair_hash(kind, id))?;
+        self.confirm(indexed, kind, id)
+    }
+
+    /// `indexed` (what the index holds for the hash of (`kind`, `id`)) if it is that pair; else
+    /// another pair has the same hash, and the type's objects are scanned.
+    fn confirm(&self, indexed: ObjectId, kind: &str, id: &str) -> Option<ObjectId> {
+        let object = self.by_id(indexed);
         if object.kind_name() == kind && object.id == id {
-            return Some(found);
+            return Some(indexed);
         }
-        // Another pair has the same hash: look at every object of the type.
         self.by_kind
             .get(kind)?
             .iter()
             .copied()
             .find(|&other| self.by_id(other).id == id)
-    }
-
-    /// The first object of `object`'s type and id, when it is not `object` itself; `indexed` is
-    /// what the index holds for the pair's hash.
-    fn first_twin(&self, indexed: ObjectId, object: ObjectId) -> Option<ObjectId> {
-        let (this, found) = (self.by_id(object), self.by_id(indexed));
-        if found.kind_name() == this.kind_name() && found.id == this.id {
-            return Some(indexed);
-        }
-        // Another pair has the same hash.
-        self.find(this.kind_name(), &this.id)
-            .filter(|&first| first != object)
     }
 
     /// Each object whose type and id an earlier object already has, with the first of them, in
@@ -254,7 +239,9 @@ pub(super) fn build(config: &Config) -> Objects {
         let first_twin = if earlier == id {
             None
         } else {
-            objects.first_twin(earlier, id)
+            objects
+                .confirm(earlier, kind, &section.name)
+                .filter(|&first| first != id)
         };
         if let Some(first) = first_twin {
             objects.twins.push((first, id));
@@ -405,7 +392,7 @@ fn references_of(
             let Some(target_type) = target_type else {
                 continue;
             };
-            for name in reference_names(config.value(var)) {
+            for name in list_items(config.value(var)) {
                 found.references.push(Reference {
                     var: var_index as u32,
                     target_type,

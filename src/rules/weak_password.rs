@@ -353,9 +353,7 @@ pub(super) fn inbound_auth_names<'a>(
     config
         .option(endpoint, "auth")
         .into_iter()
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
+        .flat_map(crate::lookup::list_items)
 }
 
 /// The span of the `bind` line of a transport, or its header.
