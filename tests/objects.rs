@@ -183,7 +183,7 @@ fn an_endpoint_uses_the_transport_its_last_transport_line_names() {
         let endpoint = config.objects.get("endpoint", id).unwrap();
         config
             .transports_of(endpoint)
-            .map(|t| t.id.clone())
+            .map(|t| t.id.to_string())
             .collect()
     };
     assert_eq!(transports("a"), ["tcp"]);

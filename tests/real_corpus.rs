@@ -65,7 +65,7 @@ fn machine_dependent(linted: &Linted) -> BTreeSet<Key> {
         })
         .map(|p| {
             let object = &linted.config.objects.list[p.object.0 as usize];
-            (object.kind_name().to_owned(), object.id.clone())
+            (object.kind_name().to_owned(), object.id.to_string())
         })
         .collect()
 }
@@ -77,7 +77,7 @@ fn loaded(linted: &Linted) -> BTreeSet<Key> {
         .list
         .iter()
         .filter(|o| o.loads() && TYPES.contains(&o.kind_name()))
-        .map(|o| (o.kind_name().to_owned(), o.id.clone()))
+        .map(|o| (o.kind_name().to_owned(), o.id.to_string()))
         .collect()
 }
 

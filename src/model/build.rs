@@ -9,6 +9,7 @@ use std::fs;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 
+use compact_str::CompactString;
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
@@ -72,7 +73,7 @@ enum Step {
 
 struct SectionHeaderParts {
     /// The section's name (kept as [`Section::name`]).
-    name: String,
+    name: CompactString,
     name_span: std::ops::Range<u32>,
     span: std::ops::Range<u32>,
     /// The header's line: the items of `(...)` are read from it when they are used.
@@ -82,7 +83,7 @@ struct SectionHeaderParts {
 impl SectionHeaderParts {
     fn new(file: &SourceFile, header: &SectionHeader, line: LineRef) -> Self {
         SectionHeaderParts {
-            name: file.text(&header.name).to_owned(),
+            name: CompactString::from(file.text(&header.name)),
             name_span: header.name.span.clone(),
             span: header.span.clone(),
             line,
@@ -233,7 +234,7 @@ impl<'c> Builder<'c> {
     fn new_section(
         &mut self,
         reading: Reading,
-        name: String,
+        name: CompactString,
         name_span: std::ops::Range<u32>,
         header: std::ops::Range<u32>,
     ) -> SectionId {
@@ -330,7 +331,7 @@ impl<'c> Builder<'c> {
                         target: None,
                     });
                     let kind = LoadProblemKind::AdditionWithoutSection {
-                        name: header.name.clone(),
+                        name: header.name.to_string(),
                     };
                     let placeholder =
                         self.new_section(reading, header.name, header.name_span, header.span);

@@ -12,6 +12,8 @@ pub mod objects;
 use std::ops::Range;
 use std::path::PathBuf;
 
+use compact_str::CompactString;
+
 pub use load::{load, load_bytes, LoadOptions};
 pub use objects::{NotLoaded, Object, ObjectId, Objects};
 
@@ -59,8 +61,9 @@ pub struct Config {
 
 #[derive(Debug)]
 pub struct Section {
-    /// The name as Asterisk stores it (not trimmed, at most 79 bytes).
-    pub name: String,
+    /// The name as Asterisk stores it (not trimmed, at most 79 bytes). Inline up to 24 bytes:
+    /// a large configuration has hundreds of thousands of short names.
+    pub name: CompactString,
     pub name_span: Span,
     /// The whole header statement.
     pub header: Span,
@@ -113,7 +116,7 @@ pub struct Appended {
 #[derive(Debug)]
 pub struct Addition {
     pub header: Span,
-    pub name: String,
+    pub name: CompactString,
     /// The section the lines were added to; `None` when there was none (the file is invalid).
     pub target: Option<SectionId>,
 }

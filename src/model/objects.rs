@@ -1,7 +1,9 @@
 //! The objects sorcery creates from the sections (res/res_sorcery_config.c; dialect.md section 7)
 //! and, for each, whether Asterisk really loads it.
 
+use compact_str::CompactString;
 use rustc_hash::FxHashMap as HashMap;
+use thin_vec::ThinVec;
 
 use super::{Config, KeyId, SectionId};
 use crate::lookup::list_items;
@@ -16,10 +18,11 @@ pub struct Object {
     /// Its object type, as the schema describes it.
     pub ty: &'static ObjectType,
     /// The section name: the object's id (case-sensitive).
-    pub id: String,
+    pub id: CompactString,
     pub section: SectionId,
-    /// Why Asterisk does not load it; empty when it does.
-    pub not_loaded: Vec<NotLoaded>,
+    /// Why Asterisk does not load it; empty when it does (almost always: a thin vector is one
+    /// pointer).
+    pub not_loaded: ThinVec<NotLoaded>,
     /// Its entries in [`Objects::references`].
     references: std::ops::Range<u32>,
 }
@@ -214,7 +217,7 @@ pub(super) fn build(config: &Config) -> Objects {
         let Some(ty) = section_kind(config, section_id) else {
             continue;
         };
-        let mut not_loaded = Vec::new();
+        let mut not_loaded = ThinVec::new();
         if !file_loads {
             not_loaded.push(NotLoaded::FileInvalid);
         }
@@ -307,7 +310,7 @@ impl TypeFailures {
             failures.insert(
                 object.kind_name(),
                 NotLoaded::DuplicateInType {
-                    id: object.id.clone(),
+                    id: object.id.to_string(),
                 },
             );
         }

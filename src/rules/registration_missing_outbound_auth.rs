@@ -104,7 +104,7 @@ fn fitting_auth(cx: &Context<'_>, id: ObjectId, registration: &Object) -> Option
         .and_then(uri_user)?;
     let mut matching = auths_with_username(config, user);
     let first = matching.next()?;
-    matching.next().is_none().then(|| first.id.clone())
+    matching.next().is_none().then(|| first.id.to_string())
 }
 
 fn auths_with_username<'a>(config: &'a Config, user: &'a str) -> impl Iterator<Item = &'a Object> {

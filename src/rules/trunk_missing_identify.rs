@@ -104,7 +104,7 @@ fn append_identify(config: &Config, endpoint: &Object, host: &str) -> Option<Edi
         return None;
     }
     let name = if config.objects.get("identify", &endpoint.id).is_none() {
-        endpoint.id.clone()
+        endpoint.id.to_string()
     } else {
         format!("{}-identify", endpoint.id)
     };
