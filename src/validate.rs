@@ -259,7 +259,7 @@ impl<'a> ObjectView<'a> {
                     }
                 }
                 // A template line unchanged by `+=` reads the same in every object built on it.
-                _ if var.inherited_from.is_some() && var.appended.is_none() => inherited
+                _ if var.is_inherited() && !var.is_appended() => inherited
                     .entry((self.object.ty.index, var.origin))
                     .or_insert_with(|| self.line_problem(meaning.spec, var, options.version))
                     .clone(),

@@ -172,6 +172,32 @@ fn a_later_addition_header_adds_bases_after_those_of_the_first_header() {
 }
 
 #[test]
+fn each_inherited_line_names_the_base_it_was_copied_from() {
+    // `[s](+,b)` copies b's lines after s's own; `y+=` extends an inherited line in s only.
+    let config = config("[a](!)\nx=1\n[b](!)\ny=2\n[s](a)\nz=3\n[s](+,b)\ny+=4\n[t](b)\n");
+    let origins = |name: &str| -> Vec<String> {
+        let section = config.sections.iter().find(|s| s.name == name).unwrap();
+        section
+            .vars
+            .iter()
+            .map(|var| {
+                let base = config.inherited_from(section, var);
+                let base = base.map_or("own", |id| config.section(id).name.as_str());
+                format!("{}={} {base}", config.key(var), config.value(var))
+            })
+            .collect()
+    };
+    assert_eq!(origins("s"), ["x=1 a", "z=3 own", "y=24 b"]);
+    assert_eq!(origins("t"), ["y=2 b"]);
+    let s = config.sections.iter().find(|s| s.name == "s").unwrap();
+    let appended: Vec<bool> = s.vars.iter().map(|var| var.is_appended()).collect();
+    assert_eq!(appended, [false, false, true]);
+    let t = config.sections.iter().find(|s| s.name == "t").unwrap();
+    // A var of another section is not one of this section's lines.
+    assert_eq!(config.inherited_from(t, &s.vars[2]), None);
+}
+
+#[test]
 fn an_endpoint_uses_the_transport_its_last_transport_line_names() {
     let config = config(
         "[udp]\ntype=transport\nprotocol=udp\n[tcp]\ntype=transport\nprotocol=tcp\n\

@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs;
-use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use compact_str::CompactString;
@@ -15,8 +14,8 @@ use rustc_hash::FxHashMap;
 
 use super::load::{read_source, resolve_include, Resolved, MAX_INCLUDE_LEVEL};
 use super::{
-    is_blank, Addition, Appended, AppendedId, Base, Config, Effect, Include, KeyId, LineRef,
-    LoadProblem, LoadProblemKind, Section, SectionId, Var,
+    is_blank, Addition, Appended, Base, Config, Effect, Include, KeyId, LineRef, LoadProblem,
+    LoadProblemKind, Section, SectionId, Var, INHERITED,
 };
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::{DirectiveKind, LineKind, Operator, SectionHeader, Text};
@@ -355,6 +354,7 @@ impl<'c> Builder<'c> {
                 continue;
             }
             let resolved = self.base(item, section);
+            let first_copy = self.config.sections[section.0 as usize].vars.len() as u32;
             if let Some(base) = resolved {
                 let count = self.config.sections[base.0 as usize].vars.len();
                 if self.copy_limit_hit || self.copied + count > copy_limit(self.bytes_read) {
@@ -376,7 +376,7 @@ impl<'c> Builder<'c> {
                         (before.get(base.0 as usize), rest.first_mut())
                     {
                         this.vars.extend(base_section.vars.iter().map(|var| Var {
-                            inherited_from: Some(base),
+                            marks: var.marks | INHERITED,
                             ..var.clone()
                         }));
                     }
@@ -389,10 +389,12 @@ impl<'c> Builder<'c> {
                     Span::new(reading.file, span.clone()),
                 ));
             }
+            let copied = first_copy..self.config.sections[section.0 as usize].vars.len() as u32;
             let base = Base {
                 file: reading.file,
                 name: option,
                 resolved,
+                copied,
             };
             self.push_base(section, base);
         }
@@ -476,19 +478,20 @@ impl<'c> Builder<'c> {
                     .map(|earlier| earlier.lines.clone())
                     .unwrap_or_default();
                 lines.push(line);
-                self.config.appends.push(Appended { value, lines });
-                let id = NonZeroU32::new(self.config.appends.len() as u32).map(AppendedId);
-                self.config.sections[section.0 as usize].vars[index].appended = id;
+                // Bits 0-30 of `Var::marks` hold the index plus one; 2^31 entries would need
+                // far more memory than any input can make pjsiplint use.
+                if let Ok(id @ 1..INHERITED) = u32::try_from(self.config.appends.len() + 1) {
+                    self.config.appends.push(Appended { value, lines });
+                    let var = &mut self.config.sections[section.0 as usize].vars[index];
+                    var.marks = (var.marks & INHERITED) | id;
+                }
                 return;
             }
         }
         let key = self.key_id(line);
-        self.config.sections[section.0 as usize].vars.push(Var {
-            origin: line,
-            inherited_from: None,
-            appended: None,
-            key,
-        });
+        self.config.sections[section.0 as usize]
+            .vars
+            .push(Var::new(line, key));
     }
 
     /// The interned key of the assignment at `line`.

@@ -79,6 +79,17 @@ pub struct Section {
     pub dropped: bool,
 }
 
+impl Section {
+    /// The position of `var` in this section's vars, if it is one of them (found by its address:
+    /// callers hold a reference into the vars, and a search would make loops quadratic).
+    pub fn index_of(&self, var: &Var) -> Option<usize> {
+        let start = self.vars.as_ptr() as usize;
+        let offset = (var as *const Var as usize).checked_sub(start)?;
+        let index = offset / std::mem::size_of::<Var>();
+        (offset % std::mem::size_of::<Var>() == 0 && index < self.vars.len()).then_some(index)
+    }
+}
+
 /// A template or section named in a header's `(...)`.
 #[derive(Debug, Clone)]
 pub struct Base {
@@ -86,26 +97,52 @@ pub struct Base {
     /// The item as written in `file` (read it with [`Config::text`]: no copy of every name).
     pub name: Text,
     pub resolved: Option<SectionId>,
+    /// Where the lines copied from it are in the section's vars (empty when none were).
+    pub copied: Range<u32>,
 }
 
-/// One option line as the section holds it.
+/// One option line as the section holds it. Every inherited line is a copy, so a large
+/// configuration holds millions of these: 16 bytes each.
 #[derive(Debug, Clone)]
 pub struct Var {
     /// The line that wrote it (for an inherited line, the template's line).
     pub origin: LineRef,
-    /// The section this line was copied from by inheritance (`None` for the section's own lines).
-    pub inherited_from: Option<SectionId>,
-    /// Set when later `+=` lines extended the value: the joined value and those lines are
-    /// [`Config::appended`].
-    pub appended: Option<AppendedId>,
     /// The key of the line that wrote it (the same text as that line's `key.text`).
     pub key: KeyId,
+    /// Bit 31: copied from a base ([`Config::inherited_from`] says which). Bits 0-30: the index
+    /// plus one of its [`Appended`] entry, when later `+=` lines extended the value.
+    marks: u32,
 }
 
-/// Index (plus one) of an [`Appended`] in the config: a `Var` is copied to every section that
-/// inherits it, so it stays small.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AppendedId(std::num::NonZeroU32);
+const INHERITED: u32 = 1 << 31;
+
+const _: () = assert!(std::mem::size_of::<Var>() == 16);
+
+impl Var {
+    fn new(origin: LineRef, key: KeyId) -> Var {
+        Var {
+            origin,
+            key,
+            marks: 0,
+        }
+    }
+
+    /// Whether the section got this line from a base (a template or section in its header).
+    pub fn is_inherited(&self) -> bool {
+        self.marks & INHERITED != 0
+    }
+
+    /// Whether later `+=` lines extended the value (see [`Config::appended`]).
+    pub fn is_appended(&self) -> bool {
+        self.marks & !INHERITED != 0
+    }
+
+    fn appended_index(&self) -> Option<usize> {
+        (self.marks & !INHERITED)
+            .checked_sub(1)
+            .map(|index| index as usize)
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Appended {
@@ -246,8 +283,19 @@ impl Config {
 
     /// The joined value and the `+=` lines, when later lines extended `var`.
     pub fn appended(&self, var: &Var) -> Option<&Appended> {
-        let index = var.appended?.0.get() - 1;
-        self.appends.get(index as usize)
+        self.appends.get(var.appended_index()?)
+    }
+
+    /// The base `var` (a line of `section`) was copied from.
+    pub fn inherited_from(&self, section: &Section, var: &Var) -> Option<SectionId> {
+        if !var.is_inherited() {
+            return None;
+        }
+        let index = section.index_of(var)? as u32;
+        self.bases(section)
+            .iter()
+            .find(|base| base.copied.contains(&index))?
+            .resolved
     }
 
     /// The value Asterisk receives for this line (after `+=` joins).

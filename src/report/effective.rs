@@ -151,7 +151,7 @@ pub fn render_text(config: &Config, validation: &Validation, trunks: &Trunks, ou
         for (var, (key, value)) in section.vars.iter().zip(&shown.options) {
             let file = config.file(var.origin.file);
             let mut origin = format!("{}:{}", file.name, var.origin.line + 1);
-            if let Some(base) = var.inherited_from {
+            if let Some(base) = config.inherited_from(section, var) {
                 origin.push_str(&format!(", from [{}]", config.section(base).name));
             }
             if let Some(appended) = config.appended(var) {

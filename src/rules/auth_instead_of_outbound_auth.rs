@@ -70,18 +70,14 @@ impl Rule for AuthInsteadOfOutboundAuth {
             // A line inherited from a template is shared with other endpoints (phones, whose
             // `auth=` is right): renaming it there would open them up. Only the trunk's own line
             // is renamed.
-            match var.inherited_from {
-                None => {
-                    diagnostic = diagnostic.fix(Fix {
-                        title: "rename `auth` to `outbound_auth`".to_owned(),
-                        applicability: Applicability::Unsafe,
-                        edits: vec![rename_key(config, var.origin, "outbound_auth")],
-                    });
-                }
-                Some(_) => {
-                    diagnostic =
-                        diagnostic.also(super::inherited_label(config, endpoint.section, var));
-                }
+            if var.is_inherited() {
+                diagnostic = diagnostic.also(super::inherited_label(config, endpoint.section, var));
+            } else {
+                diagnostic = diagnostic.fix(Fix {
+                    title: "rename `auth` to `outbound_auth`".to_owned(),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![rename_key(config, var.origin, "outbound_auth")],
+                });
             }
             out.push(diagnostic);
         }

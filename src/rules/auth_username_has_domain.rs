@@ -63,7 +63,7 @@ impl Rule for AuthUsernameHasDomain {
                     auth.id
                 ),
             );
-            if var.appended.is_none() {
+            if !var.is_appended() {
                 diagnostic = diagnostic.fix(Fix {
                     title: format!("use the user name `{user}`"),
                     applicability: Applicability::Unsafe,

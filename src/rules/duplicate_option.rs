@@ -63,7 +63,7 @@ impl Rule for DuplicateOption {
                 continue;
             };
             for (position, var) in section.vars.iter().enumerate() {
-                if var.inherited_from.is_some() || var.appended.is_some() {
+                if var.is_inherited() || var.is_appended() {
                     continue;
                 }
                 let Some(spec) = cx
@@ -84,7 +84,7 @@ impl Rule for DuplicateOption {
                 };
                 let key = config.key(var);
                 let dead = &section.vars[earlier];
-                if dead.appended.is_some() {
+                if dead.is_appended() {
                     continue;
                 }
                 let mut diagnostic = META

@@ -170,7 +170,7 @@ impl<'a> HasCodecs<'a> {
         for var in &config.section(endpoint.section).vars {
             if self.allow.names(var) || self.disallow.names(var) {
                 // A line extended by `+=` has a value of its own section's making.
-                if var.appended.is_some() {
+                if var.is_appended() {
                     return has_codecs();
                 }
                 self.lines.push(var.origin);
@@ -261,7 +261,7 @@ pub(super) fn group_endpoints<'a>(
         let section = config.section(object.section);
         let template = config.bases(section).iter().find_map(|base| base.resolved);
         let key = match var {
-            Some(var) if var.inherited_from.is_some() => GroupKey::Line(var.origin),
+            Some(var) if var.is_inherited() => GroupKey::Line(var.origin),
             Some(_) => GroupKey::Own(object.section),
             None => template.map_or(GroupKey::Own(object.section), GroupKey::Template),
         };

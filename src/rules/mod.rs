@@ -425,8 +425,8 @@ pub(crate) fn inherited_label(
     section: crate::model::SectionId,
     var: &crate::model::Var,
 ) -> Option<crate::diagnostic::Label> {
-    let base = var.inherited_from?;
     let section = config.section(section);
+    let base = config.inherited_from(section, var)?;
     Some(crate::diagnostic::Label {
         span: section.name_span,
         message: format!(
