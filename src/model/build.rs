@@ -129,13 +129,26 @@ impl<'c> Builder<'c> {
         // Room for the file's sections (and at most as many bases as their items) at once:
         // growing a vector of 300k sections by doubling would hold the old and the new copy
         // together.
+        // And, per header, how many option lines follow it: a section's vars are allocated once,
+        // at their final size, instead of doubling as lines arrive.
         let (mut headers, mut items) = (0, 0);
+        let mut own_lines: Vec<u32> = Vec::new();
         for line in lines {
-            if let LineKind::Section(header) = &line.kind {
-                headers += 1;
-                items += header.options.as_ref().map_or(0, Vec::len);
+            match &line.kind {
+                LineKind::Section(header) => {
+                    headers += 1;
+                    items += header.options.as_ref().map_or(0, Vec::len);
+                    own_lines.push(0);
+                }
+                LineKind::Assignment(_) => {
+                    if let Some(count) = own_lines.last_mut() {
+                        *count += 1;
+                    }
+                }
+                _ => {}
             }
         }
+        let mut own_lines = own_lines.into_iter();
         self.config.sections.reserve(headers);
         self.config.bases.reserve(items);
         self.next_same_name.reserve(headers);
@@ -146,7 +159,11 @@ impl<'c> Builder<'c> {
             };
             let step = self.step(line);
             let fatal = match step {
-                Step::Header(header) => match self.header(reading, header) {
+                Step::Header(header) => match self.header(
+                    reading,
+                    header,
+                    own_lines.next().unwrap_or_default() as usize,
+                ) {
                     Ok(section) => {
                         current = Some(section);
                         None
@@ -301,10 +318,12 @@ impl<'c> Builder<'c> {
 
     /// A section header. On a mistake that makes the file invalid, returns the problem and a
     /// section (marked dropped) that the following lines can attach to, so they are still checked.
+    /// `own_lines` is the number of option lines that follow the header (room is made for them).
     fn header(
         &mut self,
         reading: Reading,
         header: SectionHeaderParts,
+        own_lines: usize,
     ) -> Result<SectionId, (LoadProblemKind, Span, SectionId)> {
         let header_span = Span::new(reading.file, header.span.clone());
         let addition = self
@@ -375,6 +394,7 @@ impl<'c> Builder<'c> {
                     if let (Some(base_section), Some(this)) =
                         (before.get(base.0 as usize), rest.first_mut())
                     {
+                        this.vars.reserve_exact(count + own_lines);
                         this.vars.extend(base_section.vars.iter().map(|var| Var {
                             marks: var.marks | INHERITED,
                             ..var.clone()
@@ -398,6 +418,9 @@ impl<'c> Builder<'c> {
             };
             self.push_base(section, base);
         }
+        self.config.sections[section.0 as usize]
+            .vars
+            .reserve_exact(own_lines);
         match problem {
             Some((kind, span)) => Err((kind, span, section)),
             None => Ok(section),
