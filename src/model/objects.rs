@@ -2,6 +2,7 @@
 //! and, for each, whether Asterisk really loads it.
 
 use compact_str::CompactString;
+use hashbrown::HashTable;
 use rustc_hash::FxHashMap as HashMap;
 use thin_vec::ThinVec;
 
@@ -97,9 +98,9 @@ pub struct Objects {
     references: Vec<Reference>,
     /// See [`Objects::twins`].
     twins: Vec<(ObjectId, ObjectId)>,
-    /// The first object of each (type, id), by a hash of the pair: no key is copied, and a lookup
-    /// checks the object it finds (two pairs with one hash fall back to a scan of the type).
-    index: HashMap<u64, ObjectId>,
+    /// The first object of each (type, id): the table holds only object ids, and hashes and
+    /// compares the pair through the object (no key is copied, and an entry is 4 bytes).
+    index: HashTable<ObjectId>,
     /// The object of each section, by section index.
     by_section: Vec<Option<ObjectId>>,
     /// Objects of each type, in load order: rules ask for "every transport" per endpoint, which
@@ -114,22 +115,15 @@ impl Objects {
     }
 
     fn find(&self, kind: &str, id: &str) -> Option<ObjectId> {
-        let indexed = *self.index.get(&pair_hash(kind, id))?;
-        self.confirm(indexed, kind, id)
+        self.index
+            .find(pair_hash(kind, id), |&found| self.is(found, kind, id))
+            .copied()
     }
 
-    /// `indexed` (what the index holds for the hash of (`kind`, `id`)) if it is that pair; else
-    /// another pair has the same hash, and the type's objects are scanned.
-    fn confirm(&self, indexed: ObjectId, kind: &str, id: &str) -> Option<ObjectId> {
-        let object = self.by_id(indexed);
-        if object.kind_name() == kind && object.id == id {
-            return Some(indexed);
-        }
-        self.by_kind
-            .get(kind)?
-            .iter()
-            .copied()
-            .find(|&other| self.by_id(other).id == id)
+    /// Whether the object `found` has that type and id.
+    fn is(&self, found: ObjectId, kind: &str, id: &str) -> bool {
+        let object = self.by_id(found);
+        object.kind_name() == kind && object.id == id
     }
 
     /// Each object whose type and id an earlier object already has, with the first of them, in
@@ -209,7 +203,7 @@ pub(super) fn build(config: &Config) -> Objects {
         ..Objects::default()
     };
     objects.list.reserve(config.sections.len());
-    objects.index.reserve(config.sections.len());
+    objects.index = HashTable::with_capacity(config.sections.len());
     let file_loads = config.file_loads();
     let mut type_failures = TypeFailures::default();
     for (index, section) in config.sections.iter().enumerate() {
@@ -226,10 +220,17 @@ pub(super) fn build(config: &Config) -> Objects {
         }
         let id = ObjectId(objects.list.len() as u32);
         let kind = ty.name.as_str();
-        let earlier = *objects
-            .index
-            .entry(pair_hash(kind, &section.name))
-            .or_insert(id);
+        let first_twin = objects.find(kind, &section.name);
+        if first_twin.is_none() {
+            let list = &objects.list;
+            let rehash = |&other: &ObjectId| {
+                let object = &list[other.0 as usize];
+                pair_hash(object.kind_name(), &object.id)
+            };
+            objects
+                .index
+                .insert_unique(pair_hash(kind, &section.name), id, rehash);
+        }
         objects.by_section[index] = Some(id);
         objects.by_kind.entry(kind).or_default().push(id);
         objects.list.push(Object {
@@ -239,13 +240,6 @@ pub(super) fn build(config: &Config) -> Objects {
             not_loaded,
             references: 0..0,
         });
-        let first_twin = if earlier == id {
-            None
-        } else {
-            objects
-                .confirm(earlier, kind, &section.name)
-                .filter(|&first| first != id)
-        };
         if let Some(first) = first_twin {
             objects.twins.push((first, id));
         }
