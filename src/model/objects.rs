@@ -368,7 +368,10 @@ fn references_of(
     objects: &Objects,
     which: std::ops::Range<usize>,
 ) -> SomeReferences {
-    // The target type of a key in an object type: the same few keys repeat in every object.
+    // Whether a key may name objects, by key id (most lines do not: no hash lookup for them);
+    // then the target type of such a key in an object type. The same few keys repeat in every
+    // object.
+    let mut may_name_objects: Vec<Option<bool>> = Vec::new();
     let mut target_of_key: HashMap<(usize, KeyId), Option<&'static ObjectType>> =
         HashMap::default();
     let mut found = SomeReferences {
@@ -378,6 +381,15 @@ fn references_of(
     for object in &objects.list[which] {
         let start = found.references.len() as u32;
         for (var_index, var) in config.section(object.section).vars.iter().enumerate() {
+            let key = var.key.0 as usize;
+            if may_name_objects.len() <= key {
+                may_name_objects.resize(key + 1, None);
+            }
+            let may_name = *may_name_objects[key]
+                .get_or_insert_with(|| schema().may_name_objects(config.key(var)));
+            if !may_name {
+                continue;
+            }
             let ty = object.ty;
             let target_type = *target_of_key.entry((ty.index, var.key)).or_insert_with(|| {
                 let spec = ty.option(config.key(var))?;

@@ -82,6 +82,9 @@ pub struct Schema {
     codec_names: Vec<String>,
     /// Sorted by name.
     types: Vec<ObjectType>,
+    /// The names of the options (of any type) that name other objects, sorted without case.
+    #[serde(skip)]
+    reference_names: Vec<String>,
 }
 
 impl Schema {
@@ -96,7 +99,25 @@ impl Schema {
                 option.index = index;
             }
         }
+        let mut names: Vec<String> = schema
+            .types
+            .iter()
+            .flat_map(|ty| &ty.options)
+            .filter(|option| option.refs.is_some())
+            .map(|option| option.name.to_ascii_lowercase())
+            .collect();
+        names.sort();
+        names.dedup();
+        schema.reference_names = names;
         Ok(schema)
+    }
+
+    /// Whether an option of that name (compared without case) names other objects in some
+    /// type: a quick no for almost every line before the per-type lookup.
+    pub fn may_name_objects(&self, key: &str) -> bool {
+        self.reference_names
+            .binary_search_by(|name| cmp_ignore_case(name, key))
+            .is_ok()
     }
 
     /// The object type selected by `type=<name>`: exact and case-sensitive, as Asterisk
