@@ -25,7 +25,7 @@ pub(super) struct Builder<'c> {
     config_dir: PathBuf,
     /// The first and last section of each lower-case name (template and addition lookups are
     /// case-insensitive); `next_same_name` links the sections of one name in load order.
-    by_name: FxHashMap<Box<str>, (SectionId, SectionId)>,
+    by_name: FxHashMap<CompactString, (SectionId, SectionId)>,
     /// For each section, the next section with the same lower-case name.
     next_same_name: Vec<Option<SectionId>>,
     /// [`KeyId`]s of the option names seen so far (the names are in `Config::key_names`).
@@ -262,7 +262,8 @@ impl<'c> Builder<'c> {
                 *last = id;
             }
             None => {
-                self.by_name.insert(folded(&name).into(), (id, id));
+                self.by_name
+                    .insert(CompactString::from(folded(&name)), (id, id));
             }
         }
         self.next_same_name.push(None);
