@@ -19,6 +19,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod fix;
 pub mod generate;
+mod halves;
 pub mod lookup;
 pub mod model;
 pub mod network;

@@ -103,6 +103,21 @@ impl OptionsByKey {
         *self.by_type.get(ty.index)?.get(key.0 as usize)?
     }
 
+    /// Adds what `other` looked up and this did not.
+    fn merge(&mut self, other: OptionsByKey) {
+        if self.by_type.len() < other.by_type.len() {
+            self.by_type.resize_with(other.by_type.len(), Vec::new);
+        }
+        for (keys, other_keys) in self.by_type.iter_mut().zip(other.by_type) {
+            if keys.len() < other_keys.len() {
+                keys.resize(other_keys.len(), None);
+            }
+            for (meaning, other_meaning) in keys.iter_mut().zip(other_keys) {
+                *meaning = meaning.or(other_meaning);
+            }
+        }
+    }
+
     fn resolve(&mut self, config: &Config, ty: &'static ObjectType, var: &Var) -> KeyMeaning {
         if let Some(meaning) = self.known(ty, var.key) {
             return meaning;
@@ -138,14 +153,12 @@ pub struct ValidateOptions {
 
 /// Finds every object's problems and records the first rejecting one on the object.
 pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
-    let mut validation = Validation::default();
-    let mut inherited = InheritedLines::default();
-    for (index, object) in config.objects.list.iter().enumerate() {
-        let id = ObjectId(index as u32);
-        let view = ObjectView::new(config, object);
-        view.check_lines(&mut validation, &mut inherited, id, options);
-        view.apply_checks(id, options.version, &mut validation.problems);
-    }
+    let (mut validation, second) =
+        crate::halves::in_two_halves(config.objects.list.len(), |which| {
+            check_objects(config, which, options)
+        });
+    validation.problems.extend(second.problems);
+    validation.options.merge(second.options);
     bind_conflicts(config, &mut validation.problems);
     registrations_without_transport(config, &mut validation.problems);
     for problem in &validation.problems {
@@ -160,6 +173,23 @@ pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
                 object.not_loaded.push(NotLoaded::Rejected { reason });
             }
         }
+    }
+    validation
+}
+
+/// The lines and the apply checks of some objects (by index), in order.
+fn check_objects(
+    config: &Config,
+    which: std::ops::Range<usize>,
+    options: &ValidateOptions,
+) -> Validation {
+    let mut validation = Validation::default();
+    let mut inherited = InheritedLines::default();
+    for index in which {
+        let id = ObjectId(index as u32);
+        let view = ObjectView::new(config, config.objects.by_id(id));
+        view.check_lines(&mut validation, &mut inherited, id, options);
+        view.apply_checks(id, options.version, &mut validation.problems);
     }
     validation
 }

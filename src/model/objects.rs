@@ -325,22 +325,8 @@ impl TypeFailures {
 /// Fills [`Objects::references`] once every object exists: for a large configuration, each half
 /// of the objects on its own core, since every lookup is a wait on memory.
 fn resolve_references(config: &Config, objects: &mut Objects) {
-    // A thread costs more than a small configuration's lookups.
-    let middle = if objects.list.len() < 4096 {
-        0
-    } else {
-        objects.list.len() / 2
-    };
-    let (first, second) = std::thread::scope(|scope| {
-        let objects = &*objects;
-        let second =
-            scope.spawn(move || references_of(config, objects, middle..objects.list.len()));
-        let first = references_of(config, objects, 0..middle);
-        // A panic in the other half is a bug of ours: let it surface as one.
-        let second = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second)
+    let (first, second) = crate::halves::in_two_halves(objects.list.len(), |which| {
+        references_of(config, objects, which)
     });
     let mut references = first.references;
     let offset = references.len() as u32;
