@@ -15,7 +15,7 @@ use pest::Parser;
 
 use super::plain;
 use super::statement::{self, Cx, Physical};
-use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, MAX_LINE_BYTES};
+use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, StoredText, MAX_LINE_BYTES};
 
 /// A comment marker found by the grammar's `lexical` rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +27,14 @@ pub(super) enum Marker {
 }
 
 /// What one chunk gives besides its lines: its markers in order (with file offsets), and the
-/// texts its lines store (see [`super::Text`]; their indexes count from 1 in this list).
+/// texts its lines store (see [`super::Text`]).
 #[derive(Default)]
 pub(super) struct Chunk {
     /// Indexes in the tree's lines of the chunk's lines.
     pub lines: Range<usize>,
     pub markers: Vec<(Marker, Range<u32>)>,
-    pub texts: Vec<Box<str>>,
+    /// In the order of their lines.
+    pub texts: Vec<StoredText>,
     /// No marker but plain `;` and no NUL: started outside a block comment, every line reads as
     /// its physical text, with the comment from its first `;` (set here), so the walk can skip
     /// the chunk. Almost every chunk of a large file is plain.
@@ -192,7 +193,7 @@ fn parse_run(
     bytes: &[u8],
     text: &str,
     chunk: &mut Chunk,
-    texts: &RefCell<Vec<Box<str>>>,
+    texts: &RefCell<Vec<StoredText>>,
     lines: &mut [Line],
 ) {
     let (Some(first), Some(last)) = (lines.first(), lines.last()) else {

@@ -14,7 +14,9 @@ use pest::Parser;
 
 use super::chunk::{Chunk, Marker};
 use super::statement::{self, Cx, LogicalText};
-use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, SyntaxTree, MAX_NESTED_COMMENTS};
+use super::{
+    IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, StoredText, SyntaxTree, MAX_NESTED_COMMENTS,
+};
 
 struct Walker<'a> {
     bytes: &'a [u8],
@@ -30,7 +32,7 @@ struct Walker<'a> {
 
 /// Walks every line of the chunks in order with the block-comment depth, keeping the statement
 /// read from the physical line where that is what Asterisk reads, and reading it again from the
-/// logical text where it is not. The chunks' stored texts join the tree's here.
+/// logical text where it is not. The stored texts of the readings kept join the tree's here.
 pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<Chunk>) {
     let mut walker = Walker {
         bytes,
@@ -43,13 +45,18 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
     let has_nul = memchr::memchr(0, bytes).is_some();
     for chunk in chunks {
         let lines = tree.lines.get_mut(chunk.lines.clone()).unwrap_or_default();
-        adopt_texts(lines.iter_mut(), chunk.texts, &mut tree.texts);
         if walker.depth == 0 && chunk.plain {
             // Nothing here can change a line's reading (see `Chunk::plain`).
+            tree.texts.extend(chunk.texts);
             continue;
         }
         let mut markers = chunk.markers.as_slice();
+        let mut chunk_texts = chunk.texts.into_iter().peekable();
         for (index, line) in (chunk.lines.start..).zip(lines) {
+            // The texts of the line's physical reading (a non-empty text starts before the end).
+            let line_end = line.end;
+            let physical_texts =
+                std::iter::from_fn(|| chunk_texts.next_if(|(span, _)| span.start < line_end));
             if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
                 // Skipped before comment processing: the depth is not touched.
                 continue;
@@ -61,21 +68,36 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
             let (own, rest) = markers.split_at(count);
             markers = rest;
             walker.index = index;
-            walker.line(line, own, has_nul, &mut tree.texts);
+            if walker.line(line, own, has_nul, &mut tree.texts) {
+                tree.texts.extend(physical_texts);
+            } else {
+                physical_texts.for_each(drop);
+            }
         }
     }
+    // A statement's texts are stored in the order its parts are read, not always by span.
+    tree.texts
+        .sort_unstable_by_key(|(span, _)| (span.start, span.end));
+    debug_assert!(
+        tree.texts
+            .windows(2)
+            .all(|pair| (pair[0].0.start, pair[0].0.end) < (pair[1].0.start, pair[1].0.end)),
+        "two stored texts with one span"
+    );
     tree.unterminated_block = walker.open_blocks.first().cloned();
     tree.stray_block_ends = walker.stray_block_ends;
 }
 
 impl Walker<'_> {
+    /// Walks one line. Returns whether the statement read from the physical line stands (if not,
+    /// the line's new statement stored its texts in `texts`).
     fn line(
         &mut self,
         line: &mut Line,
         markers: &[(Marker, Range<u32>)],
         file_has_nul: bool,
-        texts: &mut Vec<Box<str>>,
-    ) {
+        texts: &mut Vec<StoredText>,
+    ) -> bool {
         let line_has_nul = file_has_nul
             && memchr::memchr(0, &self.bytes[line.start as usize..line.end as usize]).is_some();
         let fast = self.depth == 0
@@ -90,6 +112,7 @@ impl Walker<'_> {
             line.comment_start = None;
             self.slow_line(line, markers, texts);
         }
+        fast
     }
 
     /// config.c's loop over the `;` of one line, building the logical text from kept pieces.
@@ -97,7 +120,7 @@ impl Walker<'_> {
         &mut self,
         line: &mut Line,
         markers: &[(Marker, Range<u32>)],
-        texts: &mut Vec<Box<str>>,
+        texts: &mut Vec<StoredText>,
     ) {
         let started_outside = self.depth == 0;
         let started_negative = self.depth < 0;
@@ -177,25 +200,25 @@ impl Walker<'_> {
             Ok(pairs) => statement::convert(&cx, &mut pairs.peekable()),
             Err(_) => LineKind::Empty,
         };
-        adopt_texts(std::iter::once(line), stored.into_inner(), texts);
+        texts.extend(stored.into_inner());
     }
 }
 
-/// Moves texts stored while parsing `lines` (numbered from 1 in `stored`) to the end of the
-/// tree's `texts`, renumbering the lines' references to them.
-fn adopt_texts<'l>(
-    lines: impl Iterator<Item = &'l mut Line>,
-    stored: Vec<Box<str>>,
-    texts: &mut Vec<Box<str>>,
-) {
-    if stored.is_empty() {
-        return;
+#[cfg(test)]
+mod tests {
+    use super::super::{parse, LineKind};
+
+    /// A line read again from its logical text drops the texts its physical reading stored: here
+    /// both readings store the key (invalid UTF-8) under the same span.
+    #[test]
+    fn a_line_read_again_keeps_only_its_new_texts() {
+        let input = b"k\xff=v;-- c --;w\n";
+        let tree = parse(input);
+        let LineKind::Assignment(assignment) = &tree.lines[0].kind else {
+            panic!("{:?}", tree.lines[0].kind);
+        };
+        assert_eq!(tree.text(input, &assignment.key), "k\u{fffd}");
+        assert_eq!(tree.text(input, &assignment.value), "vw");
+        assert_eq!(tree.texts.len(), 2);
     }
-    let offset = texts.len() as u32;
-    for line in lines {
-        for text in line.kind.texts_mut() {
-            text.shift(offset);
-        }
-    }
-    texts.extend(stored);
 }

@@ -35,8 +35,8 @@ pub const MAX_NESTED_COMMENTS: usize = 128;
 #[derive(Debug, Default)]
 pub struct SyntaxTree {
     pub lines: Vec<Line>,
-    /// The texts that are not simply the bytes at their span (see [`Text`]).
-    texts: Vec<Box<str>>,
+    /// The texts that are not simply the bytes at their span (see [`Text`]), sorted by span.
+    texts: Vec<StoredText>,
     /// The `;--` of a block comment still open at the end of the file (Asterisk ignored
     /// everything after it).
     pub unterminated_block: Option<Range<u32>>,
@@ -69,14 +69,14 @@ impl Line {
 /// [`SyntaxTree::text`] (or [`crate::source::SourceFile::text`]) gives what Asterisk reads: `\;`
 /// unescaped, comments removed, blanks trimmed.
 ///
-/// Almost always that text is just the bytes at `span`, so a `Text` stores nothing else: a line
+/// Almost always that text is just the bytes at `span`, so a `Text` is only its span: a line
 /// costs no allocation and a few bytes. The rest (a logical line whose pieces were joined, invalid
-/// UTF-8 made valid) is kept once in [`SyntaxTree::texts`].
+/// UTF-8 made valid) is kept once in [`SyntaxTree::texts`], found by its span: no two texts of a
+/// tree have the same span, as no two are read from the same bytes (and an empty one is never
+/// kept there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
     pub span: Range<u32>,
-    /// 0: the bytes at `span`; n: `SyntaxTree::texts[n - 1]`.
-    stored: u32,
 }
 
 impl Text {
@@ -85,14 +85,10 @@ impl Text {
     pub fn is_empty(&self) -> bool {
         self.span.is_empty()
     }
-
-    /// Moves a stored text's index by `offset` (when a chunk's texts join the tree's).
-    fn shift(&mut self, offset: u32) {
-        if self.stored != 0 {
-            self.stored += offset;
-        }
-    }
 }
+
+/// A text that is not the file's bytes at its span, with that span (see [`Text`]).
+type StoredText = (Range<u32>, Box<str>);
 
 #[derive(Debug)]
 pub enum LineKind {
@@ -236,23 +232,6 @@ impl LineErrorKind {
     }
 }
 
-impl LineKind {
-    /// Every [`Text`] of the statement.
-    fn texts_mut(&mut self) -> Vec<&mut Text> {
-        match self {
-            LineKind::Section(header) => {
-                let mut texts = vec![&mut header.name];
-                texts.extend(header.options.iter_mut().flatten());
-                texts.extend(header.garbage.as_mut());
-                texts
-            }
-            LineKind::Assignment(assignment) => vec![&mut assignment.key, &mut assignment.value],
-            LineKind::Directive(directive) => vec![&mut directive.name, &mut directive.argument],
-            LineKind::Empty | LineKind::Ignored(_) | LineKind::Error(_) => Vec::new(),
-        }
-    }
-}
-
 impl SyntaxTree {
     /// The `--;` of line `index` that closed no block comment, if it has one.
     pub fn stray_block_end(&self, index: usize) -> Option<&Range<u32>> {
@@ -277,8 +256,12 @@ impl SyntaxTree {
 
     /// The text kept for `text` when it is not the file's bytes at its span.
     pub fn stored_text(&self, text: &Text) -> Option<&str> {
-        let index = text.stored.checked_sub(1)?;
-        self.texts.get(index as usize).map(|text| &**text)
+        let key = |span: &Range<u32>| (span.start, span.end);
+        let index = self
+            .texts
+            .binary_search_by_key(&key(&text.span), |(span, _)| key(span))
+            .ok()?;
+        Some(&self.texts[index].1)
     }
 
     /// The input again, from the lines alone: the proof that nothing was lost.

@@ -13,8 +13,8 @@ use std::ops::Range;
 use pest::iterators::{Pair, Pairs};
 
 use super::{
-    Assignment, Directive, LineError, LineErrorKind, LineKind, Operator, Rule, SectionHeader, Text,
-    MAX_SECTION_NAME_BYTES,
+    Assignment, Directive, LineError, LineErrorKind, LineKind, Operator, Rule, SectionHeader,
+    StoredText, Text, MAX_SECTION_NAME_BYTES,
 };
 
 /// Where a statement's text lives: offsets in the parsed text, mapped back to the file's bytes.
@@ -155,12 +155,11 @@ fn is_blank(b: u8) -> bool {
 }
 
 /// A statement being converted: where its text lives, where pest's input started in it, and
-/// where texts that are not the file's bytes go (see [`Text`]; their indexes count from 1 in
-/// `texts`, and the tree shifts them when it takes them).
+/// where texts that are not the file's bytes go (see [`Text`]; the tree takes them later).
 pub(super) struct Cx<'s> {
     pub source: &'s dyn StatementSource,
     pub base: usize,
-    pub texts: &'s RefCell<Vec<Box<str>>>,
+    pub texts: &'s RefCell<Vec<StoredText>>,
 }
 
 impl Cx<'_> {
@@ -200,16 +199,12 @@ impl Cx<'_> {
                 .get(span.start as usize..span.end as usize)
                 == Some(original);
         let stored: Box<str> = match std::str::from_utf8(original) {
-            Ok(_) if in_place => return Text { span, stored: 0 },
+            Ok(_) if in_place => return Text { span },
             Ok(text) => text.into(),
             Err(_) => String::from_utf8_lossy(original).into(),
         };
-        let mut texts = self.texts.borrow_mut();
-        texts.push(stored);
-        Text {
-            span,
-            stored: texts.len() as u32,
-        }
+        self.texts.borrow_mut().push((span.clone(), stored));
+        Text { span }
     }
 
     fn directive(&self, pair: Pair<'_, Rule>, span: Range<u32>) -> LineKind {
