@@ -221,4 +221,21 @@ mod tests {
         assert_eq!(tree.text(input, &assignment.value), "vw");
         assert_eq!(tree.texts.len(), 2);
     }
+
+    /// The operator's span runs to where the value starts, over a block comment removed inside
+    /// or after it.
+    #[test]
+    fn an_operator_spans_what_was_removed_in_or_after_it() {
+        for (input, span) in [
+            ("k => v", 2..4),
+            ("k=;-- c --;  v", 1..11),
+            ("k+;-- c --;=v", 1..12),
+        ] {
+            let tree = parse(input.as_bytes());
+            let LineKind::Assignment(assignment) = &tree.lines[0].kind else {
+                panic!("{input:?}: {:?}", tree.lines[0].kind);
+            };
+            assert_eq!(assignment.operator_span(), span, "{input:?}");
+        }
+    }
 }

@@ -141,16 +141,43 @@ pub enum Operator {
 pub struct Assignment {
     pub key: Text,
     pub operator: Operator,
-    pub operator_span: Range<u32>,
+    /// [`Assignment::operator_span`], in 6 bytes rather than 8.
+    operator_start: u32,
+    /// Not implied by the operator: in a logical line, text removed inside it or right after it
+    /// (a block comment, the `\` of `\;`) is part of its span. At most [`MAX_LINE_BYTES`], as a
+    /// statement lies within one line that Asterisk reads.
+    operator_len: u16,
     /// The value Asterisk receives (for `+=`, only this line's part, with its leading blanks:
     /// Asterisk trims after joining).
     pub value: Text,
 }
 
+const _: () = assert!(MAX_LINE_BYTES <= u16::MAX as usize);
+
 impl Assignment {
+    pub(crate) fn new(
+        key: Text,
+        operator: Operator,
+        operator_span: Range<u32>,
+        value: Text,
+    ) -> Self {
+        Assignment {
+            key,
+            operator,
+            operator_start: operator_span.start,
+            operator_len: (operator_span.end - operator_span.start) as u16,
+            value,
+        }
+    }
+
+    /// The operator as written: from its first character to where the value starts.
+    pub fn operator_span(&self) -> Range<u32> {
+        self.operator_start..self.operator_start + u32::from(self.operator_len)
+    }
+
     /// The whole statement, from key to value.
     pub fn span(&self) -> Range<u32> {
-        self.key.span.start..self.value.span.end.max(self.operator_span.end)
+        self.key.span.start..self.value.span.end.max(self.operator_span().end)
     }
 }
 

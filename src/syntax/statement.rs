@@ -321,11 +321,11 @@ impl Cx<'_> {
         }
         // For `+=` Asterisk joins the raw text after `=` (leading blanks included) and trims after.
         let value = self.trim(value, op == Operator::Set);
-        LineKind::Assignment(Assignment {
-            key: self.text(trimmed_key),
-            operator: op,
-            operator_span: self.span(operator_range),
-            value: self.text(value),
-        })
+        LineKind::Assignment(Assignment::new(
+            self.text(trimmed_key),
+            op,
+            self.span(operator_range),
+            self.text(value),
+        ))
     }
 }
