@@ -13,9 +13,9 @@ use std::ops::Range;
 use pest::Parser;
 
 use super::chunk::{Chunk, Marker};
-use super::statement::{self, Cx, LogicalText};
+use super::statement::{self, Cx, LogicalText, Stored};
 use super::{
-    IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, StoredText, SyntaxTree, MAX_NESTED_COMMENTS,
+    IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, SyntaxTree, Text, MAX_NESTED_COMMENTS,
 };
 
 struct Walker<'a> {
@@ -32,7 +32,8 @@ struct Walker<'a> {
 
 /// Walks every line of the chunks in order with the block-comment depth, keeping the statement
 /// read from the physical line where that is what Asterisk reads, and reading it again from the
-/// logical text where it is not. The stored texts of the readings kept join the tree's here.
+/// logical text where it is not. What the readings kept store outside their lines joins the
+/// tree's here.
 pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<Chunk>) {
     let mut walker = Walker {
         bytes,
@@ -43,15 +44,20 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
         stray_block_ends: Vec::new(),
     };
     let has_nul = memchr::memchr(0, bytes).is_some();
+    // Room for every header's items at once: no copy of a large vector while it doubles.
+    tree.items
+        .reserve_exact(chunks.iter().map(|chunk| chunk.stored.items.len()).sum());
     for chunk in chunks {
         let lines = tree.lines.get_mut(chunk.lines.clone()).unwrap_or_default();
+        // A line read again below leaves the items of its physical reading unused (rare).
+        adopt_items(lines.iter_mut(), chunk.stored.items, &mut tree.items);
         if walker.depth == 0 && chunk.plain {
             // Nothing here can change a line's reading (see `Chunk::plain`).
-            tree.texts.extend(chunk.texts);
+            tree.texts.extend(chunk.stored.texts);
             continue;
         }
         let mut markers = chunk.markers.as_slice();
-        let mut chunk_texts = chunk.texts.into_iter().peekable();
+        let mut chunk_texts = chunk.stored.texts.into_iter().peekable();
         for (index, line) in (chunk.lines.start..).zip(lines) {
             // The texts of the line's physical reading (a non-empty text starts before the end).
             let line_end = line.end;
@@ -68,10 +74,13 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
             let (own, rest) = markers.split_at(count);
             markers = rest;
             walker.index = index;
-            if walker.line(line, own, has_nul, &mut tree.texts) {
-                tree.texts.extend(physical_texts);
-            } else {
-                physical_texts.for_each(drop);
+            match walker.line(line, own, has_nul) {
+                None => tree.texts.extend(physical_texts),
+                Some(stored) => {
+                    physical_texts.for_each(drop);
+                    tree.texts.extend(stored.texts);
+                    adopt_items(std::iter::once(line), stored.items, &mut tree.items);
+                }
             }
         }
     }
@@ -89,15 +98,14 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
 }
 
 impl Walker<'_> {
-    /// Walks one line. Returns whether the statement read from the physical line stands (if not,
-    /// the line's new statement stored its texts in `texts`).
+    /// Walks one line. Returns `None` when the statement read from the physical line stands, and
+    /// otherwise what the line's new statement stored outside it.
     fn line(
         &mut self,
         line: &mut Line,
         markers: &[(Marker, Range<u32>)],
         file_has_nul: bool,
-        texts: &mut Vec<StoredText>,
-    ) -> bool {
+    ) -> Option<Stored> {
         let line_has_nul = file_has_nul
             && memchr::memchr(0, &self.bytes[line.start as usize..line.end as usize]).is_some();
         let fast = self.depth == 0
@@ -107,12 +115,13 @@ impl Walker<'_> {
                 .is_none_or(|(marker, _)| *marker == Marker::Semicolon);
         if fast {
             line.comment_start = markers.first().map(|(_, range)| range.start);
-        } else {
-            line.kind = LineKind::Empty;
-            line.comment_start = None;
-            self.slow_line(line, markers, texts);
+            return None;
         }
-        fast
+        line.kind = LineKind::Empty;
+        line.comment_start = None;
+        let stored = RefCell::default();
+        self.slow_line(line, markers, &stored);
+        Some(stored.into_inner())
     }
 
     /// config.c's loop over the `;` of one line, building the logical text from kept pieces.
@@ -120,7 +129,7 @@ impl Walker<'_> {
         &mut self,
         line: &mut Line,
         markers: &[(Marker, Range<u32>)],
-        texts: &mut Vec<StoredText>,
+        stored: &RefCell<Stored>,
     ) {
         let started_outside = self.depth == 0;
         let started_negative = self.depth < 0;
@@ -190,18 +199,34 @@ impl Walker<'_> {
             pieces.push(from..line.end);
         }
         let logical = LogicalText::new(self.bytes, self.text, pieces);
-        let stored = RefCell::new(Vec::new());
         let cx = Cx {
             source: &logical,
             base: 0,
-            texts: &stored,
+            stored,
         };
         line.kind = match PjsipGrammar::parse(Rule::statement_line, &logical.parse_text) {
             Ok(pairs) => statement::convert(&cx, &mut pairs.peekable()),
             Err(_) => LineKind::Empty,
         };
-        texts.extend(stored.into_inner());
     }
+}
+
+/// Moves the header items stored while parsing `lines` (counted from 0 in `items`) to the end of
+/// the tree's, moving the headers' ranges with them.
+fn adopt_items<'l>(
+    lines: impl Iterator<Item = &'l mut Line>,
+    items: Vec<Text>,
+    tree_items: &mut Vec<Text>,
+) {
+    let offset = tree_items.len() as u32;
+    if offset != 0 && !items.is_empty() {
+        for line in lines {
+            if let LineKind::Section(header) = &mut line.kind {
+                header.items = header.items.start + offset..header.items.end + offset;
+            }
+        }
+    }
+    tree_items.extend(items);
 }
 
 #[cfg(test)]

@@ -37,6 +37,9 @@ pub struct SyntaxTree {
     pub lines: Vec<Line>,
     /// The texts that are not simply the bytes at their span (see [`Text`]), sorted by span.
     texts: Vec<StoredText>,
+    /// The items of every header's `(...)` ([`SyntaxTree::header_items`]): one vector for the
+    /// file rather than one per header.
+    items: Vec<Text>,
     /// The `;--` of a block comment still open at the end of the file (Asterisk ignored
     /// everything after it).
     pub unterminated_block: Option<Range<u32>>,
@@ -56,6 +59,13 @@ pub struct Line {
     /// Byte offset of a `;` that starts a line comment on this line.
     pub comment_start: Option<u32>,
 }
+
+// A large config has over a million lines (a quarter of them headers), so each byte here is
+// megabytes of peak memory (issue 8). A line is 16 bytes of offsets and its statement, of which
+// an assignment is the largest (two texts and the operator, 24 bytes): headers and directives are
+// boxed so that they do not count.
+const _: () = assert!(std::mem::size_of::<Line>() <= 40);
+const _: () = assert!(std::mem::size_of::<SectionHeader>() <= 40);
 
 impl Line {
     /// The whole line including its `\n`, if it has one.
@@ -119,14 +129,35 @@ pub enum IgnoredBecause {
 pub struct SectionHeader {
     /// The name as Asterisk stores it: not trimmed, truncated to 79 bytes.
     pub name: Text,
-    /// The name as written, when it was longer than 79 bytes.
-    pub full_name: Option<String>,
-    /// The items of `(...)` right after `]`, not trimmed; `None` without `(`.
-    pub options: Option<Vec<Text>>,
-    /// Text after the header that Asterisk ignores (`[a] (!)` is not a template).
-    pub garbage: Option<Text>,
     /// The whole header statement.
     pub span: Range<u32>,
+    /// Where the name as written ends: past `name` when Asterisk cut it
+    /// ([`SectionHeader::full_name`]).
+    written_name_end: u32,
+    /// Where the items of `(...)` are in [`SyntaxTree::items`] ([`SyntaxTree::header_items`]).
+    /// Empty without `(`: with it there is at least one item, maybe an empty one.
+    items: Range<u32>,
+    /// [`SectionHeader::garbage`], or an empty text when there is none (there is never an empty
+    /// one).
+    garbage: Text,
+}
+
+impl SectionHeader {
+    /// The name as written, when it was longer than the 79 bytes Asterisk keeps.
+    pub fn full_name(&self) -> Option<Text> {
+        let span = self.name.span.start..self.written_name_end;
+        (span.end != self.name.span.end).then_some(Text { span })
+    }
+
+    /// Text after the header that Asterisk ignores (`[a] (!)` is not a template).
+    pub fn garbage(&self) -> Option<&Text> {
+        (!self.garbage.is_empty()).then_some(&self.garbage)
+    }
+
+    /// How many items its `(...)` holds (0 without one).
+    pub fn item_count(&self) -> usize {
+        self.items.len()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -279,6 +310,15 @@ impl SyntaxTree {
                 .and_then(|bytes| std::str::from_utf8(bytes).ok())
                 .unwrap_or_default()
         })
+    }
+
+    /// The items of `(...)` right after the header's `]`, not trimmed; `None` without `(`.
+    pub fn header_items(&self, header: &SectionHeader) -> Option<&[Text]> {
+        let items = self
+            .items
+            .get(header.items.start as usize..header.items.end as usize)
+            .unwrap_or_default();
+        (!items.is_empty()).then_some(items)
     }
 
     /// The text kept for `text` when it is not the file's bytes at its span.
