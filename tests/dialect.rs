@@ -14,11 +14,11 @@ fn lines(input: &str) -> Vec<String> {
             LineKind::Ignored(why) => format!("ignored:{why:?}"),
             LineKind::Section(header) => {
                 let mut out = format!("[{}]", text(&header.name));
-                if let Some(options) = &header.options {
+                if let Some(options) = tree.header_items(header) {
                     let items: Vec<&str> = options.iter().map(text).collect();
                     out.push_str(&format!("({})", items.join(",")));
                 }
-                if let Some(garbage) = &header.garbage {
+                if let Some(garbage) = header.garbage() {
                     out.push_str(&format!(" garbage:{}", text(garbage)));
                 }
                 out
@@ -109,7 +109,10 @@ fn section_headers() {
         panic!("expected a header");
     };
     assert_eq!(tree.text(long.as_bytes(), &header.name).len(), 79);
-    assert_eq!(header.full_name.as_deref().map(str::len), Some(100));
+    let full_name = header
+        .full_name()
+        .map(|name| tree.text(long.as_bytes(), &name).len());
+    assert_eq!(full_name, Some(100));
 }
 
 #[test]

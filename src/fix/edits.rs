@@ -205,12 +205,12 @@ impl Style {
             }
         };
         let indent = blanks(line.start..assignment.key.span.start);
-        let before = blanks(assignment.key.span.end..assignment.operator_span.start);
+        let before = blanks(assignment.key.span.end..assignment.operator_span().start);
         let after = if assignment.value.is_empty() {
             // An empty value shows no blanks after `=`: mirror those before it.
             before.clone()
         } else {
-            blanks(assignment.operator_span.end..assignment.value.span.start)
+            blanks(assignment.operator_span().end..assignment.value.span.start)
         };
         Style {
             indent,

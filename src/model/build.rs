@@ -137,7 +137,7 @@ impl<'c> Builder<'c> {
             match &line.kind {
                 LineKind::Section(header) => {
                     headers += 1;
-                    items += header.options.as_ref().map_or(0, Vec::len);
+                    items += header.item_count();
                     own_lines.push(0);
                 }
                 LineKind::Assignment(_) => {
@@ -295,8 +295,9 @@ impl<'c> Builder<'c> {
 
     /// The items of the `(...)` of the header at `line`.
     fn header_items(&self, line: LineRef) -> &[Text] {
-        match &self.config.file(line.file).syntax.lines[line.line as usize].kind {
-            LineKind::Section(header) => header.options.as_deref().unwrap_or_default(),
+        let syntax = &self.config.file(line.file).syntax;
+        match &syntax.lines[line.line as usize].kind {
+            LineKind::Section(header) => syntax.header_items(header).unwrap_or_default(),
             _ => &[],
         }
     }

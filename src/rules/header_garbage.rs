@@ -46,12 +46,12 @@ impl Rule for HeaderGarbage {
             let LineKind::Section(header) = &line.kind else {
                 continue;
             };
-            let Some(garbage) = &header.garbage else {
+            let Some(garbage) = header.garbage() else {
                 continue;
             };
             let span = Span::new(file_id, garbage.span.clone());
             let garbage_text = file.text(garbage);
-            let looks_like_options = header.options.is_none()
+            let looks_like_options = file.syntax.header_items(header).is_none()
                 && garbage_text.starts_with('(')
                 && garbage_text.ends_with(')');
             let mut diagnostic = if looks_like_options {

@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use pest::Parser;
 
 use super::plain;
-use super::statement::{self, Cx, Physical};
+use super::statement::{self, Cx, Physical, Stored};
 use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, MAX_LINE_BYTES};
 
 /// A comment marker found by the grammar's `lexical` rule.
@@ -26,14 +26,15 @@ pub(super) enum Marker {
     Semicolon,
 }
 
-/// What one chunk gives besides its lines: its markers in order (with file offsets), and the
-/// texts its lines store (see [`super::Text`]; their indexes count from 1 in this list).
+/// What one chunk gives besides its lines: its markers in order (with file offsets), and what its
+/// lines keep outside them.
 #[derive(Default)]
 pub(super) struct Chunk {
     /// Indexes in the tree's lines of the chunk's lines.
     pub lines: Range<usize>,
     pub markers: Vec<(Marker, Range<u32>)>,
-    pub texts: Vec<Box<str>>,
+    /// Texts in the order of their lines.
+    pub stored: Stored,
     /// No marker but plain `;` and no NUL: started outside a block comment, every line reads as
     /// its physical text, with the comment from its first `;` (set here), so the walk can skip
     /// the chunk. Almost every chunk of a large file is plain.
@@ -146,7 +147,7 @@ fn parse_chunk(bytes: &[u8], text: &str, indexes: Range<usize>, lines: &mut [Lin
         lines: indexes,
         ..Chunk::default()
     };
-    let texts = RefCell::new(Vec::new());
+    let stored = RefCell::default();
     // Runs of lines that are short enough to be read.
     let mut index = 0;
     while index < lines.len() {
@@ -159,9 +160,9 @@ fn parse_chunk(bytes: &[u8], text: &str, indexes: Range<usize>, lines: &mut [Lin
         while index < lines.len() && line_len(&lines[index]) <= MAX_LINE_BYTES {
             index += 1;
         }
-        parse_run(bytes, text, &mut chunk, &texts, &mut lines[first..index]);
+        parse_run(bytes, text, &mut chunk, &stored, &mut lines[first..index]);
     }
-    chunk.texts = texts.into_inner();
+    chunk.stored = stored.into_inner();
     let bytes_range = lines
         .first()
         .zip(lines.last())
@@ -192,7 +193,7 @@ fn parse_run(
     bytes: &[u8],
     text: &str,
     chunk: &mut Chunk,
-    texts: &RefCell<Vec<Box<str>>>,
+    stored: &RefCell<Stored>,
     lines: &mut [Line],
 ) {
     let (Some(first), Some(last)) = (lines.first(), lines.last()) else {
@@ -245,7 +246,7 @@ fn parse_run(
     let cx = Cx {
         source: &source,
         base: 0,
-        texts,
+        stored,
     };
     for line in lines {
         let range = line.start as usize..line.end as usize;
@@ -301,12 +302,20 @@ mod tests {
             tree.lines[3 + 60_001].kind,
             LineKind::Ignored(IgnoredBecause::TooLong)
         ));
-        let sections = tree
+        let items: Vec<Option<Vec<&str>>> = tree
             .lines
             .iter()
-            .filter(|line| matches!(line.kind, LineKind::Section(_)))
-            .count();
-        assert_eq!(sections, 1 + 30_000);
+            .filter_map(|line| match &line.kind {
+                LineKind::Section(header) => Some(tree.header_items(header).map(|items| {
+                    let text = |item| tree.text(text.as_bytes(), item);
+                    items.iter().map(text).collect()
+                })),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(items.len(), 1 + 30_000);
+        assert_eq!(items[0], None);
+        assert!(items[1..].iter().all(|items| items == &Some(vec!["t"])));
         let last = &tree.lines[tree.lines.len() - 2];
         assert_eq!(last.comment_start, Some(last.start + 12));
     }

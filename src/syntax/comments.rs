@@ -13,8 +13,10 @@ use std::ops::Range;
 use pest::Parser;
 
 use super::chunk::{Chunk, Marker};
-use super::statement::{self, Cx, LogicalText};
-use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, SyntaxTree, MAX_NESTED_COMMENTS};
+use super::statement::{self, Cx, LogicalText, Stored};
+use super::{
+    IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, SyntaxTree, Text, MAX_NESTED_COMMENTS,
+};
 
 struct Walker<'a> {
     bytes: &'a [u8],
@@ -30,7 +32,8 @@ struct Walker<'a> {
 
 /// Walks every line of the chunks in order with the block-comment depth, keeping the statement
 /// read from the physical line where that is what Asterisk reads, and reading it again from the
-/// logical text where it is not. The chunks' stored texts join the tree's here.
+/// logical text where it is not. What the readings kept store outside their lines joins the
+/// tree's here.
 pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<Chunk>) {
     let mut walker = Walker {
         bytes,
@@ -41,15 +44,25 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
         stray_block_ends: Vec::new(),
     };
     let has_nul = memchr::memchr(0, bytes).is_some();
+    // Room for every header's items at once: no copy of a large vector while it doubles.
+    tree.items
+        .reserve_exact(chunks.iter().map(|chunk| chunk.stored.items.len()).sum());
     for chunk in chunks {
         let lines = tree.lines.get_mut(chunk.lines.clone()).unwrap_or_default();
-        adopt_texts(lines.iter_mut(), chunk.texts, &mut tree.texts);
+        // A line read again below leaves the items of its physical reading unused (rare).
+        adopt_items(lines.iter_mut(), chunk.stored.items, &mut tree.items);
         if walker.depth == 0 && chunk.plain {
             // Nothing here can change a line's reading (see `Chunk::plain`).
+            tree.texts.extend(chunk.stored.texts);
             continue;
         }
         let mut markers = chunk.markers.as_slice();
+        let mut chunk_texts = chunk.stored.texts.into_iter().peekable();
         for (index, line) in (chunk.lines.start..).zip(lines) {
+            // The texts of the line's physical reading (a non-empty text starts before the end).
+            let line_end = line.end;
+            let physical_texts =
+                std::iter::from_fn(|| chunk_texts.next_if(|(span, _)| span.start < line_end));
             if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
                 // Skipped before comment processing: the depth is not touched.
                 continue;
@@ -61,21 +74,38 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
             let (own, rest) = markers.split_at(count);
             markers = rest;
             walker.index = index;
-            walker.line(line, own, has_nul, &mut tree.texts);
+            match walker.line(line, own, has_nul) {
+                None => tree.texts.extend(physical_texts),
+                Some(stored) => {
+                    physical_texts.for_each(drop);
+                    tree.texts.extend(stored.texts);
+                    adopt_items(std::iter::once(line), stored.items, &mut tree.items);
+                }
+            }
         }
     }
+    // A statement's texts are stored in the order its parts are read, not always by span.
+    tree.texts
+        .sort_unstable_by_key(|(span, _)| (span.start, span.end));
+    debug_assert!(
+        tree.texts
+            .windows(2)
+            .all(|pair| (pair[0].0.start, pair[0].0.end) < (pair[1].0.start, pair[1].0.end)),
+        "two stored texts with one span"
+    );
     tree.unterminated_block = walker.open_blocks.first().cloned();
     tree.stray_block_ends = walker.stray_block_ends;
 }
 
 impl Walker<'_> {
+    /// Walks one line. Returns `None` when the statement read from the physical line stands, and
+    /// otherwise what the line's new statement stored outside it.
     fn line(
         &mut self,
         line: &mut Line,
         markers: &[(Marker, Range<u32>)],
         file_has_nul: bool,
-        texts: &mut Vec<Box<str>>,
-    ) {
+    ) -> Option<Stored> {
         let line_has_nul = file_has_nul
             && memchr::memchr(0, &self.bytes[line.start as usize..line.end as usize]).is_some();
         let fast = self.depth == 0
@@ -85,11 +115,13 @@ impl Walker<'_> {
                 .is_none_or(|(marker, _)| *marker == Marker::Semicolon);
         if fast {
             line.comment_start = markers.first().map(|(_, range)| range.start);
-        } else {
-            line.kind = LineKind::Empty;
-            line.comment_start = None;
-            self.slow_line(line, markers, texts);
+            return None;
         }
+        line.kind = LineKind::Empty;
+        line.comment_start = None;
+        let stored = RefCell::default();
+        self.slow_line(line, markers, &stored);
+        Some(stored.into_inner())
     }
 
     /// config.c's loop over the `;` of one line, building the logical text from kept pieces.
@@ -97,7 +129,7 @@ impl Walker<'_> {
         &mut self,
         line: &mut Line,
         markers: &[(Marker, Range<u32>)],
-        texts: &mut Vec<Box<str>>,
+        stored: &RefCell<Stored>,
     ) {
         let started_outside = self.depth == 0;
         let started_negative = self.depth < 0;
@@ -167,35 +199,68 @@ impl Walker<'_> {
             pieces.push(from..line.end);
         }
         let logical = LogicalText::new(self.bytes, self.text, pieces);
-        let stored = RefCell::new(Vec::new());
         let cx = Cx {
             source: &logical,
             base: 0,
-            texts: &stored,
+            stored,
         };
         line.kind = match PjsipGrammar::parse(Rule::statement_line, &logical.parse_text) {
             Ok(pairs) => statement::convert(&cx, &mut pairs.peekable()),
             Err(_) => LineKind::Empty,
         };
-        adopt_texts(std::iter::once(line), stored.into_inner(), texts);
     }
 }
 
-/// Moves texts stored while parsing `lines` (numbered from 1 in `stored`) to the end of the
-/// tree's `texts`, renumbering the lines' references to them.
-fn adopt_texts<'l>(
+/// Moves the header items stored while parsing `lines` (counted from 0 in `items`) to the end of
+/// the tree's, moving the headers' ranges with them.
+fn adopt_items<'l>(
     lines: impl Iterator<Item = &'l mut Line>,
-    stored: Vec<Box<str>>,
-    texts: &mut Vec<Box<str>>,
+    items: Vec<Text>,
+    tree_items: &mut Vec<Text>,
 ) {
-    if stored.is_empty() {
-        return;
-    }
-    let offset = texts.len() as u32;
-    for line in lines {
-        for text in line.kind.texts_mut() {
-            text.shift(offset);
+    let offset = tree_items.len() as u32;
+    if offset != 0 && !items.is_empty() {
+        for line in lines {
+            if let LineKind::Section(header) = &mut line.kind {
+                header.items = header.items.start + offset..header.items.end + offset;
+            }
         }
     }
-    texts.extend(stored);
+    tree_items.extend(items);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse, LineKind};
+
+    /// A line read again from its logical text drops the texts its physical reading stored: here
+    /// both readings store the key (invalid UTF-8) under the same span.
+    #[test]
+    fn a_line_read_again_keeps_only_its_new_texts() {
+        let input = b"k\xff=v;-- c --;w\n";
+        let tree = parse(input);
+        let LineKind::Assignment(assignment) = &tree.lines[0].kind else {
+            panic!("{:?}", tree.lines[0].kind);
+        };
+        assert_eq!(tree.text(input, &assignment.key), "k\u{fffd}");
+        assert_eq!(tree.text(input, &assignment.value), "vw");
+        assert_eq!(tree.texts.len(), 2);
+    }
+
+    /// The operator's span runs to where the value starts, over a block comment removed inside
+    /// or after it.
+    #[test]
+    fn an_operator_spans_what_was_removed_in_or_after_it() {
+        for (input, span) in [
+            ("k => v", 2..4),
+            ("k=;-- c --;  v", 1..11),
+            ("k+;-- c --;=v", 1..12),
+        ] {
+            let tree = parse(input.as_bytes());
+            let LineKind::Assignment(assignment) = &tree.lines[0].kind else {
+                panic!("{input:?}: {:?}", tree.lines[0].kind);
+            };
+            assert_eq!(assignment.operator_span(), span, "{input:?}");
+        }
+    }
 }

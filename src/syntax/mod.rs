@@ -35,8 +35,11 @@ pub const MAX_NESTED_COMMENTS: usize = 128;
 #[derive(Debug, Default)]
 pub struct SyntaxTree {
     pub lines: Vec<Line>,
-    /// The texts that are not simply the bytes at their span (see [`Text`]).
-    texts: Vec<Box<str>>,
+    /// The texts that are not simply the bytes at their span (see [`Text`]), sorted by span.
+    texts: Vec<StoredText>,
+    /// The items of every header's `(...)` ([`SyntaxTree::header_items`]): one vector for the
+    /// file rather than one per header.
+    items: Vec<Text>,
     /// The `;--` of a block comment still open at the end of the file (Asterisk ignored
     /// everything after it).
     pub unterminated_block: Option<Range<u32>>,
@@ -57,6 +60,13 @@ pub struct Line {
     pub comment_start: Option<u32>,
 }
 
+// A large config has over a million lines (a quarter of them headers), so each byte here is
+// megabytes of peak memory (issue 8). A line is 16 bytes of offsets and its statement, of which
+// an assignment is the largest (two texts and the operator, 24 bytes): headers and directives are
+// boxed so that they do not count.
+const _: () = assert!(std::mem::size_of::<Line>() <= 40);
+const _: () = assert!(std::mem::size_of::<SectionHeader>() <= 40);
+
 impl Line {
     /// The whole line including its `\n`, if it has one.
     pub fn full_range(&self, file_len: usize) -> Range<usize> {
@@ -69,14 +79,14 @@ impl Line {
 /// [`SyntaxTree::text`] (or [`crate::source::SourceFile::text`]) gives what Asterisk reads: `\;`
 /// unescaped, comments removed, blanks trimmed.
 ///
-/// Almost always that text is just the bytes at `span`, so a `Text` stores nothing else: a line
+/// Almost always that text is just the bytes at `span`, so a `Text` is only its span: a line
 /// costs no allocation and a few bytes. The rest (a logical line whose pieces were joined, invalid
-/// UTF-8 made valid) is kept once in [`SyntaxTree::texts`].
+/// UTF-8 made valid) is kept once in [`SyntaxTree::texts`], found by its span: no two texts of a
+/// tree have the same span, as no two are read from the same bytes (and an empty one is never
+/// kept there).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
     pub span: Range<u32>,
-    /// 0: the bytes at `span`; n: `SyntaxTree::texts[n - 1]`.
-    stored: u32,
 }
 
 impl Text {
@@ -85,14 +95,10 @@ impl Text {
     pub fn is_empty(&self) -> bool {
         self.span.is_empty()
     }
-
-    /// Moves a stored text's index by `offset` (when a chunk's texts join the tree's).
-    fn shift(&mut self, offset: u32) {
-        if self.stored != 0 {
-            self.stored += offset;
-        }
-    }
 }
+
+/// A text that is not the file's bytes at its span, with that span (see [`Text`]).
+type StoredText = (Range<u32>, Box<str>);
 
 #[derive(Debug)]
 pub enum LineKind {
@@ -123,14 +129,35 @@ pub enum IgnoredBecause {
 pub struct SectionHeader {
     /// The name as Asterisk stores it: not trimmed, truncated to 79 bytes.
     pub name: Text,
-    /// The name as written, when it was longer than 79 bytes.
-    pub full_name: Option<String>,
-    /// The items of `(...)` right after `]`, not trimmed; `None` without `(`.
-    pub options: Option<Vec<Text>>,
-    /// Text after the header that Asterisk ignores (`[a] (!)` is not a template).
-    pub garbage: Option<Text>,
     /// The whole header statement.
     pub span: Range<u32>,
+    /// Where the name as written ends: past `name` when Asterisk cut it
+    /// ([`SectionHeader::full_name`]).
+    written_name_end: u32,
+    /// Where the items of `(...)` are in [`SyntaxTree::items`] ([`SyntaxTree::header_items`]).
+    /// Empty without `(`: with it there is at least one item, maybe an empty one.
+    items: Range<u32>,
+    /// [`SectionHeader::garbage`], or an empty text when there is none (there is never an empty
+    /// one).
+    garbage: Text,
+}
+
+impl SectionHeader {
+    /// The name as written, when it was longer than the 79 bytes Asterisk keeps.
+    pub fn full_name(&self) -> Option<Text> {
+        let span = self.name.span.start..self.written_name_end;
+        (span.end != self.name.span.end).then_some(Text { span })
+    }
+
+    /// Text after the header that Asterisk ignores (`[a] (!)` is not a template).
+    pub fn garbage(&self) -> Option<&Text> {
+        (!self.garbage.is_empty()).then_some(&self.garbage)
+    }
+
+    /// How many items its `(...)` holds (0 without one).
+    pub fn item_count(&self) -> usize {
+        self.items.len()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -145,16 +172,43 @@ pub enum Operator {
 pub struct Assignment {
     pub key: Text,
     pub operator: Operator,
-    pub operator_span: Range<u32>,
+    /// [`Assignment::operator_span`], in 6 bytes rather than 8.
+    operator_start: u32,
+    /// Not implied by the operator: in a logical line, text removed inside it or right after it
+    /// (a block comment, the `\` of `\;`) is part of its span. At most [`MAX_LINE_BYTES`], as a
+    /// statement lies within one line that Asterisk reads.
+    operator_len: u16,
     /// The value Asterisk receives (for `+=`, only this line's part, with its leading blanks:
     /// Asterisk trims after joining).
     pub value: Text,
 }
 
+const _: () = assert!(MAX_LINE_BYTES <= u16::MAX as usize);
+
 impl Assignment {
+    pub(crate) fn new(
+        key: Text,
+        operator: Operator,
+        operator_span: Range<u32>,
+        value: Text,
+    ) -> Self {
+        Assignment {
+            key,
+            operator,
+            operator_start: operator_span.start,
+            operator_len: (operator_span.end - operator_span.start) as u16,
+            value,
+        }
+    }
+
+    /// The operator as written: from its first character to where the value starts.
+    pub fn operator_span(&self) -> Range<u32> {
+        self.operator_start..self.operator_start + u32::from(self.operator_len)
+    }
+
     /// The whole statement, from key to value.
     pub fn span(&self) -> Range<u32> {
-        self.key.span.start..self.value.span.end.max(self.operator_span.end)
+        self.key.span.start..self.value.span.end.max(self.operator_span().end)
     }
 }
 
@@ -236,23 +290,6 @@ impl LineErrorKind {
     }
 }
 
-impl LineKind {
-    /// Every [`Text`] of the statement.
-    fn texts_mut(&mut self) -> Vec<&mut Text> {
-        match self {
-            LineKind::Section(header) => {
-                let mut texts = vec![&mut header.name];
-                texts.extend(header.options.iter_mut().flatten());
-                texts.extend(header.garbage.as_mut());
-                texts
-            }
-            LineKind::Assignment(assignment) => vec![&mut assignment.key, &mut assignment.value],
-            LineKind::Directive(directive) => vec![&mut directive.name, &mut directive.argument],
-            LineKind::Empty | LineKind::Ignored(_) | LineKind::Error(_) => Vec::new(),
-        }
-    }
-}
-
 impl SyntaxTree {
     /// The `--;` of line `index` that closed no block comment, if it has one.
     pub fn stray_block_end(&self, index: usize) -> Option<&Range<u32>> {
@@ -275,10 +312,23 @@ impl SyntaxTree {
         })
     }
 
+    /// The items of `(...)` right after the header's `]`, not trimmed; `None` without `(`.
+    pub fn header_items(&self, header: &SectionHeader) -> Option<&[Text]> {
+        let items = self
+            .items
+            .get(header.items.start as usize..header.items.end as usize)
+            .unwrap_or_default();
+        (!items.is_empty()).then_some(items)
+    }
+
     /// The text kept for `text` when it is not the file's bytes at its span.
     pub fn stored_text(&self, text: &Text) -> Option<&str> {
-        let index = text.stored.checked_sub(1)?;
-        self.texts.get(index as usize).map(|text| &**text)
+        let key = |span: &Range<u32>| (span.start, span.end);
+        let index = self
+            .texts
+            .binary_search_by_key(&key(&text.span), |(span, _)| key(span))
+            .ok()?;
+        Some(&self.texts[index].1)
     }
 
     /// The input again, from the lines alone: the proof that nothing was lost.

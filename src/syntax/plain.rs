@@ -35,23 +35,24 @@ fn header(cx: &Cx<'_>, start: usize, end: usize) -> Option<LineKind> {
     let name_start = start + 1;
     let name_end = name_start + memchr::memchr(b']', &parsed[name_start..end])?;
     let mut after = name_end + 1;
-    let mut options = None;
+    let mut items = None;
     if parsed.get(after) == Some(&b'(') && after < end {
         let items_start = after + 1;
         let close = items_start + memchr::memchr(b')', &parsed[items_start..end])?;
-        let mut items = Vec::new();
-        let mut item_start = items_start;
-        for comma in memchr::memchr_iter(b',', &parsed[items_start..close]) {
-            items.push(item_start..items_start + comma);
-            item_start = items_start + comma + 1;
-        }
-        items.push(item_start..close);
-        options = Some(items);
+        // Split at every `,`: one item more than commas, each maybe empty.
+        items = Some(parsed[items_start..close].split(|&b| b == b',').scan(
+            items_start,
+            |item_start, item| {
+                let range = *item_start..*item_start + item.len();
+                *item_start = range.end + 1;
+                Some(range)
+            },
+        ));
         after = close + 1;
     }
     let garbage = (after < end).then_some(after..end);
     let span = cx.span(cx.trim(start..end, true));
-    Some(cx.header(name_start..name_end, options, garbage, span))
+    Some(cx.header(name_start..name_end, items, garbage, span))
 }
 
 /// `key = value`, `key => value`, `key += value`: the key ends at the first `=` (or at the `+`
@@ -85,14 +86,14 @@ mod tests {
             bytes: line.as_bytes(),
             parsed: line.as_bytes(),
         };
-        let texts = RefCell::new(Vec::new());
+        let stored = RefCell::default();
         let cx = Cx {
             source: &source,
             base: 0,
-            texts: &texts,
+            stored: &stored,
         };
         let kind = read(&cx)?;
-        Some(format!("{kind:?} {:?}", texts.into_inner()))
+        Some(format!("{kind:?} {:?}", stored.into_inner()))
     }
 
     /// What pest reads from one physical line (the `physical_line` rule).

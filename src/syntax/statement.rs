@@ -13,8 +13,8 @@ use std::ops::Range;
 use pest::iterators::{Pair, Pairs};
 
 use super::{
-    Assignment, Directive, LineError, LineErrorKind, LineKind, Operator, Rule, SectionHeader, Text,
-    MAX_SECTION_NAME_BYTES,
+    Assignment, Directive, LineError, LineErrorKind, LineKind, Operator, Rule, SectionHeader,
+    StoredText, Text, MAX_SECTION_NAME_BYTES,
 };
 
 /// Where a statement's text lives: offsets in the parsed text, mapped back to the file's bytes.
@@ -154,13 +154,21 @@ fn is_blank(b: u8) -> bool {
     b < 33
 }
 
+/// What statements keep outside their lines, until the tree takes it (see
+/// [`super::SyntaxTree`]'s fields of the same names).
+#[derive(Debug, Default)]
+pub(super) struct Stored {
+    pub texts: Vec<StoredText>,
+    /// The headers' item ranges count from the start of this list.
+    pub items: Vec<Text>,
+}
+
 /// A statement being converted: where its text lives, where pest's input started in it, and
-/// where texts that are not the file's bytes go (see [`Text`]; their indexes count from 1 in
-/// `texts`, and the tree shifts them when it takes them).
+/// where what it keeps outside its line goes.
 pub(super) struct Cx<'s> {
     pub source: &'s dyn StatementSource,
     pub base: usize,
-    pub texts: &'s RefCell<Vec<Box<str>>>,
+    pub stored: &'s RefCell<Stored>,
 }
 
 impl Cx<'_> {
@@ -200,16 +208,12 @@ impl Cx<'_> {
                 .get(span.start as usize..span.end as usize)
                 == Some(original);
         let stored: Box<str> = match std::str::from_utf8(original) {
-            Ok(_) if in_place => return Text { span, stored: 0 },
+            Ok(_) if in_place => return Text { span },
             Ok(text) => text.into(),
             Err(_) => String::from_utf8_lossy(original).into(),
         };
-        let mut texts = self.texts.borrow_mut();
-        texts.push(stored);
-        Text {
-            span,
-            stored: texts.len() as u32,
-        }
+        self.stored.borrow_mut().texts.push((span.clone(), stored));
+        Text { span }
     }
 
     fn directive(&self, pair: Pair<'_, Rule>, span: Range<u32>) -> LineKind {
@@ -236,14 +240,12 @@ impl Cx<'_> {
 
     fn section_header(&self, header: Pair<'_, Rule>, span: Range<u32>) -> LineKind {
         let mut name = None;
-        let mut options: Option<Vec<Range<usize>>> = None;
+        let mut items = None;
         let mut garbage = None;
         for part in header.into_inner() {
             match part.as_rule() {
                 Rule::section_name => name = Some(self.range(&part)),
-                Rule::section_options => {
-                    options = Some(part.into_inner().map(|item| self.range(&item)).collect())
-                }
+                Rule::section_options => items = Some(part.into_inner()),
                 Rule::unclosed_options => {
                     return error(LineErrorKind::NoClosingParenthesis, span);
                 }
@@ -251,8 +253,9 @@ impl Cx<'_> {
                 _ => {}
             }
         }
+        let items = items.map(|items| items.map(|item| self.range(&item)));
         match name {
-            Some(name) => self.header(name, options, garbage, span),
+            Some(name) => self.header(name, items, garbage, span),
             None => error(LineErrorKind::NoClosingBracket, span),
         }
     }
@@ -262,31 +265,40 @@ impl Cx<'_> {
     pub(super) fn header(
         &self,
         name: Range<usize>,
-        options: Option<Vec<Range<usize>>>,
+        items: Option<impl Iterator<Item = Range<usize>>>,
         garbage: Option<Range<usize>>,
         span: Range<u32>,
     ) -> LineKind {
+        let (name, written_name_end) =
+            if self.source.original(name.clone()).len() > MAX_SECTION_NAME_BYTES {
+                let cut = self.text(name.start..name.start + MAX_SECTION_NAME_BYTES);
+                (cut, self.text(name).span.end)
+            } else {
+                let name = self.text(name);
+                let end = name.span.end;
+                (name, end)
+            };
+        let items = match items {
+            Some(ranges) => {
+                let start = self.stored.borrow().items.len() as u32;
+                for range in ranges {
+                    let item = self.text(range);
+                    self.stored.borrow_mut().items.push(item);
+                }
+                start..self.stored.borrow().items.len() as u32
+            }
+            None => 0..0,
+        };
         let garbage = garbage
             .map(|range| self.trim(range, true))
             .filter(|range| !range.is_empty())
-            .map(|range| self.text(range));
-        let options = options.map(|items| items.into_iter().map(|item| self.text(item)).collect());
-        let original = self.source.original(name.clone());
-        let (stored, full_name) = if original.len() > MAX_SECTION_NAME_BYTES {
-            let cut = name.start..name.start + MAX_SECTION_NAME_BYTES;
-            (
-                self.text(cut),
-                Some(String::from_utf8_lossy(original).into_owned()),
-            )
-        } else {
-            (self.text(name), None)
-        };
+            .map_or(Text { span: 0..0 }, |range| self.text(range));
         LineKind::Section(Box::new(SectionHeader {
-            name: stored,
-            full_name,
-            options,
-            garbage,
+            name,
             span,
+            written_name_end,
+            items,
+            garbage,
         }))
     }
 
@@ -326,11 +338,11 @@ impl Cx<'_> {
         }
         // For `+=` Asterisk joins the raw text after `=` (leading blanks included) and trims after.
         let value = self.trim(value, op == Operator::Set);
-        LineKind::Assignment(Assignment {
-            key: self.text(trimmed_key),
-            operator: op,
-            operator_span: self.span(operator_range),
-            value: self.text(value),
-        })
+        LineKind::Assignment(Assignment::new(
+            self.text(trimmed_key),
+            op,
+            self.span(operator_range),
+            self.text(value),
+        ))
     }
 }
