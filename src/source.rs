@@ -88,11 +88,16 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: PathBuf, name: String, bytes: Vec<u8>) -> SourceFile {
-        let syntax = crate::syntax::parse(&bytes);
+        let bytes = Contents::from(bytes);
+        let utf8 = match &bytes {
+            Contents::Utf8(text) => Some(text.as_str()),
+            Contents::Bytes(_) => None,
+        };
+        let syntax = crate::syntax::parse_checked(&bytes, utf8);
         SourceFile {
             path,
             name,
-            bytes: bytes.into(),
+            bytes,
             syntax,
         }
     }

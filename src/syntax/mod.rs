@@ -346,12 +346,15 @@ impl SyntaxTree {
 /// The text is cut into chunks at line ends; each chunk is parsed on its own (on every core for a
 /// large file), then the block-comment walk goes over all lines in order.
 pub fn parse(bytes: &[u8]) -> SyntaxTree {
-    let prepared = prepare(bytes);
-    let text: &str = match &prepared {
-        Some(text) => text,
-        // `prepare` returns None only for valid UTF-8 without a BOM.
-        None => std::str::from_utf8(bytes).unwrap_or_default(),
-    };
+    parse_checked(bytes, std::str::from_utf8(bytes).ok())
+}
+
+/// [`parse`] for a caller that already checked the bytes: `utf8` is them as text when they are
+/// valid UTF-8 (each check is a pass over a large file).
+pub fn parse_checked(bytes: &[u8], utf8: Option<&str>) -> SyntaxTree {
+    let prepared = prepare(bytes, utf8.is_some());
+    // `prepare` returns None only for valid UTF-8 without a BOM.
+    let text: &str = prepared.as_deref().or(utf8).unwrap_or_default();
     let mut tree = SyntaxTree::default();
     let chunks = chunk::parse_chunks(bytes, text, &mut tree.lines);
     comments::walk(bytes, text, &mut tree, chunks);
@@ -361,9 +364,9 @@ pub fn parse(bytes: &[u8]) -> SyntaxTree {
 /// The text pest reads: the input itself when it is valid UTF-8 without a BOM, otherwise a copy
 /// with the same length where each invalid byte is DEL (0x7F, above 32 and no marker, as the byte
 /// was for Asterisk) and a leading BOM is three blanks (Asterisk removes it, then trims).
-fn prepare(bytes: &[u8]) -> Option<String> {
+fn prepare(bytes: &[u8], valid_utf8: bool) -> Option<String> {
     let has_bom = bytes.starts_with(b"\xEF\xBB\xBF");
-    if !has_bom && std::str::from_utf8(bytes).is_ok() {
+    if !has_bom && valid_utf8 {
         return None;
     }
     let mut text = String::with_capacity(bytes.len());
