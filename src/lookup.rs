@@ -36,12 +36,20 @@ pub struct Options<const N: usize> {
 }
 
 impl<const N: usize> Options<N> {
+    /// Which of the names `var` is a line of (its index among them), if any.
+    pub fn index_of(&self, var: &Var) -> Option<usize> {
+        match self.slots.get(var.key.0 as usize) {
+            Some(&slot @ 1..) => Some(slot as usize - 1),
+            _ => None,
+        }
+    }
+
     /// The last line of each option (in the order of the names), `None` where not written.
     pub fn last_lines<'a>(&self, config: &'a Config, object: &Object) -> [Option<&'a Var>; N] {
         let mut found = [None; N];
         for var in &config.section(object.section).vars {
-            if let Some(&slot @ 1..) = self.slots.get(var.key.0 as usize) {
-                found[slot as usize - 1] = Some(var);
+            if let Some(index) = self.index_of(var) {
+                found[index] = Some(var);
             }
         }
         found
