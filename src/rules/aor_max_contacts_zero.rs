@@ -42,16 +42,21 @@ impl Rule for AorMaxContactsZero {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
+        let auth = config.option_name("auth");
+        let aors = config.option_name("aors");
+        let contact = config.option_name("contact");
+        let max_contacts = config.option_name("max_contacts");
         for endpoint in config.objects.of_type("endpoint") {
-            if config.option_items(endpoint, "auth").next().is_none() {
+            // From the references: no value of the endpoint is read.
+            if !config.has_items(endpoint, auth) {
                 continue;
             }
-            for aor in config.referenced(endpoint, "aors") {
-                if config.option_items(aor, "contact").next().is_some() {
+            for aor in config.referenced(endpoint, aors) {
+                if config.option_items(aor, contact).next().is_some() {
                     continue;
                 }
                 let max = config
-                    .option(aor, "max_contacts")
+                    .option(aor, max_contacts)
                     .map(|v| v.trim().parse::<u64>().unwrap_or(1))
                     .unwrap_or(0);
                 if max != 0 || !reported.insert(aor.section) {
