@@ -255,10 +255,16 @@ impl Config {
     /// The transports an endpoint (or registration) can use: the one its `transport=` names,
     /// or, when it names none, every transport (pjsip picks one by the destination).
     pub fn transports_of<'a>(&'a self, object: &'a Object) -> Transports<'a> {
-        let Some(line) = self
-            .option_var(object, "transport")
-            .filter(|line| !self.value(line).is_empty())
-        else {
+        self.transports_by_line(object, self.option_var(object, "transport"))
+    }
+
+    /// [`Config::transports_of`], for a caller that found the object's last `transport=` line.
+    pub fn transports_by_line<'a>(
+        &'a self,
+        object: &'a Object,
+        line: Option<&'a Var>,
+    ) -> Transports<'a> {
+        let Some(line) = line.filter(|line| !self.value(line).is_empty()) else {
             return Transports::Any(self.objects.of_type("transport"));
         };
         // The object the last `transport=` line names (the one Asterisk keeps).
