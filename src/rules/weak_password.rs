@@ -2,6 +2,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lookup::AsOptionName;
 use crate::model::{Config, LineRef, Object};
 use crate::network::{bind_host, bind_is_public};
 
@@ -391,16 +392,15 @@ pub(super) fn listens_phrase(config: &Config, transport: &Object) -> String {
     format!("transport '{}' listens on {bind} ({what})", transport.id)
 }
 
-/// The names in an endpoint's `auth=`: each `auth` line replaces the whole list
-/// (pjsip_configuration.c inbound_auth_handler), so only the last line counts.
-pub(super) fn inbound_auth_names<'a>(
+/// Whether an endpoint's `auth=` names an auth: each `auth` line replaces the whole list
+/// (pjsip_configuration.c inbound_auth_handler), so only the last line counts. Answered from the
+/// references: the endpoint's value is not read.
+pub(super) fn has_inbound_auth<'a>(
     config: &'a Config,
-    endpoint: &Object,
-) -> impl Iterator<Item = &'a str> + 'a {
-    config
-        .option(endpoint, "auth")
-        .into_iter()
-        .flat_map(crate::lookup::list_items)
+    endpoint: &'a Object,
+    auth: impl AsOptionName<'a>,
+) -> bool {
+    config.last_line_targets(endpoint, auth).next().is_some()
 }
 
 /// The span of the `bind` line of a transport, or its header.
