@@ -8,7 +8,7 @@
 //!
 //! Built once per configuration with hash maps, so finding a trunk is linear in the objects.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::model::{Config, ObjectId};
 use crate::network::{is_private_host, uri_host};
@@ -69,18 +69,47 @@ impl Trunks {
                 server_hosts.entry(host).or_insert(id);
             }
         }
+        let aors = config.option_name("aors");
+        let contact = config.option_name("contact");
+        // The aors with a `contact=` line, in one pass in load order: reaching each aor through
+        // its endpoint costs three dependent cache misses, and most aors (phones') have none.
+        let with_contact: HashSet<ObjectId> = objects
+            .list
+            .iter()
+            .enumerate()
+            .filter(|(_, object)| object.kind_name() == "aor")
+            .filter(|(_, aor)| config.option_vars(aor, contact).next().is_some())
+            .map(|(index, _)| ObjectId(index as u32))
+            .collect();
         let mut trunks = Trunks::default();
         for (index, endpoint) in objects.list.iter().enumerate() {
             if endpoint.kind_name() != "endpoint" {
                 continue;
             }
             let id = ObjectId(index as u32);
-            let contact_hosts: Vec<String> = config
-                .referenced(endpoint, "aors")
-                .flat_map(|aor| config.option_items(aor, "contact"))
-                .filter_map(uri_host)
-                .collect();
-            let trunk = if let Some(&registration) = line_registrations.get(endpoint.id.as_str()) {
+            // Its aors are visited only when it names one with a contact (through `aors`: a
+            // reference of another option would only make it look for nothing).
+            let names_contact = objects
+                .references(endpoint)
+                .iter()
+                .any(|r| r.target.is_some_and(|aor| with_contact.contains(&aor)));
+            let contact_hosts: Vec<String> = if names_contact {
+                config
+                    .referenced(endpoint, aors)
+                    .flat_map(|aor| config.option_items(aor, contact))
+                    .filter_map(uri_host)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            // Most configurations have no `line=yes` registration: then the endpoint's id (a
+            // cache miss) is not read.
+            let line_registration = if line_registrations.is_empty() {
+                None
+            } else {
+                line_registrations.get(endpoint.id.as_str())
+            };
+            let trunk = if let Some(&registration) = line_registration {
                 let host = config
                     .option(objects.by_id(registration), "server_uri")
                     .and_then(uri_host);

@@ -1,7 +1,7 @@
-use super::weak_password::{bind_span, inbound_auth_names, listens_phrase, public_transports};
+use super::weak_password::{bind_span, listens_phrase, public_transports};
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lookup::OptionName;
+use crate::lookup::Options;
 use crate::model::{Config, Object};
 
 pub struct AclMissingOnPublicTransport;
@@ -65,7 +65,7 @@ or a `type=acl` section, or `acl=` naming an acl.conf section. Otherwise run fai
 };
 
 /// Options that restrict by address on an endpoint.
-const ACL_OPTIONS: &[&str] = &[
+const ACL_OPTIONS: [&str; 6] = [
     "permit",
     "deny",
     "acl",
@@ -75,13 +75,15 @@ const ACL_OPTIONS: &[&str] = &[
 ];
 
 /// Options that hold a password of some kind.
-const PASSWORD_OPTIONS: &[&str] = &["password", "md5_cred", "password_digest"];
+const PASSWORD_OPTIONS: [&str; 3] = ["password", "md5_cred", "password_digest"];
 
 /// Whether an auth holds a password of some kind (`passwords`: the [`PASSWORD_OPTIONS`]).
-fn has_password(config: &Config, auth: &Object, passwords: &[OptionName]) -> bool {
-    passwords
+fn has_password(config: &Config, auth: &Object, passwords: &Options<3>) -> bool {
+    config
+        .section(auth.section)
+        .vars
         .iter()
-        .any(|&key| config.option_vars(auth, key).next().is_some())
+        .any(|var| passwords.index_of(var).is_some())
 }
 
 impl Rule for AclMissingOnPublicTransport {
@@ -98,41 +100,28 @@ impl Rule for AclMissingOnPublicTransport {
         if config.objects.of_type("acl").any(|acl| acl.loads()) {
             return;
         }
-        let endpoints: Vec<&Object> = config
-            .objects
-            .of_type("endpoint")
-            .filter(|e| e.loads())
-            .collect();
-        let acl_options: Vec<OptionName> = ACL_OPTIONS
-            .iter()
-            .map(|key| config.option_name(key))
-            .collect();
-        let restricted = endpoints.iter().any(|endpoint| {
-            acl_options.iter().any(|&key| {
-                config
-                    .option_vars(endpoint, key)
-                    .any(|var| !config.value(var).trim().is_empty())
-            })
-        });
-        if restricted {
-            return;
+        let acl_options = config.options(ACL_OPTIONS);
+        let passwords = config.options(PASSWORD_OPTIONS);
+        let auth = config.option_name("auth");
+        // One pass over the endpoints: any restriction anywhere ends the rule; otherwise the
+        // endpoints that take callers by password are counted.
+        let mut with_password: Vec<&Object> = Vec::new();
+        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
+            let restricted = config.section(endpoint.section).vars.iter().any(|var| {
+                acl_options.index_of(var).is_some() && !config.value(var).trim().is_empty()
+            });
+            if restricted {
+                return;
+            }
+            // The auths the last `auth=` line names, as the references found them.
+            let by_password = config
+                .last_line_targets(endpoint, auth)
+                .flatten()
+                .any(|auth| auth.loads() && has_password(config, auth, &passwords));
+            if by_password {
+                with_password.push(endpoint);
+            }
         }
-        let passwords: Vec<OptionName> = PASSWORD_OPTIONS
-            .iter()
-            .map(|key| config.option_name(key))
-            .collect();
-        let with_password: Vec<&Object> = endpoints
-            .into_iter()
-            .filter(|endpoint| {
-                inbound_auth_names(config, endpoint)
-                    .into_iter()
-                    .any(|name| {
-                        config.objects.get("auth", name).is_some_and(|auth| {
-                            auth.loads() && has_password(config, auth, &passwords)
-                        })
-                    })
-            })
-            .collect();
         let Some(first) = with_password.first() else {
             return;
         };

@@ -1,5 +1,5 @@
 use super::unauthenticated_endpoint::is_anonymous;
-use super::weak_password::inbound_auth_names;
+use super::weak_password::has_inbound_auth;
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -66,7 +66,7 @@ impl Rule for AnonymousEndpoint {
         for endpoint in config.objects.of_type("endpoint") {
             if !endpoint.loads()
                 || !is_anonymous(endpoint)
-                || inbound_auth_names(config, endpoint).next().is_some()
+                || has_inbound_auth(config, endpoint, "auth")
             {
                 continue;
             }

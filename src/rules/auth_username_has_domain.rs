@@ -44,8 +44,9 @@ impl Rule for AuthUsernameHasDomain {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
+        let username = config.option_name("username");
         for auth in config.objects.of_type("auth") {
-            let Some(var) = config.option_var(auth, "username") else {
+            let Some(var) = config.option_var(auth, username) else {
                 continue;
             };
             let username = config.value(var);

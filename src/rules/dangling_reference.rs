@@ -48,6 +48,15 @@ impl Rule for DanglingReference {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
         for object in &config.objects.list {
+            // The resolved targets first: nearly every object names only loaded objects, and the
+            // names (read from the lines' values) are only needed for a finding.
+            let resolved = config.objects.references(object).iter();
+            if resolved
+                .map(|reference| reference.target.map(|id| config.objects.by_id(id)))
+                .all(|target| target.is_some_and(|found| found.loads()))
+            {
+                continue;
+            }
             for reference in config.references(object) {
                 let (var, name, target) = (reference.var, reference.name, reference.target_type);
                 let problem = match reference.target {

@@ -50,9 +50,10 @@ impl Rule for EndpointDefaultContext {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let calls = CallEndpoints::new(config);
+        let context = config.option_name("context");
         let found = loaded_endpoints(config)
             .filter(|endpoint| calls.takes_calls(config, endpoint))
-            .filter_map(|endpoint| match config.option_var(endpoint, "context") {
+            .filter_map(|endpoint| match config.option_var(endpoint, context) {
                 None => Some((0, endpoint, None)),
                 Some(var) if config.value(var).trim().is_empty() => Some((1, endpoint, Some(var))),
                 Some(_) => None,

@@ -57,6 +57,8 @@ impl Rule for EndpointWithoutAors {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut found = Vec::new();
+        let auth = config.option_name("auth");
+        let aors = config.option_name("aors");
         for (index, endpoint) in config.objects.list.iter().enumerate() {
             if endpoint.kind_name() != "endpoint" || !endpoint.loads() {
                 continue;
@@ -65,9 +67,8 @@ impl Rule for EndpointWithoutAors {
             if cx.trunks.of_endpoint(id).is_some() {
                 continue;
             }
-            if config.option_items(endpoint, "auth").next().is_none()
-                || config.option_items(endpoint, "aors").next().is_some()
-            {
+            // From the references: no value of the endpoint is read.
+            if !config.has_items(endpoint, auth) || config.has_items(endpoint, aors) {
                 continue;
             }
             found.push((0, endpoint, None));

@@ -119,14 +119,13 @@ pub(super) struct CallEndpoints<'a> {
 
 impl<'a> CallEndpoints<'a> {
     pub fn new(config: &'a Config) -> Self {
+        let endpoint = config.option_name("endpoint");
         let named = config
             .objects
-            .list
-            .iter()
-            .filter(|o| {
-                (o.kind_name() == "identify" || o.kind_name() == "registration") && o.loads()
-            })
-            .filter_map(|o| config.option(o, "endpoint"))
+            .of_type("identify")
+            .chain(config.objects.of_type("registration"))
+            .filter(|o| o.loads())
+            .filter_map(|o| config.option(o, endpoint))
             .map(str::trim)
             .collect();
         CallEndpoints {
@@ -137,9 +136,10 @@ impl<'a> CallEndpoints<'a> {
     }
 
     pub fn takes_calls(&self, config: &'a Config, endpoint: &Object) -> bool {
+        // `has_items` answers from the references: no value of the endpoint is read.
         endpoint.id == "anonymous"
-            || config.option_items(endpoint, self.aors).next().is_some()
-            || config.option_items(endpoint, self.auth).next().is_some()
+            || config.has_items(endpoint, self.aors)
+            || config.has_items(endpoint, self.auth)
             || self.named.contains(endpoint.id.as_str())
     }
 }

@@ -67,8 +67,9 @@ impl Rule for MediaEncryptionWithoutTls {
             .map(|t| protocol(config, t))
             .collect();
         let mut found = Vec::new();
+        let media_encryption = config.option_name("media_encryption");
         for endpoint in loaded_endpoints(config) {
-            let Some(line) = config.option_var(endpoint, "media_encryption") else {
+            let Some(line) = config.option_var(endpoint, media_encryption) else {
                 continue;
             };
             if !config.value(line).trim().eq_ignore_ascii_case("sdes")

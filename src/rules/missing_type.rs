@@ -58,11 +58,12 @@ impl Rule for MissingType {
             .collect();
         for (index, section) in config.sections.iter().enumerate() {
             let id = SectionId(index as u32);
-            if section.template
+            // Cheapest first: nearly every section is an object, found by index.
+            if config.objects.of_section(id).is_some()
+                || section.template
                 || section.dropped
                 || bases.contains(&id)
                 || config.type_var(section).is_some()
-                || config.objects.of_section(id).is_some()
             {
                 continue;
             }

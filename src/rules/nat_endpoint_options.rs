@@ -1,6 +1,7 @@
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::SectionId;
+use crate::lookup::Transports;
+use crate::model::{SectionId, Var};
 
 pub struct NatEndpointOptions;
 
@@ -66,26 +67,36 @@ impl Rule for NatEndpointOptions {
         if behind_nat.is_empty() {
             return;
         }
-        let direct_media = config.option_name("direct_media");
-        let rtp_symmetric = config.option_name("rtp_symmetric");
-        let rewrite_contact = config.option_name("rewrite_contact");
+        let options = config.options([
+            "transport",
+            "direct_media",
+            "rtp_symmetric",
+            "rewrite_contact",
+        ]);
+        let is_true = |var: Option<&Var>| {
+            var.is_some_and(|var| crate::schema::schema().is_true_word(config.value(var)))
+        };
         for endpoint in config.objects.of_type("endpoint") {
-            let uses_nat = config
-                .transports_of(endpoint)
-                .into_iter()
-                .any(|transport| behind_nat.contains(&transport.section));
+            let [transport, direct_media, rtp_symmetric, rewrite_contact] =
+                options.last_lines(config, endpoint);
+            let uses_nat = match config.transports_by_line(endpoint, transport) {
+                // Every transport, for an endpoint naming none: `behind_nat` holds at least
+                // one of them (same list, and it is not empty).
+                Transports::Any(_) => true,
+                named => named.into_iter().any(|t| behind_nat.contains(&t.section)),
+            };
             if !uses_nat {
                 continue;
             }
             let mut missing = Vec::new();
-            let direct_media = config.option(endpoint, direct_media);
+            let direct_media = direct_media.map(|var| config.value(var));
             if direct_media.is_none_or(|v| crate::schema::schema().is_true_word(v)) {
                 missing.push("`direct_media=no`");
             }
-            if !config.option_is_true(endpoint, rtp_symmetric) {
+            if !is_true(rtp_symmetric) {
                 missing.push("`rtp_symmetric=yes`");
             }
-            if !config.option_is_true(endpoint, rewrite_contact) {
+            if !is_true(rewrite_contact) {
                 missing.push("`rewrite_contact=yes`");
             }
             if missing.is_empty() {

@@ -62,16 +62,22 @@ impl Rule for OutboundAuthRealm {
                 "registration" | "endpoint" | "outbound-publish"
             )
         });
+        let server_uri = config.option_name("server_uri");
+        let outbound_auth = config.option_name("outbound_auth");
+        let realm_name = config.option_name("realm");
         for user in users {
-            let server_host = config.option(user, "server_uri").and_then(uri_host);
-            for auth in config.referenced(user, "outbound_auth") {
-                let Some(var) = config.option_var(auth, "realm") else {
+            // Read only for a realm to compare with: most users have none.
+            let mut server_host = None;
+            for auth in config.referenced(user, outbound_auth) {
+                let Some(var) = config.option_var(auth, realm_name) else {
                     continue;
                 };
                 let realm = config.value(var);
                 if realm.is_empty() || !reported.insert(var.origin) {
                     continue;
                 }
+                let server_host = server_host
+                    .get_or_insert_with(|| config.option(user, server_uri).and_then(uri_host));
                 let mismatch = server_host
                     .as_deref()
                     .is_some_and(|host| domain(host) != domain(realm));

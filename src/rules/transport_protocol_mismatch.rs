@@ -4,6 +4,7 @@ use super::endpoint_without_codecs::loaded_endpoints;
 use super::webrtc_incomplete::{endpoint_transport, protocol};
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lookup::OptionName;
 use crate::model::{Config, Object, Var};
 use crate::source::Span;
 
@@ -90,10 +91,31 @@ pub(super) fn requested_protocol(uri: &str) -> Option<&'static str> {
     }
 }
 
+/// The option names [`next_hops`] reads, resolved once for every endpoint.
+struct HopNames<'a> {
+    outbound_proxy: OptionName<'a>,
+    aors: OptionName<'a>,
+    contact: OptionName<'a>,
+}
+
+impl<'a> HopNames<'a> {
+    fn new(config: &'a Config) -> Self {
+        HopNames {
+            outbound_proxy: config.option_name("outbound_proxy"),
+            aors: config.option_name("aors"),
+            contact: config.option_name("contact"),
+        }
+    }
+}
+
 /// The URIs a request to the endpoint is first sent to: its `outbound_proxy`, else for each
 /// aor the aor's `outbound_proxy`, else the aor's contacts. Each with its line.
-fn next_hops<'a>(config: &'a Config, endpoint: &Object) -> Vec<(&'a Var, &'a str, String)> {
-    if let Some(proxy) = config.option_var(endpoint, "outbound_proxy") {
+fn next_hops<'a>(
+    config: &'a Config,
+    names: &HopNames<'a>,
+    endpoint: &'a Object,
+) -> Vec<(&'a Var, &'a str, String)> {
+    if let Some(proxy) = config.option_var(endpoint, names.outbound_proxy) {
         let value = config.value(proxy);
         if !value.trim().is_empty() {
             return vec![(
@@ -104,15 +126,15 @@ fn next_hops<'a>(config: &'a Config, endpoint: &Object) -> Vec<(&'a Var, &'a str
         }
     }
     let mut hops = Vec::new();
-    for aor in config.referenced(endpoint, "aors") {
-        if let Some(proxy) = config.option_var(aor, "outbound_proxy") {
+    for aor in config.referenced(endpoint, names.aors) {
+        if let Some(proxy) = config.option_var(aor, names.outbound_proxy) {
             let value = config.value(proxy);
             if !value.trim().is_empty() {
                 hops.push((proxy, value, format!("outbound_proxy of aor '{}'", aor.id)));
                 continue;
             }
         }
-        for line in config.option_vars(aor, "contact") {
+        for line in config.option_vars(aor, names.contact) {
             for item in config
                 .value(line)
                 .split(',')
@@ -218,8 +240,10 @@ impl Rule for TransportProtocolMismatch {
             out.push(diagnostic);
         };
 
+        let hop_names = HopNames::new(config);
+        let transport_name = config.option_name("transport");
         for endpoint in loaded_endpoints(config) {
-            let transport = if config.option_var(endpoint, "transport").is_some() {
+            let transport = if config.option_var(endpoint, transport_name).is_some() {
                 // A transport= naming nothing is dangling-reference's finding.
                 let Some(found) = endpoint_transport(config, endpoint) else {
                     continue;
@@ -231,7 +255,7 @@ impl Rule for TransportProtocolMismatch {
             } else {
                 None
             };
-            for (line, uri, what) in next_hops(config, endpoint) {
+            for (line, uri, what) in next_hops(config, &hop_names, endpoint) {
                 check(line, uri, what, endpoint, transport, out);
             }
         }

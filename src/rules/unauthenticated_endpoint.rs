@@ -1,8 +1,9 @@
 use rustc_hash::FxHashSet as HashSet;
 
-use super::weak_password::inbound_auth_names;
+use super::weak_password::has_inbound_auth;
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lookup::AsOptionName;
 use crate::model::{Config, Object};
 use crate::trunks::TrunkReason;
 
@@ -61,9 +62,13 @@ the endpoint so that it cannot be reached by name.
 
 /// Whether Asterisk can pick this endpoint by a name in the request (From user or Authorization
 /// username): its `identify_by` (default `username,ip`) holds `username` or `auth_username`.
-pub(super) fn identified_by_name(config: &Config, endpoint: &Object) -> bool {
+pub(super) fn identified_by_name<'a>(
+    config: &'a Config,
+    endpoint: &Object,
+    identify_by: impl AsOptionName<'a>,
+) -> bool {
     let methods = config
-        .option(endpoint, "identify_by")
+        .option(endpoint, identify_by)
         .unwrap_or("username,ip");
     methods.split(',').map(str::trim).any(|method| {
         method.eq_ignore_ascii_case("username") || method.eq_ignore_ascii_case("auth_username")
@@ -94,13 +99,15 @@ impl Rule for UnauthenticatedEndpoint {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let identified = identified_endpoints(config);
+        let auth = config.option_name("auth");
+        let identify_by = config.option_name("identify_by");
         for (index, endpoint) in config.objects.list.iter().enumerate() {
             if endpoint.kind_name() != "endpoint" || !endpoint.loads() || is_anonymous(endpoint) {
                 continue;
             }
-            if inbound_auth_names(config, endpoint).next().is_some()
+            if has_inbound_auth(config, endpoint, auth)
                 || identified.contains(endpoint.id.as_str())
-                || !identified_by_name(config, endpoint)
+                || !identified_by_name(config, endpoint, identify_by)
             {
                 continue;
             }

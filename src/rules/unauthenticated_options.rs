@@ -1,6 +1,6 @@
 use rustc_hash::FxHashMap as HashMap;
 
-use super::weak_password::inbound_auth_names;
+use super::weak_password::has_inbound_auth;
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{LineRef, Object};
@@ -54,14 +54,15 @@ impl Rule for UnauthenticatedOptions {
         let config = cx.config;
         let mut groups: Vec<(LineRef, Vec<&Object>)> = Vec::new();
         let mut by_line: HashMap<LineRef, usize> = HashMap::default();
+        let allow = config.option_name("allow_unauthenticated_options");
+        let auth = config.option_name("auth");
         for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
             // Without `auth=` nothing is challenged anyway: unauthenticated-endpoint's business.
-            if !config.option_is_true(endpoint, "allow_unauthenticated_options")
-                || inbound_auth_names(config, endpoint).next().is_none()
+            if !config.option_is_true(endpoint, allow) || !has_inbound_auth(config, endpoint, auth)
             {
                 continue;
             }
-            let Some(var) = config.option_var(endpoint, "allow_unauthenticated_options") else {
+            let Some(var) = config.option_var(endpoint, allow) else {
                 continue;
             };
             match by_line.get(&var.origin) {

@@ -2,6 +2,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lookup::AsOptionName;
 use crate::model::{Config, LineRef, Object};
 use crate::network::{bind_host, bind_is_public};
 
@@ -251,22 +252,69 @@ const COMMON_PASSWORDS: &[&str] = &[
     "nopassword",
 ];
 
+/// The longest entry of [`COMMON_PASSWORDS`], in bytes: a longer password is not in the list.
+const LONGEST_COMMON: usize = 13;
+
+/// Lower-case copies of the texts a password is compared with, kept from one auth to the next
+/// so that checking an auth allocates nothing.
+#[derive(Default)]
+struct Lowered {
+    password: String,
+    name: String,
+}
+
+/// `text` in lower case, as `str::to_lowercase` gives it, into `out`.
+fn lower_into(out: &mut String, text: &str) {
+    out.clear();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_lowercase();
+    } else {
+        // Rare; `to_lowercase` knows the cases `char::to_lowercase` does not (a final sigma).
+        out.push_str(&text.to_lowercase());
+    }
+}
+
+/// Characters in `text` (counting them is a call; most texts are ASCII, one byte a character).
+fn char_count(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    }
+}
+
 /// What a weak password failed, in the words of the message. The password itself is never
 /// part of any text pjsiplint produces.
+#[cfg(test)]
 fn weaknesses(password: &str, username: Option<&str>, section: &str) -> Vec<&'static str> {
+    weaknesses_with(&mut Lowered::default(), password, username, section)
+}
+
+/// What a weak password failed (see the tests' `weaknesses`), lower-casing into `lowered`.
+fn weaknesses_with(
+    lowered: &mut Lowered,
+    password: &str,
+    username: Option<&str>,
+    section: &str,
+) -> Vec<&'static str> {
     if password.is_empty() {
         return vec!["is empty"];
     }
-    let lower = password.to_lowercase();
+    lower_into(&mut lowered.password, password);
+    let lower = lowered.password.as_str();
+    // No allocation unless a test fails (a strong password fails none).
     let mut found = Vec::new();
     let mut name_test = |name: Option<&str>, equal: &'static str, contains: &'static str| {
-        let Some(name) = name.map(str::to_lowercase).filter(|n| !n.is_empty()) else {
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
             return false;
         };
+        lower_into(&mut lowered.name, name);
+        let name = lowered.name.as_str();
         if lower == name {
             found.push(equal);
             true
-        } else if name.chars().count() >= 4 && lower.contains(&name) {
+        } else if char_count(name) >= 4 && lower.contains(name) {
             found.push(contains);
             true
         } else {
@@ -289,10 +337,10 @@ fn weaknesses(password: &str, username: Option<&str>, section: &str) -> Vec<&'st
     if password.bytes().all(|b| b.is_ascii_digit()) {
         found.push("is all digits");
     }
-    if password.chars().count() < 10 {
+    if char_count(password) < 10 {
         found.push("is shorter than 10 characters");
     }
-    if COMMON_PASSWORDS.iter().any(|common| *common == lower) {
+    if lower.len() <= LONGEST_COMMON && COMMON_PASSWORDS.contains(&lower) {
         found.push("is in the list of the most common passwords");
     }
     found
@@ -344,16 +392,15 @@ pub(super) fn listens_phrase(config: &Config, transport: &Object) -> String {
     format!("transport '{}' listens on {bind} ({what})", transport.id)
 }
 
-/// The names in an endpoint's `auth=`: each `auth` line replaces the whole list
-/// (pjsip_configuration.c inbound_auth_handler), so only the last line counts.
-pub(super) fn inbound_auth_names<'a>(
+/// Whether an endpoint's `auth=` names an auth: each `auth` line replaces the whole list
+/// (pjsip_configuration.c inbound_auth_handler), so only the last line counts. Answered from the
+/// references: the endpoint's value is not read.
+pub(super) fn has_inbound_auth<'a>(
     config: &'a Config,
-    endpoint: &Object,
-) -> impl Iterator<Item = &'a str> + 'a {
-    config
-        .option(endpoint, "auth")
-        .into_iter()
-        .flat_map(crate::lookup::list_items)
+    endpoint: &'a Object,
+    auth: impl AsOptionName<'a>,
+) -> bool {
+    config.last_line_targets(endpoint, auth).next().is_some()
 }
 
 /// The span of the `bind` line of a transport, or its header.
@@ -382,21 +429,21 @@ impl Rule for WeakPassword {
         // same tests in each.
         let mut groups: Vec<Group<'_>> = Vec::new();
         let mut by_key: HashMap<(LineRef, Vec<&'static str>), usize> = HashMap::default();
-        let auth_type_name = config.option_name("auth_type");
-        let password_name = config.option_name("password");
-        let username_name = config.option_name("username");
+        let options = config.options(["password", "username", "auth_type"]);
+        let mut lowered = Lowered::default();
         for auth in config.objects.of_type("auth").filter(|a| a.loads()) {
-            let auth_type = config.option(auth, auth_type_name).unwrap_or("userpass");
-            if auth_type.trim().eq_ignore_ascii_case("google_oauth") {
-                continue;
-            }
-            let Some(var) = config.option_var(auth, password_name) else {
+            let [Some(var), username, auth_type] = options.last_lines(config, auth) else {
                 continue;
             };
             let password = config.value(var);
-            let username = config.option(auth, username_name);
-            let reasons = weaknesses(password, username, &auth.id);
+            let username = username.map(|var| config.value(var));
+            let reasons = weaknesses_with(&mut lowered, password, username, &auth.id);
             if reasons.is_empty() {
+                continue;
+            }
+            // Asked only now: most passwords are strong, and each value read is a cache miss.
+            let auth_type = auth_type.map_or("userpass", |var| config.value(var));
+            if auth_type.trim().eq_ignore_ascii_case("google_oauth") {
                 continue;
             }
             match by_key.get(&(var.origin, reasons.clone())) {
@@ -414,13 +461,22 @@ impl Rule for WeakPassword {
         if groups.is_empty() {
             return;
         }
-        // Which endpoint uses each auth for callers (`auth=`), first one wins.
-        let mut inbound: HashMap<&str, &Object> = HashMap::default();
+        // Which endpoint uses each auth for callers (`auth=`), first one wins. Keyed by the auth
+        // each name finds (the first of that id), as the references hold it: no endpoint's
+        // value is read, and the key is an address (the auth itself is not read either).
+        let auth = config.option_name("auth");
+        let mut inbound: HashMap<*const Object, &Object> = HashMap::default();
         for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
-            for name in inbound_auth_names(config, endpoint) {
-                inbound.entry(name).or_insert(endpoint);
+            for target in config.last_line_targets(endpoint, auth).flatten() {
+                inbound
+                    .entry(std::ptr::from_ref(target))
+                    .or_insert(endpoint);
             }
         }
+        let inbound_of = |auth: &Object| {
+            let named = config.objects.get("auth", &auth.id)?;
+            inbound.get(&std::ptr::from_ref(named)).copied()
+        };
         let public = public_transports(config);
         for group in groups {
             let first = group.auths[0];
@@ -430,7 +486,7 @@ impl Rule for WeakPassword {
             let exposed = group
                 .auths
                 .iter()
-                .find_map(|auth| inbound.get(auth.id.as_str()).map(|e| (*auth, *e)));
+                .find_map(|auth| inbound_of(auth).map(|e| (*auth, e)));
             let whose = match group.auths.len() {
                 1 => format!("auth '{}'", first.id),
                 n => format!(
@@ -527,6 +583,15 @@ mod tests {
             vec!["is in the list of the most common passwords"]
         );
         assert!(weaknesses("Vb7#kq2LpXz9wR", Some("6001"), "6001").is_empty());
+        // Lower case beyond ASCII, as `str::to_lowercase` has it.
+        assert_eq!(
+            weaknesses("CONTRASEÑA", Some("alice"), "alice"),
+            vec!["is in the list of the most common passwords"]
+        );
+        assert_eq!(
+            weaknesses("xxÄBCDxxxxxx", Some("äbcd"), "a"),
+            vec!["contains the username"]
+        );
         // Short names are not searched inside a password.
         assert!(weaknesses("Vb7#kq2LpXz9wR", Some("k"), "q2").is_empty());
     }
@@ -536,6 +601,8 @@ mod tests {
         for password in COMMON_PASSWORDS {
             assert_eq!(*password, password.to_lowercase());
         }
+        let longest = COMMON_PASSWORDS.iter().map(|p| p.len()).max();
+        assert_eq!(longest, Some(LONGEST_COMMON));
         assert!(COMMON_PASSWORDS.len() >= 100);
     }
 }

@@ -1,7 +1,7 @@
 use super::endpoint_without_codecs::{
     codec_lines, endpoint_codecs, group_endpoints, loaded_endpoints,
 };
-use super::webrtc_incomplete::is_webrtc;
+use super::webrtc_incomplete::Websockets;
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -58,8 +58,9 @@ impl Rule for WebrtcCodecs {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut found = Vec::new();
+        let websockets = Websockets::new(config);
         for endpoint in loaded_endpoints(config) {
-            if !is_webrtc(config, endpoint) {
+            if !websockets.is_webrtc(endpoint) {
                 continue;
             }
             let lines = codec_lines(config, endpoint);

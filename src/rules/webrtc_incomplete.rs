@@ -1,6 +1,7 @@
 use super::endpoint_without_codecs::{group_endpoints, loaded_endpoints};
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lookup::Options;
 use crate::model::{Config, Object, Var};
 use crate::schema::schema;
 
@@ -107,32 +108,63 @@ pub(super) fn endpoint_transport<'a>(
     endpoint: &Object,
 ) -> Option<(&'a Var, &'a Object)> {
     let line = config.option_var(endpoint, "transport")?;
-    let name = config.value(line).trim();
-    let transport = config.objects.get("transport", name)?;
-    Some((line, transport))
+    Some((line, transport_named(config, line)?))
 }
 
-/// Whether the endpoint's signalling goes over a ws/wss transport.
-pub(super) fn websocket_use<'a>(config: &'a Config, endpoint: &Object) -> Option<Websocket<'a>> {
-    if config.option_var(endpoint, "transport").is_some() {
-        let (line, transport) = endpoint_transport(config, endpoint)?;
-        return is_websocket(&protocol(config, transport))
-            .then_some(Websocket::Transport { line, transport });
+/// The transport a `transport=` line names, if it exists.
+fn transport_named<'a>(config: &'a Config, line: &Var) -> Option<&'a Object> {
+    config.objects.get("transport", config.value(line).trim())
+}
+
+/// Which endpoints signal over websockets or talk to browsers. What that takes of the
+/// transports is worked out once, not by a scan of every transport per endpoint.
+pub(super) struct Websockets<'a> {
+    /// `webrtc` and `transport`, found in one pass over an endpoint's lines.
+    options: Options<2>,
+    /// At least one transport loads and each one that does is ws/wss: an endpoint naming none
+    /// signals over a websocket.
+    only_websockets: bool,
+    config: &'a Config,
+}
+
+impl<'a> Websockets<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        let mut transports = config
+            .objects
+            .of_type("transport")
+            .filter(|t| t.loads())
+            .peekable();
+        let only_websockets =
+            transports.peek().is_some() && transports.all(|t| is_websocket(&protocol(config, t)));
+        Websockets {
+            options: config.options(["webrtc", "transport"]),
+            only_websockets,
+            config,
+        }
     }
-    let mut transports = config
-        .objects
-        .of_type("transport")
-        .filter(|t| t.loads())
-        .peekable();
-    transports.peek()?;
-    transports
-        .all(|t| is_websocket(&protocol(config, t)))
-        .then_some(Websocket::OnlyTransports)
-}
 
-/// Whether the endpoint talks to a browser: `webrtc=yes`, or signalling over a websocket.
-pub(super) fn is_webrtc(config: &Config, endpoint: &Object) -> bool {
-    config.option_is_true(endpoint, "webrtc") || websocket_use(config, endpoint).is_some()
+    /// The endpoint's `webrtc` and `transport` lines.
+    pub fn lines(&self, endpoint: &Object) -> [Option<&'a Var>; 2] {
+        self.options.last_lines(self.config, endpoint)
+    }
+
+    /// Whether the signalling of an endpoint with this `transport=` line (the last one, if
+    /// any) goes over a ws/wss transport.
+    pub fn used_by(&self, transport_line: Option<&'a Var>) -> Option<Websocket<'a>> {
+        let Some(line) = transport_line else {
+            return self.only_websockets.then_some(Websocket::OnlyTransports);
+        };
+        let transport = transport_named(self.config, line)?;
+        is_websocket(&protocol(self.config, transport))
+            .then_some(Websocket::Transport { line, transport })
+    }
+
+    /// Whether the endpoint talks to a browser: `webrtc=yes`, or signalling over a websocket.
+    pub fn is_webrtc(&self, endpoint: &Object) -> bool {
+        let [webrtc, transport] = self.lines(endpoint);
+        webrtc.is_some_and(|var| schema().is_true_word(self.config.value(var)))
+            || self.used_by(transport).is_some()
+    }
 }
 
 /// Whether the endpoint's own lines set `option` the way `webrtc=yes` would.
@@ -162,10 +194,14 @@ impl Rule for WebrtcIncomplete {
             .is_some_and(|spec| spec.available_in(cx.asterisk_version));
         let mut settings = Vec::new();
         let mut certificates = Vec::new();
+        let websockets = Websockets::new(config);
+        let media_encryption = config.option_name("media_encryption");
         for endpoint in loaded_endpoints(config) {
-            let webrtc = has_webrtc_option && config.option_is_true(endpoint, "webrtc");
+            let [webrtc, transport] = websockets.lines(endpoint);
+            let webrtc = has_webrtc_option
+                && webrtc.is_some_and(|var| schema().is_true_word(config.value(var)));
             if !webrtc {
-                if let Some(via) = websocket_use(config, endpoint) {
+                if let Some(via) = websockets.used_by(transport) {
                     let mut missing = 0u32;
                     let mut essential = false;
                     for (bit, &(option, value, needed)) in WEBRTC_SETTINGS.iter().enumerate() {
@@ -185,7 +221,7 @@ impl Rule for WebrtcIncomplete {
             }
             // With webrtc=yes, Asterisk generates a certificate when none is named.
             let dtls = config
-                .option(endpoint, "media_encryption")
+                .option(endpoint, media_encryption)
                 .is_some_and(|v| v.trim().eq_ignore_ascii_case("dtls"));
             if dtls
                 && !webrtc
@@ -204,7 +240,7 @@ impl Rule for WebrtcIncomplete {
                 .filter(|&&(option, value, _)| !has_setting(config, first, option, value))
                 .map(|&(option, value, _)| format!("{option}={value}"))
                 .collect();
-            let via = match websocket_use(config, first) {
+            let via = match websockets.used_by(websockets.lines(first)[1]) {
                 Some(Websocket::Transport { transport, .. }) => format!(
                     "on websocket transport '{}' ({})",
                     transport.id,
