@@ -23,3 +23,19 @@ pub fn in_two_halves<T: Send>(len: usize, work: impl Fn(Range<usize>) -> T + Syn
         (first, second)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{in_two_halves, MIN_ITEMS};
+
+    #[test]
+    fn the_halves_cover_the_range_once_in_order() {
+        for len in [0, 1, MIN_ITEMS - 1, MIN_ITEMS, 3 * MIN_ITEMS + 1] {
+            let (first, second) = in_two_halves(len, |which| which.collect::<Vec<_>>());
+            let joined: Vec<usize> = first.into_iter().chain(second).collect();
+            assert_eq!(joined, (0..len).collect::<Vec<_>>(), "len {len}");
+        }
+        let (first, _) = in_two_halves(MIN_ITEMS, |which| which.len());
+        assert_eq!(first, MIN_ITEMS / 2, "a large list is split");
+    }
+}

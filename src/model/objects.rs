@@ -206,9 +206,17 @@ pub(super) fn build(config: &Config) -> Objects {
     objects.index = HashTable::with_capacity(config.sections.len());
     let file_loads = config.file_loads();
     let mut type_failures = TypeFailures::default();
-    for (index, section) in config.sections.iter().enumerate() {
+    // Each section's type (its `type` line read from the file: a wait on memory per section), on
+    // both cores for a large configuration; the objects are then made in order.
+    let (mut kinds, second) = crate::halves::in_two_halves(config.sections.len(), |which| {
+        which
+            .map(|index| section_kind(config, SectionId(index as u32)))
+            .collect::<Vec<_>>()
+    });
+    kinds.extend(second);
+    for (index, (section, kind)) in config.sections.iter().zip(kinds).enumerate() {
         let section_id = SectionId(index as u32);
-        let Some(ty) = section_kind(config, section_id) else {
+        let Some(ty) = kind else {
             continue;
         };
         let mut not_loaded = ThinVec::new();
