@@ -306,10 +306,13 @@ mod tests {
             .lines
             .iter()
             .filter_map(|line| match &line.kind {
-                LineKind::Section(header) => Some(tree.header_items(header).map(|items| {
-                    let text = |item| tree.text(text.as_bytes(), item);
-                    items.iter().map(text).collect()
-                })),
+                LineKind::Section(header) => Some(
+                    tree.header_items(tree.section_header(*header))
+                        .map(|items| {
+                            let text = |item| tree.text(text.as_bytes(), item);
+                            items.iter().map(text).collect()
+                        }),
+                ),
                 _ => None,
             })
             .collect();

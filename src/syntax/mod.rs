@@ -40,6 +40,12 @@ pub struct SyntaxTree {
     /// The items of every header's `(...)` ([`SyntaxTree::header_items`]): one vector for the
     /// file rather than one per header.
     items: Vec<Text>,
+    /// The section headers, in file order ([`SyntaxTree::section_header`]): [`LineKind::Section`]
+    /// holds an index here rather than a box, so that a line needs no 8-byte alignment. A line
+    /// read again from its logical text leaves its first reading's header here, unused (rare).
+    headers: Vec<SectionHeader>,
+    /// The directives, like `headers` ([`SyntaxTree::directive`]).
+    directives: Vec<Directive>,
     /// The `;--` of a block comment still open at the end of the file (Asterisk ignored
     /// everything after it).
     pub unterminated_block: Option<Range<u32>>,
@@ -106,12 +112,22 @@ pub enum LineKind {
     Empty,
     /// Asterisk never reads this line.
     Ignored(IgnoredBecause),
-    /// Boxed, like [`LineKind::Directive`], so that the common lines stay small.
-    Section(Box<SectionHeader>),
+    /// Kept in the tree, like [`LineKind::Directive`], so that the common lines stay small
+    /// ([`SyntaxTree::section_header`]).
+    Section(HeaderId),
     Assignment(Assignment),
-    Directive(Box<Directive>),
+    /// [`SyntaxTree::directive`].
+    Directive(DirectiveId),
     Error(LineError),
 }
+
+/// A section header of a [`SyntaxTree`]: [`SyntaxTree::section_header`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderId(u32);
+
+/// A directive of a [`SyntaxTree`]: [`SyntaxTree::directive`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirectiveId(u32);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IgnoredBecause {
@@ -291,6 +307,24 @@ impl LineErrorKind {
 }
 
 impl SyntaxTree {
+    /// The header a [`LineKind::Section`] names.
+    pub fn section_header(&self, id: HeaderId) -> &SectionHeader {
+        &self.headers[id.0 as usize]
+    }
+
+    /// The directive a [`LineKind::Directive`] names.
+    pub fn directive(&self, id: DirectiveId) -> &Directive {
+        &self.directives[id.0 as usize]
+    }
+
+    /// The section header of `line`, if it holds one.
+    pub fn header(&self, line: &Line) -> Option<&SectionHeader> {
+        match line.kind {
+            LineKind::Section(id) => Some(self.section_header(id)),
+            _ => None,
+        }
+    }
+
     /// The `--;` of line `index` that closed no block comment, if it has one.
     pub fn stray_block_end(&self, index: usize) -> Option<&Range<u32>> {
         let at = self
