@@ -25,7 +25,7 @@ fn lines(input: &str) -> Vec<String> {
                 out
             }
             LineKind::Assignment(a) => {
-                let op = if a.operator == Operator::Append {
+                let op = if a.operator() == Operator::Append {
                     "+="
                 } else {
                     "="

@@ -224,7 +224,7 @@ impl<'c> Builder<'c> {
                 file.syntax.section_header(*header),
                 line,
             )),
-            LineKind::Assignment(assignment) => Step::Assign(assignment.operator),
+            LineKind::Assignment(assignment) => Step::Assign(assignment.operator()),
             LineKind::Directive(directive) => match file.syntax.directive(*directive).kind(file) {
                 DirectiveKind::Include | DirectiveKind::TryInclude
                     if !file

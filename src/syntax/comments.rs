@@ -120,11 +120,11 @@ impl Walker<'_> {
                 .first()
                 .is_none_or(|(marker, _)| *marker == Marker::Semicolon);
         if fast {
-            line.comment_start = markers.first().map(|(_, range)| range.start);
+            line.set_comment_start(markers.first().map(|(_, range)| range.start));
             return None;
         }
         line.kind = LineKind::Empty;
-        line.comment_start = None;
+        line.set_comment_start(None);
         let stored = RefCell::default();
         self.slow_line(line, markers, &stored);
         Some(stored.into_inner())
@@ -187,7 +187,7 @@ impl Walker<'_> {
                         if let (Some(pieces), Some(from)) = (pieces.as_mut(), keep_from.take()) {
                             pieces.push(from..range.start);
                         }
-                        line.comment_start = Some(range.start);
+                        line.set_comment_start(Some(range.start));
                         break;
                     }
                 }
