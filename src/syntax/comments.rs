@@ -280,5 +280,24 @@ mod tests {
             };
             assert_eq!(assignment.operator_span(), span, "{input:?}");
         }
+        // The gaps between the key, the operator and the value are kept in 13 bits each: as
+        // wide as a line Asterisk reads allows.
+        let wide = |before: usize, after: usize, removed: &str| {
+            format!("k{}={removed}{}v", " ".repeat(before), " ".repeat(after))
+        };
+        for (input, span) in [
+            (wide(4000, 4000, ""), 4001..4002),
+            (wide(8187, 0, ""), 8188..8189),
+            (wide(0, 8187, ""), 1..2),
+            (wide(0, 8178, ";-- c --;"), 1..11),
+            (wide(4000, 4000, "\\;"), 4001..4003),
+        ] {
+            assert!(input.len() <= super::super::MAX_LINE_BYTES);
+            let tree = parse(input.as_bytes());
+            let LineKind::Assignment(assignment) = &tree.lines[0].kind else {
+                panic!("{input:?}: {:?}", tree.lines[0].kind);
+            };
+            assert_eq!(assignment.operator_span(), span, "{input:?}");
+        }
     }
 }
