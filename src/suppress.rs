@@ -46,7 +46,7 @@ impl Suppressions {
             let file_id = FileId(index as u32);
             let lines = &file.syntax.lines;
             for (line_index, line) in lines.iter().enumerate() {
-                let Some(start) = line.comment_start else {
+                let Some(start) = line.comment_start() else {
                     continue;
                 };
                 let comment =

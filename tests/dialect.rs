@@ -13,6 +13,7 @@ fn lines(input: &str) -> Vec<String> {
             LineKind::Empty => "empty".to_owned(),
             LineKind::Ignored(why) => format!("ignored:{why:?}"),
             LineKind::Section(header) => {
+                let header = tree.section_header(*header);
                 let mut out = format!("[{}]", text(&header.name));
                 if let Some(options) = tree.header_items(header) {
                     let items: Vec<&str> = options.iter().map(text).collect();
@@ -24,14 +25,17 @@ fn lines(input: &str) -> Vec<String> {
                 out
             }
             LineKind::Assignment(a) => {
-                let op = if a.operator == Operator::Append {
+                let op = if a.operator() == Operator::Append {
                     "+="
                 } else {
                     "="
                 };
                 format!("{}{op}{}", text(&a.key), text(&a.value))
             }
-            LineKind::Directive(d) => format!("#{} {}", text(&d.name), text(&d.argument)),
+            LineKind::Directive(d) => {
+                let d = tree.directive(*d);
+                format!("#{} {}", text(&d.name), text(&d.argument))
+            }
             LineKind::Error(e) => format!("error:{:?}", e.kind),
         })
         .collect()
@@ -105,7 +109,7 @@ fn section_headers() {
     assert_eq!(lines("[a\\;b]"), ["[a;b]"]);
     let long = format!("[{}]", "n".repeat(100));
     let tree = syntax::parse(long.as_bytes());
-    let LineKind::Section(header) = &tree.lines[0].kind else {
+    let Some(header) = tree.header(&tree.lines[0]) else {
         panic!("expected a header");
     };
     assert_eq!(tree.text(long.as_bytes(), &header.name).len(), 79);

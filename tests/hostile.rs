@@ -85,6 +85,7 @@ fn invalid_utf8_and_nul_in_names_values_and_comments() {
     // Invalid bytes are kept, shown as U+FFFD.
     match &tree.lines[0].kind {
         LineKind::Section(header) => {
+            let header = tree.section_header(*header);
             assert_eq!(linted.config.files[0].text(&header.name), "na\u{fffd}me");
             assert_eq!(header.name.span, 1..6);
         }

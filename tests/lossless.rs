@@ -108,7 +108,7 @@ fn crlf_tabs_bom_and_invalid_utf8_keep_their_bytes() {
     let input = b"\xEF\xBB\xBF[a]\r\n\ttype=endpoint\r\ncontext=\xff\xfe;x\r\nno newline";
     assert_lossless(input);
     let tree = syntax::parse(input);
-    let LineKind::Section(header) = &tree.lines[0].kind else {
+    let Some(header) = tree.header(&tree.lines[0]) else {
         panic!(
             "the BOM must not hide the first header: {:?}",
             tree.lines[0].kind

@@ -98,7 +98,7 @@ pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str
             // What follows an include may belong to a section the included file opened.
             LineKind::Directive(directive)
                 if matches!(
-                    directive.kind(file),
+                    file.syntax.directive(*directive).kind(file),
                     DirectiveKind::Include | DirectiveKind::TryInclude
                 ) =>
             {

@@ -229,10 +229,10 @@ impl Problems {
                 LineKind::Error(error) => (error.kind.invalidates_file(), true),
                 LineKind::Ignored(IgnoredBecause::NestLimit) => (true, true),
                 LineKind::Ignored(IgnoredBecause::TooLong) => (false, true),
-                LineKind::Directive(directive) => (
-                    false,
-                    directive.argument.is_empty() && directive.kind(file) != DirectiveKind::Unknown,
-                ),
+                LineKind::Directive(directive) => (false, {
+                    let directive = file.syntax.directive(*directive);
+                    directive.argument.is_empty() && directive.kind(file) != DirectiveKind::Unknown
+                }),
                 _ => (false, false),
             };
             problems.fatal += usize::from(fatal);

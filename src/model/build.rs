@@ -124,7 +124,8 @@ impl<'c> Builder<'c> {
     fn read_file(&mut self, mut reading: Reading, mut current: Option<SectionId>) -> bool {
         self.stack.push(reading.file);
         let mut stopped = false;
-        let lines = &self.config.file(reading.file).syntax.lines;
+        let syntax = &self.config.file(reading.file).syntax;
+        let lines = &syntax.lines;
         let line_count = lines.len();
         // Room for the file's sections (and at most as many bases as their items) at once:
         // growing a vector of 300k sections by doubling would hold the old and the new copy
@@ -137,7 +138,7 @@ impl<'c> Builder<'c> {
             match &line.kind {
                 LineKind::Section(header) => {
                     headers += 1;
-                    items += header.item_count();
+                    items += syntax.section_header(*header).item_count();
                     own_lines.push(0);
                 }
                 LineKind::Assignment(_) => {
@@ -218,12 +219,19 @@ impl<'c> Builder<'c> {
     fn step(&self, line: LineRef) -> Step {
         let file = self.config.file(line.file);
         match &file.syntax.lines[line.line as usize].kind {
-            LineKind::Section(header) => Step::Header(SectionHeaderParts::new(file, header, line)),
-            LineKind::Assignment(assignment) => Step::Assign(assignment.operator),
-            LineKind::Directive(directive) => match directive.kind(file) {
+            LineKind::Section(header) => Step::Header(SectionHeaderParts::new(
+                file,
+                file.syntax.section_header(*header),
+                line,
+            )),
+            LineKind::Assignment(assignment) => Step::Assign(assignment.operator()),
+            LineKind::Directive(directive) => match file.syntax.directive(*directive).kind(file) {
                 DirectiveKind::Include | DirectiveKind::TryInclude
-                    if !file.text(&directive.argument).is_empty() =>
+                    if !file
+                        .text(&file.syntax.directive(*directive).argument)
+                        .is_empty() =>
                 {
+                    let directive = file.syntax.directive(*directive);
                     Step::Include {
                         optional: directive.kind(file) == DirectiveKind::TryInclude,
                         target: directive.target(file).to_owned(),
@@ -239,7 +247,13 @@ impl<'c> Builder<'c> {
     fn line_span(&self, line: LineRef) -> Span {
         let syntax_line = &self.config.file(line.file).syntax.lines[line.line as usize];
         let range = match &syntax_line.kind {
-            LineKind::Directive(directive) => directive.span.clone(),
+            LineKind::Directive(directive) => (self
+                .config
+                .file(line.file)
+                .syntax
+                .directive(*directive)
+                .span)
+                .clone(),
             LineKind::Error(error) => error.span.clone(),
             _ => syntax_line.start..syntax_line.end,
         };
@@ -297,7 +311,9 @@ impl<'c> Builder<'c> {
     fn header_items(&self, line: LineRef) -> &[Text] {
         let syntax = &self.config.file(line.file).syntax;
         match &syntax.lines[line.line as usize].kind {
-            LineKind::Section(header) => syntax.header_items(header).unwrap_or_default(),
+            LineKind::Section(header) => syntax
+                .header_items(syntax.section_header(*header))
+                .unwrap_or_default(),
             _ => &[],
         }
     }

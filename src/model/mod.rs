@@ -305,7 +305,7 @@ impl Config {
             None => {
                 let assignment = self.assignment(var.origin);
                 let value = self.text(var.origin.file, &assignment.value);
-                match assignment.operator {
+                match assignment.operator() {
                     // A `+=` with nothing to append to acts as `=`: its value is trimmed.
                     Operator::Append => value.trim_start_matches(is_blank),
                     Operator::Set => value,

@@ -122,14 +122,14 @@ fn removable_statement(
 ) -> Option<Span> {
     let file = config.file(origin.file);
     let line = &file.syntax.lines[origin.line as usize];
-    let statement_end = line.comment_start.unwrap_or(line.end) as usize;
+    let statement_end = line.comment_start().unwrap_or(line.end) as usize;
     let statement = &file.bytes[line.start as usize..statement_end];
     let has_marker = statement.windows(2).any(|w| w == b"\\;")
         || statement.windows(3).any(|w| w == b";--" || w == b"--;");
     if has_marker {
         return None;
     }
-    let end = match line.comment_start {
+    let end = match line.comment_start() {
         Some(comment) => comment,
         None => line.full_range(file.bytes.len()).end as u32,
     };

@@ -2,7 +2,6 @@ use super::{lines, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::source::Span;
-use crate::syntax::LineKind;
 
 pub struct HeaderGarbage;
 
@@ -43,7 +42,7 @@ impl Rule for HeaderGarbage {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (file_id, file, line) in lines(cx.config) {
-            let LineKind::Section(header) = &line.kind else {
+            let Some(header) = file.syntax.header(line) else {
                 continue;
             };
             let Some(garbage) = header.garbage() else {

@@ -321,7 +321,8 @@ pub(crate) fn directives<'a>(
 > + 'a {
     lines(config).filter_map(|(id, file, line)| match &line.kind {
         crate::syntax::LineKind::Directive(directive) => {
-            Some((Span::new(id, directive.span.clone()), file, &**directive))
+            let directive = file.syntax.directive(*directive);
+            Some((Span::new(id, directive.span.clone()), file, directive))
         }
         _ => None,
     })

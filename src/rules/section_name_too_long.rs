@@ -1,7 +1,7 @@
 use super::{lines, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Span;
-use crate::syntax::{LineKind, MAX_SECTION_NAME_BYTES};
+use crate::syntax::MAX_SECTION_NAME_BYTES;
 
 pub struct SectionNameTooLong;
 
@@ -36,7 +36,7 @@ impl Rule for SectionNameTooLong {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (file_id, file, line) in lines(cx.config) {
-            let LineKind::Section(header) = &line.kind else {
+            let Some(header) = file.syntax.header(line) else {
                 continue;
             };
             let Some(full_name) = header.full_name() else {

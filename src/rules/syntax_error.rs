@@ -68,9 +68,11 @@ impl Rule for SyntaxError {
                     format!("{}: Asterisk ignores this line", describe(error.kind)),
                 ),
                 LineKind::Directive(directive)
-                    if directive.argument.is_empty()
-                        && directive.kind(file) != DirectiveKind::Unknown =>
+                    if file.syntax.directive(*directive).argument.is_empty()
+                        && file.syntax.directive(*directive).kind(file)
+                            != DirectiveKind::Unknown =>
                 {
+                    let directive = file.syntax.directive(*directive);
                     (
                         directive.span.clone(),
                         format!(

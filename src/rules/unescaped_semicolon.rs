@@ -82,7 +82,7 @@ impl Rule for UnescapedSemicolon {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (file_id, file, line) in lines(cx.config) {
-            let (LineKind::Assignment(assignment), Some(at)) = (&line.kind, line.comment_start)
+            let (LineKind::Assignment(assignment), Some(at)) = (&line.kind, line.comment_start())
             else {
                 continue;
             };

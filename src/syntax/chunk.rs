@@ -176,12 +176,7 @@ fn parse_chunk(bytes: &[u8], text: &str, indexes: Range<usize>, lines: &mut [Lin
 }
 
 fn empty_line(start: usize, end: usize) -> Line {
-    Line {
-        start: start as u32,
-        end: end as u32,
-        kind: LineKind::Empty,
-        comment_start: None,
-    }
+    Line::new(start as u32, end as u32)
 }
 
 fn line_len(line: &Line) -> usize {
@@ -231,7 +226,7 @@ fn parse_run(
             }
             if let Some((Marker::Semicolon, range)) = markers.get(next) {
                 if range.start < line.end {
-                    line.comment_start = Some(range.start);
+                    line.set_comment_start(Some(range.start));
                 }
             }
         }
@@ -306,10 +301,13 @@ mod tests {
             .lines
             .iter()
             .filter_map(|line| match &line.kind {
-                LineKind::Section(header) => Some(tree.header_items(header).map(|items| {
-                    let text = |item| tree.text(text.as_bytes(), item);
-                    items.iter().map(text).collect()
-                })),
+                LineKind::Section(header) => Some(
+                    tree.header_items(tree.section_header(*header))
+                        .map(|items| {
+                            let text = |item| tree.text(text.as_bytes(), item);
+                            items.iter().map(text).collect()
+                        }),
+                ),
                 _ => None,
             })
             .collect();
@@ -317,7 +315,7 @@ mod tests {
         assert_eq!(items[0], None);
         assert!(items[1..].iter().all(|items| items == &Some(vec!["t"])));
         let last = &tree.lines[tree.lines.len() - 2];
-        assert_eq!(last.comment_start, Some(last.start + 12));
+        assert_eq!(last.comment_start(), Some(last.start + 12));
     }
 
     /// A line that starts with `\` and a blank makes the file invalid, whether or not a comment

@@ -14,9 +14,7 @@ use pest::Parser;
 
 use super::chunk::{Chunk, Marker};
 use super::statement::{self, Cx, LogicalText, Stored};
-use super::{
-    IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, SyntaxTree, Text, MAX_NESTED_COMMENTS,
-};
+use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, SyntaxTree, MAX_NESTED_COMMENTS};
 
 struct Walker<'a> {
     bytes: &'a [u8],
@@ -44,13 +42,20 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
         stray_block_ends: Vec::new(),
     };
     let has_nul = memchr::memchr(0, bytes).is_some();
-    // Room for every header's items at once: no copy of a large vector while it doubles.
-    tree.items
-        .reserve_exact(chunks.iter().map(|chunk| chunk.stored.items.len()).sum());
-    for chunk in chunks {
-        let lines = tree.lines.get_mut(chunk.lines.clone()).unwrap_or_default();
-        // A line read again below leaves the items of its physical reading unused (rare).
-        adopt_items(lines.iter_mut(), chunk.stored.items, &mut tree.items);
+    // Room for every header, directive and item at once: no copy of a large vector while it
+    // doubles.
+    let total = |count: fn(&Stored) -> usize| chunks.iter().map(|chunk| count(&chunk.stored)).sum();
+    tree.items.reserve_exact(total(|stored| stored.items.len()));
+    tree.headers
+        .reserve_exact(total(|stored| stored.headers.len()));
+    tree.directives
+        .reserve_exact(total(|stored| stored.directives.len()));
+    // Out of the tree while the walk adopts what the chunks stored into it.
+    let mut all_lines = std::mem::take(&mut tree.lines);
+    for mut chunk in chunks {
+        let lines = all_lines.get_mut(chunk.lines.clone()).unwrap_or_default();
+        // A line read again below leaves what its physical reading stored unused (rare).
+        adopt(lines.iter_mut(), &mut chunk.stored, tree);
         if walker.depth == 0 && chunk.plain {
             // Nothing here can change a line's reading (see `Chunk::plain`).
             tree.texts.extend(chunk.stored.texts);
@@ -76,14 +81,15 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
             walker.index = index;
             match walker.line(line, own, has_nul) {
                 None => tree.texts.extend(physical_texts),
-                Some(stored) => {
+                Some(mut stored) => {
                     physical_texts.for_each(drop);
+                    adopt(std::iter::once(line), &mut stored, tree);
                     tree.texts.extend(stored.texts);
-                    adopt_items(std::iter::once(line), stored.items, &mut tree.items);
                 }
             }
         }
     }
+    tree.lines = all_lines;
     // A statement's texts are stored in the order its parts are read, not always by span.
     tree.texts
         .sort_unstable_by_key(|(span, _)| (span.start, span.end));
@@ -114,11 +120,11 @@ impl Walker<'_> {
                 .first()
                 .is_none_or(|(marker, _)| *marker == Marker::Semicolon);
         if fast {
-            line.comment_start = markers.first().map(|(_, range)| range.start);
+            line.set_comment_start(markers.first().map(|(_, range)| range.start));
             return None;
         }
         line.kind = LineKind::Empty;
-        line.comment_start = None;
+        line.set_comment_start(None);
         let stored = RefCell::default();
         self.slow_line(line, markers, &stored);
         Some(stored.into_inner())
@@ -181,7 +187,7 @@ impl Walker<'_> {
                         if let (Some(pieces), Some(from)) = (pieces.as_mut(), keep_from.take()) {
                             pieces.push(from..range.start);
                         }
-                        line.comment_start = Some(range.start);
+                        line.set_comment_start(Some(range.start));
                         break;
                     }
                 }
@@ -211,22 +217,34 @@ impl Walker<'_> {
     }
 }
 
-/// Moves the header items stored while parsing `lines` (counted from 0 in `items`) to the end of
-/// the tree's, moving the headers' ranges with them.
-fn adopt_items<'l>(
+/// Moves what was stored while parsing `lines` (headers, directives and header items, each
+/// counted from 0) to the end of the tree's lists, moving the indexes that point into them.
+/// `stored.texts` is left for the caller.
+fn adopt<'l>(
     lines: impl Iterator<Item = &'l mut Line>,
-    items: Vec<Text>,
-    tree_items: &mut Vec<Text>,
+    stored: &mut Stored,
+    tree: &mut SyntaxTree,
 ) {
-    let offset = tree_items.len() as u32;
-    if offset != 0 && !items.is_empty() {
+    let items = tree.items.len() as u32;
+    let headers = tree.headers.len() as u32;
+    let directives = tree.directives.len() as u32;
+    if headers != 0 || directives != 0 {
         for line in lines {
-            if let LineKind::Section(header) = &mut line.kind {
-                header.items = header.items.start + offset..header.items.end + offset;
+            match &mut line.kind {
+                LineKind::Section(id) => id.0 += headers,
+                LineKind::Directive(id) => id.0 += directives,
+                _ => {}
             }
         }
     }
-    tree_items.extend(items);
+    if items != 0 {
+        for header in &mut stored.headers {
+            header.items = header.items.start + items..header.items.end + items;
+        }
+    }
+    tree.items.append(&mut stored.items);
+    tree.headers.append(&mut stored.headers);
+    tree.directives.append(&mut stored.directives);
 }
 
 #[cfg(test)]
@@ -256,6 +274,25 @@ mod tests {
             ("k=;-- c --;  v", 1..11),
             ("k+;-- c --;=v", 1..12),
         ] {
+            let tree = parse(input.as_bytes());
+            let LineKind::Assignment(assignment) = &tree.lines[0].kind else {
+                panic!("{input:?}: {:?}", tree.lines[0].kind);
+            };
+            assert_eq!(assignment.operator_span(), span, "{input:?}");
+        }
+        // The gaps between the key, the operator and the value are kept in 13 bits each: as
+        // wide as a line Asterisk reads allows.
+        let wide = |before: usize, after: usize, removed: &str| {
+            format!("k{}={removed}{}v", " ".repeat(before), " ".repeat(after))
+        };
+        for (input, span) in [
+            (wide(4000, 4000, ""), 4001..4002),
+            (wide(8187, 0, ""), 8188..8189),
+            (wide(0, 8187, ""), 1..2),
+            (wide(0, 8178, ";-- c --;"), 1..11),
+            (wide(4000, 4000, "\\;"), 4001..4003),
+        ] {
+            assert!(input.len() <= super::super::MAX_LINE_BYTES);
             let tree = parse(input.as_bytes());
             let LineKind::Assignment(assignment) = &tree.lines[0].kind else {
                 panic!("{input:?}: {:?}", tree.lines[0].kind);

@@ -40,6 +40,12 @@ pub struct SyntaxTree {
     /// The items of every header's `(...)` ([`SyntaxTree::header_items`]): one vector for the
     /// file rather than one per header.
     items: Vec<Text>,
+    /// The section headers, in file order ([`SyntaxTree::section_header`]): [`LineKind::Section`]
+    /// holds an index here rather than a box, so that a line needs no 8-byte alignment. A line
+    /// read again from its logical text leaves its first reading's header here, unused (rare).
+    headers: Vec<SectionHeader>,
+    /// The directives, like `headers` ([`SyntaxTree::directive`]).
+    directives: Vec<Directive>,
     /// The `;--` of a block comment still open at the end of the file (Asterisk ignored
     /// everything after it).
     pub unterminated_block: Option<Range<u32>>,
@@ -56,18 +62,43 @@ pub struct Line {
     /// End of the line's content: the `\n` (or the end of the file) is not included.
     pub end: u32,
     pub kind: LineKind,
-    /// Byte offset of a `;` that starts a line comment on this line.
-    pub comment_start: Option<u32>,
+    /// [`Line::comment_start`], or [`NO_COMMENT`]: 4 bytes where an `Option<u32>` takes 8.
+    comment_start: u32,
 }
 
+/// [`Line::comment_start`] of a line without a comment: no `;` can be there, as a file's offsets
+/// are below it.
+const NO_COMMENT: u32 = u32::MAX;
+
 // A large config has over a million lines (a quarter of them headers), so each byte here is
-// megabytes of peak memory (issue 8). A line is 16 bytes of offsets and its statement, of which
-// an assignment is the largest (two texts and the operator, 24 bytes): headers and directives are
-// boxed so that they do not count.
-const _: () = assert!(std::mem::size_of::<Line>() <= 40);
+// megabytes of peak memory (issue 8). A line is 12 bytes of offsets and its statement, of which
+// an assignment is the largest (two texts, and the operator with its span in 4 bytes: 20 bytes,
+// and a byte it leaves unused tells the statements apart). Headers and directives are in the
+// tree's vectors, and the line holds only their index: nothing in a line needs 8-byte alignment,
+// so there is no padding.
+const _: () = assert!(std::mem::size_of::<Line>() <= 32);
+const _: () = assert!(std::mem::size_of::<LineKind>() <= 20);
 const _: () = assert!(std::mem::size_of::<SectionHeader>() <= 40);
 
 impl Line {
+    pub(crate) fn new(start: u32, end: u32) -> Line {
+        Line {
+            start,
+            end,
+            kind: LineKind::Empty,
+            comment_start: NO_COMMENT,
+        }
+    }
+
+    /// Byte offset of a `;` that starts a line comment on this line.
+    pub fn comment_start(&self) -> Option<u32> {
+        (self.comment_start != NO_COMMENT).then_some(self.comment_start)
+    }
+
+    pub(crate) fn set_comment_start(&mut self, at: Option<u32>) {
+        self.comment_start = at.unwrap_or(NO_COMMENT);
+    }
+
     /// The whole line including its `\n`, if it has one.
     pub fn full_range(&self, file_len: usize) -> Range<usize> {
         let end = (self.end as usize + 1).min(file_len);
@@ -106,12 +137,22 @@ pub enum LineKind {
     Empty,
     /// Asterisk never reads this line.
     Ignored(IgnoredBecause),
-    /// Boxed, like [`LineKind::Directive`], so that the common lines stay small.
-    Section(Box<SectionHeader>),
+    /// Kept in the tree, like [`LineKind::Directive`], so that the common lines stay small
+    /// ([`SyntaxTree::section_header`]).
+    Section(HeaderId),
     Assignment(Assignment),
-    Directive(Box<Directive>),
+    /// [`SyntaxTree::directive`].
+    Directive(DirectiveId),
     Error(LineError),
 }
+
+/// A section header of a [`SyntaxTree`]: [`SyntaxTree::section_header`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeaderId(u32);
+
+/// A directive of a [`SyntaxTree`]: [`SyntaxTree::directive`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirectiveId(u32);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IgnoredBecause {
@@ -168,22 +209,60 @@ pub enum Operator {
     Append,
 }
 
-#[derive(Debug)]
 pub struct Assignment {
     pub key: Text,
-    pub operator: Operator,
-    /// [`Assignment::operator_span`], in 6 bytes rather than 8.
-    operator_start: u32,
-    /// Not implied by the operator: in a logical line, text removed inside it or right after it
-    /// (a block comment, the `\` of `\;`) is part of its span. At most [`MAX_LINE_BYTES`], as a
-    /// statement lies within one line that Asterisk reads.
-    operator_len: u16,
     /// The value Asterisk receives (for `+=`, only this line's part, with its leading blanks:
     /// Asterisk trims after joining).
     pub value: Text,
+    /// The low 16 bits of [`Assignment::gaps`].
+    gaps_low: u16,
+    /// The next 8 bits.
+    gaps_mid: u8,
+    /// The operator and the top 2 bits. Its unused values are where [`LineKind`] keeps which
+    /// statement a line holds, so that an assignment line costs 20 bytes, not 24.
+    tag: OperatorTag,
 }
 
-const _: () = assert!(MAX_LINE_BYTES <= u16::MAX as usize);
+/// [`Assignment::operator`] and 2 more bits of [`Assignment::gaps`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum OperatorTag {
+    Set0,
+    Set1,
+    Set2,
+    Set3,
+    Append0,
+    Append1,
+    Append2,
+    Append3,
+}
+
+const OPERATOR_TAGS: [OperatorTag; 8] = [
+    OperatorTag::Set0,
+    OperatorTag::Set1,
+    OperatorTag::Set2,
+    OperatorTag::Set3,
+    OperatorTag::Append0,
+    OperatorTag::Append1,
+    OperatorTag::Append2,
+    OperatorTag::Append3,
+];
+
+/// Bits of each gap of [`Assignment::gaps`]: a statement lies within one line that Asterisk
+/// reads, so no gap in it is longer than [`MAX_LINE_BYTES`].
+const GAP_BITS: u32 = 13;
+const _: () = assert!(MAX_LINE_BYTES < 1 << GAP_BITS);
+
+impl std::fmt::Debug for Assignment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Assignment")
+            .field("key", &self.key)
+            .field("operator", &self.operator())
+            .field("operator_span", &self.operator_span())
+            .field("value", &self.value)
+            .finish()
+    }
+}
 
 impl Assignment {
     pub(crate) fn new(
@@ -192,18 +271,44 @@ impl Assignment {
         operator_span: Range<u32>,
         value: Text,
     ) -> Self {
+        // The operator span is not implied by the operator: in a logical line, text removed
+        // inside it or right after it (a block comment, the `\` of `\;`) is part of it. It lies
+        // between the key and the value, so it is kept as the gaps to them.
+        let before = operator_span.start - key.span.end;
+        let after = value.span.start - operator_span.end;
+        debug_assert!(before < 1 << GAP_BITS && after < 1 << GAP_BITS);
+        let gaps = before | after << GAP_BITS;
+        let high = (gaps >> 24) as usize | usize::from(operator == Operator::Append) << 2;
         Assignment {
             key,
-            operator,
-            operator_start: operator_span.start,
-            operator_len: (operator_span.end - operator_span.start) as u16,
             value,
+            gaps_low: gaps as u16,
+            gaps_mid: (gaps >> 16) as u8,
+            tag: OPERATOR_TAGS[high],
         }
+    }
+
+    /// `=` or `=>` ([`Operator::Set`]), or `+=`.
+    pub fn operator(&self) -> Operator {
+        if self.tag as u8 & 4 == 0 {
+            Operator::Set
+        } else {
+            Operator::Append
+        }
+    }
+
+    /// (bytes between the key and the operator, bytes between the operator and the value).
+    fn gaps(&self) -> (u32, u32) {
+        let gaps = u32::from(self.gaps_low)
+            | u32::from(self.gaps_mid) << 16
+            | u32::from(self.tag as u8 & 3) << 24;
+        (gaps & ((1 << GAP_BITS) - 1), gaps >> GAP_BITS)
     }
 
     /// The operator as written: from its first character to where the value starts.
     pub fn operator_span(&self) -> Range<u32> {
-        self.operator_start..self.operator_start + u32::from(self.operator_len)
+        let (before, after) = self.gaps();
+        self.key.span.end + before..self.value.span.start - after
     }
 
     /// The whole statement, from key to value.
@@ -291,6 +396,24 @@ impl LineErrorKind {
 }
 
 impl SyntaxTree {
+    /// The header a [`LineKind::Section`] names.
+    pub fn section_header(&self, id: HeaderId) -> &SectionHeader {
+        &self.headers[id.0 as usize]
+    }
+
+    /// The directive a [`LineKind::Directive`] names.
+    pub fn directive(&self, id: DirectiveId) -> &Directive {
+        &self.directives[id.0 as usize]
+    }
+
+    /// The section header of `line`, if it holds one.
+    pub fn header(&self, line: &Line) -> Option<&SectionHeader> {
+        match line.kind {
+            LineKind::Section(id) => Some(self.section_header(id)),
+            _ => None,
+        }
+    }
+
     /// The `--;` of line `index` that closed no block comment, if it has one.
     pub fn stray_block_end(&self, index: usize) -> Option<&Range<u32>> {
         let at = self

@@ -13,8 +13,8 @@ use std::ops::Range;
 use pest::iterators::{Pair, Pairs};
 
 use super::{
-    Assignment, Directive, LineError, LineErrorKind, LineKind, Operator, Rule, SectionHeader,
-    StoredText, Text, MAX_SECTION_NAME_BYTES,
+    Assignment, Directive, DirectiveId, HeaderId, LineError, LineErrorKind, LineKind, Operator,
+    Rule, SectionHeader, StoredText, Text, MAX_SECTION_NAME_BYTES,
 };
 
 /// Where a statement's text lives: offsets in the parsed text, mapped back to the file's bytes.
@@ -161,6 +161,10 @@ pub(super) struct Stored {
     pub texts: Vec<StoredText>,
     /// The headers' item ranges count from the start of this list.
     pub items: Vec<Text>,
+    /// The lines' [`HeaderId`]s count from the start of this list.
+    pub headers: Vec<SectionHeader>,
+    /// The lines' [`DirectiveId`]s count from the start of this list.
+    pub directives: Vec<Directive>,
 }
 
 /// A statement being converted: where its text lives, where pest's input started in it, and
@@ -229,11 +233,15 @@ impl Cx<'_> {
             }
         }
         match (name, argument) {
-            (Some(name), Some(argument)) => LineKind::Directive(Box::new(Directive {
-                name,
-                argument,
-                span,
-            })),
+            (Some(name), Some(argument)) => {
+                let mut stored = self.stored.borrow_mut();
+                stored.directives.push(Directive {
+                    name,
+                    argument,
+                    span,
+                });
+                LineKind::Directive(DirectiveId(stored.directives.len() as u32 - 1))
+            }
             _ => LineKind::Empty,
         }
     }
@@ -293,13 +301,15 @@ impl Cx<'_> {
             .map(|range| self.trim(range, true))
             .filter(|range| !range.is_empty())
             .map_or(Text { span: 0..0 }, |range| self.text(range));
-        LineKind::Section(Box::new(SectionHeader {
+        let mut stored = self.stored.borrow_mut();
+        stored.headers.push(SectionHeader {
             name,
             span,
             written_name_end,
             items,
             garbage,
-        }))
+        });
+        LineKind::Section(HeaderId(stored.headers.len() as u32 - 1))
     }
 
     /// `leading_escape? key value`: the operator is the text between `key` and `value`.
