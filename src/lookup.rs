@@ -164,7 +164,12 @@ impl Config {
         let mut written = false;
         for (index, var) in self.section(object.section).vars.iter().enumerate() {
             if name.names(var) {
-                if references.iter().any(|r| r.var == index as u32) {
+                // The references are in line order: a search, not a scan per line (a section of
+                // many such lines would make that quadratic).
+                if references
+                    .binary_search_by_key(&(index as u32), |r| r.var)
+                    .is_ok()
+                {
                     return true;
                 }
                 written = true;
