@@ -214,7 +214,7 @@ impl Config {
         };
         references
             .iter()
-            .map(|reference| reference.target.map(|id| self.objects.by_id(id)))
+            .map(|reference| reference.target().map(|id| self.objects.by_id(id)))
     }
 
     /// The objects a reference option names (`aors`, `auth`, `outbound_auth`, `transport`, ...),
@@ -230,7 +230,7 @@ impl Config {
             .references(object)
             .iter()
             .filter(move |reference| name.names(&vars[reference.var as usize]))
-            .filter_map(|reference| reference.target)
+            .filter_map(|reference| reference.target())
             .map(|id| self.objects.by_id(id))
     }
 
@@ -251,8 +251,8 @@ impl Config {
                     .map(move |(name, reference)| NamedReference {
                         var,
                         name,
-                        target_type: &reference.target_type.name,
-                        target: reference.target.map(|id| self.objects.by_id(id)),
+                        target_type: &reference.target_type().name,
+                        target: reference.target().map(|id| self.objects.by_id(id)),
                     })
             })
     }
@@ -279,7 +279,7 @@ impl Config {
             .references(object)
             .iter()
             .find(|reference| std::ptr::eq(&vars[reference.var as usize], line))
-            .and_then(|reference| reference.target)
+            .and_then(|reference| reference.target())
             .map(|id| self.objects.by_id(id));
         Transports::Named(named)
     }

@@ -92,7 +92,7 @@ impl Trunks {
             let names_contact = objects
                 .references(endpoint)
                 .iter()
-                .any(|r| r.target.is_some_and(|aor| with_contact.contains(&aor)));
+                .any(|r| r.target().is_some_and(|aor| with_contact.contains(&aor)));
             let contact_hosts: Vec<String> = if names_contact {
                 config
                     .referenced(endpoint, aors)

@@ -85,10 +85,27 @@ impl NotLoaded {
 pub struct Reference {
     /// Index of the line in its section's vars.
     pub var: u32,
-    /// The type the option names (the schema's `refs`).
-    pub target_type: &'static ObjectType,
+    /// The schema index of the type the option names (the schema's `refs`).
+    target_type: u32,
+    /// The first object of that type and name; [`NO_TARGET`] when there is none. Plain numbers
+    /// (12 bytes a reference, not 24): a large configuration has hundreds of thousands.
+    target: u32,
+}
+
+const NO_TARGET: u32 = u32::MAX;
+
+const _: () = assert!(std::mem::size_of::<Reference>() == 12);
+
+impl Reference {
+    /// The type the option names.
+    pub fn target_type(&self) -> &'static ObjectType {
+        schema().type_at(self.target_type as usize)
+    }
+
     /// The first object of that type and name, if there is one.
-    pub target: Option<ObjectId>,
+    pub fn target(&self) -> Option<ObjectId> {
+        (self.target != NO_TARGET).then_some(ObjectId(self.target))
+    }
 }
 
 #[derive(Debug, Default)]
@@ -396,10 +413,12 @@ fn references_of(
                 continue;
             };
             for name in list_items(config.value(var)) {
+                // Object ids are indexes of a vector, far below u32::MAX.
+                let target = objects.find(&target_type.name, name);
                 found.references.push(Reference {
                     var: var_index as u32,
-                    target_type,
-                    target: objects.find(&target_type.name, name),
+                    target_type: target_type.index as u32,
+                    target: target.map_or(NO_TARGET, |id| id.0),
                 });
             }
         }

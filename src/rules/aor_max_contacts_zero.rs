@@ -76,7 +76,7 @@ impl Rule for AorMaxContactsZero {
                 .objects
                 .references(endpoint)
                 .iter()
-                .any(|r| r.target.is_some_and(|aor| none_accepted.contains(&aor)));
+                .any(|r| r.target().is_some_and(|aor| none_accepted.contains(&aor)));
             // From the references: no value of the endpoint is read.
             if !names_one || !config.has_items(endpoint, auth) {
                 continue;

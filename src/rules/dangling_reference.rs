@@ -52,7 +52,7 @@ impl Rule for DanglingReference {
             // names (read from the lines' values) are only needed for a finding.
             let resolved = config.objects.references(object).iter();
             if resolved
-                .map(|reference| reference.target.map(|id| config.objects.by_id(id)))
+                .map(|reference| reference.target().map(|id| config.objects.by_id(id)))
                 .all(|target| target.is_some_and(|found| found.loads()))
             {
                 continue;

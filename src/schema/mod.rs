@@ -129,6 +129,11 @@ impl Schema {
             .map(|i| &self.types[i])
     }
 
+    /// The object type whose [`ObjectType::index`] is `index`.
+    pub fn type_at(&self, index: usize) -> &ObjectType {
+        &self.types[index]
+    }
+
     /// All object types, sorted by name (including `contact` and `subscription_persistence`,
     /// which are not configured in pjsip.conf: see [`ObjectType::in_pjsip_conf`]).
     pub fn object_types(&self) -> impl Iterator<Item = &ObjectType> {
