@@ -271,8 +271,11 @@ fn a_glob_matching_ten_thousand_files() {
     assert_eq!(linted.config.files.len(), 10_001);
     assert_eq!(linted.config.sections.len(), 10_000);
     // Glob order is sorted order.
-    assert_eq!(linted.config.sections[0].name, "p0");
-    assert_eq!(linted.config.sections[9_999].name, "p9999");
+    assert_eq!(linted.config.section_name(&linted.config.sections[0]), "p0");
+    assert_eq!(
+        linted.config.section_name(&linted.config.sections[9_999]),
+        "p9999"
+    );
 }
 
 #[test]

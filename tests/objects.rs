@@ -152,12 +152,18 @@ fn a_later_addition_header_adds_bases_after_those_of_the_first_header() {
     // `[s](+,b)` names a base for a section whose bases are not the last ones stored.
     let config = config("[a](!)\nx=1\n[b](!)\ny=2\n[s](a)\n[other](b)\n[s](+,b,missing)\n");
     let bases = |name: &str| -> Vec<String> {
-        let section = config.sections.iter().find(|s| s.name == name).unwrap();
+        let section = config
+            .sections
+            .iter()
+            .find(|s| config.section_name(s) == name)
+            .unwrap();
         config
             .bases(section)
             .iter()
             .map(|base| {
-                let resolved = base.resolved.map(|id| config.section(id).name.as_str());
+                let resolved = base
+                    .resolved
+                    .map(|id| config.section_name(config.section(id)));
                 format!(
                     "{}={}",
                     config.text(base.file, &base.name),
@@ -176,23 +182,35 @@ fn each_inherited_line_names_the_base_it_was_copied_from() {
     // `[s](+,b)` copies b's lines after s's own; `y+=` extends an inherited line in s only.
     let config = config("[a](!)\nx=1\n[b](!)\ny=2\n[s](a)\nz=3\n[s](+,b)\ny+=4\n[t](b)\n");
     let origins = |name: &str| -> Vec<String> {
-        let section = config.sections.iter().find(|s| s.name == name).unwrap();
+        let section = config
+            .sections
+            .iter()
+            .find(|s| config.section_name(s) == name)
+            .unwrap();
         section
             .vars
             .iter()
             .map(|var| {
                 let base = config.inherited_from(section, var);
-                let base = base.map_or("own", |id| config.section(id).name.as_str());
+                let base = base.map_or("own", |id| config.section_name(config.section(id)));
                 format!("{}={} {base}", config.key(var), config.value(var))
             })
             .collect()
     };
     assert_eq!(origins("s"), ["x=1 a", "z=3 own", "y=24 b"]);
     assert_eq!(origins("t"), ["y=2 b"]);
-    let s = config.sections.iter().find(|s| s.name == "s").unwrap();
+    let s = config
+        .sections
+        .iter()
+        .find(|s| config.section_name(s) == "s")
+        .unwrap();
     let appended: Vec<bool> = s.vars.iter().map(|var| var.is_appended()).collect();
     assert_eq!(appended, [false, false, true]);
-    let t = config.sections.iter().find(|s| s.name == "t").unwrap();
+    let t = config
+        .sections
+        .iter()
+        .find(|s| config.section_name(s) == "t")
+        .unwrap();
     // A var of another section is not one of this section's lines.
     assert_eq!(config.inherited_from(t, &s.vars[2]), None);
 }

@@ -252,7 +252,11 @@ mod tests {
     }
 
     fn section(config: &Config, name: &str) -> SectionId {
-        let index = config.sections.iter().position(|s| s.name == name).unwrap();
+        let index = config
+            .sections
+            .iter()
+            .position(|s| config.section_name(s) == name)
+            .unwrap();
         SectionId(index as u32)
     }
 

@@ -71,7 +71,7 @@ enum Step {
 }
 
 struct SectionHeaderParts {
-    /// The section's name (kept as [`Section::name`]).
+    /// The section's name (what [`super::Config::section_name`] reads), for the lookups by name.
     name: CompactString,
     name_span: std::ops::Range<u32>,
     span: std::ops::Range<u32>,
@@ -264,25 +264,24 @@ impl<'c> Builder<'c> {
     fn new_section(
         &mut self,
         reading: Reading,
-        name: CompactString,
+        name: &str,
         name_span: std::ops::Range<u32>,
         header: std::ops::Range<u32>,
     ) -> SectionId {
         let id = SectionId(self.config.sections.len() as u32);
         let bases_end = self.config.bases.len() as u32;
-        match self.by_name.get_mut(folded(&name).as_ref()) {
+        match self.by_name.get_mut(folded(name).as_ref()) {
             Some((_, last)) => {
                 self.next_same_name[last.0 as usize] = Some(id);
                 *last = id;
             }
             None => {
                 self.by_name
-                    .insert(CompactString::from(folded(&name)), (id, id));
+                    .insert(CompactString::from(folded(name)), (id, id));
             }
         }
         self.next_same_name.push(None);
         self.config.sections.push(Section {
-            name,
             name_span: Span::new(reading.file, name_span),
             header: Span::new(reading.file, header),
             template: false,
@@ -370,12 +369,12 @@ impl<'c> Builder<'c> {
                         name: header.name.to_string(),
                     };
                     let placeholder =
-                        self.new_section(reading, header.name, header.name_span, header.span);
+                        self.new_section(reading, &header.name, header.name_span, header.span);
                     self.config.sections[placeholder.0 as usize].dropped = true;
                     return Err((kind, header_span, placeholder));
                 }
             },
-            None => self.new_section(reading, header.name, header.name_span, header.span),
+            None => self.new_section(reading, &header.name, header.name_span, header.span),
         };
         let mut problem = None;
         // By index: the builder changes the config while it reads the items.

@@ -61,9 +61,7 @@ pub struct Config {
 
 #[derive(Debug)]
 pub struct Section {
-    /// The name as Asterisk stores it (not trimmed, at most 79 bytes). Inline up to 24 bytes:
-    /// a large configuration has hundreds of thousands of short names.
-    pub name: CompactString,
+    /// Where its name is: [`Config::section_name`] reads it (no copy of every name).
     pub name_span: Span,
     /// The whole header statement.
     pub header: Span,
@@ -234,6 +232,14 @@ impl Config {
 
     pub fn section(&self, id: SectionId) -> &Section {
         &self.sections[id.0 as usize]
+    }
+
+    /// A section's name as Asterisk stores it (not trimmed, at most 79 bytes).
+    pub fn section_name(&self, section: &Section) -> &str {
+        let span = section.name_span;
+        self.file(span.file).text(&Text {
+            span: span.start..span.end,
+        })
     }
 
     /// The templates and sections a section's header named, in order.

@@ -204,7 +204,7 @@ pub fn section_kind(config: &Config, section: SectionId) -> Option<&'static Obje
         None => {
             let ty = schema()
                 .object_types()
-                .find(|ty| ty.explicit_name.as_deref() == Some(section.name.as_str()))?;
+                .find(|ty| ty.explicit_name.as_deref() == Some(config.section_name(section)))?;
             let all_known = section.vars.iter().all(|var| {
                 let key = config.key(var);
                 ty.option(key).is_some() || ty.matches_pattern(key)
@@ -245,7 +245,8 @@ pub(super) fn build(config: &Config) -> Objects {
         }
         let id = ObjectId(objects.list.len() as u32);
         let kind = ty.name.as_str();
-        let first_twin = objects.find(kind, &section.name);
+        let name = config.section_name(section);
+        let first_twin = objects.find(kind, name);
         if first_twin.is_none() {
             let list = &objects.list;
             let rehash = |&other: &ObjectId| {
@@ -254,13 +255,13 @@ pub(super) fn build(config: &Config) -> Objects {
             };
             objects
                 .index
-                .insert_unique(pair_hash(kind, &section.name), id, rehash);
+                .insert_unique(pair_hash(kind, name), id, rehash);
         }
         objects.by_section[index] = Some(id);
         objects.by_kind.entry(kind).or_default().push(id);
         objects.list.push(Object {
             ty,
-            id: section.name.clone(),
+            id: CompactString::from(name),
             section: section_id,
             not_loaded,
             references: 0..0,

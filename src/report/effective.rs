@@ -152,7 +152,10 @@ pub fn render_text(config: &Config, validation: &Validation, trunks: &Trunks, ou
             let file = config.file(var.origin.file);
             let mut origin = format!("{}:{}", file.name, var.origin.line + 1);
             if let Some(base) = config.inherited_from(section, var) {
-                origin.push_str(&format!(", from [{}]", config.section(base).name));
+                origin.push_str(&format!(
+                    ", from [{}]",
+                    config.section_name(config.section(base))
+                ));
             }
             if let Some(appended) = config.appended(var) {
                 origin.push_str(&format!(", += on {} line(s)", appended.lines.len()));

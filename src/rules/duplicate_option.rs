@@ -92,7 +92,7 @@ impl Rule for DuplicateOption {
                         config.key_span(dead),
                         format!(
                             "`{key}` is set again below in [{}]: this line has no effect",
-                            section.name
+                            config.section_name(section)
                         ),
                     )
                     .label("dead: overridden below")

@@ -292,7 +292,7 @@ impl EndpointGroup<'_> {
                 first.id,
                 n - 1,
                 if n == 2 { "" } else { "s" },
-                config.section(template).name
+                config.section_name(config.section(template))
             ),
             (n, None) => format!(
                 "endpoint '{}' and {} other endpoint{} using this line",
@@ -320,7 +320,7 @@ impl EndpointGroup<'_> {
                         format!(
                             "{} endpoints built on [{}] lack it: adding it here fixes them all",
                             self.objects.len(),
-                            config.section(template).name
+                            config.section_name(config.section(template))
                         ),
                     );
                 }

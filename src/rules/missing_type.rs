@@ -69,7 +69,7 @@ impl Rule for MissingType {
             }
             let explicit = schema()
                 .object_types()
-                .find(|ty| ty.explicit_name.as_deref() == Some(section.name.as_str()));
+                .find(|ty| ty.explicit_name.as_deref() == Some(config.section_name(section)));
             let message = match explicit {
                 Some(ty) => {
                     let stray = section
@@ -81,12 +81,14 @@ impl Rule for MissingType {
                     format!(
                         "section [{}] has no `type=` and `{stray}` is not a {} option, so \
                          Asterisk does not take it as the {} object: it is ignored",
-                        section.name, ty.name, ty.name
+                        config.section_name(section),
+                        ty.name,
+                        ty.name
                     )
                 }
                 None => format!(
                     "section [{}] has no `type=`: Asterisk ignores it without a word",
-                    section.name
+                    config.section_name(section)
                 ),
             };
             out.push(

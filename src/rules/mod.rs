@@ -284,7 +284,9 @@ pub(crate) fn section_type(
     match config.objects.of_section(id) {
         // Its object has that type, unless sorcery took the section by its name (`[global]`
         // without `type=`): a cheap answer for the many sections that are objects.
-        Some(object) if object.ty.explicit_name.as_deref() != Some(section.name.as_str()) => {
+        Some(object)
+            if object.ty.explicit_name.as_deref() != Some(config.section_name(section)) =>
+        {
             Some(object.ty)
         }
         _ => config
@@ -432,8 +434,8 @@ pub(crate) fn inherited_label(
         span: section.name_span,
         message: format!(
             "[{}] inherits this line from [{}]",
-            section.name,
-            config.section(base).name
+            config.section_name(section),
+            config.section_name(config.section(base))
         ),
     })
 }

@@ -83,7 +83,7 @@ impl Rule for UnknownType {
                     format!(
                         "`type={value}` names no pjsip object type{hint}: Asterisk ignores [{}] \
                          without a word",
-                        section.name
+                        config.section_name(section)
                     ),
                 )
                 .label("not an object type");
