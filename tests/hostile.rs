@@ -343,3 +343,23 @@ fn an_unreadable_file() {
     let linted = lint_file(&root);
     assert_eq!(linted.config.files.len(), 1);
 }
+
+/// 100k `+=` lines on one key, between lines of other keys: each extends the same value in place
+/// (each `+=` once copied the whole value and every earlier `+=` line: gigabytes for 1 MB).
+#[test]
+fn a_hundred_thousand_appends_to_one_key() {
+    let mut text = String::from("[s]\na=1\n");
+    for i in 0..100_000 {
+        text.push_str("a+=x\n");
+        text.push_str(&format!("b{}=1\n", i % 7));
+    }
+    let linted = lint(text.as_bytes());
+    let config = &linted.config;
+    let a = config.sections[0]
+        .vars
+        .iter()
+        .find(|var| config.key(var) == "a")
+        .unwrap();
+    assert_eq!(config.value(a).len(), 1 + 100_000);
+    assert_eq!(config.appended(a).unwrap().lines.len(), 100_000);
+}

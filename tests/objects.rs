@@ -236,3 +236,21 @@ fn an_endpoint_uses_the_transport_its_last_transport_line_names() {
     // No `transport=`: pjsip picks any transport by the destination.
     assert_eq!(transports("d"), ["udp", "tcp"]);
 }
+
+#[test]
+fn an_append_to_an_inherited_line_changes_only_its_own_section() {
+    // t's `+=` entry is copied into s and u (inheriting from a section, not a template, so that
+    // `[t](+)` can reopen it); later `+=` lines on t, s and u each extend their own.
+    let config = config("[t]\na=1\na+=2\n[s](t)\na+=3\n[u](t)\n[t](+)\na+=4\n[s](+)\na+=5\n");
+    let value = |name: &str| {
+        let section = config
+            .sections
+            .iter()
+            .find(|s| config.section_name(s) == name)
+            .unwrap();
+        config.value(&section.vars[0]).to_owned()
+    };
+    assert_eq!(value("t"), "124");
+    assert_eq!(value("s"), "1235");
+    assert_eq!(value("u"), "12");
+}

@@ -39,6 +39,12 @@ pub(super) struct Builder<'c> {
     copied: usize,
     /// Copying stopped at the limit (said once).
     copy_limit_hit: bool,
+    /// For each section that has seen a `+=`, the index of the last var of each key: finding
+    /// the line a `+=` extends by a scan would make many `+=` lines quadratic. Built on a
+    /// section's first `+=` (see `has_key_index`), kept up to date by `push_vars`.
+    last_of_key: FxHashMap<(SectionId, KeyId), u32>,
+    /// By section index: whether `last_of_key` covers the section.
+    has_key_index: Vec<bool>,
     /// Bytes of every file read so far.
     bytes_read: usize,
 }
@@ -107,6 +113,8 @@ impl<'c> Builder<'c> {
             overlay,
             copied: 0,
             copy_limit_hit: false,
+            last_of_key: FxHashMap::default(),
+            has_key_index: Vec::new(),
             bytes_read,
         }
     }
@@ -393,29 +401,24 @@ impl<'c> Builder<'c> {
             let first_copy = self.config.sections[section.0 as usize].vars.len() as u32;
             if let Some(base) = resolved {
                 let count = self.config.sections[base.0 as usize].vars.len();
-                if self.copy_limit_hit || self.copied + count > copy_limit(self.bytes_read) {
-                    if !self.copy_limit_hit {
-                        self.copy_limit_hit = true;
-                        self.config.load_problems.push(LoadProblem {
-                            kind: LoadProblemKind::InheritanceTooLarge {
-                                copied: self.copied,
-                            },
-                            span: Span::new(reading.file, span.clone()),
-                            effect: Effect::Continues,
-                        });
-                    }
-                } else {
-                    self.copied += count;
+                if self.may_copy(count, Span::new(reading.file, span.clone())) {
                     // A base always comes before the section that names it.
                     let (before, rest) = self.config.sections.split_at_mut(section.0 as usize);
                     if let (Some(base_section), Some(this)) =
                         (before.get(base.0 as usize), rest.first_mut())
                     {
                         this.vars.reserve_exact(count + own_lines);
+                        let first = this.vars.len();
                         this.vars.extend(base_section.vars.iter().map(|var| Var {
                             marks: var.marks | INHERITED,
                             ..var.clone()
                         }));
+                        for var in &this.vars[first..] {
+                            if let Some(index) = var.appended_index() {
+                                self.config.appends[index].shared = true;
+                            }
+                        }
+                        self.index_new_vars(section, first);
                     }
                 }
             } else if problem.is_none() {
@@ -442,6 +445,26 @@ impl<'c> Builder<'c> {
             Some((kind, span)) => Err((kind, span, section)),
             None => Ok(section),
         }
+    }
+
+    /// Whether `count` more inherited lines may be copied (counted if so); at the limit, says
+    /// so once, at `span`.
+    fn may_copy(&mut self, count: usize, span: Span) -> bool {
+        if !self.copy_limit_hit && self.copied + count <= copy_limit(self.bytes_read) {
+            self.copied += count;
+            return true;
+        }
+        if !self.copy_limit_hit {
+            self.copy_limit_hit = true;
+            self.config.load_problems.push(LoadProblem {
+                kind: LoadProblemKind::InheritanceTooLarge {
+                    copied: self.copied,
+                },
+                span,
+                effect: Effect::Continues,
+            });
+        }
+        false
     }
 
     /// The first section defined before `this` with the given name (case-insensitive), template
@@ -497,41 +520,99 @@ impl<'c> Builder<'c> {
     }
 
     fn assign(&mut self, section: SectionId, line: LineRef, operator: Operator) {
+        let key = self.key_id(line);
+        // config.c compares names with strcmp here: `+=` is case-sensitive, and a key id is one
+        // spelling.
         if operator == Operator::Append {
-            let assignment = self.config.assignment(line);
-            let file = self.config.file(line.file);
-            let key = file.text(&assignment.key);
-            let vars = &self.config.section(section).vars;
-            // config.c compares names with strcmp here: `+=` is case-sensitive.
-            if let Some(index) = vars.iter().rposition(|var| self.config.key(var) == key) {
-                let joined = format!(
-                    "{}{}",
-                    self.config.value(&vars[index]),
-                    file.text(&assignment.value)
-                );
-                let value = joined.trim_matches(is_blank).to_owned();
-                // A new entry each time: the var's earlier entry may be shared by the sections
-                // that inherited it before this line.
-                let mut lines = self
-                    .config
-                    .appended(&vars[index])
-                    .map(|earlier| earlier.lines.clone())
-                    .unwrap_or_default();
-                lines.push(line);
-                // Bits 0-30 of `Var::marks` hold the index plus one; 2^31 entries would need
-                // far more memory than any input can make pjsiplint use.
-                if let Ok(id @ 1..INHERITED) = u32::try_from(self.config.appends.len() + 1) {
-                    self.config.appends.push(Appended { value, lines });
-                    let var = &mut self.config.sections[section.0 as usize].vars[index];
-                    var.marks = (var.marks & INHERITED) | id;
-                }
+            if let Some(index) = self.last_var_of_key(section, key) {
+                self.append(section, index, line);
                 return;
             }
         }
-        let key = self.key_id(line);
-        self.config.sections[section.0 as usize]
-            .vars
-            .push(Var::new(line, key));
+        let vars = &mut self.config.sections[section.0 as usize].vars;
+        vars.push(Var::new(line, key));
+        let first = vars.len() - 1;
+        self.index_new_vars(section, first);
+    }
+
+    /// The index of the last var of `key` in `section`.
+    fn last_var_of_key(&mut self, section: SectionId, key: KeyId) -> Option<usize> {
+        let at = section.0 as usize;
+        if self.has_key_index.len() <= at {
+            self.has_key_index.resize(at + 1, false);
+        }
+        if !self.has_key_index[at] {
+            self.has_key_index[at] = true;
+            self.index_new_vars(section, 0);
+        }
+        self.last_of_key
+            .get(&(section, key))
+            .map(|&index| index as usize)
+    }
+
+    /// Records the vars of `section` from index `first` on, if `last_of_key` covers it.
+    fn index_new_vars(&mut self, section: SectionId, first: usize) {
+        if !self
+            .has_key_index
+            .get(section.0 as usize)
+            .copied()
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let vars = &self.config.sections[section.0 as usize].vars;
+        for (index, var) in vars.iter().enumerate().skip(first) {
+            self.last_of_key.insert((section, var.key), index as u32);
+        }
+    }
+
+    /// A `+=` line extending the var at `index` of `section`: the joined value is trimmed, as
+    /// Asterisk trims after joining.
+    fn append(&mut self, section: SectionId, index: usize, line: LineRef) {
+        let addition = self
+            .config
+            .text(line.file, &self.config.assignment(line).value)
+            .to_owned();
+        let var = &self.config.sections[section.0 as usize].vars[index];
+        let (value, lines) = match var.appended_index() {
+            // The var's own entry: extended in place (a long run of `+=` lines stays linear).
+            Some(entry) if !self.config.appends[entry].shared => {
+                let entry = &mut self.config.appends[entry];
+                entry.value.push_str(&addition);
+                trim_blanks(&mut entry.value);
+                entry.lines.push(line);
+                return;
+            }
+            // An entry shared with the sections that inherited this var before this line: a
+            // copy for this var only. Copies count against the inheritance limit, since
+            // templates inheriting each other can ask for a copy per line.
+            Some(entry) => {
+                let shared = &self.config.appends[entry];
+                let cost = shared.lines.len() + shared.value.len() / std::mem::size_of::<Var>();
+                let span = Span::new(line.file, self.config.assignment(line).span());
+                if !self.may_copy(cost, span) {
+                    return;
+                }
+                let shared = &self.config.appends[entry];
+                (shared.value.clone(), shared.lines.clone())
+            }
+            None => (self.config.value(var).to_owned(), Vec::new()),
+        };
+        let mut value = value + &addition;
+        trim_blanks(&mut value);
+        let mut lines = lines;
+        lines.push(line);
+        // Bits 0-30 of `Var::marks` hold the index plus one; 2^31 entries would need far more
+        // memory than any input can make pjsiplint use.
+        if let Ok(id @ 1..INHERITED) = u32::try_from(self.config.appends.len() + 1) {
+            self.config.appends.push(Appended {
+                value,
+                lines,
+                shared: false,
+            });
+            let var = &mut self.config.sections[section.0 as usize].vars[index];
+            var.marks = (var.marks & INHERITED) | id;
+        }
     }
 
     /// The interned key of the assignment at `line`.
@@ -660,4 +741,12 @@ fn folded(name: &str) -> Cow<'_, str> {
     } else {
         Cow::Owned(name.to_lowercase())
     }
+}
+
+/// Removes blanks (as Asterisk's ast_strip sees them) from both ends, in place.
+fn trim_blanks(value: &mut String) {
+    let end = value.trim_end_matches(is_blank).len();
+    value.truncate(end);
+    let start = value.len() - value.trim_start_matches(is_blank).len();
+    value.drain(..start);
 }

@@ -146,6 +146,9 @@ impl Var {
 pub struct Appended {
     pub value: String,
     pub lines: Vec<LineRef>,
+    /// Inheritance copied a var holding this entry: a later `+=` on one of the copies makes a
+    /// new entry instead of extending this one.
+    shared: bool,
 }
 
 #[derive(Debug)]
