@@ -122,7 +122,8 @@ pub struct Objects {
     by_section: Vec<Option<ObjectId>>,
     /// Objects of each type, in load order: rules ask for "every transport" per endpoint, which
     /// must not be a scan of every object.
-    by_kind: HashMap<&'static str, Vec<ObjectId>>,
+    /// By the type's schema index (no hashing of a type name per object).
+    by_kind: Vec<Vec<ObjectId>>,
 }
 
 impl Objects {
@@ -165,14 +166,18 @@ impl Objects {
 
     pub fn of_type(&self, kind: &str) -> OfType<'_> {
         OfType {
-            ids: self
-                .by_kind
-                .get(kind)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-                .iter(),
+            ids: self.of_type_index(schema().object_type(kind).map(|ty| ty.index)),
             list: &self.list,
         }
+    }
+
+    /// The ids of the objects of the type with that schema index.
+    fn of_type_index(&self, index: Option<usize>) -> std::slice::Iter<'_, ObjectId> {
+        index
+            .and_then(|index| self.by_kind.get(index))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
     }
 
     pub fn by_id(&self, id: ObjectId) -> &Object {
@@ -258,7 +263,10 @@ pub(super) fn build(config: &Config) -> Objects {
                 .insert_unique(pair_hash(kind, name), id, rehash);
         }
         objects.by_section[index] = Some(id);
-        objects.by_kind.entry(kind).or_default().push(id);
+        if objects.by_kind.len() <= ty.index {
+            objects.by_kind.resize_with(ty.index + 1, Vec::new);
+        }
+        objects.by_kind[ty.index].push(id);
         objects.list.push(Object {
             ty,
             id: CompactString::from(name),
@@ -284,7 +292,7 @@ pub(super) fn build(config: &Config) -> Objects {
 #[derive(Default)]
 struct TypeFailures {
     /// Objects counted, per type index.
-    per_type: HashMap<usize, usize>,
+    per_type: Vec<usize>,
     /// Per type index, the earliest object whose (type, id) has a second counted object: its id
     /// is the one the diagnostic names.
     first_duplicate: HashMap<usize, ObjectId>,
@@ -297,10 +305,11 @@ impl TypeFailures {
     /// Counts `object` (just added, in a part of the files Asterisk read); `first_twin` is the
     /// first object of the same type and id, if there is an earlier one.
     fn count(&mut self, objects: &Objects, first_twin: Option<ObjectId>, object: ObjectId) {
-        *self
-            .per_type
-            .entry(objects.by_id(object).ty.index)
-            .or_default() += 1;
+        let index = objects.by_id(object).ty.index;
+        if self.per_type.len() <= index {
+            self.per_type.resize(index + 1, 0);
+        }
+        self.per_type[index] += 1;
         let Some(first) = first_twin else {
             return;
         };
@@ -324,19 +333,20 @@ impl TypeFailures {
     }
 
     fn mark(self, objects: &mut Objects) {
-        let mut failures: HashMap<&'static str, NotLoaded> = HashMap::default();
-        for (_, first) in self.first_duplicate {
+        // By type index.
+        let mut failures: HashMap<usize, NotLoaded> = HashMap::default();
+        for (index, first) in self.first_duplicate {
             let object = objects.by_id(first);
             failures.insert(
-                object.kind_name(),
+                index,
                 NotLoaded::DuplicateInType {
                     id: object.id.to_string(),
                 },
             );
         }
         for ty in schema().object_types().filter(|ty| ty.single_object) {
-            if self.per_type.get(&ty.index).is_some_and(|&count| count > 1) {
-                failures.insert(&ty.name, NotLoaded::MoreThanOne);
+            if self.per_type.get(ty.index).is_some_and(|&count| count > 1) {
+                failures.insert(ty.index, NotLoaded::MoreThanOne);
             }
         }
         for (kind, why) in failures {
