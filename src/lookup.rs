@@ -47,7 +47,7 @@ impl<const N: usize> Options<N> {
     /// The last line of each option (in the order of the names), `None` where not written.
     pub fn last_lines<'a>(&self, config: &'a Config, object: &Object) -> [Option<&'a Var>; N] {
         let mut found = [None; N];
-        for var in &config.section(object.section).vars {
+        for var in config.vars(config.section(object.section)) {
             if let Some(index) = self.index_of(var) {
                 found[index] = Some(var);
             }
@@ -113,8 +113,7 @@ impl Config {
         key: impl AsOptionName<'a>,
     ) -> impl DoubleEndedIterator<Item = &'a Var> + 'a {
         let name = key.resolve(self);
-        self.section(object.section)
-            .vars
+        self.vars(self.section(object.section))
             .iter()
             .filter(move |var| name.names(var))
     }
@@ -162,7 +161,7 @@ impl Config {
         let name = key.resolve(self);
         let references = self.objects.references(object);
         let mut written = false;
-        for (index, var) in self.section(object.section).vars.iter().enumerate() {
+        for (index, var) in self.vars(self.section(object.section)).iter().enumerate() {
             if name.names(var) {
                 // The references are in line order: a search, not a scan per line (a section of
                 // many such lines would make that quadratic).
@@ -192,7 +191,7 @@ impl Config {
         key: impl AsOptionName<'a>,
     ) -> impl Iterator<Item = Option<&'a Object>> + 'a {
         let name = key.resolve(self);
-        let vars = &self.section(object.section).vars;
+        let vars = self.vars(self.section(object.section));
         // Forward, as in `option_var` (a fold: `last` on a slice iterator would start at the end).
         let last = vars
             .iter()
@@ -225,7 +224,7 @@ impl Config {
         key: impl AsOptionName<'a>,
     ) -> impl Iterator<Item = &'a Object> + 'a {
         let name = key.resolve(self);
-        let vars = &self.section(object.section).vars;
+        let vars = self.vars(self.section(object.section));
         self.objects
             .references(object)
             .iter()
@@ -240,7 +239,7 @@ impl Config {
         &'a self,
         object: &'a Object,
     ) -> impl Iterator<Item = NamedReference<'a>> {
-        let vars = &self.section(object.section).vars;
+        let vars = self.vars(self.section(object.section));
         self.objects
             .references(object)
             .chunk_by(|a, b| a.var == b.var)
@@ -273,7 +272,7 @@ impl Config {
             return Transports::Any(self.objects.of_type("transport"));
         };
         // The object the last `transport=` line names (the one Asterisk keeps).
-        let vars = &self.section(object.section).vars;
+        let vars = self.vars(self.section(object.section));
         let named = self
             .objects
             .references(object)

@@ -199,7 +199,7 @@ pub fn describe_rejection(config: &Config, problem: &ObjectProblem) -> String {
     let object = config.objects.by_id(problem.object);
     let key = problem
         .var
-        .map(|index| config.key(&config.section(object.section).vars[index]))
+        .map(|index| config.key(&config.vars(config.section(object.section))[index]))
         .unwrap_or_default();
     match &problem.kind {
         ProblemKind::UnknownOption => format!("unknown option `{key}`"),
@@ -243,7 +243,7 @@ impl<'a> ObjectView<'a> {
         ObjectView {
             config,
             object,
-            vars: &config.section(object.section).vars,
+            vars: config.vars(config.section(object.section)),
         }
     }
 

@@ -355,8 +355,8 @@ fn a_hundred_thousand_appends_to_one_key() {
     }
     let linted = lint(text.as_bytes());
     let config = &linted.config;
-    let a = config.sections[0]
-        .vars
+    let a = config
+        .vars(&config.sections[0])
         .iter()
         .find(|var| config.key(var) == "a")
         .unwrap();

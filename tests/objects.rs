@@ -187,8 +187,8 @@ fn each_inherited_line_names_the_base_it_was_copied_from() {
             .iter()
             .find(|s| config.section_name(s) == name)
             .unwrap();
-        section
-            .vars
+        config
+            .vars(section)
             .iter()
             .map(|var| {
                 let base = config.inherited_from(section, var);
@@ -204,7 +204,7 @@ fn each_inherited_line_names_the_base_it_was_copied_from() {
         .iter()
         .find(|s| config.section_name(s) == "s")
         .unwrap();
-    let appended: Vec<bool> = s.vars.iter().map(|var| var.is_appended()).collect();
+    let appended: Vec<bool> = config.vars(s).iter().map(|var| var.is_appended()).collect();
     assert_eq!(appended, [false, false, true]);
     let t = config
         .sections
@@ -212,7 +212,7 @@ fn each_inherited_line_names_the_base_it_was_copied_from() {
         .find(|s| config.section_name(s) == "t")
         .unwrap();
     // A var of another section is not one of this section's lines.
-    assert_eq!(config.inherited_from(t, &s.vars[2]), None);
+    assert_eq!(config.inherited_from(t, &config.vars(s)[2]), None);
 }
 
 #[test]
@@ -248,9 +248,51 @@ fn an_append_to_an_inherited_line_changes_only_its_own_section() {
             .iter()
             .find(|s| config.section_name(s) == name)
             .unwrap();
-        config.value(&section.vars[0]).to_owned()
+        config.value(&config.vars(section)[0]).to_owned()
     };
     assert_eq!(value("t"), "124");
     assert_eq!(value("s"), "1235");
     assert_eq!(value("u"), "12");
+}
+
+#[test]
+fn sections_reopened_in_turn_keep_their_lines_in_order() {
+    // `(+)` additions to two sections in turn, and inheritance into a reopened section: each
+    // section's lines move to the end of the shared vector with room to grow (the room must
+    // never show).
+    let mut text = String::from("[t](!)\nz=0\n[a]\n[b]\n");
+    for i in 0..1000 {
+        text.push_str(&format!("[a](+)\na{i}={i}\n[b](+)\nb{i}={i}\n"));
+    }
+    text.push_str("[a](+,t)\nlast=1\n");
+    let config = config(&text);
+    let lines = |name: &str| -> Vec<String> {
+        let section = config
+            .sections
+            .iter()
+            .find(|s| config.section_name(s) == name)
+            .unwrap();
+        config
+            .vars(section)
+            .iter()
+            .map(|var| format!("{}={}", config.key(var), config.value(var)))
+            .collect()
+    };
+    let mut expected_a: Vec<String> = (0..1000).map(|i| format!("a{i}={i}")).collect();
+    expected_a.extend(["z=0".to_owned(), "last=1".to_owned()]);
+    assert_eq!(lines("a"), expected_a);
+    let expected_b: Vec<String> = (0..1000).map(|i| format!("b{i}={i}")).collect();
+    assert_eq!(lines("b"), expected_b);
+    let a = config
+        .sections
+        .iter()
+        .find(|s| config.section_name(s) == "a")
+        .unwrap();
+    let z = &config.vars(a)[1000];
+    assert_eq!(
+        config
+            .inherited_from(a, z)
+            .map(|t| config.section_name(config.section(t))),
+        Some("t")
+    );
 }

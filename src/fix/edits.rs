@@ -321,7 +321,7 @@ mod tests {
         let out = applied(&c, insert_option(&c, section(&c, "a"), "max_contacts", "1"));
         let again = config(&out);
         let a = again.section(section(&again, "a"));
-        let keys: Vec<&str> = a.vars.iter().map(|v| again.key(v)).collect();
+        let keys: Vec<&str> = again.vars(a).iter().map(|v| again.key(v)).collect();
         assert_eq!(keys, ["type", "max_contacts"]);
     }
 

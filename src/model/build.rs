@@ -41,10 +41,12 @@ pub(super) struct Builder<'c> {
     copy_limit_hit: bool,
     /// For each section that has seen a `+=`, the index of the last var of each key: finding
     /// the line a `+=` extends by a scan would make many `+=` lines quadratic. Built on a
-    /// section's first `+=` (see `has_key_index`), kept up to date by `push_vars`.
+    /// section's first `+=` (see `has_key_index`), kept up to date as lines are added.
     last_of_key: FxHashMap<(SectionId, KeyId), u32>,
     /// By section index: whether `last_of_key` covers the section.
     has_key_index: Vec<bool>,
+    /// The end of the room a moved section's run has (see `push_var`).
+    room_end: FxHashMap<SectionId, u32>,
     /// Bytes of every file read so far.
     bytes_read: usize,
 }
@@ -115,6 +117,7 @@ impl<'c> Builder<'c> {
             copy_limit_hit: false,
             last_of_key: FxHashMap::default(),
             has_key_index: Vec::new(),
+            room_end: FxHashMap::default(),
             bytes_read,
         }
     }
@@ -135,30 +138,22 @@ impl<'c> Builder<'c> {
         let syntax = &self.config.file(reading.file).syntax;
         let lines = &syntax.lines;
         let line_count = lines.len();
-        // Room for the file's sections (and at most as many bases as their items) at once:
-        // growing a vector of 300k sections by doubling would hold the old and the new copy
-        // together.
-        // And, per header, how many option lines follow it: a section's vars are allocated once,
-        // at their final size, instead of doubling as lines arrive.
-        let (mut headers, mut items) = (0, 0);
-        let mut own_lines: Vec<u32> = Vec::new();
+        // Room for the file's sections, their option lines (inherited ones come on top) and at
+        // most as many bases as their items, at once: growing a vector of 300k sections by
+        // doubling would hold the old and the new copy together.
+        let (mut headers, mut items, mut assignments) = (0, 0, 0);
         for line in lines {
             match &line.kind {
                 LineKind::Section(header) => {
                     headers += 1;
                     items += syntax.section_header(*header).item_count();
-                    own_lines.push(0);
                 }
-                LineKind::Assignment(_) => {
-                    if let Some(count) = own_lines.last_mut() {
-                        *count += 1;
-                    }
-                }
+                LineKind::Assignment(_) => assignments += 1,
                 _ => {}
             }
         }
-        let mut own_lines = own_lines.into_iter();
         self.config.sections.reserve(headers);
+        self.config.vars.reserve(assignments);
         self.config.bases.reserve(items);
         self.next_same_name.reserve(headers);
         for index in 0..line_count {
@@ -168,11 +163,7 @@ impl<'c> Builder<'c> {
             };
             let step = self.step(line);
             let fatal = match step {
-                Step::Header(header) => match self.header(
-                    reading,
-                    header,
-                    own_lines.next().unwrap_or_default() as usize,
-                ) {
+                Step::Header(header) => match self.header(reading, header) {
                     Ok(section) => {
                         current = Some(section);
                         None
@@ -294,7 +285,7 @@ impl<'c> Builder<'c> {
             header: Span::new(reading.file, header),
             template: false,
             bases: bases_end..bases_end,
-            vars: Vec::new(),
+            vars: self.config.vars.len() as u32..self.config.vars.len() as u32,
             dropped: reading.dropped,
         });
         id
@@ -343,12 +334,10 @@ impl<'c> Builder<'c> {
 
     /// A section header. On a mistake that makes the file invalid, returns the problem and a
     /// section (marked dropped) that the following lines can attach to, so they are still checked.
-    /// `own_lines` is the number of option lines that follow the header (room is made for them).
     fn header(
         &mut self,
         reading: Reading,
         header: SectionHeaderParts,
-        own_lines: usize,
     ) -> Result<SectionId, (LoadProblemKind, Span, SectionId)> {
         let header_span = Span::new(reading.file, header.span.clone());
         let addition = self
@@ -398,28 +387,11 @@ impl<'c> Builder<'c> {
                 continue;
             }
             let resolved = self.base(item, section);
-            let first_copy = self.config.sections[section.0 as usize].vars.len() as u32;
+            let first_copy = self.section_len(section) as u32;
             if let Some(base) = resolved {
-                let count = self.config.sections[base.0 as usize].vars.len();
+                let count = self.section_len(base);
                 if self.may_copy(count, Span::new(reading.file, span.clone())) {
-                    // A base always comes before the section that names it.
-                    let (before, rest) = self.config.sections.split_at_mut(section.0 as usize);
-                    if let (Some(base_section), Some(this)) =
-                        (before.get(base.0 as usize), rest.first_mut())
-                    {
-                        this.vars.reserve_exact(count + own_lines);
-                        let first = this.vars.len();
-                        this.vars.extend(base_section.vars.iter().map(|var| Var {
-                            marks: var.marks | INHERITED,
-                            ..var.clone()
-                        }));
-                        for var in &this.vars[first..] {
-                            if let Some(index) = var.appended_index() {
-                                self.config.appends[index].shared = true;
-                            }
-                        }
-                        self.index_new_vars(section, first);
-                    }
+                    self.inherit(section, base);
                 }
             } else if problem.is_none() {
                 problem = Some((
@@ -429,7 +401,7 @@ impl<'c> Builder<'c> {
                     Span::new(reading.file, span.clone()),
                 ));
             }
-            let copied = first_copy..self.config.sections[section.0 as usize].vars.len() as u32;
+            let copied = first_copy..self.section_len(section) as u32;
             let base = Base {
                 file: reading.file,
                 name: option,
@@ -438,13 +410,72 @@ impl<'c> Builder<'c> {
             };
             self.push_base(section, base);
         }
-        self.config.sections[section.0 as usize]
-            .vars
-            .reserve_exact(own_lines);
         match problem {
             Some((kind, span)) => Err((kind, span, section)),
             None => Ok(section),
         }
+    }
+
+    /// How many vars `section` has.
+    fn section_len(&self, section: SectionId) -> usize {
+        self.config.sections[section.0 as usize].vars.len()
+    }
+
+    /// Copies `base`'s vars (all of them, as they are now) to the end of `section`'s.
+    fn inherit(&mut self, section: SectionId, base: SectionId) {
+        let from = self.config.sections[base.0 as usize].vars.clone();
+        let first = self.section_len(section);
+        let vars = &self.config.vars;
+        if self.config.sections[section.0 as usize].vars.end as usize == vars.len() {
+            // The usual case, a new section: its run is the last one and grows in place.
+            self.config
+                .vars
+                .extend_from_within(from.start as usize..from.end as usize);
+            self.config.sections[section.0 as usize].vars.end += from.len() as u32;
+        } else {
+            for index in from {
+                let var = self.config.vars[index as usize].clone();
+                self.push_var(section, var);
+            }
+        }
+        let run = self.config.sections[section.0 as usize].vars.clone();
+        for var in &mut self.config.vars[run.start as usize + first..run.end as usize] {
+            var.marks |= INHERITED;
+            if let Some(index) = var.appended_index() {
+                self.config.appends[index].shared = true;
+            }
+        }
+        self.index_new_vars(section, first);
+    }
+
+    /// Adds `var` at the end of `section`'s vars. A section's run grows in place while it is the
+    /// last one; a section written to again after others (reopened by `(+)`, or continued after
+    /// an included file) moves to the end with as much room again as it holds, so that one
+    /// reopened over and over moves only a logarithmic number of times.
+    fn push_var(&mut self, section: SectionId, var: Var) {
+        let at = section.0 as usize;
+        let run = self.config.sections[at].vars.clone();
+        let vars = &mut self.config.vars;
+        if run.end as usize == vars.len() {
+            vars.push(var);
+        } else if self
+            .room_end
+            .get(&section)
+            .is_some_and(|&end| run.end < end)
+        {
+            vars[run.end as usize] = var;
+        } else {
+            let start = vars.len();
+            vars.extend_from_within(run.start as usize..run.end as usize);
+            vars.push(var.clone());
+            let len = vars.len() - start;
+            // The room holds copies of `var` until it is used: outside every run, never read.
+            vars.extend(std::iter::repeat_n(var, len));
+            self.room_end.insert(section, vars.len() as u32);
+            self.config.sections[at].vars = start as u32..(start + len) as u32;
+            return;
+        }
+        self.config.sections[at].vars.end += 1;
     }
 
     /// Whether `count` more inherited lines may be copied (counted if so); at the limit, says
@@ -510,7 +541,7 @@ impl<'c> Builder<'c> {
             template_ok
                 && tests.iter().all(|(key, regex)| {
                     regex.as_ref().is_some_and(|regex| {
-                        section.vars.iter().any(|var| {
+                        self.config.vars(section).iter().any(|var| {
                             self.config.key(var).eq_ignore_ascii_case(key)
                                 && regex.is_match(self.config.value(var))
                         })
@@ -529,10 +560,8 @@ impl<'c> Builder<'c> {
                 return;
             }
         }
-        let vars = &mut self.config.sections[section.0 as usize].vars;
-        vars.push(Var::new(line, key));
-        let first = vars.len() - 1;
-        self.index_new_vars(section, first);
+        self.push_var(section, Var::new(line, key));
+        self.index_new_vars(section, self.section_len(section) - 1);
     }
 
     /// The index of the last var of `key` in `section`.
@@ -560,7 +589,7 @@ impl<'c> Builder<'c> {
         {
             return;
         }
-        let vars = &self.config.sections[section.0 as usize].vars;
+        let vars = self.config.vars(&self.config.sections[section.0 as usize]);
         for (index, var) in vars.iter().enumerate().skip(first) {
             self.last_of_key.insert((section, var.key), index as u32);
         }
@@ -573,7 +602,7 @@ impl<'c> Builder<'c> {
             .config
             .text(line.file, &self.config.assignment(line).value)
             .to_owned();
-        let var = &self.config.sections[section.0 as usize].vars[index];
+        let var = &self.config.vars(self.config.section(section))[index];
         let (value, lines) = match var.appended_index() {
             // The var's own entry: extended in place (a long run of `+=` lines stays linear).
             Some(entry) if !self.config.appends[entry].shared => {
@@ -610,7 +639,8 @@ impl<'c> Builder<'c> {
                 lines,
                 shared: false,
             });
-            let var = &mut self.config.sections[section.0 as usize].vars[index];
+            let at = self.config.sections[section.0 as usize].vars.start as usize + index;
+            let var = &mut self.config.vars[at];
             var.marks = (var.marks & INHERITED) | id;
         }
     }

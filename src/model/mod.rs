@@ -47,7 +47,10 @@ pub struct Config {
     pub objects: Objects,
     /// The bases of every section, each section's in one run: see [`Config::bases`].
     bases: Vec<Base>,
-    /// What `+=` lines made of the values they extended (see [`Var::appended`]).
+    /// Every section's lines, each section's in one run ([`Config::vars`]): one allocation
+    /// instead of one per section, in section order.
+    vars: Vec<Var>,
+    /// What `+=` lines made of the values they extended (see [`Config::appended`]).
     appends: Vec<Appended>,
     /// Files already read, so a file included twice is parsed once (it still loads twice).
     file_index: rustc_hash::FxHashMap<PathBuf, FileId>,
@@ -69,23 +72,12 @@ pub struct Section {
     /// Where its bases are in `Config::bases` (one shared vector: most sections have one base,
     /// and a vector each would cost an allocation per section).
     bases: Range<u32>,
-    /// Inherited lines first (in the order of the bases), then the section's own lines and
-    /// those added by `(+)`.
-    pub vars: Vec<Var>,
+    /// Where its lines are in the config's vars ([`Config::vars`]): inherited lines first (in
+    /// the order of the bases), then the section's own lines and those added by `(+)`.
+    vars: Range<u32>,
     /// Asterisk never reads this section: it comes after a mistake that made it stop reading an
     /// included file.
     pub dropped: bool,
-}
-
-impl Section {
-    /// The position of `var` in this section's vars, if it is one of them (found by its address:
-    /// callers hold a reference into the vars, and a search would make loops quadratic).
-    pub fn index_of(&self, var: &Var) -> Option<usize> {
-        let start = self.vars.as_ptr() as usize;
-        let offset = (var as *const Var as usize).checked_sub(start)?;
-        let index = offset / std::mem::size_of::<Var>();
-        (offset % std::mem::size_of::<Var>() == 0 && index < self.vars.len()).then_some(index)
-    }
 }
 
 /// A template or section named in a header's `(...)`.
@@ -237,6 +229,22 @@ impl Config {
         &self.sections[id.0 as usize]
     }
 
+    /// A section's option lines, in the order Asterisk holds them.
+    pub fn vars(&self, section: &Section) -> &[Var] {
+        &self.vars[section.vars.start as usize..section.vars.end as usize]
+    }
+
+    /// The position of `var` among `section`'s vars, if it is one of them (found by its
+    /// address: callers hold a reference into the vars, and a search would make loops
+    /// quadratic).
+    pub fn index_of(&self, section: &Section, var: &Var) -> Option<usize> {
+        let vars = self.vars(section);
+        let start = vars.as_ptr() as usize;
+        let offset = (var as *const Var as usize).checked_sub(start)?;
+        let index = offset / std::mem::size_of::<Var>();
+        (offset % std::mem::size_of::<Var>() == 0 && index < vars.len()).then_some(index)
+    }
+
     /// A section's name as Asterisk stores it (not trimmed, at most 79 bytes).
     pub fn section_name(&self, section: &Section) -> &str {
         let span = section.name_span;
@@ -300,7 +308,7 @@ impl Config {
         if !var.is_inherited() {
             return None;
         }
-        let index = section.index_of(var)? as u32;
+        let index = self.index_of(section, var)? as u32;
         self.bases(section)
             .iter()
             .find(|base| base.copied.contains(&index))?
@@ -345,9 +353,8 @@ impl Config {
 
     /// The first `type` line of a section (name matched case-insensitively, inherited first):
     /// the one sorcery reads.
-    pub fn type_var<'a>(&self, section: &'a Section) -> Option<&'a Var> {
-        section
-            .vars
+    pub fn type_var(&self, section: &Section) -> Option<&Var> {
+        self.vars(section)
             .iter()
             .find(|var| self.key(var).eq_ignore_ascii_case("type"))
     }

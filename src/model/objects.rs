@@ -210,7 +210,7 @@ pub fn section_kind(config: &Config, section: SectionId) -> Option<&'static Obje
             let ty = schema()
                 .object_types()
                 .find(|ty| ty.explicit_name.as_deref() == Some(config.section_name(section)))?;
-            let all_known = section.vars.iter().all(|var| {
+            let all_known = config.vars(section).iter().all(|var| {
                 let key = config.key(var);
                 ty.option(key).is_some() || ty.matches_pattern(key)
             });
@@ -402,7 +402,11 @@ fn references_of(
     };
     for object in &objects.list[which] {
         let start = found.references.len() as u32;
-        for (var_index, var) in config.section(object.section).vars.iter().enumerate() {
+        for (var_index, var) in config
+            .vars(config.section(object.section))
+            .iter()
+            .enumerate()
+        {
             let key = var.key.0 as usize;
             if may_name_objects.len() <= key {
                 may_name_objects.resize(key + 1, None);

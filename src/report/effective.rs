@@ -93,8 +93,8 @@ fn effective_object<'a>(
             .iter()
             .map(|why| why.describe(object.kind_name()))
             .collect(),
-        options: section
-            .vars
+        options: config
+            .vars(section)
             .iter()
             .map(|var| (config.key(var), shown_value(config, var)))
             .collect(),
@@ -148,7 +148,7 @@ pub fn render_text(config: &Config, validation: &Validation, trunks: &Trunks, ou
             }
         }
         let section = config.section(object.section);
-        for (var, (key, value)) in section.vars.iter().zip(&shown.options) {
+        for (var, (key, value)) in config.vars(section).iter().zip(&shown.options) {
             let file = config.file(var.origin.file);
             let mut origin = format!("{}:{}", file.name, var.origin.line + 1);
             if let Some(base) = config.inherited_from(section, var) {

@@ -80,8 +80,7 @@ const PASSWORD_OPTIONS: [&str; 3] = ["password", "md5_cred", "password_digest"];
 /// Whether an auth holds a password of some kind (`passwords`: the [`PASSWORD_OPTIONS`]).
 fn has_password(config: &Config, auth: &Object, passwords: &Options<3>) -> bool {
     config
-        .section(auth.section)
-        .vars
+        .vars(config.section(auth.section))
         .iter()
         .any(|var| passwords.index_of(var).is_some())
 }
@@ -107,9 +106,12 @@ impl Rule for AclMissingOnPublicTransport {
         // endpoints that take callers by password are counted.
         let mut with_password: Vec<&Object> = Vec::new();
         for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
-            let restricted = config.section(endpoint.section).vars.iter().any(|var| {
-                acl_options.index_of(var).is_some() && !config.value(var).trim().is_empty()
-            });
+            let restricted = config
+                .vars(config.section(endpoint.section))
+                .iter()
+                .any(|var| {
+                    acl_options.index_of(var).is_some() && !config.value(var).trim().is_empty()
+                });
             if restricted {
                 return;
             }

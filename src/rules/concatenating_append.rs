@@ -68,13 +68,13 @@ impl Rule for ConcatenatingAppend {
         let mut reported = rustc_hash::FxHashSet::default();
         for (index, section) in config.sections.iter().enumerate() {
             // Most sections have no `+=` line: no need to know their type.
-            if section.vars.iter().all(|var| !var.is_appended()) {
+            if config.vars(section).iter().all(|var| !var.is_appended()) {
                 continue;
             }
             let Some(ty) = section_type(config, SectionId(index as u32)) else {
                 continue;
             };
-            for var in &section.vars {
+            for var in config.vars(section) {
                 let Some(appended) = config.appended(var) else {
                     continue;
                 };

@@ -49,7 +49,7 @@ impl Rule for DeprecatedOption {
         let mut reported = HashSet::default();
         for object in &config.objects.list {
             let ty = object.ty;
-            for var in &config.section(object.section).vars {
+            for var in config.vars(config.section(object.section)) {
                 let Some(spec) = cx
                     .validation
                     .option_spec(config, ty, var)

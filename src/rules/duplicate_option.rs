@@ -62,7 +62,7 @@ impl Rule for DuplicateOption {
             let Some(ty) = section_type(config, id) else {
                 continue;
             };
-            for (position, var) in section.vars.iter().enumerate() {
+            for (position, var) in config.vars(section).iter().enumerate() {
                 if var.is_inherited() || var.is_appended() {
                     continue;
                 }
@@ -83,7 +83,7 @@ impl Rule for DuplicateOption {
                     continue;
                 };
                 let key = config.key(var);
-                let dead = &section.vars[earlier];
+                let dead = &config.vars(section)[earlier];
                 if dead.is_appended() {
                     continue;
                 }

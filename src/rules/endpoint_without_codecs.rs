@@ -167,7 +167,7 @@ impl<'a> HasCodecs<'a> {
     fn check(&mut self, config: &Config, endpoint: &Object) -> bool {
         let has_codecs = || !endpoint_codecs(config, &codec_lines(config, endpoint)).is_empty();
         self.lines.clear();
-        for var in &config.section(endpoint.section).vars {
+        for var in config.vars(config.section(endpoint.section)) {
             if self.allow.names(var) || self.disallow.names(var) {
                 // A line extended by `+=` has a value of its own section's making.
                 if var.is_appended() {
@@ -196,8 +196,7 @@ pub(super) fn loaded_endpoints(config: &Config) -> impl Iterator<Item = &Object>
 /// An endpoint's `allow` (`true`) and `disallow` (`false`) lines, inherited first, in order.
 pub(super) fn codec_lines<'a>(config: &'a Config, endpoint: &Object) -> Vec<(bool, &'a Var)> {
     config
-        .section(endpoint.section)
-        .vars
+        .vars(config.section(endpoint.section))
         .iter()
         .filter_map(|var| {
             let key = config.key(var);

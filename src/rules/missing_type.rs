@@ -72,8 +72,8 @@ impl Rule for MissingType {
                 .find(|ty| ty.explicit_name.as_deref() == Some(config.section_name(section)));
             let message = match explicit {
                 Some(ty) => {
-                    let stray = section
-                        .vars
+                    let stray = config
+                        .vars(section)
                         .iter()
                         .map(|var| config.key(var))
                         .find(|key| ty.option(key).is_none() && !ty.matches_pattern(key))
