@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use pjsiplint::model::{load, load_bytes, Config, LoadOptions, NotLoaded};
+use pjsiplint::model::{load, load_bytes, Config, LoadOptions, NotLoaded, Section};
 
 fn config(text: &str) -> Config {
     load_bytes(
@@ -12,6 +12,15 @@ fn config(text: &str) -> Config {
         text.as_bytes().to_vec(),
         &LoadOptions::default(),
     )
+}
+
+/// The first section of that name.
+fn section<'a>(config: &'a Config, name: &str) -> &'a Section {
+    config
+        .sections
+        .iter()
+        .find(|s| config.section_name(s) == name)
+        .unwrap()
 }
 
 /// Each object as `type/id`, with why it does not load.
@@ -152,11 +161,7 @@ fn a_later_addition_header_adds_bases_after_those_of_the_first_header() {
     // `[s](+,b)` names a base for a section whose bases are not the last ones stored.
     let config = config("[a](!)\nx=1\n[b](!)\ny=2\n[s](a)\n[other](b)\n[s](+,b,missing)\n");
     let bases = |name: &str| -> Vec<String> {
-        let section = config
-            .sections
-            .iter()
-            .find(|s| config.section_name(s) == name)
-            .unwrap();
+        let section = section(&config, name);
         config
             .bases(section)
             .iter()
@@ -182,11 +187,7 @@ fn each_inherited_line_names_the_base_it_was_copied_from() {
     // `[s](+,b)` copies b's lines after s's own; `y+=` extends an inherited line in s only.
     let config = config("[a](!)\nx=1\n[b](!)\ny=2\n[s](a)\nz=3\n[s](+,b)\ny+=4\n[t](b)\n");
     let origins = |name: &str| -> Vec<String> {
-        let section = config
-            .sections
-            .iter()
-            .find(|s| config.section_name(s) == name)
-            .unwrap();
+        let section = section(&config, name);
         config
             .vars(section)
             .iter()
@@ -199,18 +200,10 @@ fn each_inherited_line_names_the_base_it_was_copied_from() {
     };
     assert_eq!(origins("s"), ["x=1 a", "z=3 own", "y=24 b"]);
     assert_eq!(origins("t"), ["y=2 b"]);
-    let s = config
-        .sections
-        .iter()
-        .find(|s| config.section_name(s) == "s")
-        .unwrap();
+    let s = section(&config, "s");
     let appended: Vec<bool> = config.vars(s).iter().map(|var| var.is_appended()).collect();
     assert_eq!(appended, [false, false, true]);
-    let t = config
-        .sections
-        .iter()
-        .find(|s| config.section_name(s) == "t")
-        .unwrap();
+    let t = section(&config, "t");
     // A var of another section is not one of this section's lines.
     assert_eq!(config.inherited_from(t, &config.vars(s)[2]), None);
 }
@@ -243,11 +236,7 @@ fn an_append_to_an_inherited_line_changes_only_its_own_section() {
     // `[t](+)` can reopen it); later `+=` lines on t, s and u each extend their own.
     let config = config("[t]\na=1\na+=2\n[s](t)\na+=3\n[u](t)\n[t](+)\na+=4\n[s](+)\na+=5\n");
     let value = |name: &str| {
-        let section = config
-            .sections
-            .iter()
-            .find(|s| config.section_name(s) == name)
-            .unwrap();
+        let section = section(&config, name);
         config.value(&config.vars(section)[0]).to_owned()
     };
     assert_eq!(value("t"), "124");
@@ -267,11 +256,7 @@ fn sections_reopened_in_turn_keep_their_lines_in_order() {
     text.push_str("[a](+,t)\nlast=1\n");
     let config = config(&text);
     let lines = |name: &str| -> Vec<String> {
-        let section = config
-            .sections
-            .iter()
-            .find(|s| config.section_name(s) == name)
-            .unwrap();
+        let section = section(&config, name);
         config
             .vars(section)
             .iter()
@@ -283,11 +268,7 @@ fn sections_reopened_in_turn_keep_their_lines_in_order() {
     assert_eq!(lines("a"), expected_a);
     let expected_b: Vec<String> = (0..1000).map(|i| format!("b{i}={i}")).collect();
     assert_eq!(lines("b"), expected_b);
-    let a = config
-        .sections
-        .iter()
-        .find(|s| config.section_name(s) == "a")
-        .unwrap();
+    let a = section(&config, "a");
     let z = &config.vars(a)[1000];
     assert_eq!(
         config
