@@ -394,3 +394,28 @@ fn ten_thousand_trunks_without_identify() {
         assert!(fix.edits[0].replacement.starts_with("\r\n["));
     }
 }
+
+/// 100k `;--` lines and then 100k `--;` lines: every `--;` after the first stray one is hidden by
+/// it and is stray too, and each says how many lines it hides (each once counted the rest of
+/// the file: quadratic).
+#[test]
+fn a_hundred_thousand_stray_block_comment_ends() {
+    let mut text = ";-- x\n".repeat(100_000);
+    text.push_str(&"--;\n".repeat(100_000));
+    let linted = lint(text.as_bytes());
+    let stray: Vec<_> = linted
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "stray-block-comment-end")
+        .collect();
+    // Each hides the stray lines after it and the empty line after the final newline.
+    assert!(stray.len() > 1);
+    for (index, diagnostic) in stray.iter().enumerate() {
+        let hidden = format!("ignores the {} line(s)", stray.len() - index);
+        assert!(
+            diagnostic.message.contains(&hidden),
+            "{}",
+            diagnostic.message
+        );
+    }
+}
