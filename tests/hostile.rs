@@ -419,3 +419,25 @@ fn a_hundred_thousand_stray_block_comment_ends() {
         );
     }
 }
+
+/// 50k overridden lines in one section, each with a suppression comment at its end, and 50k
+/// suppression comments stacked above one header: each finding once looked through every
+/// suppression, and each stacked comment scanned ahead to the header (both quadratic).
+#[test]
+fn fifty_thousand_suppressions() {
+    let mut text = String::from("[e]\ntype=endpoint\n");
+    for _ in 0..50_000 {
+        text.push_str("context=a ; pjsiplint: disable=duplicate-option\n");
+    }
+    text.push_str("context=a\n");
+    text.push_str(&"; pjsiplint: disable=schema\n".repeat(50_000));
+    text.push_str("[f]\ntype=endpoint\n");
+    text.push_str(&"dissallow=all\n".repeat(10));
+    let linted = lint(text.as_bytes());
+    let found = rules(&linted);
+    assert!(!found.contains(&"duplicate-option"));
+    assert!(!found.contains(&"unknown-option"));
+    // The first of the stacked comments suppresses the findings; the others suppress nothing.
+    let unused = found.iter().filter(|r| **r == "unused-suppression").count();
+    assert_eq!(unused, 50_000 - 1);
+}
