@@ -441,3 +441,21 @@ fn fifty_thousand_suppressions() {
     let unused = found.iter().filter(|r| **r == "unused-suppression").count();
     assert_eq!(unused, 50_000 - 1);
 }
+
+/// 100k lines of one misspelt option: the suggestions are worked out once for the key, not by
+/// an edit distance to every option of the type for every line.
+#[test]
+fn a_hundred_thousand_lines_of_one_unknown_option() {
+    let mut text = String::from("[e]\ntype=endpoint\n");
+    text.push_str(&"dissallow=all\n".repeat(100_000));
+    let linted = lint(text.as_bytes());
+    let unknown: Vec<_> = linted
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "unknown-option")
+        .collect();
+    assert!(!unknown.is_empty());
+    assert!(unknown
+        .iter()
+        .all(|d| d.message.contains("did you mean `disallow`?")));
+}
