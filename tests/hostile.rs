@@ -459,3 +459,30 @@ fn a_hundred_thousand_lines_of_one_unknown_option() {
         .iter()
         .all(|d| d.message.contains("did you mean `disallow`?")));
 }
+
+/// 20k findings rendered for people, with CRLF and a lone `\r` (a line break to miette) early in
+/// the file: each report is drawn from a few lines around it, numbered as in the whole file
+/// (miette was given the whole file and counted its lines from the start for every report).
+#[test]
+fn twenty_thousand_findings_rendered_for_people() {
+    let mut text = String::from("[x]\r\ntype=aor\rmax_contacts=1\r\n");
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "[e{i}]\r\ntype=endpoint\r\ncontext=a\r\ncontext=b\r\n"
+        ));
+    }
+    let linted = lint(text.as_bytes());
+    let mut out = String::new();
+    pjsiplint::report::human::Human::new(false).render(
+        &linted.config,
+        &linted.diagnostics,
+        &mut out,
+    );
+    // The last section's first `context` line: line 2 + 4 * 9_999 + 3, one more for the `\r`.
+    let last = 2 + 4 * 9_999 + 3 + 1;
+    assert!(
+        out.contains(&format!("[hostile.conf:{last}:1]")),
+        "{out:.2000}"
+    );
+    assert!(out.contains(&format!("{last} │ context=a")));
+}
