@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use crate::syntax::{SyntaxTree, Text};
 
@@ -40,6 +41,8 @@ pub struct SourceFile {
     pub name: String,
     pub bytes: Contents,
     pub syntax: SyntaxTree,
+    /// The file's newline, found on first use ([`SourceFile::newline`]).
+    newline: OnceLock<&'static str>,
 }
 
 /// A file's bytes. A file of valid UTF-8 (almost every one) is kept as a `String`, so its texts
@@ -99,7 +102,31 @@ impl SourceFile {
             name,
             bytes,
             syntax,
+            newline: OnceLock::new(),
         }
+    }
+
+    /// The newline the file uses: `"\r\n"` when most of its line ends are CRLF, else `"\n"`.
+    /// Counted once, on first use: fixes ask for it once per finding.
+    pub fn newline(&self) -> &'static str {
+        self.newline.get_or_init(|| {
+            let bytes: &[u8] = &self.bytes;
+            let mut lf = 0usize;
+            let mut crlf = 0usize;
+            for (index, &byte) in bytes.iter().enumerate() {
+                if byte == b'\n' {
+                    lf += 1;
+                    if index > 0 && bytes[index - 1] == b'\r' {
+                        crlf += 1;
+                    }
+                }
+            }
+            if crlf * 2 > lf {
+                "\r\n"
+            } else {
+                "\n"
+            }
+        })
     }
 
     /// The 0-based index of the line holding byte `offset`.

@@ -8,15 +8,15 @@
 //! `all` stands for every rule; categories (`security`, ...) work too. A suppression that
 //! suppresses nothing is reported by the `unused-suppression` rule.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::Mutex;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Config;
-use crate::rules::RuleMeta;
 use crate::source::{FileId, Span};
-use crate::syntax::LineKind;
+use crate::syntax::{Line, LineKind};
 
 const MARKER: &str = "pjsiplint:";
 
@@ -45,6 +45,9 @@ impl Suppressions {
         for (index, file) in config.files.iter().enumerate() {
             let file_id = FileId(index as u32);
             let lines = &file.syntax.lines;
+            // Found once a file, when its first suppression comment needs it (not by a scan
+            // ahead for every comment: 100k comments above one section).
+            let mut ahead: Option<Ahead> = None;
             for (line_index, line) in lines.iter().enumerate() {
                 let Some(start) = line.comment_start() else {
                     continue;
@@ -58,8 +61,9 @@ impl Suppressions {
                 let covered = if file_wide {
                     0..lines.len()
                 } else {
+                    let ahead = ahead.get_or_insert_with(|| Ahead::new(lines));
                     let target = if matches!(line.kind, LineKind::Empty) {
-                        (line_index + 1..lines.len()).find(|&i| has_statement(&lines[i].kind))
+                        Some(ahead.statement[line_index + 1]).filter(|&i| i < lines.len())
                     } else {
                         Some(line_index)
                     };
@@ -68,12 +72,7 @@ impl Suppressions {
                     };
                     match lines[target].kind {
                         // A header: the section, up to the next header of this file.
-                        LineKind::Section(_) => {
-                            let end = (target + 1..lines.len())
-                                .find(|&i| matches!(lines[i].kind, LineKind::Section(_)))
-                                .unwrap_or(lines.len());
-                            target..end
-                        }
+                        LineKind::Section(_) => target..ahead.header[target + 1],
                         _ => target..target + 1,
                     }
                 };
@@ -99,21 +98,74 @@ impl Suppressions {
         let Ok(mut used) = self.used.lock() else {
             return;
         };
-        diagnostics.retain(|diagnostic| {
+        // The first suppression (in list order) that covers a finding's line and names its rule,
+        // found for all findings at once: per (file, name), a sweep over the lines with the
+        // suppressions open at each line (not every suppression for every finding: 100k
+        // suppressed lines).
+        let mut naming: HashMap<(FileId, &str), Vec<usize>> = HashMap::default();
+        for (index, suppression) in self.list.iter().enumerate() {
+            for name in &suppression.rules {
+                let list = naming.entry((suppression.file, name.as_str())).or_default();
+                if list.last() != Some(&index) {
+                    list.push(index);
+                }
+            }
+        }
+        let mut queries: HashMap<(FileId, &str), Vec<(usize, usize)>> = HashMap::default();
+        for (at, diagnostic) in diagnostics.iter().enumerate() {
             let span = diagnostic.primary.span;
             let line = config.file(span.file).line_index(span.start);
-            let meta = crate::rules::find(diagnostic.rule).map(|rule| rule.meta());
-            let matching = self.list.iter().position(|s| {
-                s.file == span.file
-                    && s.lines.contains(&line)
-                    && s.rules
-                        .iter()
-                        .any(|name| names(name, diagnostic.rule, meta))
-            });
-            if let Some(index) = matching {
+            let category = crate::rules::find(diagnostic.rule).map(|rule| rule.meta().category);
+            let names = ["all", diagnostic.rule]
+                .into_iter()
+                .chain(category.map(|category| category.as_str()));
+            for name in names {
+                if let Some((&key, _)) = naming.get_key_value(&(span.file, name)) {
+                    queries.entry(key).or_default().push((line, at));
+                }
+            }
+        }
+        let mut matching: Vec<Option<usize>> = vec![None; diagnostics.len()];
+        for (key, mut lines) in queries {
+            let indices = &naming[&key];
+            let mut starts: Vec<(usize, usize)> = indices
+                .iter()
+                .map(|&index| (self.list[index].lines.start, index))
+                .collect();
+            let mut ends: Vec<(usize, usize)> = indices
+                .iter()
+                .map(|&index| (self.list[index].lines.end, index))
+                .collect();
+            starts.sort_unstable();
+            ends.sort_unstable();
+            lines.sort_unstable();
+            let (mut started, mut ended) = (0, 0);
+            let mut open = BTreeSet::new();
+            for (line, at) in lines {
+                while let Some(&(_, index)) =
+                    starts.get(started).filter(|(start, _)| *start <= line)
+                {
+                    open.insert(index);
+                    started += 1;
+                }
+                while let Some(&(_, index)) = ends.get(ended).filter(|(end, _)| *end <= line) {
+                    open.remove(&index);
+                    ended += 1;
+                }
+                if let Some(&first) = open.first() {
+                    let best = &mut matching[at];
+                    *best = Some(best.map_or(first, |best| best.min(first)));
+                }
+            }
+        }
+        let mut at = 0;
+        diagnostics.retain(|_| {
+            let found = matching[at];
+            at += 1;
+            if let Some(index) = found {
                 used.insert(index);
             }
-            matching.is_none()
+            found.is_none()
         });
     }
 
@@ -132,9 +184,31 @@ impl Suppressions {
     }
 }
 
-/// Whether a suppression's `name` covers `rule`.
-fn names(name: &str, rule: &str, meta: Option<&RuleMeta>) -> bool {
-    name == "all" || name == rule || meta.is_some_and(|meta| meta.category.as_str() == name)
+/// For every line index `i` (and `lines.len()`), the first line at or after `i` with a statement,
+/// and the first section header; `lines.len()` when there is none.
+struct Ahead {
+    statement: Vec<usize>,
+    header: Vec<usize>,
+}
+
+impl Ahead {
+    fn new(lines: &[Line]) -> Ahead {
+        let mut statement = vec![lines.len(); lines.len() + 1];
+        let mut header = vec![lines.len(); lines.len() + 1];
+        for (index, line) in lines.iter().enumerate().rev() {
+            statement[index] = if has_statement(&line.kind) {
+                index
+            } else {
+                statement[index + 1]
+            };
+            header[index] = if matches!(line.kind, LineKind::Section(_)) {
+                index
+            } else {
+                header[index + 1]
+            };
+        }
+        Ahead { statement, header }
+    }
 }
 
 fn has_statement(kind: &LineKind) -> bool {

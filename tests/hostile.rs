@@ -363,3 +363,126 @@ fn a_hundred_thousand_appends_to_one_key() {
     assert_eq!(config.value(a).len(), 1 + 100_000);
     assert_eq!(config.appended(a).unwrap().lines.len(), 100_000);
 }
+
+/// 10k provider trunks without an identify section, in a CRLF file: each finding's fix appends
+/// an identify section in the file's newline (which was once counted over the whole file for
+/// every finding: minutes for 3 MB).
+#[test]
+fn ten_thousand_trunks_without_identify() {
+    let mut text = String::new();
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "[r{i}]\r\ntype=registration\r\nserver_uri=sip:p.example.com\r\n\
+             client_uri=sip:u{i}@p.example.com\r\noutbound_auth=a{i}\r\n\
+             [a{i}]\r\ntype=auth\r\nusername=u{i}\r\npassword=xyzzyxyzzy{i}\r\n\
+             [e{i}]\r\ntype=endpoint\r\noutbound_auth=a{i}\r\naors=e{i}\r\ncontext=c\r\n\
+             [e{i}]\r\ntype=aor\r\ncontact=sip:p.example.com\r\n"
+        ));
+    }
+    let linted = lint(text.as_bytes());
+    let found: Vec<_> = linted
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "trunk-missing-identify")
+        .collect();
+    assert_eq!(found.len(), 10_000);
+    for diagnostic in found {
+        let fix = diagnostic
+            .fix
+            .as_ref()
+            .expect("a fix appending an identify");
+        assert!(fix.edits[0].replacement.starts_with("\r\n["));
+    }
+}
+
+/// 100k `;--` lines and then 100k `--;` lines: every `--;` after the first stray one is hidden by
+/// it and is stray too, and each says how many lines it hides (each once counted the rest of
+/// the file: quadratic).
+#[test]
+fn a_hundred_thousand_stray_block_comment_ends() {
+    let mut text = ";-- x\n".repeat(100_000);
+    text.push_str(&"--;\n".repeat(100_000));
+    let linted = lint(text.as_bytes());
+    let stray: Vec<_> = linted
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "stray-block-comment-end")
+        .collect();
+    // Each hides the stray lines after it and the empty line after the final newline.
+    assert!(stray.len() > 1);
+    for (index, diagnostic) in stray.iter().enumerate() {
+        let hidden = format!("ignores the {} line(s)", stray.len() - index);
+        assert!(
+            diagnostic.message.contains(&hidden),
+            "{}",
+            diagnostic.message
+        );
+    }
+}
+
+/// 50k overridden lines in one section, each with a suppression comment at its end, and 50k
+/// suppression comments stacked above one header: each finding once looked through every
+/// suppression, and each stacked comment scanned ahead to the header (both quadratic).
+#[test]
+fn fifty_thousand_suppressions() {
+    let mut text = String::from("[e]\ntype=endpoint\n");
+    for _ in 0..50_000 {
+        text.push_str("context=a ; pjsiplint: disable=duplicate-option\n");
+    }
+    text.push_str("context=a\n");
+    text.push_str(&"; pjsiplint: disable=schema\n".repeat(50_000));
+    text.push_str("[f]\ntype=endpoint\n");
+    text.push_str(&"dissallow=all\n".repeat(10));
+    let linted = lint(text.as_bytes());
+    let found = rules(&linted);
+    assert!(!found.contains(&"duplicate-option"));
+    assert!(!found.contains(&"unknown-option"));
+    // The first of the stacked comments suppresses the findings; the others suppress nothing.
+    let unused = found.iter().filter(|r| **r == "unused-suppression").count();
+    assert_eq!(unused, 50_000 - 1);
+}
+
+/// 100k lines of one misspelt option: the suggestions are worked out once for the key, not by
+/// an edit distance to every option of the type for every line.
+#[test]
+fn a_hundred_thousand_lines_of_one_unknown_option() {
+    let mut text = String::from("[e]\ntype=endpoint\n");
+    text.push_str(&"dissallow=all\n".repeat(100_000));
+    let linted = lint(text.as_bytes());
+    let unknown: Vec<_> = linted
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "unknown-option")
+        .collect();
+    assert!(!unknown.is_empty());
+    assert!(unknown
+        .iter()
+        .all(|d| d.message.contains("did you mean `disallow`?")));
+}
+
+/// 20k findings rendered for people, with CRLF and a lone `\r` (a line break to miette) early in
+/// the file: each report is drawn from a few lines around it, numbered as in the whole file
+/// (miette was given the whole file and counted its lines from the start for every report).
+#[test]
+fn twenty_thousand_findings_rendered_for_people() {
+    let mut text = String::from("[x]\r\ntype=aor\rmax_contacts=1\r\n");
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "[e{i}]\r\ntype=endpoint\r\ncontext=a\r\ncontext=b\r\n"
+        ));
+    }
+    let linted = lint(text.as_bytes());
+    let mut out = String::new();
+    pjsiplint::report::human::Human::new(false).render(
+        &linted.config,
+        &linted.diagnostics,
+        &mut out,
+    );
+    // The last section's first `context` line: line 2 + 4 * 9_999 + 3, one more for the `\r`.
+    let last = 2 + 4 * 9_999 + 3 + 1;
+    assert!(
+        out.contains(&format!("[hostile.conf:{last}:1]")),
+        "{out:.2000}"
+    );
+    assert!(out.contains(&format!("{last} │ context=a")));
+}

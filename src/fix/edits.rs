@@ -26,22 +26,7 @@ use crate::syntax::{Assignment, DirectiveKind, IgnoredBecause, Line, LineKind};
 
 /// The newline the file uses: `"\r\n"` when most of its line ends are CRLF, else `"\n"`.
 pub fn newline(file: &SourceFile) -> &'static str {
-    let bytes = &file.bytes;
-    let mut lf = 0usize;
-    let mut crlf = 0usize;
-    for (index, &byte) in bytes.iter().enumerate() {
-        if byte == b'\n' {
-            lf += 1;
-            if index > 0 && bytes[index - 1] == b'\r' {
-                crlf += 1;
-            }
-        }
-    }
-    if crlf * 2 > lf {
-        "\r\n"
-    } else {
-        "\n"
-    }
+    file.newline()
 }
 
 /// Removes the line `line` with its newline (`\n` or `\r\n`). On the last line of a file that

@@ -47,8 +47,15 @@ impl Rule for StrayBlockCommentEnd {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (index, file) in cx.config.files.iter().enumerate() {
             let lines = &file.syntax.lines;
-            for (line_index, range) in &file.syntax.stray_block_ends {
-                let ignored = lines[line_index + 1..]
+            let strays = &file.syntax.stray_block_ends;
+            // How many lines each `--;` hides: the run of ignored lines after it, which goes on
+            // past the next stray `--;` when that one is hidden too. Counted from the last one
+            // back, so that each line is looked at once (a file of 100k `--;` lines).
+            let mut hidden = vec![0; strays.len()];
+            let mut next: Option<(usize, usize)> = None;
+            for (at, (line_index, _)) in strays.iter().enumerate().rev() {
+                let end = next.map_or(lines.len(), |(line, _)| line + 1);
+                let run = lines[line_index + 1..end]
                     .iter()
                     .take_while(|l| {
                         matches!(
@@ -57,6 +64,13 @@ impl Rule for StrayBlockCommentEnd {
                         )
                     })
                     .count();
+                hidden[at] = match next {
+                    Some((_, after)) if line_index + 1 + run == end => run + after,
+                    _ => run,
+                };
+                next = Some((*line_index, hidden[at]));
+            }
+            for ((_, range), ignored) in strays.iter().zip(hidden) {
                 out.push(
                     META.report(
                         Span::new(FileId(index as u32), range.clone()),

@@ -1,3 +1,5 @@
+use rustc_hash::FxHashMap as HashMap;
+
 use super::{problem_groups, report_group, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix};
@@ -93,6 +95,8 @@ impl Rule for UnknownOption {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
+        // The suggestions for each (type, key), worked out once (100k lines of one unknown key).
+        let mut closest: HashMap<(&str, &str), Vec<&str>> = HashMap::default();
         for group in problem_groups(cx, |kind| *kind == ProblemKind::UnknownOption) {
             let Some(var) = group.var(config) else {
                 continue;
@@ -102,7 +106,9 @@ impl Rule for UnknownOption {
             let Some(ty) = schema().object_type(kind) else {
                 continue;
             };
-            let suggestions = closest_option(ty, key, cx.asterisk_version);
+            let suggestions = closest
+                .entry((ty.name.as_str(), key))
+                .or_insert_with(|| closest_option(ty, key, cx.asterisk_version));
             let lower = key.to_ascii_lowercase();
             let chan_sip = CHAN_SIP.iter().find(|(name, _)| *name == lower);
             let elsewhere: Vec<&str> = schema()

@@ -572,10 +572,13 @@ fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
 /// one more per 4 characters, at most 4.
 pub fn closest_option<'a>(ty: &'a ObjectType, key: &str, major: u32) -> Vec<&'a str> {
     let key = key.to_ascii_lowercase();
-    let limit = (key.chars().count() / 4).clamp(1, 4);
+    let length = key.chars().count();
+    let limit = (length / 4).clamp(1, 4);
     let mut found: Vec<(usize, &str)> = ty
         .options()
         .filter(|o| o.available_in(major))
+        // Too long or too short to be within the limit (checked before any allocation).
+        .filter(|o| o.name.chars().count().abs_diff(length) <= limit)
         .filter_map(|o| {
             let d = edit_distance(&key, &o.name.to_ascii_lowercase(), limit)?;
             Some((d, o.name.as_str()))
