@@ -486,3 +486,24 @@ fn twenty_thousand_findings_rendered_for_people() {
     );
     assert!(out.contains(&format!("{last} │ context=a")));
 }
+
+/// 50k `(+)` headers naming a base, to two sections in turn: each section's bases and lines move
+/// to the end of their shared vectors with room to grow, not once per header (1.8 MB of this
+/// took 24 GB and was killed).
+#[test]
+fn fifty_thousand_additions_with_bases_to_two_sections_in_turn() {
+    let mut text = String::from("[t](!)\nx=1\n[a]\n[b]\n");
+    for _ in 0..50_000 {
+        text.push_str("[a](+,t,missing)\n[b](+,t,missing)\n");
+    }
+    let config = model::load_bytes(
+        Path::new("hostile.conf"),
+        "hostile.conf".to_owned(),
+        text.into_bytes(),
+        &LoadOptions::default(),
+    );
+    let a = &config.sections[1];
+    assert_eq!(config.section_name(a), "a");
+    assert_eq!(config.bases(a).len(), 100_000);
+    assert_eq!(config.vars(a).len(), 50_000);
+}

@@ -45,8 +45,10 @@ pub(super) struct Builder<'c> {
     last_of_key: FxHashMap<(SectionId, KeyId), u32>,
     /// By section index: whether `last_of_key` covers the section.
     has_key_index: Vec<bool>,
-    /// The end of the room a moved section's run has (see `push_var`).
-    room_end: FxHashMap<SectionId, u32>,
+    /// Where the room of a moved run of a section's vars, and of its bases, ends (see
+    /// [`push_to_run`]).
+    var_rooms: FxHashMap<SectionId, u32>,
+    base_rooms: FxHashMap<SectionId, u32>,
     /// Bytes of every file read so far.
     bytes_read: usize,
 }
@@ -117,7 +119,8 @@ impl<'c> Builder<'c> {
             copy_limit_hit: false,
             last_of_key: FxHashMap::default(),
             has_key_index: Vec::new(),
-            room_end: FxHashMap::default(),
+            var_rooms: FxHashMap::default(),
+            base_rooms: FxHashMap::default(),
             bytes_read,
         }
     }
@@ -318,18 +321,14 @@ impl<'c> Builder<'c> {
 
     /// Adds a base to `section`, after those it has.
     fn push_base(&mut self, section: SectionId, base: Base) {
-        let bases = &mut self.config.sections[section.0 as usize].bases;
-        if bases.end as usize != self.config.bases.len() {
-            // A `(+)` header naming bases for a section whose bases are not the last ones stored:
-            // they move to the end so the section's bases stay in one run (rare).
-            let start = self.config.bases.len() as u32;
-            self.config
-                .bases
-                .extend_from_within(bases.start as usize..bases.end as usize);
-            *bases = start..self.config.bases.len() as u32;
-        }
-        self.config.bases.push(base);
-        bases.end += 1;
+        let run = &mut self.config.sections[section.0 as usize].bases;
+        push_to_run(
+            &mut self.config.bases,
+            run,
+            &mut self.base_rooms,
+            section,
+            base,
+        );
     }
 
     /// A section header. On a mistake that makes the file invalid, returns the problem and a
@@ -448,34 +447,16 @@ impl<'c> Builder<'c> {
         self.index_new_vars(section, first);
     }
 
-    /// Adds `var` at the end of `section`'s vars. A section's run grows in place while it is the
-    /// last one; a section written to again after others (reopened by `(+)`, or continued after
-    /// an included file) moves to the end with as much room again as it holds, so that one
-    /// reopened over and over moves only a logarithmic number of times.
+    /// Adds `var` at the end of `section`'s vars (see [`push_to_run`]).
     fn push_var(&mut self, section: SectionId, var: Var) {
-        let at = section.0 as usize;
-        let run = self.config.sections[at].vars.clone();
-        let vars = &mut self.config.vars;
-        if run.end as usize == vars.len() {
-            vars.push(var);
-        } else if self
-            .room_end
-            .get(&section)
-            .is_some_and(|&end| run.end < end)
-        {
-            vars[run.end as usize] = var;
-        } else {
-            let start = vars.len();
-            vars.extend_from_within(run.start as usize..run.end as usize);
-            vars.push(var.clone());
-            let len = vars.len() - start;
-            // The room holds copies of `var` until it is used: outside every run, never read.
-            vars.extend(std::iter::repeat_n(var, len));
-            self.room_end.insert(section, vars.len() as u32);
-            self.config.sections[at].vars = start as u32..(start + len) as u32;
-            return;
-        }
-        self.config.sections[at].vars.end += 1;
+        let run = &mut self.config.sections[section.0 as usize].vars;
+        push_to_run(
+            &mut self.config.vars,
+            run,
+            &mut self.var_rooms,
+            section,
+            var,
+        );
     }
 
     /// Whether `count` more inherited lines may be copied (counted if so); at the limit, says
@@ -779,4 +760,35 @@ fn trim_blanks(value: &mut String) {
     value.truncate(end);
     let start = value.len() - value.trim_start_matches(is_blank).len();
     value.drain(..start);
+}
+
+/// Adds `item` at the end of `owner`'s `run` of `store` (a section's vars or bases: every
+/// section's in one vector). A run grows in place while it is the last one; a run written to
+/// again after others (a section reopened by `(+)`, or continued after an included file) moves to
+/// the end with as much room again as it holds (`rooms` says where that room ends), so that one
+/// reopened over and over moves a logarithmic number of times and leaves at most its own size
+/// behind each time.
+fn push_to_run<T: Clone>(
+    store: &mut Vec<T>,
+    run: &mut std::ops::Range<u32>,
+    rooms: &mut FxHashMap<SectionId, u32>,
+    owner: SectionId,
+    item: T,
+) {
+    if run.end as usize == store.len() {
+        store.push(item);
+    } else if rooms.get(&owner).is_some_and(|&end| run.end < end) {
+        store[run.end as usize] = item;
+    } else {
+        let start = store.len();
+        store.extend_from_within(run.start as usize..run.end as usize);
+        store.push(item.clone());
+        let len = store.len() - start;
+        // The room holds copies of `item` until it is used: outside every run, never read.
+        store.extend(std::iter::repeat_n(item, len));
+        rooms.insert(owner, store.len() as u32);
+        *run = start as u32..(start + len) as u32;
+        return;
+    }
+    run.end += 1;
 }
