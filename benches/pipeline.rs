@@ -16,6 +16,7 @@ use pjsiplint::{generate, lint_path, Linted, Settings};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    pjsiplint::allocator::purge_freed_memory_at_once();
     let phones: usize = std::env::args()
         .skip(1)
         .find_map(|arg| arg.parse().ok())

@@ -15,6 +15,7 @@
 // The pest parser is generated for pest without `std` (see Cargo.toml), which names `::alloc`.
 extern crate alloc;
 
+pub mod allocator;
 pub mod cli;
 pub mod diagnostic;
 pub mod fix;

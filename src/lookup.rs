@@ -204,7 +204,7 @@ impl Config {
                 let start = references.partition_point(|r| r.var < index as u32);
                 let end = references.partition_point(|r| r.var <= index as u32);
                 debug_assert!(
-                    start < end || list_items(self.value(&vars[index])).next().is_none(),
+                    start < end || list_items(self.value(vars.at(index))).next().is_none(),
                     "last_line_targets is only for reference options"
                 );
                 &references[start..end]
@@ -228,7 +228,7 @@ impl Config {
         self.objects
             .references(object)
             .iter()
-            .filter(move |reference| name.names(&vars[reference.var as usize]))
+            .filter(move |reference| name.names(vars.at(reference.var as usize)))
             .filter_map(|reference| reference.target())
             .map(|id| self.objects.by_id(id))
     }
@@ -244,7 +244,7 @@ impl Config {
             .references(object)
             .chunk_by(|a, b| a.var == b.var)
             .flat_map(move |line| {
-                let var = &vars[line[0].var as usize];
+                let var = vars.at(line[0].var as usize);
                 list_items(self.value(var))
                     .zip(line)
                     .map(move |(name, reference)| NamedReference {
@@ -277,7 +277,7 @@ impl Config {
             .objects
             .references(object)
             .iter()
-            .find(|reference| std::ptr::eq(&vars[reference.var as usize], line))
+            .find(|reference| std::ptr::eq(vars.at(reference.var as usize), line))
             .and_then(|reference| reference.target())
             .map(|id| self.objects.by_id(id));
         Transports::Named(named)

@@ -10,7 +10,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::model::{Config, KeyId, LineRef, NotLoaded, Object, ObjectId, Var};
+use crate::model::{Config, KeyId, LineRef, NotLoaded, Object, ObjectId, Var, Vars};
 use crate::schema::{schema, values, ObjectType, OptionSpec, ValueCheck};
 
 /// One problem with one object.
@@ -199,7 +199,7 @@ pub fn describe_rejection(config: &Config, problem: &ObjectProblem) -> String {
     let object = config.objects.by_id(problem.object);
     let key = problem
         .var
-        .map(|index| config.key(&config.vars(config.section(object.section))[index]))
+        .map(|index| config.key(config.vars(config.section(object.section)).at(index)))
         .unwrap_or_default();
     match &problem.kind {
         ProblemKind::UnknownOption => format!("unknown option `{key}`"),
@@ -235,7 +235,7 @@ type InheritedLines = HashMap<(usize, LineRef), Option<ProblemKind>>;
 struct ObjectView<'a> {
     config: &'a Config,
     object: &'a Object,
-    vars: &'a [Var],
+    vars: Vars<'a>,
 }
 
 impl<'a> ObjectView<'a> {
@@ -250,7 +250,12 @@ impl<'a> ObjectView<'a> {
     /// The index of the last line of `key` (names compared without case, by key id).
     fn last(&self, key: &str) -> Option<usize> {
         let ids = self.config.key_ids(key);
-        self.vars.iter().rposition(|var| ids.contains(&var.key))
+        let from_end = self
+            .vars
+            .iter()
+            .rev()
+            .position(|var| ids.contains(&var.key))?;
+        Some(self.vars.len() - 1 - from_end)
     }
 
     /// The last value written for `key` (what a last-wins option ends up as), if any.

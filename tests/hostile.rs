@@ -507,3 +507,25 @@ fn fifty_thousand_additions_with_bases_to_two_sections_in_turn() {
     assert_eq!(config.bases(a).len(), 100_000);
     assert_eq!(config.vars(a).len(), 50_000);
 }
+
+/// 50k `(+)` headers each inheriting a template into one section, each followed by a `+=` on the
+/// line just inherited: every inherited piece is shared until the `+=` makes it the section's own,
+/// a copy of that piece alone (a copy of the whole section each time would be quadratic).
+#[test]
+fn fifty_thousand_appends_to_lines_just_inherited() {
+    let mut text = String::from("[t]\nx=1\n[s]\n");
+    for _ in 0..50_000 {
+        text.push_str("[s](+,t)\nx+=y\n");
+    }
+    let config = model::load_bytes(
+        Path::new("hostile.conf"),
+        "hostile.conf".to_owned(),
+        text.into_bytes(),
+        &LoadOptions::default(),
+    );
+    let s = &config.sections[1];
+    assert_eq!(config.section_name(s), "s");
+    assert_eq!(config.vars(s).len(), 50_000);
+    assert!(config.vars(s).iter().all(|var| config.value(var) == "1y"));
+    assert_eq!(config.value(config.vars(&config.sections[0]).at(0)), "1");
+}

@@ -205,7 +205,7 @@ fn each_inherited_line_names_the_base_it_was_copied_from() {
     assert_eq!(appended, [false, false, true]);
     let t = section(&config, "t");
     // A var of another section is not one of this section's lines.
-    assert_eq!(config.inherited_from(t, &config.vars(s)[2]), None);
+    assert_eq!(config.inherited_from(t, config.vars(s).at(2)), None);
 }
 
 #[test]
@@ -237,11 +237,38 @@ fn an_append_to_an_inherited_line_changes_only_its_own_section() {
     let config = config("[t]\na=1\na+=2\n[s](t)\na+=3\n[u](t)\n[t](+)\na+=4\n[s](+)\na+=5\n");
     let value = |name: &str| {
         let section = section(&config, name);
-        config.value(&config.vars(section)[0]).to_owned()
+        config.value(config.vars(section).at(0)).to_owned()
     };
     assert_eq!(value("t"), "124");
     assert_eq!(value("s"), "1235");
     assert_eq!(value("u"), "12");
+}
+
+#[test]
+fn sections_share_the_lines_of_an_unchanged_template() {
+    // Sections inheriting a section refer to one copy of its lines (100k phones on a template
+    // would otherwise hold a copy each); once it changes, sections inheriting it later get its
+    // new lines, and a `+=` on a shared line changes only the section it is in.
+    let config = config("[t]\na=1\n[s](t)\n[u](t)\n[t](+)\nb=2\n[v](t)\nb+=3\n[w](t)\n");
+    let lines = |name: &str| -> Vec<String> {
+        let section = section(&config, name);
+        config
+            .vars(section)
+            .iter()
+            .map(|var| format!("{}={}", config.key(var), config.value(var)))
+            .collect()
+    };
+    assert_eq!(lines("t"), ["a=1", "b=2"]);
+    assert_eq!(lines("s"), ["a=1"]);
+    assert_eq!(lines("u"), ["a=1"]);
+    assert_eq!(lines("v"), ["a=1", "b=23"]);
+    assert_eq!(lines("w"), ["a=1", "b=2"]);
+    let first_line = |name: &str| config.vars(section(&config, name)).at(0);
+    assert!(std::ptr::eq(first_line("s"), first_line("u")));
+    assert!(!std::ptr::eq(first_line("s"), first_line("w")));
+    // v's `+=` made v's piece its own; w (inheriting after it) still shares t's new lines.
+    let shared = |name: &str| config.vars(section(&config, name)).at(1);
+    assert!(!std::ptr::eq(shared("v"), shared("w")));
 }
 
 #[test]
@@ -269,7 +296,7 @@ fn sections_reopened_in_turn_keep_their_lines_in_order() {
     let expected_b: Vec<String> = (0..1000).map(|i| format!("b{i}={i}")).collect();
     assert_eq!(lines("b"), expected_b);
     let a = section(&config, "a");
-    let z = &config.vars(a)[1000];
+    let z = config.vars(a).at(1000);
     assert_eq!(
         config
             .inherited_from(a, z)

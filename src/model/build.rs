@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use super::load::{read_source, resolve_include, Resolved, MAX_INCLUDE_LEVEL};
 use super::{
     is_blank, Addition, Appended, Base, Config, Effect, Include, KeyId, LineRef, LoadProblem,
-    LoadProblemKind, Section, SectionId, Var, INHERITED,
+    LoadProblemKind, Piece, Section, SectionId, Var, INHERITED,
 };
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::{DirectiveKind, LineKind, Operator, SectionHeader, Text};
@@ -34,8 +34,10 @@ pub(super) struct Builder<'c> {
     stack: Vec<FileId>,
     /// [`super::LoadOptions::overlay`].
     overlay: Option<std::sync::Arc<HashMap<PathBuf, Vec<u8>>>>,
-    /// Lines copied by inheritance so far: a few kilobytes of templates inheriting each other
-    /// several times over can ask for billions of copies (Asterisk would run out of memory).
+    /// Lines inherited so far: a few kilobytes of templates inheriting each other several times
+    /// over can ask for billions of copies (Asterisk would run out of memory). Sections share
+    /// their templates' lines (see `inherit`), but every rule reads every line a section has, so
+    /// the limit is on the lines sections get, not on the memory they take.
     copied: usize,
     /// Copying stopped at the limit (said once).
     copy_limit_hit: bool,
@@ -45,15 +47,20 @@ pub(super) struct Builder<'c> {
     last_of_key: FxHashMap<(SectionId, KeyId), u32>,
     /// By section index: whether `last_of_key` covers the section.
     has_key_index: Vec<bool>,
-    /// Where the room of a moved run of a section's vars, and of its bases, ends (see
-    /// [`push_to_run`]).
+    /// Where the room of a moved run ends (see [`push_to_run`]): of a section's last piece of
+    /// vars, of its pieces, and of its bases.
     var_rooms: FxHashMap<SectionId, u32>,
+    piece_rooms: FxHashMap<SectionId, u32>,
     base_rooms: FxHashMap<SectionId, u32>,
+    /// For a section that others inherited from: its form (its vars marked inherited, in one
+    /// piece that the inheriting sections share), and how many vars the section had then. A
+    /// section that changes after that gets a new form when it is inherited again.
+    forms: FxHashMap<SectionId, (std::ops::Range<u32>, usize)>,
     /// Bytes of every file read so far.
     bytes_read: usize,
 }
 
-/// How many inherited lines pjsiplint copies: a million, plus one for every 2 bytes read. A real
+/// How many inherited lines sections may get: a million, plus one for every 2 bytes read. A real
 /// configuration of 100k phones on templates copies about 1 line per 18 bytes; a fat template of
 /// 40 lines over terse phone sections, about 1 per 4 bytes.
 fn copy_limit(bytes_read: usize) -> usize {
@@ -120,7 +127,9 @@ impl<'c> Builder<'c> {
             last_of_key: FxHashMap::default(),
             has_key_index: Vec::new(),
             var_rooms: FxHashMap::default(),
+            piece_rooms: FxHashMap::default(),
             base_rooms: FxHashMap::default(),
+            forms: FxHashMap::default(),
             bytes_read,
         }
     }
@@ -141,9 +150,10 @@ impl<'c> Builder<'c> {
         let syntax = &self.config.file(reading.file).syntax;
         let lines = &syntax.lines;
         let line_count = lines.len();
-        // Room for the file's sections, their option lines (inherited ones come on top) and at
-        // most as many bases as their items, at once: growing a vector of 300k sections by
-        // doubling would hold the old and the new copy together.
+        // Room for the file's sections, their option lines (inherited ones are shared, see
+        // `inherit`), at most as many bases as their items and about as many pieces of vars as
+        // sections and bases, at once: growing a vector of 300k sections by doubling would hold
+        // the old and the new copy together.
         let (mut headers, mut items, mut assignments) = (0, 0, 0);
         for line in lines {
             match &line.kind {
@@ -158,6 +168,7 @@ impl<'c> Builder<'c> {
         self.config.sections.reserve(headers);
         self.config.vars.reserve(assignments);
         self.config.bases.reserve(items);
+        self.config.pieces.reserve(headers + items);
         self.next_same_name.reserve(headers);
         for index in 0..line_count {
             let line = LineRef {
@@ -272,6 +283,7 @@ impl<'c> Builder<'c> {
     ) -> SectionId {
         let id = SectionId(self.config.sections.len() as u32);
         let bases_end = self.config.bases.len() as u32;
+        let pieces_end = self.config.pieces.len() as u32;
         match self.by_name.get_mut(folded(name).as_ref()) {
             Some((_, last)) => {
                 self.next_same_name[last.0 as usize] = Some(id);
@@ -288,7 +300,7 @@ impl<'c> Builder<'c> {
             header: Span::new(reading.file, header),
             template: false,
             bases: bases_end..bases_end,
-            vars: self.config.vars.len() as u32..self.config.vars.len() as u32,
+            pieces: pieces_end..pieces_end,
             dropped: reading.dropped,
         });
         id
@@ -417,46 +429,118 @@ impl<'c> Builder<'c> {
 
     /// How many vars `section` has.
     fn section_len(&self, section: SectionId) -> usize {
-        self.config.sections[section.0 as usize].vars.len()
+        self.config.vars(self.config.section(section)).len()
     }
 
-    /// Copies `base`'s vars (all of them, as they are now) to the end of `section`'s.
+    /// Gives `section` the vars of `base` (all of them, as they are now) after its own: a piece
+    /// that refers to the base's form.
     fn inherit(&mut self, section: SectionId, base: SectionId) {
-        let from = self.config.sections[base.0 as usize].vars.clone();
         let first = self.section_len(section);
-        let vars = &self.config.vars;
-        if self.config.sections[section.0 as usize].vars.end as usize == vars.len() {
-            // The usual case, a new section: its run is the last one and grows in place.
-            self.config
-                .vars
-                .extend_from_within(from.start as usize..from.end as usize);
-            self.config.sections[section.0 as usize].vars.end += from.len() as u32;
-        } else {
-            for index in from {
-                let var = self.config.vars[index as usize].clone();
-                self.push_var(section, var);
+        let form = self.form(base);
+        if !form.is_empty() {
+            self.push_piece(
+                section,
+                Piece {
+                    vars: form,
+                    form: true,
+                },
+            );
+        }
+        self.index_new_vars(section, first);
+    }
+
+    /// The vars of `section` as sections inheriting it get them, made once while the section
+    /// stays unchanged: copies marked inherited, whose `+=` entries are then shared.
+    fn form(&mut self, section: SectionId) -> std::ops::Range<u32> {
+        let len = self.section_len(section);
+        if let Some((form, form_len)) = self.forms.get(&section) {
+            if *form_len == len {
+                return form.clone();
             }
         }
-        let run = self.config.sections[section.0 as usize].vars.clone();
-        for var in &mut self.config.vars[run.start as usize + first..run.end as usize] {
+        let start = self.config.vars.len();
+        let pieces = self.config.sections[section.0 as usize].pieces.clone();
+        for piece in &self.config.pieces[pieces.start as usize..pieces.end as usize] {
+            let vars = piece.vars.start as usize..piece.vars.end as usize;
+            self.config.vars.extend_from_within(vars);
+        }
+        for var in &mut self.config.vars[start..] {
             var.marks |= INHERITED;
             if let Some(index) = var.appended_index() {
                 self.config.appends[index].shared = true;
             }
         }
-        self.index_new_vars(section, first);
+        let form = start as u32..self.config.vars.len() as u32;
+        self.forms.insert(section, (form.clone(), len));
+        form
     }
 
-    /// Adds `var` at the end of `section`'s vars (see [`push_to_run`]).
-    fn push_var(&mut self, section: SectionId, var: Var) {
-        let run = &mut self.config.sections[section.0 as usize].vars;
+    /// Adds `piece` after `section`'s pieces.
+    fn push_piece(&mut self, section: SectionId, piece: Piece) {
+        let run = &mut self.config.sections[section.0 as usize].pieces;
         push_to_run(
-            &mut self.config.vars,
+            &mut self.config.pieces,
             run,
-            &mut self.var_rooms,
+            &mut self.piece_rooms,
             section,
-            var,
+            piece,
         );
+    }
+
+    /// Adds `var` at the end of `section`'s vars: to its last piece when that is the section's
+    /// own (see [`push_to_run`]), else in a new piece.
+    fn push_var(&mut self, section: SectionId, var: Var) {
+        let pieces = self.config.sections[section.0 as usize].pieces.clone();
+        match self.config.pieces[pieces.start as usize..pieces.end as usize].last_mut() {
+            Some(last) if !last.form => push_to_run(
+                &mut self.config.vars,
+                &mut last.vars,
+                &mut self.var_rooms,
+                section,
+                var,
+            ),
+            _ => {
+                let start = self.config.vars.len() as u32;
+                self.config.vars.push(var);
+                // A room left by an earlier piece is not this one's.
+                self.var_rooms.remove(&section);
+                let piece = Piece {
+                    vars: start..start + 1,
+                    form: false,
+                };
+                self.push_piece(section, piece);
+            }
+        }
+    }
+
+    /// Where in `Config::vars` the var at `index` of `section` is, after making the piece that
+    /// holds it the section's own (a line of a form is shared by every section inheriting it):
+    /// for a change to that var alone.
+    fn make_own(&mut self, section: SectionId, index: usize) -> usize {
+        let (piece, offset) = self
+            .config
+            .vars(self.config.section(section))
+            .locate(index)
+            .unwrap_or_else(|| panic!("no line {index} in the section"));
+        let at = self.config.sections[section.0 as usize].pieces.start as usize + piece;
+        if self.config.pieces[at].form {
+            // Once per piece: the copy is the section's from then on, and the inheritance that
+            // made the piece was counted against the copy limit (`may_copy`).
+            let start = self.config.vars.len();
+            let vars = &self.config.pieces[at].vars;
+            self.config
+                .vars
+                .extend_from_within(vars.start as usize..vars.end as usize);
+            self.config.pieces[at] = Piece {
+                vars: start as u32..self.config.vars.len() as u32,
+                form: false,
+            };
+            if at + 1 == self.config.sections[section.0 as usize].pieces.end as usize {
+                // The section's last piece is now this copy, at the end of the vars.
+                self.var_rooms.remove(&section);
+            }
+        }
+        self.config.pieces[at].vars.start as usize + offset
     }
 
     /// Whether `count` more inherited lines may be copied (counted if so); at the limit, says
@@ -571,8 +655,9 @@ impl<'c> Builder<'c> {
             return;
         }
         let vars = self.config.vars(&self.config.sections[section.0 as usize]);
-        for (index, var) in vars.iter().enumerate().skip(first) {
-            self.last_of_key.insert((section, var.key), index as u32);
+        for (index, var) in vars.iter_from(first).enumerate() {
+            self.last_of_key
+                .insert((section, var.key), (first + index) as u32);
         }
     }
 
@@ -583,7 +668,9 @@ impl<'c> Builder<'c> {
             .config
             .text(line.file, &self.config.assignment(line).value)
             .to_owned();
-        let var = &self.config.vars(self.config.section(section))[index];
+        // Sections inheriting this one from now on must see the change.
+        self.forms.remove(&section);
+        let var = self.config.vars(self.config.section(section)).at(index);
         let (value, lines) = match var.appended_index() {
             // The var's own entry: extended in place (a long run of `+=` lines stays linear).
             Some(entry) if !self.config.appends[entry].shared => {
@@ -620,7 +707,7 @@ impl<'c> Builder<'c> {
                 lines,
                 shared: false,
             });
-            let at = self.config.sections[section.0 as usize].vars.start as usize + index;
+            let at = self.make_own(section, index);
             let var = &mut self.config.vars[at];
             var.marks = (var.marks & INHERITED) | id;
         }

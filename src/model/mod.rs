@@ -8,6 +8,7 @@
 mod build;
 mod load;
 pub mod objects;
+mod vars;
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -16,6 +17,9 @@ use compact_str::CompactString;
 
 pub use load::{load, load_bytes, LoadOptions};
 pub use objects::{NotLoaded, Object, ObjectId, Objects};
+pub use vars::{Vars, VarsIter};
+
+use vars::Piece;
 
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::{Assignment, LineKind, Operator, Text};
@@ -47,9 +51,11 @@ pub struct Config {
     pub objects: Objects,
     /// The bases of every section, each section's in one run: see [`Config::bases`].
     bases: Vec<Base>,
-    /// Every section's lines, each section's in one run ([`Config::vars`]): one allocation
-    /// instead of one per section, in section order.
+    /// Every section's lines, in pieces ([`Config::vars`]): one allocation instead of one per
+    /// section.
     vars: Vec<Var>,
+    /// The pieces of every section's lines, each section's in one run.
+    pieces: Vec<Piece>,
     /// What `+=` lines made of the values they extended (see [`Config::appended`]).
     appends: Vec<Appended>,
     /// Files already read, so a file included twice is parsed once (it still loads twice).
@@ -72,9 +78,9 @@ pub struct Section {
     /// Where its bases are in `Config::bases` (one shared vector: most sections have one base,
     /// and a vector each would cost an allocation per section).
     bases: Range<u32>,
-    /// Where its lines are in the config's vars ([`Config::vars`]): inherited lines first (in
-    /// the order of the bases), then the section's own lines and those added by `(+)`.
-    vars: Range<u32>,
+    /// Where the pieces of its lines are in `Config::pieces` ([`Config::vars`]): inherited lines
+    /// first (in the order of the bases), then the section's own lines and those added by `(+)`.
+    pieces: Range<u32>,
     /// Asterisk never reads this section: it comes after a mistake that made it stop reading an
     /// included file.
     pub dropped: bool,
@@ -91,8 +97,8 @@ pub struct Base {
     pub copied: Range<u32>,
 }
 
-/// One option line as the section holds it. Every inherited line is a copy, so a large
-/// configuration holds millions of these: 16 bytes each.
+/// One option line as the section holds it. A large configuration holds millions of these: 16
+/// bytes each.
 #[derive(Debug, Clone)]
 pub struct Var {
     /// The line that wrote it (for an inherited line, the template's line).
@@ -230,19 +236,9 @@ impl Config {
     }
 
     /// A section's option lines, in the order Asterisk holds them.
-    pub fn vars(&self, section: &Section) -> &[Var] {
-        &self.vars[section.vars.start as usize..section.vars.end as usize]
-    }
-
-    /// The position of `var` among `section`'s vars, if it is one of them (found by its
-    /// address: callers hold a reference into the vars, and a search would make loops
-    /// quadratic).
-    pub fn index_of(&self, section: &Section, var: &Var) -> Option<usize> {
-        let vars = self.vars(section);
-        let start = vars.as_ptr() as usize;
-        let offset = (var as *const Var as usize).checked_sub(start)?;
-        let index = offset / std::mem::size_of::<Var>();
-        (offset % std::mem::size_of::<Var>() == 0 && index < vars.len()).then_some(index)
+    pub fn vars(&self, section: &Section) -> Vars<'_> {
+        let pieces = &self.pieces[section.pieces.start as usize..section.pieces.end as usize];
+        Vars::new(&self.vars, pieces)
     }
 
     /// A section's name as Asterisk stores it (not trimmed, at most 79 bytes).
@@ -308,7 +304,7 @@ impl Config {
         if !var.is_inherited() {
             return None;
         }
-        let index = self.index_of(section, var)? as u32;
+        let index = self.vars(section).position(var)? as u32;
         self.bases(section)
             .iter()
             .find(|base| base.copied.contains(&index))?

@@ -83,7 +83,7 @@ impl Rule for DuplicateOption {
                     continue;
                 };
                 let key = config.key(var);
-                let dead = &config.vars(section)[earlier];
+                let dead = config.vars(section).at(earlier);
                 if dead.is_appended() {
                     continue;
                 }

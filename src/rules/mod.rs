@@ -365,7 +365,7 @@ pub(crate) fn problem_groups<'a>(
         let object = config.objects.by_id(problem.object);
         let origin = problem
             .var
-            .map(|index| config.vars(config.section(object.section))[index].origin);
+            .map(|index| config.vars(config.section(object.section)).at(index).origin);
         let key = origin.map(|line| (line, std::mem::discriminant(&problem.kind)));
         match key.and_then(|key| by_line.get(&key)) {
             Some(&index) => groups[index].objects.push(object),
@@ -389,7 +389,7 @@ impl ProblemGroup<'_> {
         let object = self.objects[0];
         self.first
             .var
-            .map(|index| &config.vars(config.section(object.section))[index])
+            .map(|index| config.vars(config.section(object.section)).at(index))
     }
 
     /// "endpoint '6001'" or "endpoint '6001' and 3 other endpoints".

@@ -1,0 +1,169 @@
+//! A section's lines as pieces of one shared vector. A section that inherits from a template does
+//! not copy the template's lines: it refers to one copy of them (the template's *form*, made once
+//! and shared by every section inheriting it while the template stays unchanged). 100k phones on
+//! a few templates would otherwise hold over a million copies of the same template lines (issue 8:
+//! a fifth of the peak memory).
+
+use std::ops::Range;
+
+use super::Var;
+
+/// A run of a section's lines in the config's vector of lines.
+#[derive(Debug, Clone)]
+pub(super) struct Piece {
+    pub vars: Range<u32>,
+    /// Lines of a template's form: shared with the other sections inheriting that template, so
+    /// never changed in place (see `Builder::make_own`).
+    pub form: bool,
+}
+
+impl Piece {
+    fn range(&self) -> Range<usize> {
+        self.vars.start as usize..self.vars.end as usize
+    }
+
+    pub fn len(&self) -> usize {
+        self.vars.len()
+    }
+}
+
+/// A section's option lines, in the order Asterisk holds them (inherited lines first, in the
+/// order of the bases): [`super::Config::vars`].
+#[derive(Debug, Clone, Copy)]
+pub struct Vars<'a> {
+    all: &'a [Var],
+    pieces: &'a [Piece],
+}
+
+impl<'a> Vars<'a> {
+    pub(super) fn new(all: &'a [Var], pieces: &'a [Piece]) -> Self {
+        Vars { all, pieces }
+    }
+
+    pub fn len(&self) -> usize {
+        self.pieces.iter().map(Piece::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pieces.iter().all(|piece| piece.vars.is_empty())
+    }
+
+    pub fn iter(&self) -> VarsIter<'a> {
+        self.iter_from(0)
+    }
+
+    /// The lines from position `first` on (whole pieces are skipped, not walked).
+    pub fn iter_from(&self, first: usize) -> VarsIter<'a> {
+        let mut pieces = self.pieces.iter();
+        let mut skip = first;
+        let mut front = [].iter();
+        for piece in pieces.by_ref() {
+            if skip < piece.len() {
+                front = self.all[piece.range()][skip..].iter();
+                break;
+            }
+            skip -= piece.len();
+        }
+        VarsIter {
+            all: self.all,
+            pieces,
+            front,
+            back: [].iter(),
+        }
+    }
+
+    pub fn get(&self, index: usize) -> Option<&'a Var> {
+        let (piece, offset) = self.locate(index)?;
+        self.all.get(self.pieces[piece].range().start + offset)
+    }
+
+    /// The line at `index`, a position among these lines (like indexing a slice: a position
+    /// from elsewhere is a bug in pjsiplint).
+    pub fn at(&self, index: usize) -> &'a Var {
+        match self.get(index) {
+            Some(var) => var,
+            None => panic!("no line {index} among {} lines", self.len()),
+        }
+    }
+
+    /// The position among these lines of `var`, a reference into them (found by its address:
+    /// a search by content would make loops quadratic). A template inherited twice puts the same
+    /// line at two positions: the first is given.
+    pub fn position(&self, var: &Var) -> Option<usize> {
+        let address = var as *const Var as usize;
+        let mut before = 0;
+        for piece in self.pieces {
+            let lines = &self.all[piece.range()];
+            let start = lines.as_ptr() as usize;
+            if let Some(offset) = address.checked_sub(start) {
+                let index = offset / std::mem::size_of::<Var>();
+                if offset % std::mem::size_of::<Var>() == 0 && index < lines.len() {
+                    return Some(before + index);
+                }
+            }
+            before += lines.len();
+        }
+        None
+    }
+
+    /// The piece holding position `index`, and the position within it.
+    pub(super) fn locate(&self, index: usize) -> Option<(usize, usize)> {
+        let mut offset = index;
+        for (at, piece) in self.pieces.iter().enumerate() {
+            if offset < piece.len() {
+                return Some((at, offset));
+            }
+            offset -= piece.len();
+        }
+        None
+    }
+}
+
+impl<'a> IntoIterator for Vars<'a> {
+    type Item = &'a Var;
+    type IntoIter = VarsIter<'a>;
+
+    fn into_iter(self) -> VarsIter<'a> {
+        self.iter()
+    }
+}
+
+/// [`Vars::iter`]: the lines of one piece after another.
+#[derive(Debug, Clone)]
+pub struct VarsIter<'a> {
+    all: &'a [Var],
+    pieces: std::slice::Iter<'a, Piece>,
+    /// What is left of the piece being walked from the front, and from the back.
+    front: std::slice::Iter<'a, Var>,
+    back: std::slice::Iter<'a, Var>,
+}
+
+impl<'a> Iterator for VarsIter<'a> {
+    type Item = &'a Var;
+
+    fn next(&mut self) -> Option<&'a Var> {
+        loop {
+            if let Some(var) = self.front.next() {
+                return Some(var);
+            }
+            match self.pieces.next() {
+                Some(piece) => self.front = self.all[piece.range()].iter(),
+                None => return self.back.next(),
+            }
+        }
+    }
+}
+
+impl<'a> DoubleEndedIterator for VarsIter<'a> {
+    fn next_back(&mut self) -> Option<&'a Var> {
+        loop {
+            if let Some(var) = self.back.next_back() {
+                return Some(var);
+            }
+            match self.pieces.next_back() {
+                Some(piece) => self.back = self.all[piece.range()].iter(),
+                None => return self.front.next_back(),
+            }
+        }
+    }
+}
