@@ -71,10 +71,10 @@ pub fn delete_line(config: &Config, line: LineRef) -> Option<Edit> {
 /// `None` when there is no safe place: the last line of the body opens a block comment or holds a
 /// stray `--;`.
 pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str) -> Option<Edit> {
-    let header = config.section(section).header;
-    let file = config.file(header.file);
+    let name = config.section(section).name_span;
+    let file = config.file(name.file);
     let lines = &file.syntax.lines;
-    let header_index = file.line_index(header.start);
+    let header_index = file.line_index(name.start);
     let mut last = header_index;
     let mut reference: Option<(&Line, &Assignment)> = None;
     for (index, line) in lines.iter().enumerate().skip(header_index + 1) {
@@ -121,10 +121,10 @@ pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str
     let len = file.bytes.len();
     let has_newline = file.bytes.get(last_line.end as usize) == Some(&b'\n');
     let edit = if has_newline {
-        Edit::insert(header.file, last_line.end + 1, format!("{text}{nl}"))
+        Edit::insert(name.file, last_line.end + 1, format!("{text}{nl}"))
     } else {
         // The last line of a file without a final newline.
-        Edit::insert(header.file, len as u32, format!("{nl}{text}"))
+        Edit::insert(name.file, len as u32, format!("{nl}{text}"))
     };
     Some(edit)
 }

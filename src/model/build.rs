@@ -279,7 +279,6 @@ impl<'c> Builder<'c> {
         reading: Reading,
         name: &str,
         name_span: std::ops::Range<u32>,
-        header: std::ops::Range<u32>,
     ) -> SectionId {
         let id = SectionId(self.config.sections.len() as u32);
         let bases_end = self.config.bases.len() as u32;
@@ -297,7 +296,6 @@ impl<'c> Builder<'c> {
         self.next_same_name.push(None);
         self.config.sections.push(Section {
             name_span: Span::new(reading.file, name_span),
-            header: Span::new(reading.file, header),
             template: false,
             bases: bases_end..bases_end,
             pieces: pieces_end..pieces_end,
@@ -376,13 +374,12 @@ impl<'c> Builder<'c> {
                     let kind = LoadProblemKind::AdditionWithoutSection {
                         name: header.name.to_string(),
                     };
-                    let placeholder =
-                        self.new_section(reading, &header.name, header.name_span, header.span);
+                    let placeholder = self.new_section(reading, &header.name, header.name_span);
                     self.config.sections[placeholder.0 as usize].dropped = true;
                     return Err((kind, header_span, placeholder));
                 }
             },
-            None => self.new_section(reading, &header.name, header.name_span, header.span),
+            None => self.new_section(reading, &header.name, header.name_span),
         };
         let mut problem = None;
         // By index: the builder changes the config while it reads the items.
@@ -438,13 +435,7 @@ impl<'c> Builder<'c> {
         let first = self.section_len(section);
         let form = self.form(base);
         if !form.is_empty() {
-            self.push_piece(
-                section,
-                Piece {
-                    vars: form,
-                    form: true,
-                },
-            );
+            self.push_piece(section, Piece::form(form));
         }
         self.index_new_vars(section, first);
     }
@@ -461,8 +452,7 @@ impl<'c> Builder<'c> {
         let start = self.config.vars.len();
         let pieces = self.config.sections[section.0 as usize].pieces.clone();
         for piece in &self.config.pieces[pieces.start as usize..pieces.end as usize] {
-            let vars = piece.vars.start as usize..piece.vars.end as usize;
-            self.config.vars.extend_from_within(vars);
+            self.config.vars.extend_from_within(piece.range());
         }
         for var in &mut self.config.vars[start..] {
             var.marks |= INHERITED;
@@ -491,10 +481,11 @@ impl<'c> Builder<'c> {
     /// own (see [`push_to_run`]), else in a new piece.
     fn push_var(&mut self, section: SectionId, var: Var) {
         let pieces = self.config.sections[section.0 as usize].pieces.clone();
-        match self.config.pieces[pieces.start as usize..pieces.end as usize].last_mut() {
-            Some(last) if !last.form => push_to_run(
+        let last = self.config.pieces[pieces.start as usize..pieces.end as usize].last_mut();
+        match last.and_then(Piece::own_run) {
+            Some(run) => push_to_run(
                 &mut self.config.vars,
-                &mut last.vars,
+                run,
                 &mut self.var_rooms,
                 section,
                 var,
@@ -504,11 +495,7 @@ impl<'c> Builder<'c> {
                 self.config.vars.push(var);
                 // A room left by an earlier piece is not this one's.
                 self.var_rooms.remove(&section);
-                let piece = Piece {
-                    vars: start..start + 1,
-                    form: false,
-                };
-                self.push_piece(section, piece);
+                self.push_piece(section, Piece::own(start..start + 1));
             }
         }
     }
@@ -523,24 +510,19 @@ impl<'c> Builder<'c> {
             .locate(index)
             .unwrap_or_else(|| panic!("no line {index} in the section"));
         let at = self.config.sections[section.0 as usize].pieces.start as usize + piece;
-        if self.config.pieces[at].form {
+        if self.config.pieces[at].is_form() {
             // Once per piece: the copy is the section's from then on, and the inheritance that
             // made the piece was counted against the copy limit (`may_copy`).
             let start = self.config.vars.len();
-            let vars = &self.config.pieces[at].vars;
-            self.config
-                .vars
-                .extend_from_within(vars.start as usize..vars.end as usize);
-            self.config.pieces[at] = Piece {
-                vars: start as u32..self.config.vars.len() as u32,
-                form: false,
-            };
+            let shared = self.config.pieces[at].range();
+            self.config.vars.extend_from_within(shared);
+            self.config.pieces[at] = Piece::own(start as u32..self.config.vars.len() as u32);
             if at + 1 == self.config.sections[section.0 as usize].pieces.end as usize {
                 // The section's last piece is now this copy, at the end of the vars.
                 self.var_rooms.remove(&section);
             }
         }
-        self.config.pieces[at].vars.start as usize + offset
+        self.config.pieces[at].range().start + offset
     }
 
     /// Whether `count` more inherited lines may be copied (counted if so); at the limit, says

@@ -8,22 +8,48 @@ use std::ops::Range;
 
 use super::Var;
 
-/// A run of a section's lines in the config's vector of lines.
+/// A run of a section's lines in the config's vector of lines: 8 bytes (a large configuration
+/// has about one and a half per section).
 #[derive(Debug, Clone)]
 pub(super) struct Piece {
-    pub vars: Range<u32>,
-    /// Lines of a template's form: shared with the other sections inheriting that template, so
-    /// never changed in place (see `Builder::make_own`).
-    pub form: bool,
+    /// The run; [`FORM`] set in `start` for [`Piece::is_form`].
+    vars: Range<u32>,
 }
 
+/// Bit of `Piece::vars.start` saying the piece is a form. No config has 2^31 lines: they would
+/// take 32 GB.
+const FORM: u32 = 1 << 31;
+
 impl Piece {
-    fn range(&self) -> Range<usize> {
-        self.vars.start as usize..self.vars.end as usize
+    /// Lines of the section's own.
+    pub fn own(vars: Range<u32>) -> Piece {
+        Piece { vars }
+    }
+
+    /// Lines of a template's form.
+    pub fn form(vars: Range<u32>) -> Piece {
+        Piece {
+            vars: vars.start | FORM..vars.end,
+        }
+    }
+
+    /// Whether these are lines of a template's form: shared with the other sections inheriting
+    /// that template, so never changed in place (see `Builder::make_own`).
+    pub fn is_form(&self) -> bool {
+        self.vars.start & FORM != 0
+    }
+
+    pub fn range(&self) -> Range<usize> {
+        (self.vars.start & !FORM) as usize..self.vars.end as usize
     }
 
     pub fn len(&self) -> usize {
-        self.vars.len()
+        self.range().len()
+    }
+
+    /// The run of the section's own lines, to add to.
+    pub fn own_run(&mut self) -> Option<&mut Range<u32>> {
+        (!self.is_form()).then_some(&mut self.vars)
     }
 }
 

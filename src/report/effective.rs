@@ -81,12 +81,12 @@ fn effective_object<'a>(
     trunk: Option<EffectiveTrunk<'a>>,
 ) -> EffectiveObject<'a> {
     let section = config.section(object.section);
-    let file = config.file(section.header.file);
+    let file = config.file(section.name_span.file);
     EffectiveObject {
         kind: object.kind_name(),
         id: &object.id,
         file: &file.name,
-        line: file.line_col(section.header.start).line,
+        line: file.line_col(section.name_span.start).line,
         loads: object.loads(),
         not_loaded: object
             .not_loaded

@@ -97,8 +97,8 @@ impl Rule for TrunkMissingIdentify {
 /// A new `[name] type=identify` section at the end of the endpoint's file. `None` when the end
 /// of that file is inside a block comment (the section would be hidden).
 fn append_identify(config: &Config, endpoint: &Object, host: &str) -> Option<Edit> {
-    let header = config.section(endpoint.section).header;
-    let file = config.file(header.file);
+    let file_id = config.section(endpoint.section).name_span.file;
+    let file = config.file(file_id);
     let last = file.syntax.lines.last()?;
     if file.syntax.unterminated_block.is_some() || matches!(last.kind, LineKind::Ignored(_)) {
         return None;
@@ -121,5 +121,5 @@ fn append_identify(config: &Config, endpoint: &Object, host: &str) -> Option<Edi
         // Keep the file without a final newline.
         format!("{nl}{nl}{body}")
     };
-    Some(Edit::insert(header.file, file.bytes.len() as u32, text))
+    Some(Edit::insert(file_id, file.bytes.len() as u32, text))
 }
