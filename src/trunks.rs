@@ -107,7 +107,7 @@ impl Trunks {
             let line_registration = if line_registrations.is_empty() {
                 None
             } else {
-                line_registrations.get(endpoint.id.as_str())
+                line_registrations.get(config.object_id(endpoint))
             };
             let trunk = if let Some(&registration) = line_registration {
                 let host = config

@@ -211,7 +211,7 @@ pub fn describe_rejection(config: &Config, problem: &ObjectProblem) -> String {
         }
         ProblemKind::BindConflict { earlier } => format!(
             "transport '{}' is bound to the same address and port, so this one cannot start",
-            config.objects.by_id(*earlier).id
+            config.object_id(config.objects.by_id(*earlier))
         ),
         ProblemKind::NoTransport => {
             "no transport loads, so Asterisk cannot create the registration".to_owned()
@@ -353,7 +353,7 @@ impl<'a> ObjectView<'a> {
 
     /// The apply callbacks' checks, per type.
     fn apply_checks(&self, id: ObjectId, version: u32, out: &mut Vec<ObjectProblem>) {
-        let name = &self.object.id;
+        let name = self.config.object_id(self.object);
         let mut missing = Vec::new();
         match self.object.kind_name() {
             "auth" => self.auth_checks(version, &mut missing),
@@ -425,7 +425,7 @@ impl<'a> ObjectView<'a> {
     /// of branches 20 to 23) every auth type needs a password or a digest; before, only
     /// `auth_type=md5` needed `md5_cred`.
     fn auth_checks(&self, version: u32, missing: &mut Vec<String>) {
-        let name = &self.object.id;
+        let name = self.config.object_id(self.object);
         let auth_type = self.get("auth_type").unwrap_or("userpass");
         if auth_type.eq_ignore_ascii_case("google_oauth") {
             let needed = ["refresh_token", "oauth_clientid", "oauth_secret"];

@@ -462,17 +462,17 @@ fn the_complete_browser_phone_gets_no_warning_or_error_from_any_rule() {
         // And it is what the acceptance asks for: a loaded wss transport, a loaded WebRTC
         // endpoint with opus and ulaw, its auth and aor.
         let config = &linted.config;
-        let endpoint = config.objects.get("endpoint", "1001").unwrap();
+        let endpoint = config.object("endpoint", "1001").unwrap();
         assert!(endpoint.loads());
         assert!(config.option_is_true(endpoint, "webrtc"));
         assert_eq!(
             pjsiplint::validate::shown_value(config, endpoint, "allow").as_deref(),
             Some("(opus|ulaw)")
         );
-        let transport = config.objects.get("transport", "transport-wss").unwrap();
+        let transport = config.object("transport", "transport-wss").unwrap();
         assert!(transport.loads());
         assert_eq!(config.option(transport, "protocol"), Some("wss"));
-        assert!(config.objects.get("auth", "1001").unwrap().loads());
-        assert!(config.objects.get("aor", "1001").unwrap().loads());
+        assert!(config.object("auth", "1001").unwrap().loads());
+        assert!(config.object("aor", "1001").unwrap().loads());
     }
 }

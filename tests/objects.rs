@@ -35,7 +35,12 @@ fn loading(config: &Config) -> Vec<String> {
                 .iter()
                 .map(|why| why.describe(object.kind_name()))
                 .collect();
-            format!("{}/{}: {}", object.kind_name(), object.id, why.join("; "))
+            format!(
+                "{}/{}: {}",
+                object.kind_name(),
+                config.object_id(object),
+                why.join("; ")
+            )
         })
         .collect()
 }
@@ -56,7 +61,7 @@ fn a_duplicate_id_fails_its_whole_type_and_names_the_first_duplicate() {
             loading(&config).join("\n")
         );
     }
-    let endpoint = config.objects.get("endpoint", "x").unwrap();
+    let endpoint = config.object("endpoint", "x").unwrap();
     assert!(endpoint.loads());
 }
 
@@ -92,12 +97,12 @@ fn a_twin_in_a_part_asterisk_did_not_read_does_not_count() {
     .unwrap();
     let config = load(&dir.path().join("pjsip.conf"), &LoadOptions::default()).unwrap();
     let shown = loading(&config).join("\n");
-    let ok = config.objects.get("aor", "ok").unwrap();
+    let ok = config.object("aor", "ok").unwrap();
     assert!(ok.loads(), "{shown}");
     let read_x: Vec<_> = config
         .objects
         .of_type("aor")
-        .filter(|o| o.id == "x" && !o.not_loaded.contains(&NotLoaded::Dropped))
+        .filter(|o| config.object_id(o) == "x" && !o.not_loaded.contains(&NotLoaded::Dropped))
         .collect();
     assert_eq!(read_x.len(), 1, "{shown}");
     assert!(read_x[0].loads(), "{shown}");
@@ -123,13 +128,13 @@ fn references_name_the_first_object_of_the_target_type() {
          [6001](tpl)\naors=6001, ,missing\nauth=6001\ntransport=udp\ncontext=internal\n\
          [6001]\ntype=aor\n[6001]\ntype=auth\n",
     );
-    let endpoint = config.objects.get("endpoint", "6001").unwrap();
+    let endpoint = config.object("endpoint", "6001").unwrap();
     let named: Vec<String> = config
         .references(endpoint)
         .map(|r| {
-            let target = r
-                .target
-                .map_or("none".to_owned(), |t| format!("{}/{}", t.kind_name(), t.id));
+            let target = r.target.map_or("none".to_owned(), |t| {
+                format!("{}/{}", t.kind_name(), config.object_id(t))
+            });
             format!(
                 "{}={} -> {} {target}",
                 config.key(r.var),
@@ -151,7 +156,7 @@ fn references_name_the_first_object_of_the_target_type() {
     );
     let aors: Vec<&str> = config
         .referenced(endpoint, "AORS")
-        .map(|aor| aor.id.as_str())
+        .map(|aor| config.object_id(aor))
         .collect();
     assert_eq!(aors, ["shared", "6001"]);
 }
@@ -217,10 +222,10 @@ fn an_endpoint_uses_the_transport_its_last_transport_line_names() {
          [d]\ntype=endpoint\n",
     );
     let transports = |id: &str| -> Vec<String> {
-        let endpoint = config.objects.get("endpoint", id).unwrap();
+        let endpoint = config.object("endpoint", id).unwrap();
         config
             .transports_of(endpoint)
-            .map(|t| t.id.to_string())
+            .map(|t| config.object_id(t).to_owned())
             .collect()
     };
     assert_eq!(transports("a"), ["tcp"]);

@@ -65,7 +65,10 @@ fn machine_dependent(linted: &Linted) -> BTreeSet<Key> {
         })
         .map(|p| {
             let object = &linted.config.objects.list[p.object.0 as usize];
-            (object.kind_name().to_owned(), object.id.to_string())
+            (
+                object.kind_name().to_owned(),
+                linted.config.object_id(object).to_owned(),
+            )
         })
         .collect()
 }
@@ -77,7 +80,12 @@ fn loaded(linted: &Linted) -> BTreeSet<Key> {
         .list
         .iter()
         .filter(|o| o.loads() && TYPES.contains(&o.kind_name()))
-        .map(|o| (o.kind_name().to_owned(), o.id.to_string()))
+        .map(|o| {
+            (
+                o.kind_name().to_owned(),
+                linted.config.object_id(o).to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -212,7 +220,7 @@ fn value_disagreements(name: &str, linted: &Linted, values_tsv: &str) -> Vec<Str
         else {
             continue;
         };
-        let Some(object) = config.objects.get(kind, id) else {
+        let Some(object) = config.object(kind, id) else {
             continue;
         };
         let Some(ours) = pjsiplint::validate::shown_value(config, object, option) else {

@@ -52,7 +52,7 @@ fn trunks_pair_endpoints_with_their_registrations() {
             .objects
             .list
             .iter()
-            .position(|o| o.kind_name() == "endpoint" && o.id == id)
+            .position(|o| o.kind_name() == "endpoint" && linted.config.object_id(o) == id)
             .unwrap();
         trunks
             .of_endpoint(pjsiplint::model::ObjectId(index as u32))

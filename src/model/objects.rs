@@ -1,7 +1,6 @@
 //! The objects sorcery creates from the sections (res/res_sorcery_config.c; dialect.md section 7)
 //! and, for each, whether Asterisk really loads it.
 
-use compact_str::CompactString;
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap as HashMap;
 use thin_vec::ThinVec;
@@ -14,12 +13,13 @@ use crate::schema::{schema, ObjectType};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjectId(pub u32);
 
+/// An object of the configuration. Its id (case-sensitive) is its section's name, read with
+/// [`Config::object_id`]: a large configuration has hundreds of thousands of objects, and a copy
+/// of every name would be megabytes.
 #[derive(Debug)]
 pub struct Object {
     /// Its object type, as the schema describes it.
     pub ty: &'static ObjectType,
-    /// The section name: the object's id (case-sensitive).
-    pub id: CompactString,
     pub section: SectionId,
     /// Why Asterisk does not load it; empty when it does (almost always: a thin vector is one
     /// pointer).
@@ -27,6 +27,8 @@ pub struct Object {
     /// Its entries in [`Objects::references`].
     references: std::ops::Range<u32>,
 }
+
+const _: () = assert!(std::mem::size_of::<Object>() <= 32);
 
 impl Object {
     /// The type's name: the `type=` value, compared case-sensitively.
@@ -116,7 +118,8 @@ pub struct Objects {
     /// See [`Objects::twins`].
     twins: Vec<(ObjectId, ObjectId)>,
     /// The first object of each (type, id): the table holds only object ids, and hashes and
-    /// compares the pair through the object (no key is copied, and an entry is 4 bytes).
+    /// compares the pair through the object and its section's name in the configuration's text
+    /// (no key is copied, and an entry is 4 bytes).
     index: HashTable<ObjectId>,
     /// The object of each section, by section index.
     by_section: Vec<Option<ObjectId>>,
@@ -126,22 +129,28 @@ pub struct Objects {
     by_kind: Vec<Vec<ObjectId>>,
 }
 
-impl Objects {
+impl Config {
+    /// The object's id: its section's name as Asterisk stores it.
+    pub fn object_id(&self, object: &Object) -> &str {
+        self.section_name(self.section(object.section))
+    }
+
     /// The first object of that type and id.
-    pub fn get(&self, kind: &str, id: &str) -> Option<&Object> {
-        self.find(kind, id).map(|id| self.by_id(id))
+    pub fn object(&self, kind: &str, id: &str) -> Option<&Object> {
+        let objects = &self.objects;
+        objects.find(self, kind, id).map(|id| objects.by_id(id))
     }
+}
 
-    fn find(&self, kind: &str, id: &str) -> Option<ObjectId> {
+impl Objects {
+    /// The first of these objects (made from `config`'s sections) with that type and id.
+    fn find(&self, config: &Config, kind: &str, id: &str) -> Option<ObjectId> {
         self.index
-            .find(pair_hash(kind, id), |&found| self.is(found, kind, id))
+            .find(pair_hash(kind, id), |&found| {
+                let object = self.by_id(found);
+                object.kind_name() == kind && config.object_id(object) == id
+            })
             .copied()
-    }
-
-    /// Whether the object `found` has that type and id.
-    fn is(&self, found: ObjectId, kind: &str, id: &str) -> bool {
-        let object = self.by_id(found);
-        object.kind_name() == kind && object.id == id
     }
 
     /// Each object whose type and id an earlier object already has, with the first of them, in
@@ -251,12 +260,12 @@ pub(super) fn build(config: &Config) -> Objects {
         let id = ObjectId(objects.list.len() as u32);
         let kind = ty.name.as_str();
         let name = config.section_name(section);
-        let first_twin = objects.find(kind, name);
+        let first_twin = objects.find(config, kind, name);
         if first_twin.is_none() {
             let list = &objects.list;
             let rehash = |&other: &ObjectId| {
                 let object = &list[other.0 as usize];
-                pair_hash(object.kind_name(), &object.id)
+                pair_hash(object.kind_name(), config.object_id(object))
             };
             objects
                 .index
@@ -269,7 +278,6 @@ pub(super) fn build(config: &Config) -> Objects {
         objects.by_kind[ty.index].push(id);
         objects.list.push(Object {
             ty,
-            id: CompactString::from(name),
             section: section_id,
             not_loaded,
             references: 0..0,
@@ -281,7 +289,7 @@ pub(super) fn build(config: &Config) -> Objects {
             type_failures.count(&objects, first_twin, id);
         }
     }
-    type_failures.mark(&mut objects);
+    type_failures.mark(config, &mut objects);
     resolve_references(config, &mut objects);
     objects
 }
@@ -332,7 +340,7 @@ impl TypeFailures {
         }
     }
 
-    fn mark(self, objects: &mut Objects) {
+    fn mark(self, config: &Config, objects: &mut Objects) {
         // By type index.
         let mut failures: HashMap<usize, NotLoaded> = HashMap::default();
         for (index, first) in self.first_duplicate {
@@ -340,7 +348,7 @@ impl TypeFailures {
             failures.insert(
                 index,
                 NotLoaded::DuplicateInType {
-                    id: object.id.to_string(),
+                    id: config.object_id(object).to_owned(),
                 },
             );
         }
@@ -429,7 +437,7 @@ fn references_of(
             };
             for name in list_items(config.value(var)) {
                 // Object ids are indexes of a vector, far below u32::MAX.
-                let target = objects.find(&target_type.name, name);
+                let target = objects.find(config, &target_type.name, name);
                 found.references.push(Reference {
                     var: var_index as u32,
                     target_type: target_type.index as u32,

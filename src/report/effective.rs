@@ -64,7 +64,7 @@ pub fn build<'a>(config: &'a Config, validation: &Validation, trunks: &Trunks) -
                         .map(|trunk| EffectiveTrunk {
                             registration: trunk
                                 .registration
-                                .map(|r| config.objects.by_id(r).id.as_str()),
+                                .map(|r| config.object_id(config.objects.by_id(r))),
                             reason: trunk.reason,
                         });
                 let mut shown = effective_object(config, object, trunk);
@@ -84,7 +84,7 @@ fn effective_object<'a>(
     let file = config.file(section.name_span.file);
     EffectiveObject {
         kind: object.kind_name(),
-        id: &object.id,
+        id: config.object_id(object),
         file: &file.name,
         line: file.line_col(section.name_span.start).line,
         loads: object.loads(),

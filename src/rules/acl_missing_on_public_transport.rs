@@ -128,10 +128,13 @@ impl Rule for AclMissingOnPublicTransport {
             return;
         };
         let who = match with_password.len() {
-            1 => format!("endpoint '{}' accepts callers by password", first.id),
+            1 => format!(
+                "endpoint '{}' accepts callers by password",
+                config.object_id(first)
+            ),
             n => format!(
                 "{n} endpoints accept callers by password (e.g. '{}')",
-                first.id
+                config.object_id(first)
             ),
         };
         out.push(

@@ -65,7 +65,7 @@ impl Rule for AnonymousEndpoint {
             });
         for endpoint in config.objects.of_type("endpoint") {
             if !endpoint.loads()
-                || !is_anonymous(endpoint)
+                || !is_anonymous(config, endpoint)
                 || has_inbound_auth(config, endpoint, "auth")
             {
                 continue;
@@ -84,7 +84,7 @@ impl Rule for AnonymousEndpoint {
                         "endpoint '{}' takes every request no other endpoint matches, without \
                          authentication: calls from anyone run in context '{context}', which \
                          must not reach outbound routes",
-                        endpoint.id
+                        config.object_id(endpoint)
                     ),
                 )
                 .label("unauthenticated calls land here");

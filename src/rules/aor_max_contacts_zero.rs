@@ -91,8 +91,8 @@ impl Rule for AorMaxContactsZero {
                         format!(
                             "aor '{}' of endpoint '{}' accepts no registration (`max_contacts` \
                              is {}): the phone's REGISTER gets 403",
-                            aor.id,
-                            endpoint.id,
+                            config.object_id(aor),
+                            config.object_id(endpoint),
                             if config.option(aor, "max_contacts").is_some() {
                                 "0"
                             } else {

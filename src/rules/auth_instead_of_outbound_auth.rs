@@ -64,7 +64,7 @@ impl Rule for AuthInsteadOfOutboundAuth {
                 format!(
                     "trunk endpoint '{}' uses `auth=`, which makes Asterisk challenge the \
                      provider; a trunk answers the provider's challenge with `outbound_auth=`",
-                    endpoint.id
+                    config.object_id(endpoint)
                 ),
             );
             // A line inherited from a template is shared with other endpoints (phones, whose

@@ -61,7 +61,7 @@ impl Rule for AuthUsernameHasDomain {
                 format!(
                     "auth '{}' has `@{domain}` in its user name: the digest is computed over \
                      `{username}`, and the other side expects `{user}` (401/403)",
-                    auth.id
+                    config.object_id(auth)
                 ),
             );
             if !var.is_appended() {

@@ -76,7 +76,8 @@ impl Rule for AuthUsernameIsDid {
                             "auth '{}' authenticates registration '{}' with its phone number \
                              `{user}` as user name: many providers expect a separate account id \
                              here, and answer 401/403",
-                            auth.id, registration.id
+                            config.object_id(auth),
+                            config.object_id(registration)
                         ),
                     )
                     .secondary(

@@ -75,7 +75,7 @@ impl Rule for DanglingReference {
                         format!(
                             "`{key}` of {} '{}' names {target} '{name}', but {problem}: {}",
                             object.kind_name(),
-                            object.id,
+                            config.object_id(object),
                             consequence(object.kind_name(), &key.to_ascii_lowercase())
                         ),
                     )

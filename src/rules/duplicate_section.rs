@@ -47,18 +47,16 @@ impl Rule for DuplicateSection {
         for &(first, second) in config.objects.twins() {
             let (earlier, object) = (config.objects.by_id(first), config.objects.by_id(second));
             let kind = object.kind_name();
+            let id = config.object_id(object);
             out.push(
                 META.report(
                     config.section(object.section).name_span,
-                    format!(
-                        "a second {kind} named '{}': Asterisk then loads no {kind} at all",
-                        object.id
-                    ),
+                    format!("a second {kind} named '{id}': Asterisk then loads no {kind} at all"),
                 )
-                .label(format!("second {kind} '{}'", object.id))
+                .label(format!("second {kind} '{id}'"))
                 .secondary(
                     config.section(earlier.section).name_span,
-                    format!("first {kind} '{}' here", object.id),
+                    format!("first {kind} '{id}' here"),
                 )
                 .help("rename one of them, or add to the first with `[name](+)`"),
             );

@@ -88,7 +88,7 @@ impl Rule for EndpointWithoutAors {
                 .label("no aors=")
                 .help(format!(
                     "add `aors={}` and an aor section of that name with `max_contacts=1`",
-                    first.id
+                    config.object_id(first)
                 ));
             if let Some(auth) = config.option_var(first, "auth") {
                 diagnostic =

@@ -137,10 +137,10 @@ impl<'a> CallEndpoints<'a> {
 
     pub fn takes_calls(&self, config: &'a Config, endpoint: &Object) -> bool {
         // `has_items` answers from the references: no value of the endpoint is read.
-        endpoint.id == "anonymous"
+        config.object_id(endpoint) == "anonymous"
             || config.has_items(endpoint, self.aors)
             || config.has_items(endpoint, self.auth)
-            || self.named.contains(endpoint.id.as_str())
+            || self.named.contains(config.object_id(endpoint))
     }
 }
 
@@ -285,17 +285,17 @@ impl EndpointGroup<'_> {
     pub fn phrase(&self, config: &Config) -> String {
         let first = self.objects[0];
         match (self.objects.len(), self.template) {
-            (1, _) => format!("endpoint '{}'", first.id),
+            (1, _) => format!("endpoint '{}'", config.object_id(first)),
             (n, Some(template)) => format!(
                 "endpoint '{}' and {} other endpoint{} built on [{}]",
-                first.id,
+                config.object_id(first),
                 n - 1,
                 if n == 2 { "" } else { "s" },
                 config.section_name(config.section(template))
             ),
             (n, None) => format!(
                 "endpoint '{}' and {} other endpoint{} using this line",
-                first.id,
+                config.object_id(first),
                 n - 1,
                 if n == 2 { "" } else { "s" }
             ),

@@ -56,7 +56,7 @@ impl Rule for IdentifyMatchHostname {
                 format!(
                     "`{host}` in {} is resolved only when Asterisk loads it: if DNS fails then, \
                      Asterisk rejects the object",
-                    group.objects_phrase()
+                    group.objects_phrase(config)
                 ),
             ));
         }

@@ -61,7 +61,7 @@ impl Rule for InvalidValue {
                 .var(config)
                 .map(|var| config.key(var))
                 .unwrap_or_default();
-            let objects = group.objects_phrase();
+            let objects = group.objects_phrase(config);
             let diagnostic = match &group.first.kind {
                 ProblemKind::InvalidValue { reason } => report_group(
                     &META,

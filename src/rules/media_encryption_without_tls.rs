@@ -97,7 +97,11 @@ impl Rule for MediaEncryptionWithoutTls {
             let first = group.objects[0];
             let transport = endpoint_transport(config, first);
             let over = match transport {
-                Some((_, t)) => format!("transport '{}' ({})", t.id, protocol(config, t)),
+                Some((_, t)) => format!(
+                    "transport '{}' ({})",
+                    config.object_id(t),
+                    protocol(config, t)
+                ),
                 None => "no TLS transport (none is configured)".to_owned(),
             };
             let mut diagnostic = group

@@ -59,7 +59,7 @@ impl Rule for MissingFile {
                 &group,
                 format!(
                     "Asterisk rejects {}: {path} does not exist or is not readable",
-                    group.objects_phrase()
+                    group.objects_phrase(config)
                 ),
             ));
         }

@@ -64,7 +64,10 @@ impl Rule for MissingRequiredOption {
                 &META,
                 config,
                 &group,
-                format!("Asterisk rejects {}: {reason}", group.objects_phrase()),
+                format!(
+                    "Asterisk rejects {}: {reason}",
+                    group.objects_phrase(config)
+                ),
             ));
         }
     }

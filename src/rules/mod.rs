@@ -393,14 +393,14 @@ impl ProblemGroup<'_> {
     }
 
     /// "endpoint '6001'" or "endpoint '6001' and 3 other endpoints".
-    pub fn objects_phrase(&self) -> String {
+    pub fn objects_phrase(&self, config: &Config) -> String {
         let first = self.objects[0];
         match self.objects.len() {
-            1 => format!("{} '{}'", first.kind_name(), first.id),
+            1 => format!("{} '{}'", first.kind_name(), config.object_id(first)),
             n => format!(
                 "{} '{}' and {} other {}s using this line",
                 first.kind_name(),
-                first.id,
+                config.object_id(first),
                 n - 1,
                 first.kind_name()
             ),

@@ -115,7 +115,7 @@ impl Rule for NatEndpointOptions {
                 format!(
                     "endpoint '{}' uses a transport behind NAT but lacks {}: one-way audio or \
                      unreachable phones",
-                    endpoint.id,
+                    config.object_id(endpoint),
                     missing.join(", ")
                 ),
             ));

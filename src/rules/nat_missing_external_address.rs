@@ -65,7 +65,10 @@ impl Rule for NatMissingExternalAddress {
             out.push(
                 META.report(
                     config.section(transport.section).name_span,
-                    format!("transport '{}' has `local_net` but {missing}", transport.id),
+                    format!(
+                        "transport '{}' has `local_net` but {missing}",
+                        config.object_id(transport)
+                    ),
                 )
                 .secondary(config.key_span(local_net), "local_net set here"),
             );

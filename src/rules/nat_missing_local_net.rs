@@ -64,7 +64,7 @@ impl Rule for NatMissingLocalNet {
                     format!(
                         "transport '{}' has an external address but no `local_net`: Asterisk \
                          gives LAN phones the public address too (one-way audio)",
-                        transport.id
+                        config.object_id(transport)
                     ),
                 )
                 .secondary(config.key_span(external), "external address set here");

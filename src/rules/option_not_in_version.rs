@@ -63,7 +63,7 @@ impl Rule for OptionNotInVersion {
                 format!(
                     "Asterisk {} rejects {}: `{key}` is not an option in this version{since}",
                     cx.asterisk_version,
-                    group.objects_phrase()
+                    group.objects_phrase(config)
                 ),
             ));
         }

@@ -85,13 +85,13 @@ impl Rule for OutboundAuthRealm {
                     config.value_span(var),
                     format!(
                         "outbound auth '{}' only answers challenges for realm `{realm}`{}",
-                        auth.id,
+                        config.object_id(auth),
                         match &server_host {
                             Some(host) if mismatch => format!(
                                 ", which does not look like {} '{}''s server `{host}`: the 401 \
                                  repeats",
                                 user.kind_name(),
-                                user.id
+                                config.object_id(user)
                             ),
                             _ =>
                                 "; if the provider names another realm, the 401 repeats".to_owned(),

@@ -77,7 +77,8 @@ impl Rule for OutboundProxyMismatch {
                     format!(
                         "registration '{}' uses the proxy `{proxy}` but its trunk endpoint '{}' \
                          uses `{other}`: REGISTER and INVITE take different paths",
-                        registration.id, endpoint.id
+                        config.object_id(registration),
+                        config.object_id(endpoint)
                     ),
                 ),
                 None => {
@@ -86,14 +87,18 @@ impl Rule for OutboundProxyMismatch {
                         format!(
                             "registration '{}' goes through the proxy `{proxy}`, its trunk \
                              endpoint '{}' does not: calls bypass the proxy",
-                            registration.id, endpoint.id
+                            config.object_id(registration),
+                            config.object_id(endpoint)
                         ),
                     );
                     if let Some(edit) =
                         insert_option(config, endpoint.section, "outbound_proxy", proxy)
                     {
                         diagnostic = diagnostic.fix(Fix {
-                            title: format!("set `outbound_proxy` on endpoint '{}'", endpoint.id),
+                            title: format!(
+                                "set `outbound_proxy` on endpoint '{}'",
+                                config.object_id(endpoint)
+                            ),
                             applicability: Applicability::Unsafe,
                             edits: vec![edit],
                         });

@@ -70,7 +70,7 @@ impl Rule for RegistrationGivesUp {
                 format!(
                     "registration '{}' stops for good after {} (retry intervals are 0): it stays \
                      Rejected until a reload",
-                    registration.id,
+                    config.object_id(registration),
                     gives_up.join(" or ")
                 ),
             ));

@@ -68,7 +68,7 @@ impl Rule for RegistrationMissingOutboundAuth {
                     format!(
                         "registration '{}' has no `outbound_auth`: the provider's 401 goes \
                          unanswered and Asterisk stops registering",
-                        registration.id
+                        config.object_id(registration)
                     ),
                 )
                 .label("no outbound_auth");
@@ -104,7 +104,10 @@ fn fitting_auth(cx: &Context<'_>, id: ObjectId, registration: &Object) -> Option
         .and_then(uri_user)?;
     let mut matching = auths_with_username(config, user);
     let first = matching.next()?;
-    matching.next().is_none().then(|| first.id.to_string())
+    matching
+        .next()
+        .is_none()
+        .then(|| config.object_id(first).to_owned())
 }
 
 fn auths_with_username<'a>(config: &'a Config, user: &'a str) -> impl Iterator<Item = &'a Object> {

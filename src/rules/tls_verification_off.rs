@@ -115,7 +115,7 @@ impl Rule for TlsVerificationOff {
                                 "transport '{}' uses `method={method}`, an obsolete protocol \
                                  (RFC 8996): modern peers refuse it, and what connects runs on \
                                  a protocol with known attacks",
-                                transport.id
+                                config.object_id(transport)
                             ),
                         )
                         .label("obsolete TLS version")
@@ -142,7 +142,7 @@ impl Rule for TlsVerificationOff {
                     format!(
                         "TLS transport '{}' {how}, and {}: Asterisk accepts any certificate, \
                          so anyone on the path can read the calls and the credentials",
-                        transport.id, user.what
+                        config.object_id(transport), user.what
                     ),
                 )
                 .label("server certificate not checked")
@@ -159,7 +159,7 @@ fn public_user(cx: &Context<'_>, transport: &Object, tls_count: usize) -> Option
     // Whether an object with this `transport=` value (and this URI) goes through `transport`.
     let goes_through =
         |named: Option<&str>, uri_tls: bool| match named.map(str::trim).filter(|n| !n.is_empty()) {
-            Some(name) => name == transport.id,
+            Some(name) => name == config.object_id(transport),
             None => uri_tls && tls_count > 0,
         };
     for trunk in &cx.trunks.list {
@@ -177,7 +177,10 @@ fn public_user(cx: &Context<'_>, transport: &Object, tls_count: usize) -> Option
         if goes_through(config.option(endpoint, "transport"), uri_tls) {
             return Some(PublicUser {
                 span: config.section(endpoint.section).name_span,
-                what: format!("trunk endpoint '{}' uses it to reach {host}", endpoint.id),
+                what: format!(
+                    "trunk endpoint '{}' uses it to reach {host}",
+                    config.object_id(endpoint)
+                ),
             });
         }
     }
@@ -197,7 +200,10 @@ fn public_user(cx: &Context<'_>, transport: &Object, tls_count: usize) -> Option
         ) {
             return Some(PublicUser {
                 span: config.section(registration.section).name_span,
-                what: format!("registration '{}' uses it to reach {host}", registration.id),
+                what: format!(
+                    "registration '{}' uses it to reach {host}",
+                    config.object_id(registration)
+                ),
             });
         }
     }

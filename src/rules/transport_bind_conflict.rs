@@ -62,12 +62,13 @@ impl Rule for TransportBindConflict {
                     format!(
                         "transport '{}' binds the same address and port as transport '{}': \
                          Asterisk cannot start it (\"Address already in use\")",
-                        group.objects[0].id, earlier.id
+                        config.object_id(group.objects[0]),
+                        config.object_id(earlier)
                     ),
                 )
                 .secondary(
                     config.section(earlier.section).name_span,
-                    format!("transport '{}' binds it first", earlier.id),
+                    format!("transport '{}' binds it first", config.object_id(earlier)),
                 ),
             );
         }

@@ -121,7 +121,10 @@ fn next_hops<'a>(
             return vec![(
                 proxy,
                 value,
-                format!("outbound_proxy of endpoint '{}'", endpoint.id),
+                format!(
+                    "outbound_proxy of endpoint '{}'",
+                    config.object_id(endpoint)
+                ),
             )];
         }
     }
@@ -130,7 +133,11 @@ fn next_hops<'a>(
         if let Some(proxy) = config.option_var(aor, names.outbound_proxy) {
             let value = config.value(proxy);
             if !value.trim().is_empty() {
-                hops.push((proxy, value, format!("outbound_proxy of aor '{}'", aor.id)));
+                hops.push((
+                    proxy,
+                    value,
+                    format!("outbound_proxy of aor '{}'", config.object_id(aor)),
+                ));
                 continue;
             }
         }
@@ -140,7 +147,11 @@ fn next_hops<'a>(
                 .split(',')
                 .filter(|i| !i.trim().is_empty())
             {
-                hops.push((line, item, format!("contact of aor '{}'", aor.id)));
+                hops.push((
+                    line,
+                    item,
+                    format!("contact of aor '{}'", config.object_id(aor)),
+                ));
             }
         }
     }
@@ -196,8 +207,8 @@ impl Rule for TransportProtocolMismatch {
                              '{}' ({have}): pjproject refuses to send (\"Unsuitable transport \
                              selected\")",
                             owner.kind_name(),
-                            owner.id,
-                            transport.id
+                            config.object_id(owner),
+                            config.object_id(transport)
                         ),
                     )
                     .label(format!("asks for {wanted}"))
@@ -206,7 +217,7 @@ impl Rule for TransportProtocolMismatch {
                         format!(
                             "{} '{}' uses this {have} transport",
                             owner.kind_name(),
-                            owner.id
+                            config.object_id(owner)
                         ),
                     )
                     .help(format!(
@@ -263,7 +274,7 @@ impl Rule for TransportProtocolMismatch {
             let transport = match config.option_var(registration, "transport") {
                 Some(line) => {
                     let name = config.value(line).trim();
-                    match config.objects.get("transport", name) {
+                    match config.object("transport", name) {
                         Some(transport) => Some((line, transport)),
                         None => continue,
                     }
@@ -279,7 +290,7 @@ impl Rule for TransportProtocolMismatch {
                         (
                             line,
                             value,
-                            format!("{key} of registration '{}'", registration.id),
+                            format!("{key} of registration '{}'", config.object_id(registration)),
                         )
                     })
                 });

@@ -66,16 +66,16 @@ impl Rule for TrunkMissingIdentify {
                 continue;
             }
             let endpoint = config.objects.by_id(trunk.endpoint);
-            if identified.contains(endpoint.id.as_str()) {
+            let endpoint_id = config.object_id(endpoint);
+            if identified.contains(endpoint_id) {
                 continue;
             }
             let mut diagnostic = META.report(
                 config.section(endpoint.section).name_span,
                 format!(
-                    "no identify section names trunk endpoint '{}' and no registration uses \
-                     `line=yes` for it: the provider's calls get \"No matching endpoint found\" \
-                     and 401",
-                    endpoint.id
+                    "no identify section names trunk endpoint '{endpoint_id}' and no registration \
+                     uses `line=yes` for it: the provider's calls get \"No matching endpoint \
+                     found\" and 401"
                 ),
             );
             if let Some(edit) = trunk
@@ -84,7 +84,7 @@ impl Rule for TrunkMissingIdentify {
                 .and_then(|host| append_identify(config, endpoint, host))
             {
                 diagnostic = diagnostic.fix(Fix {
-                    title: format!("append an identify section for endpoint '{}'", endpoint.id),
+                    title: format!("append an identify section for endpoint '{endpoint_id}'"),
                     applicability: Applicability::Unsafe,
                     edits: vec![edit],
                 });
@@ -103,16 +103,14 @@ fn append_identify(config: &Config, endpoint: &Object, host: &str) -> Option<Edi
     if file.syntax.unterminated_block.is_some() || matches!(last.kind, LineKind::Ignored(_)) {
         return None;
     }
-    let name = if config.objects.get("identify", &endpoint.id).is_none() {
-        endpoint.id.to_string()
+    let endpoint_id = config.object_id(endpoint);
+    let name = if config.object("identify", endpoint_id).is_none() {
+        endpoint_id.to_owned()
     } else {
-        format!("{}-identify", endpoint.id)
+        format!("{endpoint_id}-identify")
     };
     let nl = newline(file);
-    let body = format!(
-        "[{name}]{nl}type=identify{nl}endpoint={}{nl}match={host}",
-        endpoint.id
-    );
+    let body = format!("[{name}]{nl}type=identify{nl}endpoint={endpoint_id}{nl}match={host}");
     let text = if file.bytes.is_empty() {
         format!("{body}{nl}")
     } else if file.bytes.ends_with(b"\n") {

@@ -79,7 +79,8 @@ impl Rule for TrunkMissingOutboundAuth {
                     format!(
                         "trunk endpoint '{}' has no `outbound_auth`, while its registration '{}' \
                          uses `{auth}`: outbound calls challenged with 401/407 fail",
-                        endpoint.id, registration.id
+                        config.object_id(endpoint),
+                        config.object_id(registration)
                     ),
                 )
                 .secondary(

@@ -87,8 +87,9 @@ pub(super) fn identified_endpoints(config: &Config) -> HashSet<&str> {
 }
 
 /// Endpoints named `anonymous` (or `anonymous@domain`) take requests no other endpoint matched.
-pub(super) fn is_anonymous(endpoint: &Object) -> bool {
-    endpoint.id == "anonymous" || endpoint.id.starts_with("anonymous@")
+pub(super) fn is_anonymous(config: &Config, endpoint: &Object) -> bool {
+    let id = config.object_id(endpoint);
+    id == "anonymous" || id.starts_with("anonymous@")
 }
 
 impl Rule for UnauthenticatedEndpoint {
@@ -102,11 +103,14 @@ impl Rule for UnauthenticatedEndpoint {
         let auth = config.option_name("auth");
         let identify_by = config.option_name("identify_by");
         for (index, endpoint) in config.objects.list.iter().enumerate() {
-            if endpoint.kind_name() != "endpoint" || !endpoint.loads() || is_anonymous(endpoint) {
+            if endpoint.kind_name() != "endpoint"
+                || !endpoint.loads()
+                || is_anonymous(config, endpoint)
+            {
                 continue;
             }
             if has_inbound_auth(config, endpoint, auth)
-                || identified.contains(endpoint.id.as_str())
+                || identified.contains(config.object_id(endpoint))
                 || !identified_by_name(config, endpoint, identify_by)
             {
                 continue;
@@ -121,14 +125,14 @@ impl Rule for UnauthenticatedEndpoint {
                 .filter(|c| !c.is_empty())
                 .unwrap_or("default");
             let section = config.section(endpoint.section);
+            let id = config.object_id(endpoint);
             let mut diagnostic = META
                 .report(
                     section.name_span,
                     format!(
-                        "endpoint '{}' has no `auth=` and no identify matches it: Asterisk \
-                         accepts any request whose From user is '{}' without a password, and \
-                         runs its calls in context '{context}'",
-                        endpoint.id, endpoint.id
+                        "endpoint '{id}' has no `auth=` and no identify matches it: Asterisk \
+                         accepts any request whose From user is '{id}' without a password, and \
+                         runs its calls in context '{context}'"
                     ),
                 )
                 .label("no auth, no identify");

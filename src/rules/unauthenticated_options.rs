@@ -79,10 +79,10 @@ impl Rule for UnauthenticatedOptions {
                 .option_var(first, "allow_unauthenticated_options")
                 .expect("grouped by this line");
             let whose = match endpoints.len() {
-                1 => format!("endpoint '{}'", first.id),
+                1 => format!("endpoint '{}'", config.object_id(first)),
                 n => format!(
                     "endpoint '{}' (and {} other endpoints using this line)",
-                    first.id,
+                    config.object_id(first),
                     n - 1
                 ),
             };

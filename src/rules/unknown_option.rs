@@ -134,7 +134,7 @@ impl Rule for UnknownOption {
             };
             let message = format!(
                 "Asterisk rejects {}: unknown option `{key}`{hint}",
-                group.objects_phrase()
+                group.objects_phrase(config)
             );
             let mut diagnostic = report_group(&META, config, &group, message)
                 .label(format!("not an option of {}", article(kind)));

@@ -389,7 +389,10 @@ pub(super) fn listens_phrase(config: &Config, transport: &Object) -> String {
         Ok(_) => "a public address",
         Err(_) => "a host name",
     };
-    format!("transport '{}' listens on {bind} ({what})", transport.id)
+    format!(
+        "transport '{}' listens on {bind} ({what})",
+        config.object_id(transport)
+    )
 }
 
 /// Whether an endpoint's `auth=` names an auth: each `auth` line replaces the whole list
@@ -437,7 +440,7 @@ impl Rule for WeakPassword {
             };
             let password = config.value(var);
             let username = username.map(|var| config.value(var));
-            let reasons = weaknesses_with(&mut lowered, password, username, &auth.id);
+            let reasons = weaknesses_with(&mut lowered, password, username, config.object_id(auth));
             if reasons.is_empty() {
                 continue;
             }
@@ -474,7 +477,7 @@ impl Rule for WeakPassword {
             }
         }
         let inbound_of = |auth: &Object| {
-            let named = config.objects.get("auth", &auth.id)?;
+            let named = config.object("auth", config.object_id(auth))?;
             inbound.get(&std::ptr::from_ref(named)).copied()
         };
         let public = public_transports(config);
@@ -488,10 +491,10 @@ impl Rule for WeakPassword {
                 .iter()
                 .find_map(|auth| inbound_of(auth).map(|e| (*auth, e)));
             let whose = match group.auths.len() {
-                1 => format!("auth '{}'", first.id),
+                1 => format!("auth '{}'", config.object_id(first)),
                 n => format!(
                     "auth '{}' (and {} other auths using this line)",
-                    first.id,
+                    config.object_id(first),
                     n - 1
                 ),
             };
@@ -509,7 +512,7 @@ impl Rule for WeakPassword {
                     message.push_str(&format!(
                         ": endpoint '{}' accepts {who}, and {}, so anyone on the internet can \
                          try it and call at the owner's expense",
-                        endpoint.id,
+                        config.object_id(endpoint),
                         listens_phrase(config, transport)
                     ));
                     diagnostic = META
@@ -523,7 +526,8 @@ impl Rule for WeakPassword {
                             config.value_span(auth_var),
                             format!(
                                 "endpoint '{}' authenticates callers with auth '{}'",
-                                endpoint.id, auth.id
+                                config.object_id(endpoint),
+                                config.object_id(auth)
                             ),
                         );
                     }
@@ -534,7 +538,7 @@ impl Rule for WeakPassword {
                     message.push_str(&format!(
                         ": endpoint '{}' accepts callers who know it (no transport listens on \
                          a public address, so only the local network can try)",
-                        endpoint.id
+                        config.object_id(endpoint)
                     ));
                     diagnostic = META
                         .report(config.key_span(var), message)

@@ -113,7 +113,7 @@ pub(super) fn endpoint_transport<'a>(
 
 /// The transport a `transport=` line names, if it exists.
 fn transport_named<'a>(config: &'a Config, line: &Var) -> Option<&'a Object> {
-    config.objects.get("transport", config.value(line).trim())
+    config.object("transport", config.value(line).trim())
 }
 
 /// Which endpoints signal over websockets or talk to browsers. What that takes of the
@@ -243,7 +243,7 @@ impl Rule for WebrtcIncomplete {
             let via = match websockets.used_by(websockets.lines(first)[1]) {
                 Some(Websocket::Transport { transport, .. }) => format!(
                     "on websocket transport '{}' ({})",
-                    transport.id,
+                    config.object_id(transport),
                     protocol(config, transport)
                 ),
                 _ => "reached over websockets only (every transport is ws/wss)".to_owned(),
