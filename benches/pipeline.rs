@@ -63,10 +63,12 @@ fn main() {
         );
     }
     let peak = peak_rss_kb();
+    // In MB (10^6 bytes) like the input sizes above.
+    let peak_bytes = peak as f64 * 1024.0;
     println!(
         "peak memory (VmHWM): {:.1} MB, {:.1}x the largest input",
-        peak as f64 / 1024.0,
-        peak as f64 * 1024.0 / largest.max(1) as f64
+        peak_bytes / 1e6,
+        peak_bytes / largest.max(1) as f64
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -18,7 +18,7 @@ use super::{
     LoadProblemKind, Piece, Section, SectionId, Var, INHERITED,
 };
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::{DirectiveKind, LineKind, Operator, SectionHeader, Text};
+use crate::syntax::{DirectiveKind, Line, LineKind, Operator, SectionHeader, SyntaxTree, Text};
 
 pub(super) struct Builder<'c> {
     config: &'c mut Config,
@@ -58,6 +58,9 @@ pub(super) struct Builder<'c> {
     forms: FxHashMap<SectionId, (std::ops::Range<u32>, usize)>,
     /// Bytes of every file read so far.
     bytes_read: usize,
+    /// What the lines not yet read of the files being read (this one and those including it)
+    /// will add.
+    unread: Needs,
 }
 
 /// How many inherited lines sections may get: a million, plus one for every 2 bytes read. A real
@@ -76,6 +79,62 @@ struct Reading {
     /// Asterisk stopped reading this file (or never reached it): what follows is still checked,
     /// but its sections are marked dropped.
     dropped: bool,
+}
+
+/// What lines add to the config's vectors (see `Builder::unread`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Needs {
+    headers: usize,
+    /// Items of the headers' `(...)`: at most as many bases.
+    items: usize,
+    assignments: usize,
+}
+
+impl Needs {
+    fn of(syntax: &SyntaxTree, line: &Line) -> Needs {
+        match &line.kind {
+            LineKind::Section(header) => Needs {
+                headers: 1,
+                items: syntax.section_header(*header).item_count(),
+                assignments: 0,
+            },
+            LineKind::Assignment(_) => Needs {
+                assignments: 1,
+                ..Needs::default()
+            },
+            _ => Needs::default(),
+        }
+    }
+}
+
+impl std::ops::Add for Needs {
+    type Output = Needs;
+
+    fn add(self, other: Needs) -> Needs {
+        Needs {
+            headers: self.headers + other.headers,
+            items: self.items + other.items,
+            assignments: self.assignments + other.assignments,
+        }
+    }
+}
+
+impl std::ops::Sub for Needs {
+    type Output = Needs;
+
+    fn sub(self, other: Needs) -> Needs {
+        Needs {
+            headers: self.headers - other.headers,
+            items: self.items - other.items,
+            assignments: self.assignments - other.assignments,
+        }
+    }
+}
+
+impl std::iter::Sum for Needs {
+    fn sum<I: Iterator<Item = Needs>>(needs: I) -> Needs {
+        needs.fold(Needs::default(), std::ops::Add::add)
+    }
 }
 
 /// A statement copied out of the syntax tree, so the builder can change the config meanwhile.
@@ -131,6 +190,7 @@ impl<'c> Builder<'c> {
             base_rooms: FxHashMap::default(),
             forms: FxHashMap::default(),
             bytes_read,
+            unread: Needs::default(),
         }
     }
 
@@ -150,31 +210,25 @@ impl<'c> Builder<'c> {
         let syntax = &self.config.file(reading.file).syntax;
         let lines = &syntax.lines;
         let line_count = lines.len();
-        // Room for the file's sections, their option lines (inherited ones are shared, see
-        // `inherit`), at most as many bases as their items and about as many pieces of vars as
-        // sections and bases, at once: growing a vector of 300k sections by doubling would hold
-        // the old and the new copy together.
-        let (mut headers, mut items, mut assignments) = (0, 0, 0);
-        for line in lines {
-            match &line.kind {
-                LineKind::Section(header) => {
-                    headers += 1;
-                    items += syntax.section_header(*header).item_count();
-                }
-                LineKind::Assignment(_) => assignments += 1,
-                _ => {}
-            }
-        }
-        self.config.sections.reserve(headers);
-        self.config.vars.reserve(assignments);
-        self.config.bases.reserve(items);
-        self.config.pieces.reserve(headers + items);
-        self.next_same_name.reserve(headers);
+        // Room at once for what this file's lines and the unread lines of the files including it
+        // can add: growing a vector of 300k sections or 700k lines by doubling near its end
+        // would hold the old and the new copy together at the peak.
+        let needs = lines.iter().map(|line| Needs::of(syntax, line)).sum();
+        self.unread = self.unread + needs;
+        let unread = self.unread;
+        self.config.sections.reserve(unread.headers);
+        self.config.vars.reserve(unread.assignments);
+        self.config.bases.reserve(unread.items);
+        // Mostly a piece per section and one per base.
+        self.config.pieces.reserve(unread.headers + unread.items);
+        self.next_same_name.reserve(unread.headers);
         for index in 0..line_count {
             let line = LineRef {
                 file: reading.file,
                 line: index as u32,
             };
+            let syntax = &self.config.file(reading.file).syntax;
+            self.unread = self.unread - Needs::of(syntax, &syntax.lines[index]);
             let step = self.step(line);
             let fatal = match step {
                 Step::Header(header) => match self.header(reading, header) {
@@ -449,18 +503,23 @@ impl<'c> Builder<'c> {
                 return form.clone();
             }
         }
-        let start = self.config.vars.len();
+        let start = self.config.forms.len();
         let pieces = self.config.sections[section.0 as usize].pieces.clone();
         for piece in &self.config.pieces[pieces.start as usize..pieces.end as usize] {
-            self.config.vars.extend_from_within(piece.range());
+            if piece.is_form() {
+                self.config.forms.extend_from_within(piece.range());
+            } else {
+                let own = &self.config.vars[piece.range()];
+                self.config.forms.extend_from_slice(own);
+            }
         }
-        for var in &mut self.config.vars[start..] {
+        for var in &mut self.config.forms[start..] {
             var.marks |= INHERITED;
             if let Some(index) = var.appended_index() {
                 self.config.appends[index].shared = true;
             }
         }
-        let form = start as u32..self.config.vars.len() as u32;
+        let form = start as u32..self.config.forms.len() as u32;
         self.forms.insert(section, (form.clone(), len));
         form
     }
@@ -514,8 +573,8 @@ impl<'c> Builder<'c> {
             // Once per piece: the copy is the section's from then on, and the inheritance that
             // made the piece was counted against the copy limit (`may_copy`).
             let start = self.config.vars.len();
-            let shared = self.config.pieces[at].range();
-            self.config.vars.extend_from_within(shared);
+            let shared = &self.config.forms[self.config.pieces[at].range()];
+            self.config.vars.extend_from_slice(shared);
             self.config.pieces[at] = Piece::own(start as u32..self.config.vars.len() as u32);
             if at + 1 == self.config.sections[section.0 as usize].pieces.end as usize {
                 // The section's last piece is now this copy, at the end of the vars.

@@ -19,7 +19,7 @@ pub use load::{load, load_bytes, LoadOptions};
 pub use objects::{NotLoaded, Object, ObjectId, Objects};
 pub use vars::{Vars, VarsIter};
 
-use vars::Piece;
+use vars::{Piece, Store};
 
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::{Assignment, LineKind, Operator, Text};
@@ -51,9 +51,11 @@ pub struct Config {
     pub objects: Objects,
     /// The bases of every section, each section's in one run: see [`Config::bases`].
     bases: Vec<Base>,
-    /// Every section's lines, in pieces ([`Config::vars`]): one allocation instead of one per
-    /// section.
+    /// Every section's own lines, in pieces ([`Config::vars`]): one allocation instead of one
+    /// per section.
     vars: Vec<Var>,
+    /// The lines of the templates' forms, shared by the sections inheriting them (see `vars.rs`).
+    forms: Vec<Var>,
     /// The pieces of every section's lines, each section's in one run.
     pieces: Vec<Piece>,
     /// What `+=` lines made of the values they extended (see [`Config::appended`]).
@@ -240,7 +242,11 @@ impl Config {
     /// A section's option lines, in the order Asterisk holds them.
     pub fn vars(&self, section: &Section) -> Vars<'_> {
         let pieces = &self.pieces[section.pieces.start as usize..section.pieces.end as usize];
-        Vars::new(&self.vars, pieces)
+        let store = Store {
+            own: &self.vars,
+            forms: &self.forms,
+        };
+        Vars::new(store, pieces)
     }
 
     /// A section's name as Asterisk stores it (not trimmed, at most 79 bytes).

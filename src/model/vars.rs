@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use super::Var;
 
-/// A run of a section's lines in the config's vector of lines: 8 bytes (a large configuration
+/// A run of a section's lines in the config's vector of lines, or of forms: 8 bytes (a large configuration
 /// has about one and a half per section).
 #[derive(Debug, Clone)]
 pub(super) struct Piece {
@@ -57,13 +57,30 @@ impl Piece {
 /// order of the bases): [`super::Config::vars`].
 #[derive(Debug, Clone, Copy)]
 pub struct Vars<'a> {
-    all: &'a [Var],
+    store: Store<'a>,
     pieces: &'a [Piece],
 }
 
+/// Where pieces point: the sections' own lines and the forms.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Store<'a> {
+    pub own: &'a [Var],
+    pub forms: &'a [Var],
+}
+
+impl<'a> Store<'a> {
+    pub fn lines(&self, piece: &Piece) -> &'a [Var] {
+        if piece.is_form() {
+            &self.forms[piece.range()]
+        } else {
+            &self.own[piece.range()]
+        }
+    }
+}
+
 impl<'a> Vars<'a> {
-    pub(super) fn new(all: &'a [Var], pieces: &'a [Piece]) -> Self {
-        Vars { all, pieces }
+    pub(super) fn new(store: Store<'a>, pieces: &'a [Piece]) -> Self {
+        Vars { store, pieces }
     }
 
     pub fn len(&self) -> usize {
@@ -85,13 +102,13 @@ impl<'a> Vars<'a> {
         let mut front = [].iter();
         for piece in pieces.by_ref() {
             if skip < piece.len() {
-                front = self.all[piece.range()][skip..].iter();
+                front = self.store.lines(piece)[skip..].iter();
                 break;
             }
             skip -= piece.len();
         }
         VarsIter {
-            all: self.all,
+            store: self.store,
             pieces,
             front,
             back: [].iter(),
@@ -100,7 +117,7 @@ impl<'a> Vars<'a> {
 
     pub fn get(&self, index: usize) -> Option<&'a Var> {
         let (piece, offset) = self.locate(index)?;
-        self.all.get(self.pieces[piece].range().start + offset)
+        self.store.lines(&self.pieces[piece]).get(offset)
     }
 
     /// The line at `index`, a position among these lines (like indexing a slice: a position
@@ -119,7 +136,7 @@ impl<'a> Vars<'a> {
         let address = var as *const Var as usize;
         let mut before = 0;
         for piece in self.pieces {
-            let lines = &self.all[piece.range()];
+            let lines = self.store.lines(piece);
             let start = lines.as_ptr() as usize;
             if let Some(offset) = address.checked_sub(start) {
                 let index = offset / std::mem::size_of::<Var>();
@@ -157,7 +174,7 @@ impl<'a> IntoIterator for Vars<'a> {
 /// [`Vars::iter`]: the lines of one piece after another.
 #[derive(Debug, Clone)]
 pub struct VarsIter<'a> {
-    all: &'a [Var],
+    store: Store<'a>,
     pieces: std::slice::Iter<'a, Piece>,
     /// What is left of the piece being walked from the front, and from the back.
     front: std::slice::Iter<'a, Var>,
@@ -173,7 +190,7 @@ impl<'a> Iterator for VarsIter<'a> {
                 return Some(var);
             }
             match self.pieces.next() {
-                Some(piece) => self.front = self.all[piece.range()].iter(),
+                Some(piece) => self.front = self.store.lines(piece).iter(),
                 None => return self.back.next(),
             }
         }
@@ -187,7 +204,7 @@ impl<'a> DoubleEndedIterator for VarsIter<'a> {
                 return Some(var);
             }
             match self.pieces.next_back() {
-                Some(piece) => self.back = self.all[piece.range()].iter(),
+                Some(piece) => self.back = self.store.lines(piece).iter(),
                 None => return self.front.next_back(),
             }
         }
