@@ -164,13 +164,15 @@ pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
     for problem in &validation.problems {
         if problem.kind.rejects() {
             let reason = describe_rejection(config, problem);
-            let object = config.objects.get_mut(problem.object);
-            if !object
-                .not_loaded
+            let object = config.objects.by_id(problem.object);
+            if !config
+                .objects
+                .not_loaded(object)
                 .iter()
                 .any(|why| matches!(why, NotLoaded::Rejected { .. }))
             {
-                object.not_loaded.push(NotLoaded::Rejected { reason });
+                let rejected = NotLoaded::Rejected { reason };
+                config.objects.mark_not_loaded(problem.object, rejected);
             }
         }
     }

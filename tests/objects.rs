@@ -30,8 +30,9 @@ fn loading(config: &Config) -> Vec<String> {
         .list
         .iter()
         .map(|object| {
-            let why: Vec<String> = object
-                .not_loaded
+            let why: Vec<String> = config
+                .objects
+                .not_loaded(object)
                 .iter()
                 .map(|why| why.describe(object.kind_name()))
                 .collect();
@@ -53,7 +54,7 @@ fn a_duplicate_id_fails_its_whole_type_and_names_the_first_duplicate() {
     );
     let aor_failure = NotLoaded::DuplicateInType { id: "x".to_owned() };
     for object in &config.objects.list {
-        let failed = object.not_loaded.contains(&aor_failure);
+        let failed = config.objects.not_loaded(object).contains(&aor_failure);
         assert_eq!(
             failed,
             object.kind_name() == "aor",
@@ -75,8 +76,9 @@ fn a_second_global_fails_every_global() {
         "{}",
         loading(&config).join("\n")
     );
-    assert!(config.objects.list[0]
-        .not_loaded
+    assert!(config
+        .objects
+        .not_loaded(&config.objects.list[0])
         .contains(&NotLoaded::MoreThanOne));
 }
 
@@ -102,7 +104,10 @@ fn a_twin_in_a_part_asterisk_did_not_read_does_not_count() {
     let read_x: Vec<_> = config
         .objects
         .of_type("aor")
-        .filter(|o| config.object_id(o) == "x" && !o.not_loaded.contains(&NotLoaded::Dropped))
+        .filter(|o| {
+            config.object_id(o) == "x"
+                && !config.objects.not_loaded(o).contains(&NotLoaded::Dropped)
+        })
         .collect();
     assert_eq!(read_x.len(), 1, "{shown}");
     assert!(read_x[0].loads(), "{shown}");

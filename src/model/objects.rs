@@ -3,7 +3,6 @@
 
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap as HashMap;
-use thin_vec::ThinVec;
 
 use super::{Config, KeyId, SectionId};
 use crate::lookup::list_items;
@@ -21,14 +20,14 @@ pub struct Object {
     /// Its object type, as the schema describes it.
     pub ty: &'static ObjectType,
     pub section: SectionId,
-    /// Why Asterisk does not load it; empty when it does (almost always: a thin vector is one
-    /// pointer).
-    pub not_loaded: ThinVec<NotLoaded>,
+    /// Its reasons in `Objects::why_not_loaded` (index plus one), 0 when it loads (almost
+    /// always): [`Objects::not_loaded`] reads them.
+    not_loaded: u32,
     /// Its entries in [`Objects::references`].
     references: std::ops::Range<u32>,
 }
 
-const _: () = assert!(std::mem::size_of::<Object>() <= 32);
+const _: () = assert!(std::mem::size_of::<Object>() <= 24);
 
 impl Object {
     /// The type's name: the `type=` value, compared case-sensitively.
@@ -37,12 +36,7 @@ impl Object {
     }
 
     pub fn loads(&self) -> bool {
-        self.not_loaded.is_empty()
-    }
-
-    /// Whether Asterisk reads its section (while the objects are built, before type failures).
-    fn loads_apart_from_type(&self) -> bool {
-        !self.not_loaded.contains(&NotLoaded::Dropped)
+        self.not_loaded == 0
     }
 }
 
@@ -96,6 +90,10 @@ pub struct Reference {
 
 const NO_TARGET: u32 = u32::MAX;
 
+/// [`Objects::by_section`] of a section that is no object: past every object (4 bytes where an
+/// `Option` takes 8).
+const NO_OBJECT: ObjectId = ObjectId(u32::MAX);
+
 const _: () = assert!(std::mem::size_of::<Reference>() == 12);
 
 impl Reference {
@@ -121,8 +119,11 @@ pub struct Objects {
     /// compares the pair through the object and its section's name in the configuration's text
     /// (no key is copied, and an entry is 4 bytes).
     index: HashTable<ObjectId>,
-    /// The object of each section, by section index.
-    by_section: Vec<Option<ObjectId>>,
+    /// The object of each section, by section index ([`NO_OBJECT`] for none).
+    by_section: Vec<ObjectId>,
+    /// Why Asterisk does not load an object, for the few it does not load (see
+    /// `Object::not_loaded`).
+    why_not_loaded: Vec<Vec<NotLoaded>>,
     /// Objects of each type, in load order: rules ask for "every transport" per endpoint, which
     /// must not be a scan of every object.
     /// By the type's schema index (no hashing of a type name per object).
@@ -166,11 +167,8 @@ impl Objects {
     }
 
     pub fn of_section(&self, section: SectionId) -> Option<&Object> {
-        self.by_section
-            .get(section.0 as usize)
-            .copied()
-            .flatten()
-            .map(|ObjectId(index)| &self.list[index as usize])
+        let id = self.by_section.get(section.0 as usize)?;
+        self.list.get(id.0 as usize)
     }
 
     pub fn of_type(&self, kind: &str) -> OfType<'_> {
@@ -193,8 +191,29 @@ impl Objects {
         &self.list[id.0 as usize]
     }
 
-    pub fn get_mut(&mut self, id: ObjectId) -> &mut Object {
-        &mut self.list[id.0 as usize]
+    /// Why Asterisk does not load `object`; empty when it does.
+    pub fn not_loaded(&self, object: &Object) -> &[NotLoaded] {
+        match object.not_loaded.checked_sub(1) {
+            Some(index) => &self.why_not_loaded[index as usize],
+            None => &[],
+        }
+    }
+
+    /// Adds a reason why Asterisk does not load the object.
+    pub fn mark_not_loaded(&mut self, id: ObjectId, why: NotLoaded) {
+        let object = &mut self.list[id.0 as usize];
+        if object.not_loaded == 0 {
+            self.why_not_loaded.push(Vec::new());
+            // Fewer reasons than objects, whose ids are u32.
+            object.not_loaded = self.why_not_loaded.len() as u32;
+        }
+        self.why_not_loaded[object.not_loaded as usize - 1].push(why);
+    }
+
+    /// Whether Asterisk reads the object's section (while the objects are built, before type
+    /// failures).
+    fn loads_apart_from_type(&self, object: &Object) -> bool {
+        !self.not_loaded(object).contains(&NotLoaded::Dropped)
     }
 
     pub fn ids(&self) -> impl Iterator<Item = ObjectId> {
@@ -230,7 +249,7 @@ pub fn section_kind(config: &Config, section: SectionId) -> Option<&'static Obje
 
 pub(super) fn build(config: &Config) -> Objects {
     let mut objects = Objects {
-        by_section: vec![None; config.sections.len()],
+        by_section: vec![NO_OBJECT; config.sections.len()],
         ..Objects::default()
     };
     objects.list.reserve(config.sections.len());
@@ -245,18 +264,18 @@ pub(super) fn build(config: &Config) -> Objects {
             .collect::<Vec<_>>()
     });
     kinds.extend(second);
+    // Each type's list at its final size (three lists of 100k grown by doubling would take a
+    // third more).
+    let mut per_type = vec![0; schema().object_types().count()];
+    for ty in kinds.iter().flatten() {
+        per_type[ty.index] += 1;
+    }
+    objects.by_kind = per_type.into_iter().map(Vec::with_capacity).collect();
     for (index, (section, kind)) in config.sections.iter().zip(kinds).enumerate() {
         let section_id = SectionId(index as u32);
         let Some(ty) = kind else {
             continue;
         };
-        let mut not_loaded = ThinVec::new();
-        if !file_loads {
-            not_loaded.push(NotLoaded::FileInvalid);
-        }
-        if section.dropped {
-            not_loaded.push(NotLoaded::Dropped);
-        }
         let id = ObjectId(objects.list.len() as u32);
         let kind = ty.name.as_str();
         let name = config.section_name(section);
@@ -271,17 +290,20 @@ pub(super) fn build(config: &Config) -> Objects {
                 .index
                 .insert_unique(pair_hash(kind, name), id, rehash);
         }
-        objects.by_section[index] = Some(id);
-        if objects.by_kind.len() <= ty.index {
-            objects.by_kind.resize_with(ty.index + 1, Vec::new);
-        }
+        objects.by_section[index] = id;
         objects.by_kind[ty.index].push(id);
         objects.list.push(Object {
             ty,
             section: section_id,
-            not_loaded,
+            not_loaded: 0,
             references: 0..0,
         });
+        if !file_loads {
+            objects.mark_not_loaded(id, NotLoaded::FileInvalid);
+        }
+        if section.dropped {
+            objects.mark_not_loaded(id, NotLoaded::Dropped);
+        }
         if let Some(first) = first_twin {
             objects.twins.push((first, id));
         }
@@ -321,7 +343,7 @@ impl TypeFailures {
         let Some(first) = first_twin else {
             return;
         };
-        let twin_read = objects.by_id(first).loads_apart_from_type()
+        let twin_read = objects.loads_apart_from_type(objects.by_id(first))
             || match self.first_read.entry(first) {
                 // The pair's first object is in a part Asterisk did not read: count from the
                 // first one it read.
@@ -360,7 +382,7 @@ impl TypeFailures {
         for (kind, why) in failures {
             for index in 0..objects.by_kind.get(kind).map_or(0, Vec::len) {
                 let id = objects.by_kind[kind][index];
-                objects.get_mut(id).not_loaded.push(why.clone());
+                objects.mark_not_loaded(id, why.clone());
             }
         }
     }

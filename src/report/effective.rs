@@ -88,8 +88,9 @@ fn effective_object<'a>(
         file: &file.name,
         line: file.line_col(section.name_span.start).line,
         loads: object.loads(),
-        not_loaded: object
-            .not_loaded
+        not_loaded: config
+            .objects
+            .not_loaded(object)
             .iter()
             .map(|why| why.describe(object.kind_name()))
             .collect(),
