@@ -19,7 +19,7 @@ fn lines(input: &str) -> Vec<String> {
                     let items: Vec<&str> = options.iter().map(text).collect();
                     out.push_str(&format!("({})", items.join(",")));
                 }
-                if let Some(garbage) = header.garbage() {
+                if let Some(garbage) = tree.header_garbage(header) {
                     out.push_str(&format!(" garbage:{}", text(garbage)));
                 }
                 out
@@ -113,10 +113,39 @@ fn section_headers() {
         panic!("expected a header");
     };
     assert_eq!(tree.text(long.as_bytes(), &header.name).len(), 79);
-    let full_name = header
-        .full_name()
-        .map(|name| tree.text(long.as_bytes(), &name).len());
+    let full_name = tree
+        .header_full_name(header)
+        .map(|name| tree.text(long.as_bytes(), name).len());
     assert_eq!(full_name, Some(100));
+    // Items, the garbage and the full name are kept one after another: each is found.
+    let both = format!("[{}](a,b) junk\n[c](d)\n", "n".repeat(100));
+    let tree = syntax::parse(both.as_bytes());
+    let text = |text: &syntax::Text| tree.text(both.as_bytes(), text).to_owned();
+    let Some(header) = tree.header(&tree.lines[0]) else {
+        panic!("expected a header");
+    };
+    let items: Vec<String> = tree
+        .header_items(header)
+        .unwrap()
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(items, ["a", "b"]);
+    assert_eq!(
+        tree.header_garbage(header).map(text).as_deref(),
+        Some("junk")
+    );
+    assert_eq!(
+        tree.header_full_name(header).map(text).map(|n| n.len()),
+        Some(100)
+    );
+    let Some(next) = tree.header(&tree.lines[1]) else {
+        panic!("expected a header");
+    };
+    let items: Vec<String> = tree.header_items(next).unwrap().iter().map(text).collect();
+    assert_eq!(items, ["d"]);
+    assert_eq!(tree.header_garbage(next), None);
+    assert_eq!(tree.header_full_name(next), None);
 }
 
 #[test]

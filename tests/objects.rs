@@ -177,7 +177,7 @@ fn a_later_addition_header_adds_bases_after_those_of_the_first_header() {
             .iter()
             .map(|base| {
                 let resolved = base
-                    .resolved
+                    .resolved()
                     .map(|id| config.section_name(config.section(id)));
                 format!(
                     "{}={}",

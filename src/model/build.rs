@@ -464,12 +464,7 @@ impl<'c> Builder<'c> {
                 ));
             }
             let copied = first_copy..self.section_len(section) as u32;
-            let base = Base {
-                file: reading.file,
-                name: option,
-                resolved,
-                copied,
-            };
+            let base = Base::new(reading.file, option, resolved, copied);
             self.push_base(section, base);
         }
         match problem {

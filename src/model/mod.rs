@@ -93,9 +93,28 @@ pub struct Base {
     pub file: FileId,
     /// The item as written in `file` (read it with [`Config::text`]: no copy of every name).
     pub name: Text,
-    pub resolved: Option<SectionId>,
+    /// [`Base::resolved`], or [`NO_SECTION`]: 4 bytes where an `Option` takes 8.
+    resolved: SectionId,
     /// Where the lines copied from it are in the section's vars (empty when none were).
     pub copied: Range<u32>,
+}
+
+const NO_SECTION: SectionId = SectionId(u32::MAX);
+
+impl Base {
+    fn new(file: FileId, name: Text, resolved: Option<SectionId>, copied: Range<u32>) -> Base {
+        Base {
+            file,
+            name,
+            resolved: resolved.unwrap_or(NO_SECTION),
+            copied,
+        }
+    }
+
+    /// The section it names, if there is one before the section naming it.
+    pub fn resolved(&self) -> Option<SectionId> {
+        (self.resolved != NO_SECTION).then_some(self.resolved)
+    }
 }
 
 /// One option line as the section holds it. A large configuration holds millions of these: 16
@@ -117,6 +136,9 @@ const _: () = assert!(std::mem::size_of::<Var>() == 16);
 
 // 300k sections in a large configuration: its name's place and two runs, 32 bytes.
 const _: () = assert!(std::mem::size_of::<Section>() <= 32);
+
+// A base for most sections of a large configuration.
+const _: () = assert!(std::mem::size_of::<Base>() <= 24);
 
 impl Var {
     fn new(origin: LineRef, key: KeyId) -> Var {
@@ -316,7 +338,7 @@ impl Config {
         self.bases(section)
             .iter()
             .find(|base| base.copied.contains(&index))?
-            .resolved
+            .resolved()
     }
 
     /// The value Asterisk receives for this line (after `+=` joins).

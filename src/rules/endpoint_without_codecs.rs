@@ -258,7 +258,10 @@ pub(super) fn group_endpoints<'a>(
     let mut index: HashMap<(u32, GroupKey), usize> = HashMap::default();
     for (tag, object, var) in found {
         let section = config.section(object.section);
-        let template = config.bases(section).iter().find_map(|base| base.resolved);
+        let template = config
+            .bases(section)
+            .iter()
+            .find_map(|base| base.resolved());
         let key = match var {
             Some(var) if var.is_inherited() => GroupKey::Line(var.origin),
             Some(_) => GroupKey::Own(object.section),

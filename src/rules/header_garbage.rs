@@ -45,7 +45,7 @@ impl Rule for HeaderGarbage {
             let Some(header) = file.syntax.header(line) else {
                 continue;
             };
-            let Some(garbage) = header.garbage() else {
+            let Some(garbage) = file.syntax.header_garbage(header) else {
                 continue;
             };
             let span = Span::new(file_id, garbage.span.clone());

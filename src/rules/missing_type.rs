@@ -2,7 +2,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::SectionId;
+use crate::model::{Base, SectionId};
 use crate::schema::schema;
 
 pub struct MissingType;
@@ -49,12 +49,7 @@ impl Rule for MissingType {
         let bases: HashSet<SectionId> = config
             .sections
             .iter()
-            .flat_map(|section| {
-                config
-                    .bases(section)
-                    .iter()
-                    .filter_map(|base| base.resolved)
-            })
+            .flat_map(|section| config.bases(section).iter().filter_map(Base::resolved))
             .collect();
         for (index, section) in config.sections.iter().enumerate() {
             let id = SectionId(index as u32);

@@ -104,7 +104,7 @@ impl Rule for NatEndpointOptions {
             }
             let section = config.section(endpoint.section);
             let key = (
-                config.bases(section).first().and_then(|b| b.resolved),
+                config.bases(section).first().and_then(|b| b.resolved()),
                 missing.clone(),
             );
             if !config.bases(section).is_empty() && !reported.insert(key) {

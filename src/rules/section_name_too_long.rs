@@ -39,7 +39,7 @@ impl Rule for SectionNameTooLong {
             let Some(header) = file.syntax.header(line) else {
                 continue;
             };
-            let Some(full_name) = header.full_name() else {
+            let Some(full_name) = file.syntax.header_full_name(header) else {
                 continue;
             };
             let span = Span::new(file_id, header.name.span.clone());
@@ -48,7 +48,7 @@ impl Rule for SectionNameTooLong {
                 format!(
                     "section name of {} bytes: Asterisk cuts it to {MAX_SECTION_NAME_BYTES} \
                          bytes, `{}`",
-                    file.text(&full_name).len(),
+                    file.text(full_name).len(),
                     file.text(&header.name)
                 ),
             ));

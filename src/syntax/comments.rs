@@ -239,7 +239,7 @@ fn adopt<'l>(
     }
     if items != 0 {
         for header in &mut stored.headers {
-            header.items = header.items.start + items..header.items.end + items;
+            header.items_start += items;
         }
     }
     tree.items.append(&mut stored.items);

@@ -78,7 +78,7 @@ const NO_COMMENT: u32 = u32::MAX;
 // so there is no padding.
 const _: () = assert!(std::mem::size_of::<Line>() <= 32);
 const _: () = assert!(std::mem::size_of::<LineKind>() <= 20);
-const _: () = assert!(std::mem::size_of::<SectionHeader>() <= 40);
+const _: () = assert!(std::mem::size_of::<SectionHeader>() <= 24);
 
 impl Line {
     pub(crate) fn new(start: u32, end: u32) -> Line {
@@ -172,32 +172,25 @@ pub struct SectionHeader {
     pub name: Text,
     /// The whole header statement.
     pub span: Range<u32>,
-    /// Where the name as written ends: past `name` when Asterisk cut it
-    /// ([`SectionHeader::full_name`]).
-    written_name_end: u32,
-    /// Where the items of `(...)` are in [`SyntaxTree::items`] ([`SyntaxTree::header_items`]).
-    /// Empty without `(`: with it there is at least one item, maybe an empty one.
-    items: Range<u32>,
-    /// [`SectionHeader::garbage`], or an empty text when there is none (there is never an empty
-    /// one).
-    garbage: Text,
+    /// Where its texts other than the name are in [`SyntaxTree::items`]: the items of `(...)`
+    /// ([`SyntaxTree::header_items`]; none without `(`, with it at least one, maybe empty), then
+    /// the rare ones the flags in `extras` say it has: [`SyntaxTree::header_garbage`], then
+    /// [`SyntaxTree::header_full_name`]. A large configuration has 300k headers: 24 bytes each.
+    items_start: u32,
+    /// The number of items, and the [`HAS_GARBAGE`] and [`HAS_FULL_NAME`] flags.
+    extras: u32,
 }
 
+/// [`SectionHeader::extras`] flag: a garbage text follows the items.
+const HAS_GARBAGE: u32 = 1 << 31;
+/// [`SectionHeader::extras`] flag: the name as written follows the items (and the garbage).
+/// Items are at least a byte of the file each: their count never reaches these bits.
+const HAS_FULL_NAME: u32 = 1 << 30;
+
 impl SectionHeader {
-    /// The name as written, when it was longer than the 79 bytes Asterisk keeps.
-    pub fn full_name(&self) -> Option<Text> {
-        let span = self.name.span.start..self.written_name_end;
-        (span.end != self.name.span.end).then_some(Text { span })
-    }
-
-    /// Text after the header that Asterisk ignores (`[a] (!)` is not a template).
-    pub fn garbage(&self) -> Option<&Text> {
-        (!self.garbage.is_empty()).then_some(&self.garbage)
-    }
-
     /// How many items its `(...)` holds (0 without one).
     pub fn item_count(&self) -> usize {
-        self.items.len()
+        (self.extras & !(HAS_GARBAGE | HAS_FULL_NAME)) as usize
     }
 }
 
@@ -437,11 +430,29 @@ impl SyntaxTree {
 
     /// The items of `(...)` right after the header's `]`, not trimmed; `None` without `(`.
     pub fn header_items(&self, header: &SectionHeader) -> Option<&[Text]> {
+        let start = header.items_start as usize;
         let items = self
             .items
-            .get(header.items.start as usize..header.items.end as usize)
+            .get(start..start + header.item_count())
             .unwrap_or_default();
         (!items.is_empty()).then_some(items)
+    }
+
+    /// Text after the header that Asterisk ignores (`[a] (!)` is not a template).
+    pub fn header_garbage(&self, header: &SectionHeader) -> Option<&Text> {
+        let at = header.items_start as usize + header.item_count();
+        (header.extras & HAS_GARBAGE != 0)
+            .then(|| self.items.get(at))
+            .flatten()
+    }
+
+    /// The name as written, when it was longer than the 79 bytes Asterisk keeps.
+    pub fn header_full_name(&self, header: &SectionHeader) -> Option<&Text> {
+        let garbage = usize::from(header.extras & HAS_GARBAGE != 0);
+        let at = header.items_start as usize + header.item_count() + garbage;
+        (header.extras & HAS_FULL_NAME != 0)
+            .then(|| self.items.get(at))
+            .flatten()
     }
 
     /// The text kept for `text` when it is not the file's bytes at its span.

@@ -14,7 +14,7 @@ use pest::iterators::{Pair, Pairs};
 
 use super::{
     Assignment, Directive, DirectiveId, HeaderId, LineError, LineErrorKind, LineKind, Operator,
-    Rule, SectionHeader, StoredText, Text, MAX_SECTION_NAME_BYTES,
+    Rule, SectionHeader, StoredText, Text, HAS_FULL_NAME, HAS_GARBAGE, MAX_SECTION_NAME_BYTES,
 };
 
 /// Where a statement's text lives: offsets in the parsed text, mapped back to the file's bytes.
@@ -277,37 +277,40 @@ impl Cx<'_> {
         garbage: Option<Range<usize>>,
         span: Range<u32>,
     ) -> LineKind {
-        let (name, written_name_end) =
-            if self.source.original(name.clone()).len() > MAX_SECTION_NAME_BYTES {
-                let cut = self.text(name.start..name.start + MAX_SECTION_NAME_BYTES);
-                (cut, self.text(name).span.end)
-            } else {
-                let name = self.text(name);
-                let end = name.span.end;
-                (name, end)
+        let (name, full_name) = if self.source.original(name.clone()).len() > MAX_SECTION_NAME_BYTES
+        {
+            let cut = self.text(name.start..name.start + MAX_SECTION_NAME_BYTES);
+            let full_name = Text {
+                span: cut.span.start..self.text(name).span.end,
             };
-        let items = match items {
-            Some(ranges) => {
-                let start = self.stored.borrow().items.len() as u32;
-                for range in ranges {
-                    let item = self.text(range);
-                    self.stored.borrow_mut().items.push(item);
-                }
-                start..self.stored.borrow().items.len() as u32
-            }
-            None => 0..0,
+            (cut, Some(full_name))
+        } else {
+            (self.text(name), None)
         };
+        let items_start = self.stored.borrow().items.len() as u32;
+        for range in items.into_iter().flatten() {
+            let item = self.text(range);
+            self.stored.borrow_mut().items.push(item);
+        }
+        let mut extras = self.stored.borrow().items.len() as u32 - items_start;
         let garbage = garbage
             .map(|range| self.trim(range, true))
             .filter(|range| !range.is_empty())
-            .map_or(Text { span: 0..0 }, |range| self.text(range));
+            .map(|range| self.text(range));
         let mut stored = self.stored.borrow_mut();
+        if let Some(garbage) = garbage {
+            stored.items.push(garbage);
+            extras |= HAS_GARBAGE;
+        }
+        if let Some(full_name) = full_name {
+            stored.items.push(full_name);
+            extras |= HAS_FULL_NAME;
+        }
         stored.headers.push(SectionHeader {
             name,
             span,
-            written_name_end,
-            items,
-            garbage,
+            items_start,
+            extras,
         });
         LineKind::Section(HeaderId(stored.headers.len() as u32 - 1))
     }
