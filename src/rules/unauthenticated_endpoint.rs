@@ -103,13 +103,13 @@ impl Rule for UnauthenticatedEndpoint {
         let auth = config.option_name("auth");
         let identify_by = config.option_name("identify_by");
         for (index, endpoint) in config.objects.list.iter().enumerate() {
-            if endpoint.kind_name() != "endpoint"
-                || !endpoint.loads()
-                || is_anonymous(config, endpoint)
-            {
+            if endpoint.kind_name() != "endpoint" || !endpoint.loads() {
                 continue;
             }
+            // The lines before the id: reading the id is a wait on the file's text, which the
+            // endpoints with `auth=` never need.
             if has_inbound_auth(config, endpoint, auth)
+                || is_anonymous(config, endpoint)
                 || identified.contains(config.object_id(endpoint))
                 || !identified_by_name(config, endpoint, identify_by)
             {
