@@ -197,11 +197,10 @@ fn render_findings(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(),
             }
         }
         Format::Json => {
-            let entries: Vec<_> = linted
+            let entries = linted
                 .iter()
-                .flat_map(|one| json::entries(&one.config, &one.diagnostics))
-                .collect();
-            out.push_str(&to_json(&entries)?);
+                .flat_map(|one| json::entries(&one.config, &one.diagnostics));
+            print_json_array(entries)?;
         }
         Format::Sarif => {
             let log = sarif::render(
@@ -377,6 +376,22 @@ fn unknown_rule(name: &str) -> String {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+/// Writes `items` to stdout as one pretty JSON array (what `to_json` makes of a vector), as they
+/// come: 200k findings make 70 MB of JSON, which need not be held in memory. Like [`print`], it
+/// gives up quietly when stdout is closed.
+fn print_json_array<T: serde::Serialize>(items: impl Iterator<Item = T>) -> Result<(), String> {
+    use serde::Serializer;
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    let written = serde_json::Serializer::pretty(&mut stdout).collect_seq(items);
+    match written {
+        Err(e) if !e.is_io() => Err(format!("cannot write JSON: {e}")),
+        _ => {
+            let _ = stdout.write_all(b"\n").and_then(|()| stdout.flush());
+            Ok(())
+        }
+    }
+}
+
 fn print(text: &str) {
     let mut stdout = io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());

@@ -81,6 +81,37 @@ fn json_findings_have_the_documented_fields() {
     assert_eq!(first["fix"]["applicability"], "unsafe");
 }
 
+/// The JSON array is written as the findings come (src/main.rs): still one array for several
+/// files, `[]` when there is nothing, and a newline at the end.
+#[test]
+fn json_is_one_array_for_several_files() {
+    let output = pjsiplint()
+        .args(["--format", "json", "corpus/deprecated-option/clean.conf"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "[]\n");
+    let files = [
+        "corpus/header-garbage/bad.conf",
+        "corpus/deprecated-option/clean.conf",
+        "corpus/syntax-error/bad.conf",
+    ];
+    let output = pjsiplint()
+        .args(["--format", "json"])
+        .args(files)
+        .output()
+        .unwrap();
+    assert!(output.stdout.ends_with(b"]\n"));
+    let findings = json(&output.stdout);
+    let mut named: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    named.dedup();
+    assert_eq!(named, [files[0], files[2]]);
+}
+
 #[test]
 fn effective_json_shows_objects_with_inherited_lines_first_and_masks_secrets() {
     let output = pjsiplint()
