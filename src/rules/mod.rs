@@ -269,10 +269,16 @@ fn run_parallel(cx: &Context<'_>, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
             });
         }
     });
-    results
+    let found: Vec<Vec<Diagnostic>> = results
         .into_iter()
-        .flat_map(|slot| slot.into_inner().unwrap_or_default())
-        .collect()
+        .map(|slot| slot.into_inner().unwrap_or_default())
+        .collect();
+    // At its final size: 200k findings grown by doubling would hold two copies at the end.
+    let mut all = Vec::with_capacity(found.iter().map(Vec::len).sum());
+    for one in found {
+        all.extend(one);
+    }
+    all
 }
 
 /// The object type a section's `type=` line names (templates too), if the schema knows it.
