@@ -203,6 +203,17 @@ fn an_include_cycle_and_a_self_include() {
     assert_eq!(linted.config.files.len(), 1);
 }
 
+/// The model alone (no rules) of a file with `text`.
+fn model_of(text: String) -> model::Config {
+    let name = "hostile.conf";
+    model::load_bytes(
+        Path::new(name),
+        name.to_owned(),
+        text.into_bytes(),
+        &LoadOptions::default(),
+    )
+}
+
 fn has_problem(linted: &Linted, test: impl Fn(&LoadProblemKind) -> bool) -> bool {
     linted.config.load_problems.iter().any(|p| test(&p.kind))
 }
@@ -496,12 +507,7 @@ fn fifty_thousand_additions_with_bases_to_two_sections_in_turn() {
     for _ in 0..50_000 {
         text.push_str("[a](+,t,missing)\n[b](+,t,missing)\n");
     }
-    let config = model::load_bytes(
-        Path::new("hostile.conf"),
-        "hostile.conf".to_owned(),
-        text.into_bytes(),
-        &LoadOptions::default(),
-    );
+    let config = model_of(text);
     let a = &config.sections[1];
     assert_eq!(config.section_name(a), "a");
     assert_eq!(config.bases(a).len(), 100_000);
@@ -517,12 +523,7 @@ fn fifty_thousand_appends_to_lines_just_inherited() {
     for _ in 0..50_000 {
         text.push_str("[s](+,t)\nx+=y\n");
     }
-    let config = model::load_bytes(
-        Path::new("hostile.conf"),
-        "hostile.conf".to_owned(),
-        text.into_bytes(),
-        &LoadOptions::default(),
-    );
+    let config = model_of(text);
     let s = &config.sections[1];
     assert_eq!(config.section_name(s), "s");
     assert_eq!(config.vars(s).len(), 50_000);

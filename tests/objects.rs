@@ -23,6 +23,15 @@ fn section<'a>(config: &'a Config, name: &str) -> &'a Section {
         .unwrap()
 }
 
+/// The lines of the first section named `name`, as `key=value`.
+fn lines_of(config: &Config, name: &str) -> Vec<String> {
+    config
+        .vars(section(config, name))
+        .iter()
+        .map(|var| format!("{}={}", config.key(var), config.value(var)))
+        .collect()
+}
+
 /// Each object as `type/id`, with why it does not load.
 fn loading(config: &Config) -> Vec<String> {
     config
@@ -260,14 +269,7 @@ fn sections_share_the_lines_of_an_unchanged_template() {
     // would otherwise hold a copy each); once it changes, sections inheriting it later get its
     // new lines, and a `+=` on a shared line changes only the section it is in.
     let config = config("[t]\na=1\n[s](t)\n[u](t)\n[t](+)\nb=2\n[v](t)\nb+=3\n[w](t)\n");
-    let lines = |name: &str| -> Vec<String> {
-        let section = section(&config, name);
-        config
-            .vars(section)
-            .iter()
-            .map(|var| format!("{}={}", config.key(var), config.value(var)))
-            .collect()
-    };
+    let lines = |name: &str| lines_of(&config, name);
     assert_eq!(lines("t"), ["a=1", "b=2"]);
     assert_eq!(lines("s"), ["a=1"]);
     assert_eq!(lines("u"), ["a=1"]);
@@ -292,14 +294,7 @@ fn sections_reopened_in_turn_keep_their_lines_in_order() {
     }
     text.push_str("[a](+,t)\nlast=1\n");
     let config = config(&text);
-    let lines = |name: &str| -> Vec<String> {
-        let section = section(&config, name);
-        config
-            .vars(section)
-            .iter()
-            .map(|var| format!("{}={}", config.key(var), config.value(var)))
-            .collect()
-    };
+    let lines = |name: &str| lines_of(&config, name);
     let mut expected_a: Vec<String> = (0..1000).map(|i| format!("a{i}={i}")).collect();
     expected_a.extend(["z=0".to_owned(), "last=1".to_owned()]);
     assert_eq!(lines("a"), expected_a);
