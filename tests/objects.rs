@@ -275,6 +275,9 @@ fn sections_share_the_lines_of_an_unchanged_template() {
     assert_eq!(lines("u"), ["a=1"]);
     assert_eq!(lines("v"), ["a=1", "b=23"]);
     assert_eq!(lines("w"), ["a=1", "b=2"]);
+    // s holds nothing but t's shared lines.
+    assert!(!config.vars(section(&config, "s")).is_empty());
+    assert_eq!(config.vars(section(&config, "s")).len(), 1);
     let first_line = |name: &str| config.vars(section(&config, name)).at(0);
     assert!(std::ptr::eq(first_line("s"), first_line("u")));
     assert!(!std::ptr::eq(first_line("s"), first_line("w")));

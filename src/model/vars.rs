@@ -1,15 +1,14 @@
 //! A section's lines as pieces of one shared vector. A section that inherits from a template does
 //! not copy the template's lines: it refers to one copy of them (the template's *form*, made once
 //! and shared by every section inheriting it while the template stays unchanged). 100k phones on
-//! a few templates would otherwise hold over a million copies of the same template lines (issue 8:
-//! a fifth of the peak memory).
+//! a few templates would otherwise hold over a million copies of the same template lines.
 
 use std::ops::Range;
 
 use super::Var;
 
-/// A run of a section's lines in the config's vector of lines, or of forms: 8 bytes (a large configuration
-/// has about one and a half per section).
+/// A run of a section's lines in the config's vector of own lines or of forms: 8 bytes (a large
+/// configuration has about one and a half per section).
 #[derive(Debug, Clone)]
 pub(super) struct Piece {
     /// The run; [`FORM`] set in `start` for [`Piece::is_form`].
@@ -88,7 +87,7 @@ impl<'a> Vars<'a> {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.pieces.iter().all(|piece| piece.vars.is_empty())
+        self.pieces.iter().all(|piece| piece.len() == 0)
     }
 
     pub fn iter(&self) -> VarsIter<'a> {
