@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use clap::{CommandFactory, Parser};
+use serde::{Serialize, Serializer};
 
 use pjsiplint::cli::{Cli, FailOn, Format, DEFAULT_PATH};
 use pjsiplint::fix::write::{write_files, FileWrite};
@@ -86,13 +87,13 @@ fn run(mut cli: Cli) -> Result<ExitCode, String> {
             }
         }
     }
-    let mut out = String::new();
     if cli.effective {
-        render_effective(&cli, &linted, &mut out)?;
+        print_effective(&cli, &linted)?;
     } else {
+        let mut out = String::new();
         render_findings(&cli, &linted, &mut out)?;
+        print(&out);
     }
-    print(&out);
     if failed {
         return Ok(ExitCode::from(2));
     }
@@ -200,7 +201,7 @@ fn render_findings(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(),
             let entries = linted
                 .iter()
                 .flat_map(|one| json::entries(&one.config, &one.diagnostics));
-            print_json_array(entries)?;
+            print_json(|json| json.collect_seq(entries))?;
         }
         Format::Sarif => {
             let log = sarif::render(
@@ -208,7 +209,7 @@ fn render_findings(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(),
                     .iter()
                     .map(|one| (&one.config, one.diagnostics.as_slice())),
             );
-            out.push_str(&to_json(&log)?);
+            print_json(|json| log.serialize(json))?;
         }
         Format::Github => {
             for one in linted {
@@ -314,33 +315,30 @@ fn lint_roots_instead(paths: Vec<PathBuf>, root: &Path, settings: &Settings) -> 
     out
 }
 
-fn render_effective(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(), String> {
+/// `--effective`, written to stdout as each object is made (100k phones make 130 MB of text).
+fn print_effective(cli: &Cli, linted: &[Linted]) -> Result<(), String> {
+    let all = linted
+        .iter()
+        .map(|one| effective::Effective::new(&one.config, &one.validation, &one.trunks));
     match cli.format() {
         Format::Json => {
-            let all: Vec<_> = linted
-                .iter()
-                .map(|one| effective::build(&one.config, &one.validation, &one.trunks))
-                .collect();
+            let all: Vec<_> = all.collect();
             // One configuration: the object itself; several: an array of them.
-            let text = match all.as_slice() {
-                [one] => to_json(one)?,
-                _ => to_json(&all)?,
-            };
-            out.push_str(&text);
-        }
-        _ => {
-            for one in linted {
-                effective::render_text(&one.config, &one.validation, &one.trunks, out);
+            match all.as_slice() {
+                [one] => print_json(|json| one.serialize(json)),
+                _ => print_json(|json| json.collect_seq(&all)),
             }
         }
+        _ => {
+            let mut stdout = io::BufWriter::new(io::stdout().lock());
+            // Like `print`: a closed stdout ends the listing quietly.
+            let _ = all
+                .into_iter()
+                .try_for_each(|one| effective::render_text(&one, &mut stdout))
+                .and_then(|()| stdout.flush());
+            Ok(())
+        }
     }
-    Ok(())
-}
-
-fn to_json(value: &impl serde::Serialize) -> Result<String, String> {
-    serde_json::to_string_pretty(value)
-        .map(|text| text + "\n")
-        .map_err(|e| format!("cannot write JSON: {e}"))
 }
 
 fn list_rules() -> String {
@@ -375,15 +373,14 @@ fn unknown_rule(name: &str) -> String {
     )
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
-/// Writes `items` to stdout as one pretty JSON array (what `to_json` makes of a vector), as they
-/// come: 200k findings make 70 MB of JSON, which need not be held in memory. Like [`print`], it
-/// gives up quietly when stdout is closed.
-fn print_json_array<T: serde::Serialize>(items: impl Iterator<Item = T>) -> Result<(), String> {
-    use serde::Serializer;
+/// Writes pretty JSON and a newline to stdout as `write` serializes it: 200k findings
+/// make 70 MB of JSON, which need not be held in memory. Like [`print`], it gives up quietly
+/// when stdout is closed.
+fn print_json(
+    write: impl FnOnce(JsonOut<'_>) -> Result<(), serde_json::Error>,
+) -> Result<(), String> {
     let mut stdout = io::BufWriter::new(io::stdout().lock());
-    let written = serde_json::Serializer::pretty(&mut stdout).collect_seq(items);
-    match written {
+    match write(&mut serde_json::Serializer::pretty(&mut stdout)) {
         Err(e) if !e.is_io() => Err(format!("cannot write JSON: {e}")),
         _ => {
             let _ = stdout.write_all(b"\n").and_then(|()| stdout.flush());
@@ -392,6 +389,13 @@ fn print_json_array<T: serde::Serialize>(items: impl Iterator<Item = T>) -> Resu
     }
 }
 
+/// What [`print_json`] serializes into.
+type JsonOut<'a> = &'a mut serde_json::Serializer<
+    &'a mut io::BufWriter<io::StdoutLock<'static>>,
+    serde_json::ser::PrettyFormatter<'static>,
+>;
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
 fn print(text: &str) {
     let mut stdout = io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());

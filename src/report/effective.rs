@@ -1,17 +1,25 @@
 //! `--effective`: the objects Asterisk will create, after includes, templates and additions, with
 //! where each line came from. Secrets are shown as `********`.
 
-use serde::Serialize;
+use std::io::{self, Write};
+
+use rustc_hash::FxHashMap as HashMap;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
 use super::secrets::{is_secret_key, MASK};
 use crate::model::{Config, Object, ObjectId, Var};
 use crate::trunks::{TrunkReason, Trunks};
 use crate::validate::{describe_rejection, ProblemKind, Validation};
 
-#[derive(Serialize)]
+/// The objects of one configuration as `--effective` shows them, each made as it is written:
+/// 100k phones make 130 MB of text, which need not be held in memory, nor every object's lines
+/// at once. Serializes as `{"file_loads": ..., "objects": [...]}`.
 pub struct Effective<'a> {
-    pub file_loads: bool,
-    pub objects: Vec<EffectiveObject<'a>>,
+    config: &'a Config,
+    trunks: &'a Trunks,
+    /// What the loading of the few objects that have such a thing depends on, by object index.
+    depends_on: HashMap<usize, Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -40,38 +48,70 @@ pub struct EffectiveTrunk<'a> {
     pub reason: TrunkReason,
 }
 
-pub fn build<'a>(config: &'a Config, validation: &Validation, trunks: &Trunks) -> Effective<'a> {
-    let mut depends_on: Vec<Vec<String>> = vec![Vec::new(); config.objects.list.len()];
-    for problem in &validation.problems {
-        if matches!(
-            problem.kind,
-            ProblemKind::NeedsFile { .. } | ProblemKind::NeedsDns { .. }
-        ) {
-            depends_on[problem.object.0 as usize].push(describe_rejection(config, problem));
+impl<'a> Effective<'a> {
+    pub fn new(config: &'a Config, validation: &Validation, trunks: &'a Trunks) -> Self {
+        let mut depends_on: HashMap<usize, Vec<String>> = HashMap::default();
+        for problem in &validation.problems {
+            if matches!(
+                problem.kind,
+                ProblemKind::NeedsFile { .. } | ProblemKind::NeedsDns { .. }
+            ) {
+                depends_on
+                    .entry(problem.object.0 as usize)
+                    .or_default()
+                    .push(describe_rejection(config, problem));
+            }
+        }
+        Effective {
+            config,
+            trunks,
+            depends_on,
         }
     }
-    Effective {
-        file_loads: config.file_loads(),
-        objects: config
+
+    /// Whether Asterisk loads anything from the configuration.
+    pub fn file_loads(&self) -> bool {
+        self.config.file_loads()
+    }
+
+    /// Each object, in load order.
+    pub fn objects(&self) -> impl Iterator<Item = EffectiveObject<'a>> + '_ {
+        let config = self.config;
+        config
             .objects
             .list
             .iter()
             .enumerate()
-            .map(|(index, object)| {
-                let trunk =
-                    trunks
-                        .of_endpoint(ObjectId(index as u32))
-                        .map(|trunk| EffectiveTrunk {
-                            registration: trunk
-                                .registration
-                                .map(|r| config.object_id(config.objects.by_id(r))),
-                            reason: trunk.reason,
-                        });
+            .map(move |(index, object)| {
+                let trunk = self
+                    .trunks
+                    .of_endpoint(ObjectId(index as u32))
+                    .map(|trunk| EffectiveTrunk {
+                        registration: trunk
+                            .registration
+                            .map(|r| config.object_id(config.objects.by_id(r))),
+                        reason: trunk.reason,
+                    });
                 let mut shown = effective_object(config, object, trunk);
-                shown.depends_on = std::mem::take(&mut depends_on[index]);
+                shown.depends_on = self.depends_on.get(&index).cloned().unwrap_or_default();
                 shown
             })
-            .collect(),
+    }
+}
+
+impl Serialize for Effective<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// The objects, serialized as they are made.
+        struct Objects<'e, 'a>(&'e Effective<'a>);
+        impl Serialize for Objects<'_, '_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.objects())
+            }
+        }
+        let mut effective = serializer.serialize_struct("Effective", 2)?;
+        effective.serialize_field("file_loads", &self.file_loads())?;
+        effective.serialize_field("objects", &Objects(self))?;
+        effective.end()
     }
 }
 
@@ -113,25 +153,26 @@ fn shown_value<'a>(config: &'a Config, var: &'a Var) -> &'a str {
 }
 
 /// The INI-like listing: each object as a section, each line with the place it was written.
-pub fn render_text(config: &Config, validation: &Validation, trunks: &Trunks, out: &mut String) {
-    let effective = build(config, validation, trunks);
-    if !effective.file_loads {
-        out.push_str(
-            "; Asterisk rejects this configuration as a whole: no object below is loaded.\n\n",
-        );
+pub fn render_text(effective: &Effective, out: &mut impl Write) -> io::Result<()> {
+    let config = effective.config;
+    if !effective.file_loads() {
+        out.write_all(
+            b"; Asterisk rejects this configuration as a whole: no object below is loaded.\n\n",
+        )?;
     }
-    for (object, shown) in config.objects.list.iter().zip(&effective.objects) {
+    for (object, shown) in config.objects.list.iter().zip(effective.objects()) {
         let status = if shown.loads {
             "loads".to_owned()
         } else {
             format!("NOT LOADED: {}", shown.not_loaded.join("; "))
         };
-        out.push_str(&format!(
-            "[{}] ; {} from {}:{} ({status})\n",
+        writeln!(
+            out,
+            "[{}] ; {} from {}:{} ({status})",
             shown.id, shown.kind, shown.file, shown.line
-        ));
+        )?;
         for dependency in &shown.depends_on {
-            out.push_str(&format!("; {dependency}\n"));
+            writeln!(out, "; {dependency}")?;
         }
         if let Some(trunk) = &shown.trunk {
             let reason = match trunk.reason {
@@ -142,27 +183,32 @@ pub fn render_text(config: &Config, validation: &Validation, trunks: &Trunks, ou
                 TrunkReason::PublicContact => "its aor contact is a public host",
             };
             match trunk.registration {
-                Some(registration) => out.push_str(&format!(
-                    "; provider trunk with registration '{registration}' ({reason})\n"
-                )),
-                None => out.push_str(&format!("; provider trunk ({reason})\n")),
+                Some(registration) => writeln!(
+                    out,
+                    "; provider trunk with registration '{registration}' ({reason})"
+                )?,
+                None => writeln!(out, "; provider trunk ({reason})")?,
             }
         }
         let section = config.section(object.section);
         for (var, (key, value)) in config.vars(section).iter().zip(&shown.options) {
             let file = config.file(var.origin.file);
-            let mut origin = format!("{}:{}", file.name, var.origin.line + 1);
+            write!(
+                out,
+                "{key} = {value} ; {}:{}",
+                file.name,
+                var.origin.line + 1
+            )?;
             if let Some(base) = config.inherited_from(section, var) {
-                origin.push_str(&format!(
-                    ", from [{}]",
-                    config.section_name(config.section(base))
-                ));
+                let base = config.section_name(config.section(base));
+                write!(out, ", from [{base}]")?;
             }
             if let Some(appended) = config.appended(var) {
-                origin.push_str(&format!(", += on {} line(s)", appended.lines.len()));
+                write!(out, ", += on {} line(s)", appended.lines.len())?;
             }
-            out.push_str(&format!("{key} = {value} ; {origin}\n"));
+            writeln!(out)?;
         }
-        out.push('\n');
+        writeln!(out)?;
     }
+    Ok(())
 }
