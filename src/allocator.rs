@@ -17,3 +17,21 @@ pub fn purge_freed_memory_at_once() {
     // call it at any time.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PURGE_DELAY;
+
+    #[test]
+    fn the_option_set_is_the_purge_delay() {
+        // Between the two options the binding names around it, and 10 ms unless set.
+        assert_eq!(
+            PURGE_DELAY,
+            libmimalloc_sys::mi_option_eager_commit_delay + 1
+        );
+        assert_eq!(PURGE_DELAY + 1, libmimalloc_sys::mi_option_use_numa_nodes);
+        // SAFETY: mi_option_get only reads mimalloc's option table.
+        let default = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
+        assert_eq!(default, 10);
+    }
+}
