@@ -1,5 +1,7 @@
 //! What a rule reports: a message at exact bytes, secondary labels, help, and maybe a fix.
 
+use std::borrow::Cow;
+
 use crate::fix::Fix;
 use crate::source::Span;
 
@@ -21,10 +23,14 @@ impl Severity {
     }
 }
 
+/// Texts of a finding that are mostly fixed words (a rule's help, a label): no allocation per
+/// finding for those, where a file can have hundreds of thousands of findings.
+pub type Words = Cow<'static, str>;
+
 #[derive(Debug, Clone)]
 pub struct Label {
     pub span: Span,
-    pub message: String,
+    pub message: Words,
 }
 
 #[derive(Debug, Clone)]
@@ -34,7 +40,7 @@ pub struct Diagnostic {
     pub message: String,
     pub primary: Label,
     pub secondary: Vec<Label>,
-    pub help: Option<String>,
+    pub help: Option<Words>,
     pub fix: Option<Fix>,
 }
 
@@ -46,7 +52,7 @@ impl Diagnostic {
             message,
             primary: Label {
                 span,
-                message: String::new(),
+                message: Words::Borrowed(""),
             },
             secondary: Vec::new(),
             help: None,
@@ -55,12 +61,12 @@ impl Diagnostic {
     }
 
     /// The text under the primary span (shown by miette beside the bytes).
-    pub fn label(mut self, message: impl Into<String>) -> Self {
+    pub fn label(mut self, message: impl Into<Words>) -> Self {
         self.primary.message = message.into();
         self
     }
 
-    pub fn secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+    pub fn secondary(mut self, span: Span, message: impl Into<Words>) -> Self {
         self.secondary.push(Label {
             span,
             message: message.into(),
@@ -74,7 +80,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Words>) -> Self {
         self.help = Some(help.into());
         self
     }

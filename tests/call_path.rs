@@ -23,7 +23,7 @@ fn found(text: &str, diagnostics: &[Diagnostic]) -> Vec<Found> {
             rule: d.rule,
             line: text[..d.primary.span.start as usize].matches('\n').count() + 1,
             message: d.message.clone(),
-            secondary: d.secondary.iter().map(|l| l.message.clone()).collect(),
+            secondary: d.secondary.iter().map(|l| l.message.to_string()).collect(),
         })
         .collect()
 }

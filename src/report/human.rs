@@ -155,7 +155,7 @@ fn to_miette(
 ) -> (MietteDiagnostic, RangeInclusive<usize>) {
     let span = diagnostic.primary.span;
     let primary = LabeledSpan::new_primary_with_span(
-        (!diagnostic.primary.message.is_empty()).then(|| diagnostic.primary.message.clone()),
+        (!diagnostic.primary.message.is_empty()).then(|| diagnostic.primary.message.to_string()),
         span.start as usize..span.end as usize,
     );
     let mut labels = vec![primary];
@@ -175,7 +175,7 @@ fn to_miette(
             let end = file.line_index(label.span.end).max(start);
             lines = start.min(*lines.start())..=end.max(*lines.end());
             labels.push(LabeledSpan::new_with_span(
-                Some(label.message.clone()),
+                Some(label.message.to_string()),
                 label.span.start as usize..label.span.end as usize,
             ));
         } else {
@@ -187,7 +187,7 @@ fn to_miette(
             ));
         }
     }
-    let mut help = diagnostic.help.clone().unwrap_or_default();
+    let mut help = diagnostic.help.as_deref().unwrap_or_default().to_owned();
     for note in notes {
         if !help.is_empty() {
             help.push('\n');

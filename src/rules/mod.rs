@@ -442,7 +442,8 @@ pub(crate) fn inherited_label(
             "[{}] inherits this line from [{}]",
             config.section_name(section),
             config.section_name(config.section(base))
-        ),
+        )
+        .into(),
     })
 }
 
