@@ -530,3 +530,21 @@ fn fifty_thousand_appends_to_lines_just_inherited() {
     assert!(config.vars(s).iter().all(|var| config.value(var) == "1y"));
     assert_eq!(config.value(config.vars(&config.sections[0]).at(0)), "1");
 }
+
+/// 100 `(+)` headers of 4000 bases each onto one section (400k inherited lines from 800 KB):
+/// finding a line walks a section's pieces, so past a few bases the section copies what it
+/// inherits instead of sharing it (a piece per base made this quadratic).
+#[test]
+fn four_hundred_thousand_bases_of_one_section() {
+    let mut text = String::from("[t]\nx=1\n[s]\n");
+    let header = format!("[s](+{})\n", ",t".repeat(4000));
+    for _ in 0..100 {
+        text.push_str(&header);
+    }
+    let config = model_of(text);
+    let s = &config.sections[1];
+    assert_eq!(config.bases(s).len(), 400_000);
+    assert_eq!(config.vars(s).len(), 400_000);
+    let last = config.vars(s).at(399_999);
+    assert_eq!(config.inherited_from(s, last), Some(model::SectionId(0)));
+}

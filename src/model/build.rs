@@ -70,6 +70,11 @@ fn copy_limit(bytes_read: usize) -> usize {
     1_000_000 + bytes_read / 2
 }
 
+/// How many pieces of lines a section may share with others before it copies what it inherits:
+/// finding a line (its count, the line at a position) walks the pieces, so their number must
+/// stay small however many bases `(+)` headers add. A section has one piece per base plus its own.
+const MAX_SHARED_PIECES: usize = 16;
+
 /// How one file is being read.
 #[derive(Clone, Copy)]
 struct Reading {
@@ -483,8 +488,19 @@ impl<'c> Builder<'c> {
     fn inherit(&mut self, section: SectionId, base: SectionId) {
         let first = self.section_len(section);
         let form = self.form(base);
-        if !form.is_empty() {
-            self.push_piece(section, Piece::form(form));
+        let pieces = self.config.sections[section.0 as usize].pieces.len();
+        if pieces < MAX_SHARED_PIECES {
+            if !form.is_empty() {
+                self.push_piece(section, Piece::form(form));
+            }
+        } else {
+            // A section with many bases (`(+)` headers can add any number) copies their lines
+            // into its own, as every look-up of a line walks its pieces. The copies count
+            // against the copy limit (`may_copy`), as the inheritance did.
+            for index in form {
+                let var = self.config.forms[index as usize].clone();
+                self.push_var(section, var);
+            }
         }
         self.index_new_vars(section, first);
     }
