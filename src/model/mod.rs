@@ -335,9 +335,14 @@ impl Config {
             return None;
         }
         let index = self.vars(section).position(var)? as u32;
-        self.bases(section)
-            .iter()
-            .find(|base| base.copied.contains(&index))?
+        // The bases' copied ranges follow one another in line order (each starts where the
+        // section's lines ended when it was inherited): a search, as `(+)` headers can give a
+        // section any number of bases.
+        let bases = self.bases(section);
+        let at = bases.partition_point(|base| base.copied.end <= index);
+        bases
+            .get(at)
+            .filter(|base| base.copied.contains(&index))?
             .resolved()
     }
 
