@@ -380,12 +380,10 @@ impl<'c> Builder<'c> {
     /// The items of the `(...)` of the header at `line`.
     fn header_items(&self, line: LineRef) -> &[Text] {
         let syntax = &self.config.file(line.file).syntax;
-        match &syntax.lines[line.line as usize].kind {
-            LineKind::Section(header) => syntax
-                .header_items(syntax.section_header(*header))
-                .unwrap_or_default(),
-            _ => &[],
-        }
+        syntax
+            .header(&syntax.lines[line.line as usize])
+            .and_then(|header| syntax.header_items(header))
+            .unwrap_or_default()
     }
 
     /// Adds a base to `section`, after those it has.

@@ -96,19 +96,16 @@ impl<'a> Vars<'a> {
 
     /// The lines from position `first` on (whole pieces are skipped, not walked).
     pub fn iter_from(&self, first: usize) -> VarsIter<'a> {
-        let mut pieces = self.pieces.iter();
-        let mut skip = first;
-        let mut front = [].iter();
-        for piece in pieces.by_ref() {
-            if skip < piece.len() {
-                front = self.store.lines(piece)[skip..].iter();
-                break;
-            }
-            skip -= piece.len();
-        }
+        let (front, rest) = match self.locate(first) {
+            Some((piece, offset)) => (
+                self.store.lines(&self.pieces[piece])[offset..].iter(),
+                &self.pieces[piece + 1..],
+            ),
+            None => ([].iter(), &[][..]),
+        };
         VarsIter {
             store: self.store,
-            pieces,
+            pieces: rest.iter(),
             front,
             back: [].iter(),
         }
