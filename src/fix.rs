@@ -19,7 +19,7 @@ pub mod write;
 
 use crate::source::{FileId, Span};
 
-pub use edits::{delete_line, insert_option, newline, rename_key, replace_value};
+pub use edits::{delete_line, insert_option, rename_key, replace_value};
 pub use engine::{fix, AppliedEdit, AppliedFix, ChangedFile, FixInput, FixOptions, FixOutcome};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]

@@ -137,8 +137,12 @@ impl Config {
 
     /// Whether a yes/no option is written as yes (Asterisk's `ast_true` words).
     pub fn option_is_true<'a>(&'a self, object: &Object, key: impl AsOptionName<'a>) -> bool {
-        self.option(object, key)
-            .is_some_and(|value| schema().is_true_word(value))
+        self.is_true(self.option_var(object, key))
+    }
+
+    /// Whether a yes/no option's line, found already, says yes; `false` without a line.
+    pub fn is_true(&self, line: Option<&Var>) -> bool {
+        line.is_some_and(|var| schema().is_true_word(self.value(var)))
     }
 
     /// The items of a list option over all its lines: split at commas, trimmed, empty ones left

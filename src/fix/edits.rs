@@ -24,11 +24,6 @@ use crate::model::{Config, LineRef, SectionId};
 use crate::source::{SourceFile, Span};
 use crate::syntax::{Assignment, DirectiveKind, IgnoredBecause, Line, LineKind};
 
-/// The newline the file uses: `"\r\n"` when most of its line ends are CRLF, else `"\n"`.
-pub fn newline(file: &SourceFile) -> &'static str {
-    file.newline()
-}
-
 /// Removes the line `line` with its newline (`\n` or `\r\n`). On the last line of a file that
 /// has no final newline, the newline before it goes instead, so the file still ends without one.
 ///
@@ -117,7 +112,7 @@ pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str
         style.after,
         escape_value(value)
     );
-    let nl = newline(file);
+    let nl = file.newline();
     let len = file.bytes.len();
     let has_newline = file.bytes.get(last_line.end as usize) == Some(&b'\n');
     let edit = if has_newline {

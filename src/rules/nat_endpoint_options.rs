@@ -73,9 +73,7 @@ impl Rule for NatEndpointOptions {
             "rtp_symmetric",
             "rewrite_contact",
         ]);
-        let is_true = |var: Option<&Var>| {
-            var.is_some_and(|var| crate::schema::schema().is_true_word(config.value(var)))
-        };
+        let is_true = |var: Option<&Var>| config.is_true(var);
         for endpoint in config.objects.of_type("endpoint") {
             let [transport, direct_media, rtp_symmetric, rewrite_contact] =
                 options.last_lines(config, endpoint);

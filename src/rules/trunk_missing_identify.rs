@@ -2,7 +2,6 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fix::edits::newline;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::model::{Config, Object};
 use crate::syntax::LineKind;
@@ -109,7 +108,7 @@ fn append_identify(config: &Config, endpoint: &Object, host: &str) -> Option<Edi
     } else {
         format!("{endpoint_id}-identify")
     };
-    let nl = newline(file);
+    let nl = file.newline();
     let body = format!("[{name}]{nl}type=identify{nl}endpoint={endpoint_id}{nl}match={host}");
     let text = if file.bytes.is_empty() {
         format!("{body}{nl}")

@@ -162,8 +162,7 @@ impl<'a> Websockets<'a> {
     /// Whether the endpoint talks to a browser: `webrtc=yes`, or signalling over a websocket.
     pub fn is_webrtc(&self, endpoint: &Object) -> bool {
         let [webrtc, transport] = self.lines(endpoint);
-        webrtc.is_some_and(|var| schema().is_true_word(self.config.value(var)))
-            || self.used_by(transport).is_some()
+        self.config.is_true(webrtc) || self.used_by(transport).is_some()
     }
 }
 
@@ -198,8 +197,7 @@ impl Rule for WebrtcIncomplete {
         let media_encryption = config.option_name("media_encryption");
         for endpoint in loaded_endpoints(config) {
             let [webrtc, transport] = websockets.lines(endpoint);
-            let webrtc = has_webrtc_option
-                && webrtc.is_some_and(|var| schema().is_true_word(config.value(var)));
+            let webrtc = has_webrtc_option && config.is_true(webrtc);
             if !webrtc {
                 if let Some(via) = websockets.used_by(transport) {
                     let mut missing = 0u32;
