@@ -1,0 +1,86 @@
+//! The corpus snapshot, like Ruff's ecosystem check: every finding pjsiplint gives on every real
+//! configuration under ../shared/corpus/, in the concise format, in one reviewed snapshot
+//! (`tests/snapshots/corpus_snapshot__real-corpus.snap`). A change that moves what users see
+//! shows up here; read each moved finding against Asterisk's source before accepting it
+//! (`cargo insta review`, or `INSTA_UPDATE=always cargo test --test corpus_snapshot`).
+//!
+//! Each single file is linted as the real Asterisk behind `expected/` loaded it: alone, as
+//! pjsip.conf, in a directory holding nothing else; each multi-file set from its own directory.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use pjsiplint::model::LoadOptions;
+use pjsiplint::report::concise;
+use pjsiplint::{lint_bytes, lint_path, Linted, Settings};
+
+/// The folders of single files, each linted alone.
+const SINGLE_FILE_FOLDERS: &[&str] = &["real", "wizard", "templated", "asterisk-samples"];
+
+fn settings_in(dir: &Path) -> Settings {
+    Settings {
+        load: LoadOptions {
+            config_dir: Some(dir.to_path_buf()),
+            ..LoadOptions::default()
+        },
+        ..Settings::default()
+    }
+}
+
+fn render(linted: &Linted, out: &mut String) {
+    concise::render(&linted.config, &linted.diagnostics, out);
+}
+
+fn is_config(path: &Path) -> bool {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    !(name.ends_with(".tsv") || name.ends_with(".md"))
+}
+
+#[test]
+fn every_finding_on_the_real_corpus() {
+    let Some(shared) = common::shared_dir("every_finding_on_the_real_corpus") else {
+        return;
+    };
+    let corpus = shared.join("corpus");
+    let empty = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let mut files = 0;
+    for folder in SINGLE_FILE_FOLDERS {
+        let dir = corpus.join(folder);
+        for path in common::files_below(&dir) {
+            if path.parent() != Some(dir.as_path()) || !is_config(&path) {
+                continue;
+            }
+            files += 1;
+            let name = format!("{folder}/{}", path.file_name().unwrap().to_string_lossy());
+            // The bytes under their corpus name, read from an empty directory: its includes
+            // find nothing, as they found nothing for the Asterisk that loaded it.
+            let linted = lint_bytes(
+                &empty.path().join("pjsip.conf"),
+                name,
+                fs::read(&path).unwrap(),
+                &settings_in(empty.path()),
+            );
+            render(&linted, &mut text);
+        }
+    }
+    let sets = corpus.join("real-sets");
+    let mut set_dirs: Vec<_> = fs::read_dir(&sets)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|dir| dir.join("pjsip.conf").is_file())
+        .collect();
+    set_dirs.sort();
+    for dir in set_dirs {
+        files += 1;
+        let linted = lint_path(&dir.join("pjsip.conf"), &settings_in(&dir)).unwrap();
+        let mut found = String::new();
+        render(&linted, &mut found);
+        text.push_str(&found.replace(&format!("{}/", corpus.display()), ""));
+    }
+    assert!(files > 130, "only {files} corpus configurations found");
+    insta::assert_snapshot!("real-corpus", text);
+}
