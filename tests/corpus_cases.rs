@@ -1,5 +1,7 @@
 //! Every rule has `corpus/<rule>/bad.conf`, which must trigger it, and `clean.conf`, which must
-//! not. The findings on each bad case are snapshots (tests/snapshots/).
+//! not. The findings on each bad case are snapshots (tests/snapshots/). More cases sit beside
+//! them as `bad-WHAT.conf` (a detection added later) and `clean-WHAT.conf` (a false alarm
+//! removed), each named for what it holds.
 
 use std::path::{Path, PathBuf};
 
@@ -54,5 +56,36 @@ fn bad_cases_trigger_their_rule_and_clean_cases_do_not() {
             !clean.contains(&name),
             "{name}/clean.conf must not trigger {name}:\n{text}"
         );
+        for (case, path) in more_cases(name) {
+            let (found, text) = findings(&path);
+            if case.starts_with("bad-") {
+                assert!(found.contains(&name), "{name}/{case} must trigger {name}");
+                insta::assert_snapshot!(format!("{name}-{case}"), text);
+            } else {
+                assert!(
+                    !found.contains(&name),
+                    "{name}/{case} must not trigger {name}:\n{text}"
+                );
+            }
+        }
     }
+}
+
+/// The `bad-*.conf` and `clean-*.conf` cases of a rule beside its two main ones.
+fn more_cases(rule: &str) -> Vec<(String, PathBuf)> {
+    let mut cases: Vec<(String, PathBuf)> = std::fs::read_dir(corpus().join(rule))
+        .unwrap()
+        .flatten()
+        .map(|entry| {
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                entry.path(),
+            )
+        })
+        .filter(|(case, _)| {
+            (case.starts_with("bad-") || case.starts_with("clean-")) && case.ends_with(".conf")
+        })
+        .collect();
+    cases.sort();
+    cases
 }
