@@ -10,6 +10,7 @@ use crate::source::Span;
 
 mod acl_missing_on_public_transport;
 mod addition_without_section;
+mod allow_all_codecs;
 mod anonymous_endpoint;
 mod aor_max_contacts_zero;
 mod auth_instead_of_outbound_auth;
@@ -114,6 +115,7 @@ pub static RULES: &[&dyn Rule] = &[
     &registration_gives_up::RegistrationGivesUp,
     &unused_suppression::UnusedSuppression,
     &endpoint_without_codecs::EndpointWithoutCodecs,
+    &allow_all_codecs::AllowAllCodecs,
     &endpoint_without_aors::EndpointWithoutAors,
     &endpoint_default_context::EndpointDefaultContext,
     &webrtc_incomplete::WebrtcIncomplete,

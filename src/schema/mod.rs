@@ -52,6 +52,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 pub use refresh::{refresh_data, to_data_string, trim_upstream};
+pub(crate) use values::codec_item;
 pub use values::{check_value, show_codecs, show_value, ValueCheck};
 
 /// The checked-in schema data (see the module documentation).

@@ -341,7 +341,7 @@ fn check_enum(opt: &OptionSpec, value: &str) -> ValueCheck {
 // codecs
 
 /// One `allow`/`disallow` item: `[!]name[:ms]`. Returns the negation flag and the name.
-fn codec_item(item: &str) -> Result<(bool, &str), ValueCheck> {
+pub(crate) fn codec_item(item: &str) -> Result<(bool, &str), ValueCheck> {
     let (negated, rest) = match item.strip_prefix('!') {
         Some(r) => (true, r),
         None => (false, item),
