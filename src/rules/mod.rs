@@ -50,6 +50,7 @@ mod section_name_too_long;
 mod stray_block_comment_end;
 mod syntax_error;
 mod template_not_found;
+mod template_not_marked;
 mod tls_verification_off;
 mod transport_bind_conflict;
 mod transport_protocol_mismatch;
@@ -76,6 +77,7 @@ pub static RULES: &[&dyn Rule] = &[
     &exec_directive::ExecDirective,
     &unknown_directive::UnknownDirective,
     &template_not_found::TemplateNotFound,
+    &template_not_marked::TemplateNotMarked,
     &addition_without_section::AdditionWithoutSection,
     &option_before_section::OptionBeforeSection,
     &inheritance_too_large::InheritanceTooLarge,
