@@ -42,6 +42,7 @@ mod nat_missing_local_net;
 mod option_before_section;
 mod option_not_in_version;
 mod outbound_auth_realm;
+mod outbound_proxy_without_lr;
 mod outbound_proxy_mismatch;
 mod placeholder_value;
 mod registration_gives_up;
@@ -108,6 +109,7 @@ pub static RULES: &[&dyn Rule] = &[
     &outbound_auth_realm::OutboundAuthRealm,
     &unescaped_semicolon::UnescapedSemicolon,
     &outbound_proxy_mismatch::OutboundProxyMismatch,
+    &outbound_proxy_without_lr::OutboundProxyWithoutLr,
     &nat_missing_local_net::NatMissingLocalNet,
     &nat_missing_external_address::NatMissingExternalAddress,
     &nat_endpoint_options::NatEndpointOptions,
