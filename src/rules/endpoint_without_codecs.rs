@@ -136,11 +136,11 @@ impl<'a> CallEndpoints<'a> {
     }
 
     pub fn takes_calls(&self, config: &'a Config, endpoint: &Object) -> bool {
-        // `has_items` answers from the references: no value of the endpoint is read. Those
-        // first: reading the id is a wait on the file's text, which most endpoints (those with
-        // `aors=` or `auth=`) then never need.
-        config.has_items(endpoint, self.aors)
-            || config.has_items(endpoint, self.auth)
+        // The last `aors=` and `auth=` lines are the ones Asterisk keeps (each replaces the
+        // list: `aors` is a string field, `auth` re-initialises its vector in
+        // res/res_pjsip/pjsip_configuration.c, `inbound_auth_handler`).
+        config.last_line_has_items(endpoint, self.aors)
+            || config.last_line_has_items(endpoint, self.auth)
             || config.object_id(endpoint) == "anonymous"
             || self.named.contains(config.object_id(endpoint))
     }

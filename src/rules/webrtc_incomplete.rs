@@ -154,7 +154,8 @@ impl<'a> Websockets<'a> {
         let Some(line) = transport_line else {
             return self.only_websockets.then_some(Websocket::OnlyTransports);
         };
-        let transport = transport_named(self.config, line)?;
+        // A transport Asterisk rejects carries nothing: that is the transport's finding.
+        let transport = transport_named(self.config, line).filter(|t| t.loads())?;
         is_websocket(&protocol(self.config, transport))
             .then_some(Websocket::Transport { line, transport })
     }
