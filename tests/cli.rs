@@ -455,3 +455,35 @@ fn no_path_and_no_default_file_prints_only_the_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
 }
+
+/// The docs of these rules say when they do not apply and which rule owns the neighbouring
+/// case (`--explain` shows it).
+#[test]
+fn rule_docs_say_when_they_do_not_apply() {
+    for name in [
+        "unused-suppression",
+        "endpoint-without-codecs",
+        "endpoint-default-context",
+        "webrtc-incomplete",
+        "webrtc-codecs",
+        "aor-max-contacts-zero",
+        "deprecated-option",
+        "concatenating-append",
+        "exec-directive",
+        "unknown-directive",
+        "line-too-long",
+        "section-name-too-long",
+        "stray-block-comment-end",
+        "unterminated-block-comment",
+        "inheritance-too-large",
+        "missing-file",
+    ] {
+        let output = pjsiplint().args(["--explain", name]).output().unwrap();
+        let doc = String::from_utf8_lossy(&output.stdout);
+        let section = doc
+            .split("## When it does not apply")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{name}: no `## When it does not apply`"));
+        assert!(section.trim().len() > 40, "{name}: {section}");
+    }
+}

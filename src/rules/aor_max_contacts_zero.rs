@@ -33,6 +33,12 @@ type=aor
 ## Fix
 Set `max_contacts=1` (or the number of devices of that user; add `remove_existing=yes` to let a
 re-booted phone replace its old registration).
+
+## When it does not apply
+Aors with a `contact=` (a trunk or a fixed phone needs no registration), aors and endpoints
+Asterisk rejects (their own findings), and aors no endpoint with inbound `auth` names on its last
+`aors=` line (each `aors=` line replaces the list): an aor with no registering phone may well
+accept none.
 "#,
     fix: None,
 };

@@ -35,6 +35,13 @@ allow += g722
 ## Fix
 Start the appended text with a comma: `allow += ,g722`, or write a second `allow=` line (list
 options accumulate). pjsiplint offers the comma as an unsafe fix.
+
+## When it does not apply
+`+=` on options that are not lists (a `set_var` or a `callerid` is extended as text), `+=` text
+starting with a comma, and `+=` on an empty value or one ending in a comma, where nothing is
+glued. `+=` on a key the section does not have yet simply sets it (main/config.c,
+`process_text_line`: "Nothing to replace; just set a variable normally"). `[name](+)` sections
+are `addition-without-section`.
 "#,
     fix: Some(Applicability::Unsafe),
 };

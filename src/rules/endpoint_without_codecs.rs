@@ -51,6 +51,12 @@ disallow=all        ; and no allow= line
 Add the codecs the phone speaks, e.g. `allow=ulaw,alaw` (add `opus` or `g722` if they are
 installed and the phone uses them). When many endpoints share a template, add the line to the
 template once.
+
+## When it does not apply
+Endpoints Asterisk rejects (their own findings say why), and endpoints no call can reach or
+come from: no `aors` and no `auth` on their last such line (each line replaces the list), not
+named by an identify or a registration, not `anonymous`. Codecs browsers cannot speak are
+`webrtc-codecs`; `disallow=all` with codecs allowed after it is fine.
 "#,
     fix: None,
 };

@@ -46,6 +46,11 @@ allow=g729,gsm
 ## Fix
 Allow a browser codec: `allow=opus,ulaw` (opus needs Asterisk's `codec_opus` module for
 transcoding; ulaw and alaw always work).
+
+## When it does not apply
+Endpoints that are neither `webrtc=yes` nor used over a loaded ws/wss transport, endpoints
+Asterisk rejects, and endpoints with no codec at all (`endpoint-without-codecs` reports those).
+Whether `codec_opus` is installed is not checked.
 "#,
     fix: None,
 };

@@ -62,6 +62,14 @@ Add `webrtc=yes` to the endpoint (or its template); keep `dtls_auto_generate_cer
 `dtls_cert_file`. On Asterisk versions without `webrtc`, write out `use_avpf=yes`,
 `media_encryption=dtls`, `dtls_verify=fingerprint`, `dtls_setup=actpass`, `ice_support=yes`,
 `media_use_received_transport=yes`, `rtcp_mux=yes` and `dtls_auto_generate_cert=yes`.
+
+## When it does not apply
+Endpoints with `webrtc=yes` (on versions that have it) or all of `use_avpf`, `media_encryption=dtls`,
+`ice_support` and `rtcp_mux` written out; endpoints Asterisk rejects; endpoints whose
+`transport=` names a transport that does not exist or that Asterisk rejects (that is
+`dangling-reference` or the transport's own finding); endpoints naming no transport while some
+loaded transport is not ws/wss. Browser codecs are `webrtc-codecs`; a missing DTLS file is
+`missing-file`.
 "#,
     fix: None,
 };
