@@ -1,8 +1,8 @@
-use super::endpoint_without_codecs::{group_endpoints, loaded_endpoints};
+use super::endpoint_without_codecs::group_endpoints;
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::Options;
-use crate::model::{Config, Object, Var};
+use crate::model::{Config, Object, ObjectId, Var};
 use crate::schema::schema;
 
 pub struct WebrtcIncomplete;
@@ -68,7 +68,8 @@ Endpoints with `webrtc=yes` (on versions that have it) or all of `use_avpf`, `me
 `ice_support` and `rtcp_mux` written out; endpoints Asterisk rejects; endpoints whose
 `transport=` names a transport that does not exist or that Asterisk rejects (that is
 `dangling-reference` or the transport's own finding); endpoints naming no transport while some
-loaded transport is not ws/wss. Browser codecs are `webrtc-codecs`; a missing DTLS file is
+loaded transport is not ws/wss; provider trunks (a registration or a static contact to a
+provider: see `--effective`), which talk to a server, not a browser. Browser codecs are `webrtc-codecs`; a missing DTLS file is
 `missing-file`.
 "#,
     fix: None,
@@ -204,10 +205,17 @@ impl Rule for WebrtcIncomplete {
         let mut certificates = Vec::new();
         let websockets = Websockets::new(config);
         let media_encryption = config.option_name("media_encryption");
-        for endpoint in loaded_endpoints(config) {
+        for (index, endpoint) in config.objects.list.iter().enumerate() {
+            if endpoint.kind_name() != "endpoint" || !endpoint.loads() {
+                continue;
+            }
             let [webrtc, transport] = websockets.lines(endpoint);
             let webrtc = has_webrtc_option && config.is_true(webrtc);
-            if !webrtc {
+            // A provider trunk talks to the provider's server, not to a browser (and Asterisk
+            // does not open websocket connections itself, res_pjsip_transport_websocket.c only
+            // accepts them): its media settings are the provider's business.
+            let trunk = cx.trunks.of_endpoint(ObjectId(index as u32)).is_some();
+            if !webrtc && !trunk {
                 if let Some(via) = websockets.used_by(transport) {
                     let mut missing = 0u32;
                     let mut essential = false;
