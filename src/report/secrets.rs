@@ -123,3 +123,47 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
         .windows(needle.len())
         .position(|window| window == needle)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(text: &str) -> String {
+        let file = SourceFile::new(
+            std::path::PathBuf::new(),
+            String::new(),
+            text.as_bytes().to_vec(),
+        );
+        String::from_utf8(masked_bytes(&file)).unwrap()
+    }
+
+    #[test]
+    fn usernames_are_shown_even_when_the_password_equals_them() {
+        let text = "[a]\ntype=auth\nusername=alice7\npassword=alice7\nfrom_user=alice7\n";
+        assert_eq!(
+            shown(text),
+            "[a]\ntype=auth\nusername=alice7\npassword=******\nfrom_user=alice7\n"
+        );
+    }
+
+    #[test]
+    fn other_values_equal_to_a_password_are_masked() {
+        let text = "[a]\ntype=auth\npassword=Hunter-22\n[e]\ntype=endpoint\ncallerid=Hunter-22\n";
+        assert!(!shown(text).contains("Hunter-22"), "{}", shown(text));
+    }
+
+    #[test]
+    fn username_keys() {
+        for key in [
+            "username",
+            "from_user",
+            "contact_user",
+            "outbound_auth/username",
+        ] {
+            assert!(is_username_key(key), "{key}");
+        }
+        for key in ["password", "md5_cred", "auth", "user_pass"] {
+            assert!(!is_username_key(key), "{key}");
+        }
+    }
+}
