@@ -185,6 +185,15 @@ impl Config {
                 .any(|var| list_items(self.value(var)).next().is_some())
     }
 
+    /// Whether the last line of an option names anything: [`Config::has_items`] for options
+    /// where each line replaces the list (an endpoint's `aors` is a string field and `auth`
+    /// re-initialises its vector, res/res_pjsip/pjsip_configuration.c), so `aors=` after
+    /// `aors=6001` leaves none.
+    pub fn last_line_has_items<'a>(&'a self, object: &Object, key: impl AsOptionName<'a>) -> bool {
+        self.option(object, key)
+            .is_some_and(|value| list_items(value).next().is_some())
+    }
+
     /// What each name on the last line of a reference option names, in order (`None` for a
     /// name no object has): for options where each line replaces the list (an endpoint's
     /// `auth=`), what looking up each item of `option(object, key)` finds, without reading the

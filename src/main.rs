@@ -11,6 +11,7 @@ use clap::{CommandFactory, Parser};
 use serde::{Serialize, Serializer};
 
 use pjsiplint::cli::{Cli, FailOn, Format, DEFAULT_PATH};
+use pjsiplint::diagnostic::Diagnostic;
 use pjsiplint::fix::write::{write_files, FileWrite};
 use pjsiplint::fix::{
     self, Applicability, AppliedFix, ChangedFile, FixInput, FixOptions, FixOutcome,
@@ -91,7 +92,7 @@ fn run(mut cli: Cli) -> Result<ExitCode, String> {
         print_effective(&cli, &linted)?;
     } else {
         let mut out = String::new();
-        render_findings(&cli, &linted, &mut out)?;
+        render_findings(&cli, &linted, false, &mut out)?;
         print(&out);
     }
     if failed {
@@ -179,7 +180,14 @@ fn stdin_settings(settings: &Settings) -> Result<Settings, String> {
     Ok(settings)
 }
 
-fn render_findings(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(), String> {
+/// Writes the findings in the chosen format. `fixed`: after `--fix`, which tells about the fixes
+/// on stderr (the human summary then leaves them out).
+fn render_findings(
+    cli: &Cli,
+    linted: &[Linted],
+    fixed: bool,
+    out: &mut String,
+) -> Result<(), String> {
     match cli.format() {
         Format::Human => {
             let color = !cli.no_color && io::stdout().is_terminal();
@@ -187,9 +195,12 @@ fn render_findings(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(),
             for one in linted {
                 renderer.render(&one.config, &one.diagnostics, out);
             }
-            if !cli.quiet {
+            // Nothing linted (every path failed, the error said so): no summary of nothing.
+            if !cli.quiet && !linted.is_empty() {
                 let all = linted.iter().flat_map(|one| &one.diagnostics);
-                out.push_str(&format!("{}\n", human::Summary::of(all, linted.len())));
+                let mut summary = human::Summary::of(all, files_read(linted));
+                summary.show_fixes = !fixed;
+                out.push_str(&format!("{summary}\n"));
             }
         }
         Format::Concise => {
@@ -227,6 +238,33 @@ fn render_findings(cli: &Cli, linted: &[Linted], out: &mut String) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// How many files were read: every configuration's root file and its includes, a file two roots
+/// include counted once.
+fn files_read(linted: &[Linted]) -> usize {
+    let mut paths: Vec<&Path> = linted
+        .iter()
+        .flat_map(|one| one.config.files.iter().map(|file| file.path.as_path()))
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths.len()
+}
+
+/// How many remaining findings have only an unsafe fix, which `--unsafe-fixes` would apply.
+fn hidden_fixes<'a>(cli: &Cli, diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> usize {
+    if cli.unsafe_fixes {
+        return 0;
+    }
+    diagnostics
+        .into_iter()
+        .filter(|d| {
+            d.fix
+                .as_ref()
+                .is_some_and(|fix| fix.applicability == Applicability::Unsafe)
+        })
+        .count()
 }
 
 /// `--statistics`: how many findings of each rule, most first.
@@ -458,8 +496,14 @@ fn run_fix(cli: &Cli, paths: &[PathBuf], settings: &Settings) -> Result<ExitCode
         .iter()
         .flat_map(|o| o.applied.iter().cloned())
         .collect();
+    let hidden = hidden_fixes(
+        cli,
+        outcomes
+            .iter()
+            .flat_map(|outcome| &outcome.linted.diagnostics),
+    );
     if cli.diff {
-        return finish_diff(cli, &changed, &applied, failed);
+        return finish_diff(cli, &changed, &applied, hidden, failed);
     }
     let writes: Vec<FileWrite<'_>> = changed
         .iter()
@@ -482,7 +526,7 @@ fn run_fix(cli: &Cli, paths: &[PathBuf], settings: &Settings) -> Result<ExitCode
     }
     let linted: Vec<Linted> = outcomes.into_iter().map(|outcome| outcome.linted).collect();
     let mut out = String::new();
-    render_findings(cli, &linted, &mut out)?;
+    render_findings(cli, &linted, true, &mut out)?;
     let list = cli.show_fixes.then(|| fix_list(&applied, false));
     let human = matches!(cli.format(), Format::Human | Format::Concise);
     if to_stderr {
@@ -496,12 +540,11 @@ fn run_fix(cli: &Cli, paths: &[PathBuf], settings: &Settings) -> Result<ExitCode
         } else {
             print(&list);
         }
-    } else if !applied.is_empty() && !cli.quiet {
-        eprintln!(
-            "pjsiplint: applied {} fixes in {} files (--show-fixes lists them)",
-            applied.len(),
-            changed.len()
-        );
+    }
+    if !cli.quiet {
+        if let Some(note) = fix_note(&applied, changed.len(), hidden, !cli.show_fixes) {
+            eprintln!("pjsiplint: {note}");
+        }
     }
     if failed {
         return Ok(ExitCode::from(2));
@@ -559,6 +602,7 @@ fn finish_diff(
     cli: &Cli,
     changed: &[ChangedFile],
     applied: &[AppliedFix],
+    hidden: usize,
     failed: bool,
 ) -> Result<ExitCode, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
@@ -582,6 +626,15 @@ fn finish_diff(
     if cli.show_fixes {
         eprint!("{}", fix_list(applied, true));
     }
+    // On stderr, like Ruff's summary in diff mode: stdout stays a clean patch.
+    if hidden > 0 && !cli.quiet {
+        let what = if applied.is_empty() {
+            "no fixes to apply".to_owned()
+        } else {
+            format!("would apply {}", count(applied.len(), "fix", "fixes"))
+        };
+        eprintln!("pjsiplint: {what} ({})", human::hidden_fixes(hidden));
+    }
     Ok(if failed {
         ExitCode::from(2)
     } else if !changed.is_empty() && !cli.exit_zero {
@@ -589,6 +642,33 @@ fn finish_diff(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// After `--fix`: how many fixes were applied (unless `--show-fixes` listed them, `counted`
+/// false) and how many unsafe ones were left out.
+fn fix_note(applied: &[AppliedFix], files: usize, hidden: usize, counted: bool) -> Option<String> {
+    let hidden = (hidden > 0).then(|| human::hidden_fixes(hidden));
+    match (applied.is_empty(), hidden) {
+        (true, None) => None,
+        (true, Some(hidden)) => Some(format!("no fixes applied ({hidden})")),
+        (false, hidden) if counted => {
+            let mut note = format!(
+                "applied {} in {} (--show-fixes lists them)",
+                count(applied.len(), "fix", "fixes"),
+                count(files, "file", "files")
+            );
+            if let Some(hidden) = hidden {
+                note.push_str(&format!("; {hidden}"));
+            }
+            Some(note)
+        }
+        (false, hidden) => hidden,
+    }
+}
+
+/// "1 fix", "2 fixes".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `--show-fixes`: the fixes per rule, each with where it was applied.

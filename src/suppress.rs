@@ -63,17 +63,17 @@ impl Suppressions {
                 } else {
                     let ahead = ahead.get_or_insert_with(|| Ahead::new(lines));
                     let target = if matches!(line.kind, LineKind::Empty) {
-                        Some(ahead.statement[line_index + 1]).filter(|&i| i < lines.len())
+                        ahead.statement[line_index + 1]
                     } else {
-                        Some(line_index)
+                        line_index
                     };
-                    let Some(target) = target else {
-                        continue;
-                    };
-                    match lines[target].kind {
+                    match lines.get(target).map(|line| &line.kind) {
                         // A header: the section, up to the next header of this file.
-                        LineKind::Section(_) => target..ahead.header[target + 1],
-                        _ => target..target + 1,
+                        Some(LineKind::Section(_)) => target..ahead.header[target + 1],
+                        Some(_) => target..target + 1,
+                        // A comment with no statement after it (the last lines of a file)
+                        // covers nothing: it is still a suppression, reported as unused.
+                        None => lines.len()..lines.len(),
                     }
                 };
                 list.push(Suppression {

@@ -246,3 +246,244 @@ fn effective_says_what_loading_depends_on_that_pjsiplint_cannot_see() {
         "{effective}"
     );
 }
+
+/// A config whose only fix is unsafe (unknown-option's rename), in a directory of its own.
+fn only_unsafe_fixes() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pjsip.conf");
+    std::fs::write(
+        &path,
+        "[1004]\ntype=endpoint\ncontext=internal\noutbund_proxy=sip:proxy.example.com\\;lr\n",
+    )
+    .unwrap();
+    (dir, path)
+}
+
+const HIDDEN: &str = "1 hidden fix can be enabled with the `--unsafe-fixes` option";
+
+#[test]
+fn diff_says_on_stderr_when_fixes_are_hidden() {
+    let (_dir, path) = only_unsafe_fixes();
+    let output = pjsiplint()
+        .args(["--isolated", "--diff"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.stdout.is_empty(), "the patch stays clean");
+    assert!(
+        stderr.contains(&format!("no fixes to apply ({HIDDEN})")),
+        "{stderr}"
+    );
+    assert_eq!(output.status.code(), Some(0));
+    // With --unsafe-fixes nothing is hidden and the diff shows the rename.
+    let output = pjsiplint()
+        .args(["--isolated", "--diff", "--unsafe-fixes"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("hidden"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("+outbound_proxy="));
+}
+
+#[test]
+fn fix_says_when_fixes_are_hidden_and_the_summary_counts_fixable_findings() {
+    let (_dir, path) = only_unsafe_fixes();
+    let before = std::fs::read(&path).unwrap();
+    let output = pjsiplint()
+        .args(["--isolated", "--fix"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("no fixes applied ({HIDDEN})")),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.matches("hidden fix").count(),
+        0,
+        "said once: {stdout}"
+    );
+    // Linting alone: the summary says what --fix and --unsafe-fixes would do.
+    let output = pjsiplint().arg("--isolated").arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("No fixes available ({HIDDEN}).")),
+        "{stdout}"
+    );
+    std::fs::write(
+        &path,
+        "[a]\ntype=aor\nmax_contacts=1\nmax_contacts=1\n[1004]\ntype=endpoint\n\
+         context=internal\noutbund_proxy=sip:proxy.example.com\\;lr\n",
+    )
+    .unwrap();
+    let output = pjsiplint().arg("--isolated").arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "[*] 1 fixable with the `--fix` option ({HIDDEN})."
+        )),
+        "{stdout}"
+    );
+    let output = pjsiplint()
+        .args(["--isolated", "--fix"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "applied 1 fix in 1 file (--show-fixes lists them); {HIDDEN}"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unused_suppression_on_the_last_line_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "no-newline.conf",
+            "[x]\ntype=aor\nmax_contacts=1\n; pjsiplint: disable=weak-password",
+        ),
+        (
+            "newline.conf",
+            "[x]\ntype=aor\nmax_contacts=1\n; pjsiplint: disable=weak-password\n",
+        ),
+        (
+            "blank-after.conf",
+            "[x]\ntype=aor\nmax_contacts=1\n; pjsiplint: disable=weak-password\n\n; end\n",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let output = pjsiplint()
+            .args(["--isolated", "--format", "concise"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains(":4:1: info[unused-suppression]"),
+            "{name}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn the_summary_counts_every_file_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("pjsip.conf");
+    std::fs::write(&root, "#include a.conf\n#include b.conf\n").unwrap();
+    std::fs::write(dir.path().join("a.conf"), "[x]\ntype=aor\nmax_contacts=1\n").unwrap();
+    std::fs::write(dir.path().join("b.conf"), "[y]\ntype=aor\nmax_contacts=1\n").unwrap();
+    let other = dir.path().join("other.conf");
+    std::fs::write(&other, "#include a.conf\n").unwrap();
+    pjsiplint()
+        .arg("--isolated")
+        .arg(&root)
+        .assert()
+        .code(0)
+        .stdout("No problems found in 3 files.\n");
+    // Two roots sharing a.conf: four files read.
+    pjsiplint()
+        .arg("--isolated")
+        .arg(&root)
+        .arg(&other)
+        .assert()
+        .code(0)
+        .stdout("No problems found in 4 files.\n");
+}
+
+#[test]
+fn usernames_are_shown_and_passwords_masked_even_when_equal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pjsip.conf");
+    std::fs::write(
+        &path,
+        "[alice7]\ntype=auth\nauth_type=userpass\nusername=alice7\npassword=alice7\n",
+    )
+    .unwrap();
+    let output = pjsiplint()
+        .args(["--isolated", "--no-color"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("username=alice7"), "{stdout}");
+    assert!(!stdout.contains("password=alice7"), "{stdout}");
+    assert!(stdout.contains("password=******"), "{stdout}");
+    let output = pjsiplint()
+        .args(["--isolated", "--effective"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("username = alice7"), "{stdout}");
+    assert!(!stdout.contains("password = alice7"), "{stdout}");
+}
+
+#[test]
+fn no_path_and_no_default_file_prints_only_the_error() {
+    if std::path::Path::new(pjsiplint::cli::DEFAULT_PATH).exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let output = pjsiplint()
+        .current_dir(dir.path())
+        .arg("--isolated")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        output.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    // A missing file named on the command line: the same.
+    let output = pjsiplint()
+        .arg("--isolated")
+        .arg(dir.path().join("none.conf"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+}
+
+/// The docs of these rules say when they do not apply and which rule owns the neighbouring
+/// case (`--explain` shows it).
+#[test]
+fn rule_docs_say_when_they_do_not_apply() {
+    for name in [
+        "unused-suppression",
+        "endpoint-without-codecs",
+        "endpoint-default-context",
+        "webrtc-incomplete",
+        "webrtc-codecs",
+        "aor-max-contacts-zero",
+        "deprecated-option",
+        "concatenating-append",
+        "exec-directive",
+        "unknown-directive",
+        "line-too-long",
+        "section-name-too-long",
+        "stray-block-comment-end",
+        "unterminated-block-comment",
+        "inheritance-too-large",
+        "missing-file",
+    ] {
+        let output = pjsiplint().args(["--explain", name]).output().unwrap();
+        let doc = String::from_utf8_lossy(&output.stdout);
+        let section = doc
+            .split("## When it does not apply")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{name}: no `## When it does not apply`"));
+        assert!(section.trim().len() > 40, "{name}: {section}");
+    }
+}

@@ -12,6 +12,7 @@ use miette::{
 
 use super::secrets::masked_text;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::fix::Applicability;
 use crate::model::Config;
 use crate::source::{FileId, SourceFile};
 
@@ -208,12 +209,19 @@ fn to_miette(
     (report, lines)
 }
 
-/// "2 errors, 1 warning in 3 files" or "no problems found".
+/// "2 errors, 1 warning in 3 files" or "no problems found", and how many are fixable.
 pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// The files read (each configuration's root file and what it includes).
     pub files: usize,
+    /// Findings with a safe fix (`--fix` applies it).
+    pub fixable: usize,
+    /// Findings with an unsafe fix only (`--unsafe-fixes` applies it).
+    pub hidden: usize,
+    /// Whether to add the line about fixes (off after `--fix`, which says it on stderr).
+    pub show_fixes: bool,
 }
 
 impl Summary {
@@ -223,6 +231,9 @@ impl Summary {
             warnings: 0,
             infos: 0,
             files,
+            fixable: 0,
+            hidden: 0,
+            show_fixes: true,
         };
         for diagnostic in diagnostics {
             match diagnostic.severity {
@@ -230,9 +241,20 @@ impl Summary {
                 Severity::Warning => summary.warnings += 1,
                 Severity::Info => summary.infos += 1,
             }
+            match diagnostic.fix.as_ref().map(|fix| fix.applicability) {
+                Some(Applicability::Safe) => summary.fixable += 1,
+                Some(Applicability::Unsafe) => summary.hidden += 1,
+                None => {}
+            }
         }
         summary
     }
+}
+
+/// "(2 hidden fixes can be enabled with the `--unsafe-fixes` option)", Ruff's words.
+pub fn hidden_fixes(hidden: usize) -> String {
+    let fixes = if hidden == 1 { "fix" } else { "fixes" };
+    format!("{hidden} hidden {fixes} can be enabled with the `--unsafe-fixes` option")
 }
 
 impl fmt::Display for Summary {
@@ -248,6 +270,19 @@ impl fmt::Display for Summary {
             plural(self.errors, "error"),
             plural(self.warnings, "warning"),
             plural(self.infos, "info")
-        )
+        )?;
+        if !self.show_fixes {
+            return Ok(());
+        }
+        match (self.fixable, self.hidden) {
+            (0, 0) => Ok(()),
+            (0, hidden) => write!(f, "\nNo fixes available ({}).", hidden_fixes(hidden)),
+            (fixable, 0) => write!(f, "\n[*] {fixable} fixable with the `--fix` option."),
+            (fixable, hidden) => write!(
+                f,
+                "\n[*] {fixable} fixable with the `--fix` option ({}).",
+                hidden_fixes(hidden)
+            ),
+        }
     }
 }

@@ -33,6 +33,14 @@ pub fn is_secret_key(key: &str) -> bool {
         .any(|secret| key.eq_ignore_ascii_case(secret))
 }
 
+/// Keys that hold a user name (`username`, `from_user`, `contact_user`, the wizard's
+/// `outbound_auth/username`): never masked.
+pub fn is_username_key(key: &str) -> bool {
+    let key = key.rsplit('/').next().unwrap_or(key).trim();
+    let lower = key.to_ascii_lowercase();
+    !is_secret_key(key) && (lower.ends_with("user") || lower.ends_with("username"))
+}
+
 /// The file's text for display, same length in bytes as the file: secret values become `*`,
 /// invalid UTF-8 bytes become `?`. Secrets are found in assignments and also in lines Asterisk
 /// ignores (comments), where a `password = x` may still be a real password.
@@ -50,8 +58,9 @@ pub fn masked_text(file: &SourceFile) -> String {
 /// length and same line breaks as the file (`--diff` shows these).
 pub fn masked_bytes(file: &SourceFile) -> Vec<u8> {
     let mut bytes = file.bytes.to_vec();
-    // A secret written again as another option's value (`username` equal to `password`) would
-    // show it all the same: such values are masked too.
+    // A secret written again as another option's value would show it all the same: such values
+    // are masked too, except usernames. A username is not a secret (it travels in clear text in
+    // every SIP request) and is shown even when the password equals it.
     let secrets: rustc_hash::FxHashSet<&str> = file
         .syntax
         .lines
@@ -68,7 +77,8 @@ pub fn masked_bytes(file: &SourceFile) -> Vec<u8> {
         let range = match &line.kind {
             LineKind::Assignment(assignment)
                 if is_secret_key(file.text(&assignment.key))
-                    || secrets.contains(file.text(&assignment.value).trim()) =>
+                    || (secrets.contains(file.text(&assignment.value).trim())
+                        && !is_username_key(file.text(&assignment.key))) =>
             {
                 assignment.value.span.start as usize..assignment.value.span.end as usize
             }
@@ -112,4 +122,48 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(text: &str) -> String {
+        let file = SourceFile::new(
+            std::path::PathBuf::new(),
+            String::new(),
+            text.as_bytes().to_vec(),
+        );
+        String::from_utf8(masked_bytes(&file)).unwrap()
+    }
+
+    #[test]
+    fn usernames_are_shown_even_when_the_password_equals_them() {
+        let text = "[a]\ntype=auth\nusername=alice7\npassword=alice7\nfrom_user=alice7\n";
+        assert_eq!(
+            shown(text),
+            "[a]\ntype=auth\nusername=alice7\npassword=******\nfrom_user=alice7\n"
+        );
+    }
+
+    #[test]
+    fn other_values_equal_to_a_password_are_masked() {
+        let text = "[a]\ntype=auth\npassword=Hunter-22\n[e]\ntype=endpoint\ncallerid=Hunter-22\n";
+        assert!(!shown(text).contains("Hunter-22"), "{}", shown(text));
+    }
+
+    #[test]
+    fn username_keys() {
+        for key in [
+            "username",
+            "from_user",
+            "contact_user",
+            "outbound_auth/username",
+        ] {
+            assert!(is_username_key(key), "{key}");
+        }
+        for key in ["password", "md5_cred", "auth", "user_pass"] {
+            assert!(!is_username_key(key), "{key}");
+        }
+    }
 }

@@ -33,6 +33,12 @@ type=aor
 ## Fix
 Set `max_contacts=1` (or the number of devices of that user; add `remove_existing=yes` to let a
 re-booted phone replace its old registration).
+
+## When it does not apply
+Aors with a `contact=` (a trunk or a fixed phone needs no registration), aors and endpoints
+Asterisk rejects (their own findings), and aors no endpoint with inbound `auth` names on its last
+`aors=` line (each `aors=` line replaces the list): an aor with no registering phone may well
+accept none.
 "#,
     fix: None,
 };
@@ -64,13 +70,16 @@ impl Rule for AorMaxContactsZero {
             .list
             .iter()
             .enumerate()
-            .filter(|(_, object)| object.kind_name() == "aor" && accepts_none(object))
+            // An aor Asterisk rejects is another rule's finding (the REGISTER gets 404, not 403).
+            .filter(|(_, object)| {
+                object.kind_name() == "aor" && object.loads() && accepts_none(object)
+            })
             .map(|(index, _)| ObjectId(index as u32))
             .collect();
         if none_accepted.is_empty() {
             return;
         }
-        for endpoint in config.objects.of_type("endpoint") {
+        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
             // An endpoint naming none of them is passed over without reading its lines.
             let names_one = config
                 .objects
@@ -78,10 +87,13 @@ impl Rule for AorMaxContactsZero {
                 .iter()
                 .any(|r| r.target().is_some_and(|aor| none_accepted.contains(&aor)));
             // From the references: no value of the endpoint is read.
-            if !names_one || !config.has_items(endpoint, auth) {
+            // The last `auth=` and `aors=` lines: each replaces the list
+            // (res/res_pjsip/pjsip_configuration.c: `inbound_auth_handler`, and `aors` is a
+            // string field).
+            if !names_one || !config.last_line_has_items(endpoint, auth) {
                 continue;
             }
-            for aor in config.referenced(endpoint, aors) {
+            for aor in config.last_line_targets(endpoint, aors).flatten() {
                 if !accepts_none(aor) || !reported.insert(aor.section) {
                     continue;
                 }

@@ -35,6 +35,13 @@ allow += g722
 ## Fix
 Start the appended text with a comma: `allow += ,g722`, or write a second `allow=` line (list
 options accumulate). pjsiplint offers the comma as an unsafe fix.
+
+## When it does not apply
+`+=` on options that are not lists (a `set_var` or a `callerid` is extended as text), `+=` text
+starting with a comma, and `+=` on an empty value or one ending in a comma, where nothing is
+glued. `+=` on a key the section does not have yet simply sets it (main/config.c,
+`process_text_line`: "Nothing to replace; just set a variable normally"). `[name](+)` sections
+are `addition-without-section`.
 "#,
     fix: Some(Applicability::Unsafe),
 };
@@ -82,14 +89,32 @@ impl Rule for ConcatenatingAppend {
                 if !ty.option(key).is_some_and(is_list) {
                     continue;
                 }
-                for &line in &appended.lines {
+                // The value before each `+=` line: the joined value without what this line and
+                // the later ones added. Nothing is glued to an empty value or to one ending in
+                // a comma (`allow=` then `allow += ulaw` is just `ulaw`).
+                let mut before = Vec::with_capacity(appended.lines.len());
+                let mut rest = config.value(var);
+                for &line in appended.lines.iter().rev() {
+                    let added = config
+                        .text(line.file, &config.assignment(line).value)
+                        .trim();
+                    rest = rest.trim_end();
+                    rest = rest.strip_suffix(added).unwrap_or(rest);
+                    before.push(rest.trim_end());
+                }
+                before.reverse();
+                for (&line, before) in appended.lines.iter().zip(before) {
                     if !reported.insert(line) {
                         continue;
                     }
                     let assignment = config.assignment(line);
                     let text = config.text(line.file, &assignment.value);
                     let item = text.trim_start();
-                    if item.is_empty() || item.starts_with(',') {
+                    if item.is_empty()
+                        || item.starts_with(',')
+                        || before.is_empty()
+                        || before.ends_with(',')
+                    {
                         continue;
                     }
                     let blanks = (text.len() - item.len()) as u32;

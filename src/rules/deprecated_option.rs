@@ -35,6 +35,11 @@ threadpool_max_size=50
 Use the replacement. When it takes the same values, pjsiplint renames the key: a safe fix when
 the replacement exists in every release of the chosen branch, an unsafe one naming the release
 it needs otherwise (`taskpool_max_size` exists from 20.18.0 and 22.8.0).
+
+## When it does not apply
+Options deprecated only in a later release than `--asterisk-version`, and options the chosen
+version does not know at all (`unknown-option` or `option-not-in-version`). Each line written is
+one finding, however many objects inherit it.
 "#,
     fix: Some(Applicability::Unsafe),
 };

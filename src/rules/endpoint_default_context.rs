@@ -38,6 +38,12 @@ aors=6001            ; no context=
 ## Fix
 Name the context written for these calls: `context=from-internal` for phones,
 `context=from-trunk` (or similar) for a provider. For many endpoints, set it in their template.
+
+## When it does not apply
+An explicit `context=default` (taken as meant), endpoints Asterisk rejects, and endpoints no call
+can come from (no `aors`/`auth` on their last such line, not named by an identify or a
+registration, not `anonymous`). Whether the context exists in extensions.conf is not checked
+(pjsiplint reads only pjsip.conf).
 "#,
     fix: None,
 };

@@ -51,6 +51,12 @@ disallow=all        ; and no allow= line
 Add the codecs the phone speaks, e.g. `allow=ulaw,alaw` (add `opus` or `g722` if they are
 installed and the phone uses them). When many endpoints share a template, add the line to the
 template once.
+
+## When it does not apply
+Endpoints Asterisk rejects (their own findings say why), and endpoints no call can reach or
+come from: no `aors` and no `auth` on their last such line (each line replaces the list), not
+named by an identify or a registration, not `anonymous`. Codecs browsers cannot speak are
+`webrtc-codecs`; `disallow=all` with codecs allowed after it is fine.
 "#,
     fix: None,
 };
@@ -136,11 +142,11 @@ impl<'a> CallEndpoints<'a> {
     }
 
     pub fn takes_calls(&self, config: &'a Config, endpoint: &Object) -> bool {
-        // `has_items` answers from the references: no value of the endpoint is read. Those
-        // first: reading the id is a wait on the file's text, which most endpoints (those with
-        // `aors=` or `auth=`) then never need.
-        config.has_items(endpoint, self.aors)
-            || config.has_items(endpoint, self.auth)
+        // The last `aors=` and `auth=` lines are the ones Asterisk keeps (each replaces the
+        // list: `aors` is a string field, `auth` re-initialises its vector in
+        // res/res_pjsip/pjsip_configuration.c, `inbound_auth_handler`).
+        config.last_line_has_items(endpoint, self.aors)
+            || config.last_line_has_items(endpoint, self.auth)
             || config.object_id(endpoint) == "anonymous"
             || self.named.contains(config.object_id(endpoint))
     }

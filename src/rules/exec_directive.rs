@@ -28,6 +28,11 @@ would add is not checked, and an admin reading pjsip.conf cannot see it either.
 
 ## Fix
 Generate the file ahead of time and `#include` the result, so it can be read and checked.
+
+## When it does not apply
+`#exec` with no command after it; `#include` and `#tryinclude` (`include-not-found` checks
+those); lines inside a block comment, which Asterisk never reads. Other `#` words are
+`unknown-directive`.
 "#,
     fix: None,
 };

@@ -33,6 +33,10 @@ allow=ulaw
 
 ## Fix
 Name each template once per section; let one template inherit another instead of repeating it.
+
+## When it does not apply
+Ordinary templates, however many sections use them: only copies beyond the limit count. A
+template that does not exist is `template-not-found`.
 "#,
     fix: None,
 };

@@ -26,6 +26,10 @@ An `identify` section with a `match=` listing hundreds of addresses on one line.
 ## Fix
 Split the value over several lines: list options such as `match`, `permit` and `set_var` may be
 repeated, and `+=` appends to the previous value.
+
+## When it does not apply
+Lines up to 8190 bytes, however long the value they hold together with other lines: a long
+value split with `+=`, or over repeated lines of a list option, is fine.
 "#,
     fix: None,
 };

@@ -37,6 +37,11 @@ cert_file=/etc/asterisk/keys/asterisk.pem
 
 ## Fix
 Create the certificate (or correct the path) and make it readable by the user Asterisk runs as.
+
+## When it does not apply
+Away from the PBX (a file not under /etc/asterisk, unless `check-files` is set), since the files
+are not there to look at. Only existence and readability are checked: a certificate that is
+there but expired, or does not match its key, is not found here.
 "#,
     fix: None,
 };

@@ -25,6 +25,10 @@ A generated name such as `[customer-...-trunk-primary-registration-for-the-main-
 
 ## Fix
 Use a shorter name.
+
+## When it does not apply
+Names of 79 bytes or fewer. Template names in `(...)` are looked up as written and reported by
+`template-not-found` when they find nothing.
 "#,
     fix: None,
 };

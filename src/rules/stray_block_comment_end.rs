@@ -35,6 +35,11 @@ Here `context` is `internal --; was: external` and the endpoint 6002 does not ex
 
 ## Fix
 Remove the stray `--;`, or start a comment with `;` (`; was: external`).
+
+## When it does not apply
+`--;` that closes a `;--` block comment (also on a later line), and `--;` after a `;` line
+comment (`; see --; below`), which the parser never reads. An unclosed `;--` is
+`unterminated-block-comment`.
 "#,
     fix: None,
 };

@@ -27,6 +27,11 @@ misplaced: the include then never happens.
 
 ## Fix
 Use `;` for comments; write directives as `#include file`.
+
+## When it does not apply
+`#include`, `#tryinclude` and `#exec` in any case (`exec-directive` reports `#exec`), and `#`
+lines inside a block comment. A `#` after a value (`allow=ulaw # note`) is part of the value,
+not a directive.
 "#,
     fix: None,
 };

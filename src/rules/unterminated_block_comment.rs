@@ -32,6 +32,10 @@ type=endpoint
 
 ## Fix
 Close the block with `--;` where the comment should end, or use `;` line comments.
+
+## When it does not apply
+`;---` and longer dash runs (line comments), and a `;--` closed later in the same file. A `--;`
+with no opening `;--` is `stray-block-comment-end`.
 "#,
     fix: None,
 };

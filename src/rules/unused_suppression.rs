@@ -26,8 +26,17 @@ worked. (This is about pjsiplint's comments only: Asterisk ignores them like any
 type=auth
 ```
 
+A comment on a line of its own applies to the next line with a statement; at the end of a
+file, with no such line after it, it applies to nothing and is reported too.
+
 ## Fix
 Remove the comment, or correct the rule name.
+
+## When it does not apply
+With `--no-inline-suppressions` no comment is read, so none is reported. A suppression of a
+rule left out by `--select`/`--ignore` or the settings file suppresses nothing and is reported:
+select the rule, or remove the comment. `disable-file=` comments are used when the rule finds
+anything anywhere in their file.
 "#,
     fix: None,
 };
@@ -43,11 +52,17 @@ impl Rule for UnusedSuppression {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for suppression in cx.suppressions.unused() {
+            // A comment on a line of its own with no statement after it covers no line.
+            let where_ = if suppression.lines.is_empty() {
+                "no line follows it to suppress"
+            } else {
+                "it suppresses nothing here"
+            };
             out.push(
                 META.report(
                     suppression.span,
                     format!(
-                        "`pjsiplint: disable={}` suppresses nothing here",
+                        "`pjsiplint: disable={}` is unused: {where_}",
                         suppression.rules.join(",")
                     ),
                 )

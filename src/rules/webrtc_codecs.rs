@@ -1,9 +1,8 @@
-use super::endpoint_without_codecs::{
-    codec_lines, endpoint_codecs, group_endpoints, loaded_endpoints,
-};
+use super::endpoint_without_codecs::{codec_lines, endpoint_codecs, group_endpoints};
 use super::webrtc_incomplete::Websockets;
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::ObjectId;
 
 pub struct WebrtcCodecs;
 
@@ -46,6 +45,12 @@ allow=g729,gsm
 ## Fix
 Allow a browser codec: `allow=opus,ulaw` (opus needs Asterisk's `codec_opus` module for
 transcoding; ulaw and alaw always work).
+
+## When it does not apply
+Endpoints that are neither `webrtc=yes` nor used over a loaded ws/wss transport, provider
+trunks without `webrtc=yes` (they talk to a server, not a browser), endpoints
+Asterisk rejects, and endpoints with no codec at all (`endpoint-without-codecs` reports those).
+Whether `codec_opus` is installed is not checked.
 "#,
     fix: None,
 };
@@ -59,8 +64,19 @@ impl Rule for WebrtcCodecs {
         let config = cx.config;
         let mut found = Vec::new();
         let websockets = Websockets::new(config);
-        for endpoint in loaded_endpoints(config) {
-            if !websockets.is_webrtc(endpoint) {
+        for (index, endpoint) in config.objects.list.iter().enumerate() {
+            if endpoint.kind_name() != "endpoint" || !endpoint.loads() {
+                continue;
+            }
+            // A provider trunk over a websocket talks to a server, not a browser; `webrtc=yes`
+            // on it still says browser.
+            let trunk = cx.trunks.of_endpoint(ObjectId(index as u32)).is_some();
+            let browser = if trunk {
+                config.is_true(websockets.lines(endpoint)[0])
+            } else {
+                websockets.is_webrtc(endpoint)
+            };
+            if !browser {
                 continue;
             }
             let lines = codec_lines(config, endpoint);

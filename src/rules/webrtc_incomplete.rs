@@ -1,8 +1,8 @@
-use super::endpoint_without_codecs::{group_endpoints, loaded_endpoints};
+use super::endpoint_without_codecs::group_endpoints;
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::Options;
-use crate::model::{Config, Object, Var};
+use crate::model::{Config, Object, ObjectId, Var};
 use crate::schema::schema;
 
 pub struct WebrtcIncomplete;
@@ -62,6 +62,15 @@ Add `webrtc=yes` to the endpoint (or its template); keep `dtls_auto_generate_cer
 `dtls_cert_file`. On Asterisk versions without `webrtc`, write out `use_avpf=yes`,
 `media_encryption=dtls`, `dtls_verify=fingerprint`, `dtls_setup=actpass`, `ice_support=yes`,
 `media_use_received_transport=yes`, `rtcp_mux=yes` and `dtls_auto_generate_cert=yes`.
+
+## When it does not apply
+Endpoints with `webrtc=yes` (on versions that have it) or all of `use_avpf`, `media_encryption=dtls`,
+`ice_support` and `rtcp_mux` written out; endpoints Asterisk rejects; endpoints whose
+`transport=` names a transport that does not exist or that Asterisk rejects (that is
+`dangling-reference` or the transport's own finding); endpoints naming no transport while some
+loaded transport is not ws/wss; provider trunks (a registration or a static contact to a
+provider: see `--effective`), which talk to a server, not a browser. Browser codecs are `webrtc-codecs`; a missing DTLS file is
+`missing-file`.
 "#,
     fix: None,
 };
@@ -154,7 +163,8 @@ impl<'a> Websockets<'a> {
         let Some(line) = transport_line else {
             return self.only_websockets.then_some(Websocket::OnlyTransports);
         };
-        let transport = transport_named(self.config, line)?;
+        // A transport Asterisk rejects carries nothing: that is the transport's finding.
+        let transport = transport_named(self.config, line).filter(|t| t.loads())?;
         is_websocket(&protocol(self.config, transport))
             .then_some(Websocket::Transport { line, transport })
     }
@@ -195,10 +205,17 @@ impl Rule for WebrtcIncomplete {
         let mut certificates = Vec::new();
         let websockets = Websockets::new(config);
         let media_encryption = config.option_name("media_encryption");
-        for endpoint in loaded_endpoints(config) {
+        for (index, endpoint) in config.objects.list.iter().enumerate() {
+            if endpoint.kind_name() != "endpoint" || !endpoint.loads() {
+                continue;
+            }
             let [webrtc, transport] = websockets.lines(endpoint);
             let webrtc = has_webrtc_option && config.is_true(webrtc);
-            if !webrtc {
+            // A provider trunk talks to the provider's server, not to a browser (and Asterisk
+            // does not open websocket connections itself, res_pjsip_transport_websocket.c only
+            // accepts them): its media settings are the provider's business.
+            let trunk = cx.trunks.of_endpoint(ObjectId(index as u32)).is_some();
+            if !webrtc && !trunk {
                 if let Some(via) = websockets.used_by(transport) {
                     let mut missing = 0u32;
                     let mut essential = false;
