@@ -607,9 +607,13 @@ fn registrations_without_transport(config: &Config, out: &mut Vec<ObjectProblem>
     }
 }
 
-/// Whether pjsip's URI parser would accept `uri` as a SIP URI (`sip:` or `sips:`, a user part
-/// and a host of the characters RFC 3261 allows). Only clear mistakes are refused: a missing
-/// scheme, blanks, and `<`, `>`, `{`, `}`, `"` (placeholders such as `<VOIPID>` or `${HOST}`).
+/// Whether pjsip's URI parser would accept `uri` as a SIP URI (`pjsip_parse_uri`, used by
+/// res_pjsip_outbound_registration.c sip_outbound_registration_apply: "Invalid server URI").
+/// pjsip/src/pjsip/sip_parser.c: the scheme `sip:`/`sips:`, an optional user part up to `@`,
+/// then a host of letters, digits, `-`, `.` and `_` (pjsip_HOST_SPEC) or an IPv6 address in
+/// brackets, then only `:port`, `;params` or `?headers`; the whole text must be consumed.
+/// No spec of the parser holds blanks, non-ASCII bytes or `#`, `<`, `>`, `{`, `}`, `"`, `|`,
+/// `\\`, `^` or a backquote, so any of those anywhere fails.
 pub fn check_sip_uri(uri: &str) -> Result<(), String> {
     let lower = uri.to_ascii_lowercase();
     let Some(rest) = lower
@@ -621,12 +625,35 @@ pub fn check_sip_uri(uri: &str) -> Result<(), String> {
     if rest.is_empty() {
         return Err(format!("'{uri}' has no host"));
     }
-    if let Some(bad) = rest
-        .chars()
-        .find(|c| c.is_whitespace() || matches!(c, '<' | '>' | '{' | '}' | '"'))
-    {
+    if let Some(bad) = rest.chars().find(|c| {
+        !c.is_ascii()
+            || c.is_whitespace()
+            || c.is_ascii_control()
+            || matches!(c, '<' | '>' | '{' | '}' | '"' | '#' | '|' | '\\' | '^' | '`')
+    }) {
         return Err(format!(
             "'{uri}' is not a valid SIP URI (it contains '{bad}')"
+        ));
+    }
+    // The host: after the user part (up to the first '@' before any ';' or '?').
+    let head = rest.split([';', '?']).next().unwrap_or(rest);
+    let host_port = head.split_once('@').map_or(head, |(_, host)| host);
+    if let Some(v6) = host_port.strip_prefix('[') {
+        if !v6.contains(']') {
+            return Err(format!("'{uri}' is not a valid SIP URI ('[' without ']')"));
+        }
+        return Ok(());
+    }
+    let host = host_port.split(':').next().unwrap_or(host_port);
+    if host.is_empty() {
+        return Err(format!("'{uri}' has no host"));
+    }
+    if let Some(bad) = host
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+    {
+        return Err(format!(
+            "'{uri}' is not a valid SIP URI (its host contains '{bad}')"
         ));
     }
     Ok(())
@@ -643,7 +670,11 @@ fn resolved_host(subkind: Option<&str>, value: &str) -> Option<String> {
     };
     items.into_iter().find_map(|item| {
         let host = host_part(item);
-        (!host.is_empty() && host.parse::<std::net::IpAddr>().is_err()).then(|| host.to_owned())
+        // `1717` or `10.1` is no name: inet_aton reads it as an IPv4 address (0.0.6.181), with
+        // no DNS (identify-match-hostname says what it matches).
+        let numeric = host.len() < 16 && crate::schema::addr::inet_aton(host).is_some();
+        (!host.is_empty() && !numeric && host.parse::<std::net::IpAddr>().is_err())
+            .then(|| host.to_owned())
     })
 }
 

@@ -652,6 +652,15 @@ fn check_bind(value: &str) -> ValueCheck {
     }
     match addr::parse_bind(value) {
         Ok((Some(_), _)) => ValueCheck::Ok,
+        // A host name: pj_sockaddr_parse resolves it once, when the transport loads, and the
+        // socket binds only if it names an address of this machine. Real Asterisk 22 rejected
+        // `bind=x.x.x.x:5060` ("Error parsing bind"); `localhost` is in every /etc/hosts.
+        Ok((None, _)) if !addr::bind_host_is_localhost(value) => rejected(format!(
+            "'{}' is a host name, not an IP address: Asterisk resolves it when the transport \
+             loads and rejects the transport unless it resolves then to an address of this \
+             machine",
+            addr::bind_host_part(value)
+        )),
         Ok((None, _)) | Err(Problem::Unsure) => ValueCheck::Unchecked,
         Err(Problem::Bad(reason)) => rejected(reason),
     }
