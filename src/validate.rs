@@ -629,7 +629,10 @@ pub fn check_sip_uri(uri: &str) -> Result<(), String> {
         !c.is_ascii()
             || c.is_whitespace()
             || c.is_ascii_control()
-            || matches!(c, '<' | '>' | '{' | '}' | '"' | '#' | '|' | '\\' | '^' | '`')
+            || matches!(
+                c,
+                '<' | '>' | '{' | '}' | '"' | '#' | '|' | '\\' | '^' | '`'
+            )
     }) {
         return Err(format!(
             "'{uri}' is not a valid SIP URI (it contains '{bad}')"

@@ -127,7 +127,9 @@ impl Rule for NatEndpointOptions {
                 .flatten()
                 .any(|aor| {
                     aor.loads()
-                        && config.option(aor, "contact").is_none_or(|c| c.trim().is_empty())
+                        && config
+                            .option(aor, "contact")
+                            .is_none_or(|c| c.trim().is_empty())
                         && config
                             .option(aor, "max_contacts")
                             .and_then(|m| m.trim().parse::<u32>().ok())

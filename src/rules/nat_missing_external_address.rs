@@ -125,7 +125,11 @@ impl Rule for NatMissingExternalAddress {
                         )
                         .label("never resolves")
                         .help("write the public IP address or a DNS name that resolves to it")
-                        .also(super::inherited_label(config, transport.section, var)),
+                        .also(super::inherited_label(
+                            config,
+                            transport.section,
+                            var,
+                        )),
                     );
                 }
             }

@@ -70,8 +70,7 @@ impl Rule for NatMissingLocalNet {
             // A placeholder or a value that never resolves is another rule's (Asterisk drops
             // it: there is no rewriting to limit). A private external address (a Docker host's
             // LAN address) gives LAN phones a LAN address: nothing breaks.
-            if super::placeholder_value::placeholder(config.key(external), external_value)
-                .is_some()
+            if super::placeholder_value::placeholder(config.key(external), external_value).is_some()
                 || super::nat_missing_external_address::unresolvable(external_value).is_some()
             {
                 continue;

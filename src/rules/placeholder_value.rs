@@ -102,8 +102,7 @@ impl Rule for PlaceholderValue {
             let span = crate::source::Span::new(file_id, assignment.value.span.clone());
             let option = key.rsplit('/').next().unwrap_or(key).trim();
             // `rejected` holds lines whose value makes Asterisk refuse the object.
-            let (effect, severity) = if let Some(objects) = rejected.get(&(file_id.0, span.start))
-            {
+            let (effect, severity) = if let Some(objects) = rejected.get(&(file_id.0, span.start)) {
                 (format!("Asterisk rejects {objects}"), Severity::Error)
             } else if matches!(
                 option.to_ascii_lowercase().as_str(),
@@ -138,7 +137,11 @@ impl Rule for PlaceholderValue {
 pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     // A `//` remark after a value is part of the value, not a placeholder.
     let value = value.split("//").next().unwrap_or(value).trim();
-    if value.is_empty() || !value.bytes().any(|b| SUSPECT.contains(&b.to_ascii_lowercase())) {
+    if value.is_empty()
+        || !value
+            .bytes()
+            .any(|b| SUSPECT.contains(&b.to_ascii_lowercase()))
+    {
         return None;
     }
     let lower = value.to_ascii_lowercase();
@@ -300,7 +303,9 @@ fn has_caps_name(value: &str) -> bool {
             token.len() >= 4
                 && words.len() >= 2
                 && words.iter().all(|w| {
-                    !w.is_empty() && w.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                    !w.is_empty()
+                        && w.bytes()
+                            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
                 })
                 && token.bytes().any(|b| b.is_ascii_uppercase())
                 && (token.contains('_') || words.iter().any(|w| KINDS.contains(w)))
@@ -336,7 +341,8 @@ fn has_your_word(lower: &str) -> bool {
     ];
     lower.match_indices(YOUR).any(|(at, _)| {
         // `your` as a word of its own or glued by `_`/`-` (YOUR_IP), not inside `yourself`.
-        let before_ok = at == 0 || !lower.as_bytes()[at - 1].is_ascii_alphabetic()
+        let before_ok = at == 0
+            || !lower.as_bytes()[at - 1].is_ascii_alphabetic()
             || lower.as_bytes()[at - 1] == b'_';
         let rest = lower[at + YOUR.len()..].trim_start_matches(['_', '-', ' ', '.']);
         before_ok && THINGS.iter().any(|thing| rest.starts_with(thing))
@@ -383,7 +389,10 @@ mod tests {
             ("username", "yourself"),
             ("username", "alice"),
             ("callerid", "\"Front desk\" <6001>"),
-            ("contact", "sip:1.1.1.1:5080    // IP address your SIP carrier"),
+            (
+                "contact",
+                "sip:1.1.1.1:5080    // IP address your SIP carrier",
+            ),
             ("bind", "0.0.0.0:5060"),
             ("allow", "ulaw,alaw,g722"),
             ("outbound_proxy", "<sip:proxy.example.com;lr>"),

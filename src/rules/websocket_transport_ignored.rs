@@ -85,12 +85,13 @@ impl Rule for WebsocketTransportIgnored {
                 } else {
                     8089
                 };
-                let specific = crate::schema::addr::parse_bind(value).ok().is_some_and(
-                    |(ip, port)| {
-                        (port != 0 && port != default_port)
-                            || ip.is_some_and(|ip| !ip.is_unspecified())
-                    },
-                );
+                let specific =
+                    crate::schema::addr::parse_bind(value)
+                        .ok()
+                        .is_some_and(|(ip, port)| {
+                            (port != 0 && port != default_port)
+                                || ip.is_some_and(|ip| !ip.is_unspecified())
+                        });
                 if specific {
                     ignored.push(bind);
                 }
