@@ -297,7 +297,7 @@ fn has_caps_name(value: &str) -> bool {
         "EXTERNAL", "LOCAL", "NETWORK", "SUBNET",
     ];
     value
-        .split(|c: char| matches!(c, ':' | '@' | ';' | '/' | ',' | '[' | ']' | ' ' | '\t'))
+        .split([':', '@', ';', '/', ',', '[', ']', ' ', '\t'])
         .any(|token| {
             let words: Vec<&str> = token.split(['_', '-']).collect();
             token.len() >= 4
