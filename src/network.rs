@@ -120,6 +120,38 @@ pub fn websocket_transports(config: &Config) -> Vec<&Object> {
         .collect()
 }
 
+/// The addresses of this machine (Linux: the kernel's local routes in /proc/net/fib_trie and
+/// /proc/net/if_inet6), read once; `None` where they cannot be read.
+pub fn machine_addresses() -> Option<&'static [IpAddr]> {
+    static ADDRESSES: std::sync::OnceLock<Option<Vec<IpAddr>>> = std::sync::OnceLock::new();
+    ADDRESSES
+        .get_or_init(|| {
+            let trie = std::fs::read_to_string("/proc/net/fib_trie").ok()?;
+            let mut found = Vec::new();
+            let mut last: Option<IpAddr> = None;
+            for line in trie.lines() {
+                let line = line.trim();
+                if let Some(address) = line.strip_prefix("|-- ") {
+                    last = address.trim().parse().ok();
+                } else if line.contains("host LOCAL") {
+                    found.extend(last);
+                }
+            }
+            if let Ok(v6) = std::fs::read_to_string("/proc/net/if_inet6") {
+                for line in v6.lines() {
+                    let Some(hex) = line.split_whitespace().next() else {
+                        continue;
+                    };
+                    if let Ok(bits) = u128::from_str_radix(hex, 16) {
+                        found.push(IpAddr::V6(std::net::Ipv6Addr::from(bits)));
+                    }
+                }
+            }
+            Some(found)
+        })
+        .as_deref()
+}
+
 /// "transport 'udp' listens on 0.0.0.0:5060 (every address)", for a transport of
 /// [`public_listeners`].
 pub fn listens_phrase(config: &Config, transport: &Object) -> String {

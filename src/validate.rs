@@ -48,6 +48,10 @@ pub enum ProblemKind {
     /// A host name Asterisk resolves when it loads the object (transport `bind`, identify
     /// `match`): if DNS fails then, the object is rejected. pjsiplint does not resolve names.
     NeedsDns { host: String },
+    /// A transport bound to one specific address: the socket opens only on a machine that has
+    /// that address ("Cannot assign requested address" elsewhere). pjsiplint knows only when it
+    /// runs on the PBX (`check-files`).
+    NeedsAddress { address: String },
 }
 
 impl ProblemKind {
@@ -55,7 +59,10 @@ impl ProblemKind {
     pub fn rejects(&self) -> bool {
         !matches!(
             self,
-            ProblemKind::ReadAsFalse | ProblemKind::NeedsFile { .. } | ProblemKind::NeedsDns { .. }
+            ProblemKind::ReadAsFalse
+                | ProblemKind::NeedsFile { .. }
+                | ProblemKind::NeedsDns { .. }
+                | ProblemKind::NeedsAddress { .. }
         )
     }
 }
@@ -160,6 +167,7 @@ pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
     validation.problems.extend(second.problems);
     validation.options.merge(second.options);
     bind_conflicts(config, &mut validation.problems);
+    bind_addresses(config, options, &mut validation.problems);
     registrations_without_transport(config, &mut validation.problems);
     for problem in &validation.problems {
         if problem.kind.rejects() {
@@ -226,6 +234,9 @@ pub fn describe_rejection(config: &Config, problem: &ObjectProblem) -> String {
         }
         ProblemKind::NeedsDns { host } => {
             format!("loads only if `{host}` (`{key}`) resolves in DNS when Asterisk loads it")
+        }
+        ProblemKind::NeedsAddress { address } => {
+            format!("loads only on a PBX that has the address {address} (`{key}`)")
         }
     }
 }
@@ -570,6 +581,49 @@ fn bind_conflicts(config: &Config, out: &mut Vec<ObjectProblem>) {
                 bound.insert(key, id);
             }
         }
+    }
+}
+
+/// A udp/tcp/tls transport bound to one specific address opens its socket only on a machine
+/// that has the address: elsewhere bind() fails with "Cannot assign requested address" and
+/// config_transport.c transport_apply logs "Transport '%s' could not be started" and rejects
+/// the transport. Loopback addresses exist everywhere. On the PBX itself (`check-files`) the
+/// machine's addresses decide; otherwise the transport's fate depends on the machine.
+fn bind_addresses(config: &Config, options: &ValidateOptions, out: &mut Vec<ObjectProblem>) {
+    for (index, object) in config.objects.list.iter().enumerate() {
+        if object.kind_name() != "transport" || !object.loads() {
+            continue;
+        }
+        let Some(ip) = crate::network::listen_address(config, object) else {
+            continue;
+        };
+        if ip.is_unspecified() || ip.is_loopback() {
+            continue;
+        }
+        let view = ObjectView::new(config, object);
+        let var = view.last("bind");
+        let machine = options
+            .check_files
+            .then(crate::network::machine_addresses)
+            .flatten();
+        let kind = match machine {
+            Some(addresses) if addresses.contains(&ip) => continue,
+            Some(_) => ProblemKind::InvalidValue {
+                reason: format!(
+                    "this machine has no address {ip}, so the socket cannot open (\"Transport \
+                     '{}' could not be started: Cannot assign requested address\")",
+                    config.object_id(object)
+                ),
+            },
+            None => ProblemKind::NeedsAddress {
+                address: ip.to_string(),
+            },
+        };
+        out.push(ObjectProblem {
+            object: ObjectId(index as u32),
+            var,
+            kind,
+        });
     }
 }
 
