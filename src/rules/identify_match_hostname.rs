@@ -42,6 +42,13 @@ extension number) is not looked up in DNS: Asterisk reads it the way inet_aton d
 `1717` becomes the IPv4 address 0.0.6.181 and `10.1` becomes 10.0.0.1. No request comes from
 0.0.6.181: the identify loads and matches nothing. That is reported as a warning.
 
+## IPv4 matches on an IPv6-only PBX
+When every udp/tcp/tls transport is bound to an IPv6 address (`bind=[::]`), no request comes
+from an IPv4 address: pjlib opens IPv6 sockets with IPV6_V6ONLY (pjlib/src/pj/sock_bsd.c), so
+`[::]` does not also take IPv4. An IPv4 address or network in `match` then matches nothing; that
+is reported as a warning. Not when a websocket transport exists (the HTTP server may listen on
+IPv4) or any transport binds an IPv4 address.
+
 ## When it does not apply
 IP addresses and networks (`203.0.113.5`, `198.51.100.0/24`) need no DNS. A placeholder
 (`match=<provider ip>`, `match=${IP}`) is `placeholder-value`'s; text no resolver can look up
@@ -80,6 +87,68 @@ impl Rule for IdentifyMatchHostname {
             ));
         }
         numeric_matches(cx, out);
+        ipv4_matches_on_ipv6_only(cx, out);
+    }
+}
+
+/// Every socket listens on IPv6 only (`bind=[::]`: pjlib opens IPv6 sockets with IPV6_V6ONLY,
+/// pjlib/src/pj/sock_bsd.c pj_sock_socket), so no request arrives from an IPv4 address and an
+/// IPv4 item in `match` matches nothing. Websocket transports (the HTTP server may listen on
+/// IPv4) make the question open: then nothing is said.
+fn ipv4_matches_on_ipv6_only(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let config = cx.config;
+    if !crate::network::websocket_transports(config).is_empty() {
+        return;
+    }
+    let mut listeners = config
+        .objects
+        .of_type("transport")
+        .filter_map(|transport| {
+            crate::network::listen_address(config, transport).map(|ip| (transport, ip))
+        })
+        .peekable();
+    let Some(&(first, _)) = listeners.peek() else {
+        return;
+    };
+    if !listeners.all(|(_, ip)| ip.is_ipv6()) {
+        return;
+    }
+    let bind = config.option(first, "bind").unwrap_or("").trim().to_owned();
+    let mut seen = rustc_hash::FxHashSet::default();
+    for identify in config.objects.of_type("identify").filter(|i| i.loads()) {
+        for var in config.option_vars(identify, "match") {
+            if !seen.insert(var.origin) {
+                continue;
+            }
+            let Some(item) = config.value(var).split(',').map(str::trim).find(|item| {
+                let host = item.split('/').next().unwrap_or(item);
+                let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+                host.parse::<std::net::Ipv4Addr>().is_ok()
+            }) else {
+                continue;
+            };
+            let mut diagnostic = META
+                .report(
+                    config.value_span(var),
+                    format!(
+                        "`{item}` in identify '{}' is an IPv4 address, but every transport \
+                         listens on IPv6 only (transport '{}', `bind={bind}`; pjlib opens IPv6 \
+                         sockets IPv6-only): no request arrives from it, so this match never \
+                         matches",
+                        config.object_id(identify),
+                        config.object_id(first)
+                    ),
+                )
+                .label("IPv4")
+                .secondary(
+                    crate::rules::weak_password::bind_span(config, first),
+                    "IPv6 only",
+                )
+                .help("add a transport bound to 0.0.0.0 (IPv4) beside the IPv6 one");
+            diagnostic.severity = Severity::Warning;
+            diagnostic = diagnostic.also(super::inherited_label(config, identify.section, var));
+            out.push(diagnostic);
+        }
     }
 }
 
