@@ -15,9 +15,10 @@ static META: RuleMeta = RuleMeta {
 ## What
 A phone endpoint (one whose aor takes registrations: `max_contacts` above 0 and no fixed
 `contact`) that can use a transport behind NAT (its `transport=`, or any transport when it
-names none; websocket transports excluded) and lacks `rtp_symmetric=yes` or `rewrite_contact=yes`, or sets
-`direct_media=yes`. A transport is behind NAT when it loads, has `local_net` and a public
-external address Asterisk really uses (not private, not a placeholder).
+names none; websocket transports excluded) and lacks `rtp_symmetric=yes` or
+`rewrite_contact=yes`, or sets `direct_media=yes`. A transport is behind NAT when it loads and
+has a public external address Asterisk really uses (not private, not a placeholder, not text
+that never resolves).
 
 ## Why
 A transport with external addresses means Asterisk sits behind NAT, and so usually do the
@@ -32,7 +33,12 @@ audio, calls that drop after 30 seconds, phones that register but cannot be call
 [6001]
 type=endpoint
 transport=transport-udp-nat
-; direct_media defaults to yes; rtp_symmetric and rewrite_contact default to no
+aors=6001
+; rtp_symmetric and rewrite_contact default to no
+
+[6001]
+type=aor
+max_contacts=1
 ```
 
 ## When it does not apply
