@@ -137,11 +137,16 @@ impl Rule for PlaceholderValue {
 pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     // A `//` remark after a value is part of the value, not a placeholder.
     let value = value.split("//").next().unwrap_or(value).trim();
-    if value.is_empty()
-        || !value
-            .bytes()
-            .any(|b| SUSPECT.contains(&b.to_ascii_lowercase()))
-    {
+    if value.is_empty() {
+        return None;
+    }
+    // The prefilter: most values have none of the special bytes, are no address option's, and
+    // hold none of the marker words (one automaton pass, no allocation).
+    let special = value
+        .bytes()
+        .any(|b| matches!(b, b'$' | b'<' | b'{' | b'[' | b'#' | b'_'));
+    let address_key = ADDRESS_OPTIONS.iter().any(|k| key.eq_ignore_ascii_case(k));
+    if !special && !address_key && !markers().is_match(value) {
         return None;
     }
     let lower = value.to_ascii_lowercase();
@@ -188,8 +193,29 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     None
 }
 
-/// Bytes (lower case) without which no placeholder form can appear.
-const SUSPECT: &[u8] = b"$<{[_#xyci";
+/// Texts (any case) of which a placeholder without special bytes holds at least one.
+const MARKERS: &[&str] = &[
+    "xxx",
+    "x.x",
+    "your",
+    "chang",
+    "replace",
+    "fill",
+    "insert",
+    "undefined",
+    "a.b.c.d",
+    "_here",
+];
+
+fn markers() -> &'static aho_corasick::AhoCorasick {
+    static AUTOMATON: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    AUTOMATON.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(MARKERS)
+            .expect("a few short texts build an automaton")
+    })
+}
 const ADDRESSES: &[&str] = &["x.x.x.x", "xxx.xxx.xxx.xxx", "[xxxx]", "a.b.c.d"];
 const WORDS: &[&str] = &[
     "changeme",
