@@ -5,6 +5,8 @@ use std::net::IpAddr;
 
 use ipnetwork::IpNetwork;
 
+use crate::model::{Config, Object};
+
 /// The private, loopback, link-local and carrier-grade NAT ranges: addresses a provider on the
 /// internet cannot reach, and the `local_net` a NAT fix usually needs.
 pub const PRIVATE_NETWORKS: &[&str] = &[
@@ -49,6 +51,121 @@ pub fn bind_is_public(bind: &str) -> bool {
         // A name: it resolves to whatever it resolves to; assume it faces the internet.
         Err(_) => !host.is_empty(),
     }
+}
+
+/// Whether a transport's protocol is a websocket one (`ws`, `wss`): Asterisk's HTTP server
+/// (http.conf `bindaddr`/`bindport`, `tlsbindaddr`) accepts those connections, and the
+/// transport's own `bind` port, `cert_file`, `priv_key_file`, `tos` and `cos` are ignored
+/// (res_pjsip/config_transport.c, transport_apply: "TLS certificate values ignored for websocket
+/// transport as they are configured in http.conf").
+pub fn is_websocket_protocol(protocol: &str) -> bool {
+    matches!(protocol.trim().to_ascii_lowercase().as_str(), "ws" | "wss")
+}
+
+/// The protocol of a transport as Asterisk reads it (`udp` when not set).
+pub fn transport_protocol<'a>(config: &'a Config, transport: &Object) -> &'a str {
+    config
+        .option(transport, "protocol")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .unwrap_or("udp")
+}
+
+/// The address a transport's own socket listens on, when Asterisk really opens one: the
+/// transport loads, its protocol is `udp`, `tcp` or `tls` (websocket transports are served by
+/// the HTTP server and `flow` opens nothing), and `bind` is an IP address (a host name or a
+/// placeholder makes Asterisk reject the transport, config_transport.c transport_bind_handler).
+pub fn listen_address(config: &Config, transport: &Object) -> Option<IpAddr> {
+    if transport.kind_name() != "transport" || !transport.loads() {
+        return None;
+    }
+    let protocol = transport_protocol(config, transport).to_ascii_lowercase();
+    if !matches!(protocol.as_str(), "udp" | "tcp" | "tls") {
+        return None;
+    }
+    let bind = config.option(transport, "bind")?.trim();
+    if bind.is_empty() {
+        return None;
+    }
+    crate::schema::addr::parse_bind(bind).ok()?.0
+}
+
+/// Whether a listening address can be reached from the internet: the unspecified address
+/// (`0.0.0.0`, `::`: every address of the machine) or a public one.
+pub fn address_is_public(ip: IpAddr) -> bool {
+    ip.is_unspecified() || !is_private_host(&ip.to_string())
+}
+
+/// The loaded transports whose own socket listens on a public or unspecified address, in load
+/// order: the sockets the internet can reach. Websocket transports are left out (Asterisk's HTTP
+/// server listens for them, on the address http.conf gives, not on their `bind`), and so are
+/// `flow` transports and transports Asterisk rejects.
+pub fn public_listeners(config: &Config) -> Vec<&Object> {
+    config
+        .objects
+        .of_type("transport")
+        .filter(|transport| listen_address(config, transport).is_some_and(address_is_public))
+        .collect()
+}
+
+/// The loaded websocket transports (`ws`, `wss`): reachable through Asterisk's HTTP server on
+/// whatever http.conf says, which pjsiplint does not read. An exposure rule that finds no
+/// [`public_listeners`] but some of these cannot say "only the local network can try".
+pub fn websocket_transports(config: &Config) -> Vec<&Object> {
+    config
+        .objects
+        .of_type("transport")
+        .filter(|transport| transport.loads())
+        .filter(|transport| is_websocket_protocol(transport_protocol(config, transport)))
+        .collect()
+}
+
+/// The addresses of this machine (Linux: the kernel's local routes in /proc/net/fib_trie and
+/// /proc/net/if_inet6), read once; `None` where they cannot be read.
+pub fn machine_addresses() -> Option<&'static [IpAddr]> {
+    static ADDRESSES: std::sync::OnceLock<Option<Vec<IpAddr>>> = std::sync::OnceLock::new();
+    ADDRESSES
+        .get_or_init(|| {
+            let trie = std::fs::read_to_string("/proc/net/fib_trie").ok()?;
+            let mut found = Vec::new();
+            let mut last: Option<IpAddr> = None;
+            for line in trie.lines() {
+                let line = line.trim();
+                if let Some(address) = line.strip_prefix("|-- ") {
+                    last = address.trim().parse().ok();
+                } else if line.contains("host LOCAL") {
+                    found.extend(last);
+                }
+            }
+            if let Ok(v6) = std::fs::read_to_string("/proc/net/if_inet6") {
+                for line in v6.lines() {
+                    let Some(hex) = line.split_whitespace().next() else {
+                        continue;
+                    };
+                    if let Ok(bits) = u128::from_str_radix(hex, 16) {
+                        found.push(IpAddr::V6(std::net::Ipv6Addr::from(bits)));
+                    }
+                }
+            }
+            Some(found)
+        })
+        .as_deref()
+}
+
+/// "transport 'udp' listens on 0.0.0.0:5060 (every address)", for a transport of
+/// [`public_listeners`].
+pub fn listens_phrase(config: &Config, transport: &Object) -> String {
+    let bind = config.option(transport, "bind").unwrap_or("").trim();
+    let what = match listen_address(config, transport) {
+        Some(ip) if ip.is_unspecified() => "every address",
+        Some(ip) if address_is_public(ip) => "a public address",
+        Some(_) => "a private address",
+        None => "no socket of its own",
+    };
+    format!(
+        "transport '{}' listens on {bind} ({what})",
+        config.object_id(transport)
+    )
 }
 
 /// The address part of a `bind` value: `0.0.0.0:5060` -> `0.0.0.0`, `[::]:5060` -> `::`.

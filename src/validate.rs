@@ -48,6 +48,10 @@ pub enum ProblemKind {
     /// A host name Asterisk resolves when it loads the object (transport `bind`, identify
     /// `match`): if DNS fails then, the object is rejected. pjsiplint does not resolve names.
     NeedsDns { host: String },
+    /// A transport bound to one specific address: the socket opens only on a machine that has
+    /// that address ("Cannot assign requested address" elsewhere). pjsiplint knows only when it
+    /// runs on the PBX (`check-files`).
+    NeedsAddress { address: String },
 }
 
 impl ProblemKind {
@@ -55,7 +59,10 @@ impl ProblemKind {
     pub fn rejects(&self) -> bool {
         !matches!(
             self,
-            ProblemKind::ReadAsFalse | ProblemKind::NeedsFile { .. } | ProblemKind::NeedsDns { .. }
+            ProblemKind::ReadAsFalse
+                | ProblemKind::NeedsFile { .. }
+                | ProblemKind::NeedsDns { .. }
+                | ProblemKind::NeedsAddress { .. }
         )
     }
 }
@@ -160,6 +167,7 @@ pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
     validation.problems.extend(second.problems);
     validation.options.merge(second.options);
     bind_conflicts(config, &mut validation.problems);
+    bind_addresses(config, options, &mut validation.problems);
     registrations_without_transport(config, &mut validation.problems);
     for problem in &validation.problems {
         if problem.kind.rejects() {
@@ -226,6 +234,9 @@ pub fn describe_rejection(config: &Config, problem: &ObjectProblem) -> String {
         }
         ProblemKind::NeedsDns { host } => {
             format!("loads only if `{host}` (`{key}`) resolves in DNS when Asterisk loads it")
+        }
+        ProblemKind::NeedsAddress { address } => {
+            format!("loads only on a PBX that has the address {address} (`{key}`)")
         }
     }
 }
@@ -573,6 +584,49 @@ fn bind_conflicts(config: &Config, out: &mut Vec<ObjectProblem>) {
     }
 }
 
+/// A udp/tcp/tls transport bound to one specific address opens its socket only on a machine
+/// that has the address: elsewhere bind() fails with "Cannot assign requested address" and
+/// config_transport.c transport_apply logs "Transport '%s' could not be started" and rejects
+/// the transport. Loopback addresses exist everywhere. On the PBX itself (`check-files`) the
+/// machine's addresses decide; otherwise the transport's fate depends on the machine.
+fn bind_addresses(config: &Config, options: &ValidateOptions, out: &mut Vec<ObjectProblem>) {
+    for (index, object) in config.objects.list.iter().enumerate() {
+        if object.kind_name() != "transport" || !object.loads() {
+            continue;
+        }
+        let Some(ip) = crate::network::listen_address(config, object) else {
+            continue;
+        };
+        if ip.is_unspecified() || ip.is_loopback() {
+            continue;
+        }
+        let view = ObjectView::new(config, object);
+        let var = view.last("bind");
+        let machine = options
+            .check_files
+            .then(crate::network::machine_addresses)
+            .flatten();
+        let kind = match machine {
+            Some(addresses) if addresses.contains(&ip) => continue,
+            Some(_) => ProblemKind::InvalidValue {
+                reason: format!(
+                    "this machine has no address {ip}, so the socket cannot open (\"Transport \
+                     '{}' could not be started: Cannot assign requested address\")",
+                    config.object_id(object)
+                ),
+            },
+            None => ProblemKind::NeedsAddress {
+                address: ip.to_string(),
+            },
+        };
+        out.push(ObjectProblem {
+            object: ObjectId(index as u32),
+            var,
+            kind,
+        });
+    }
+}
+
 /// A registration needs a transport to build its request: when no transport loads, Asterisk
 /// cannot create any registration (observed on real Asterisk 22.10.1: every registration of the
 /// configs under ../shared/corpus/real/ whose transports all failed was rejected, with no message
@@ -607,9 +661,13 @@ fn registrations_without_transport(config: &Config, out: &mut Vec<ObjectProblem>
     }
 }
 
-/// Whether pjsip's URI parser would accept `uri` as a SIP URI (`sip:` or `sips:`, a user part
-/// and a host of the characters RFC 3261 allows). Only clear mistakes are refused: a missing
-/// scheme, blanks, and `<`, `>`, `{`, `}`, `"` (placeholders such as `<VOIPID>` or `${HOST}`).
+/// Whether pjsip's URI parser would accept `uri` as a SIP URI (`pjsip_parse_uri`, used by
+/// res_pjsip_outbound_registration.c sip_outbound_registration_apply: "Invalid server URI").
+/// pjsip/src/pjsip/sip_parser.c: the scheme `sip:`/`sips:`, an optional user part up to `@`,
+/// then a host of letters, digits, `-`, `.` and `_` (pjsip_HOST_SPEC) or an IPv6 address in
+/// brackets, then only `:port`, `;params` or `?headers`; the whole text must be consumed.
+/// No spec of the parser holds blanks, non-ASCII bytes or `#`, `<`, `>`, `{`, `}`, `"`, `|`,
+/// `\\`, `^` or a backquote, so any of those anywhere fails.
 pub fn check_sip_uri(uri: &str) -> Result<(), String> {
     let lower = uri.to_ascii_lowercase();
     let Some(rest) = lower
@@ -621,12 +679,38 @@ pub fn check_sip_uri(uri: &str) -> Result<(), String> {
     if rest.is_empty() {
         return Err(format!("'{uri}' has no host"));
     }
-    if let Some(bad) = rest
-        .chars()
-        .find(|c| c.is_whitespace() || matches!(c, '<' | '>' | '{' | '}' | '"'))
-    {
+    if let Some(bad) = rest.chars().find(|c| {
+        !c.is_ascii()
+            || c.is_whitespace()
+            || c.is_ascii_control()
+            || matches!(
+                c,
+                '<' | '>' | '{' | '}' | '"' | '#' | '|' | '\\' | '^' | '`'
+            )
+    }) {
         return Err(format!(
             "'{uri}' is not a valid SIP URI (it contains '{bad}')"
+        ));
+    }
+    // The host: after the user part (up to the first '@' before any ';' or '?').
+    let head = rest.split([';', '?']).next().unwrap_or(rest);
+    let host_port = head.split_once('@').map_or(head, |(_, host)| host);
+    if let Some(v6) = host_port.strip_prefix('[') {
+        if !v6.contains(']') {
+            return Err(format!("'{uri}' is not a valid SIP URI ('[' without ']')"));
+        }
+        return Ok(());
+    }
+    let host = host_port.split(':').next().unwrap_or(host_port);
+    if host.is_empty() {
+        return Err(format!("'{uri}' has no host"));
+    }
+    if let Some(bad) = host
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+    {
+        return Err(format!(
+            "'{uri}' is not a valid SIP URI (its host contains '{bad}')"
         ));
     }
     Ok(())
@@ -643,7 +727,11 @@ fn resolved_host(subkind: Option<&str>, value: &str) -> Option<String> {
     };
     items.into_iter().find_map(|item| {
         let host = host_part(item);
-        (!host.is_empty() && host.parse::<std::net::IpAddr>().is_err()).then(|| host.to_owned())
+        // `1717` or `10.1` is no name: inet_aton reads it as an IPv4 address (0.0.6.181), with
+        // no DNS (identify-match-hostname says what it matches).
+        let numeric = host.len() < 16 && crate::schema::addr::inet_aton(host).is_some();
+        (!host.is_empty() && !numeric && host.parse::<std::net::IpAddr>().is_err())
+            .then(|| host.to_owned())
     })
 }
 

@@ -60,7 +60,9 @@ fn machine_dependent(linted: &Linted) -> BTreeSet<Key> {
         .filter(|p| {
             matches!(
                 p.kind,
-                ProblemKind::NeedsFile { .. } | ProblemKind::NeedsDns { .. }
+                ProblemKind::NeedsFile { .. }
+                    | ProblemKind::NeedsDns { .. }
+                    | ProblemKind::NeedsAddress { .. }
             )
         })
         .map(|p| {

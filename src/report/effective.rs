@@ -54,7 +54,9 @@ impl<'a> Effective<'a> {
         for problem in &validation.problems {
             if matches!(
                 problem.kind,
-                ProblemKind::NeedsFile { .. } | ProblemKind::NeedsDns { .. }
+                ProblemKind::NeedsFile { .. }
+                    | ProblemKind::NeedsDns { .. }
+                    | ProblemKind::NeedsAddress { .. }
             ) {
                 depends_on
                     .entry(problem.object.0 as usize)

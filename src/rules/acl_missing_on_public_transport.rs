@@ -1,4 +1,4 @@
-use super::weak_password::{bind_span, listens_phrase, public_transports};
+use super::weak_password::{bind_span, listens_phrase};
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::Options;
@@ -20,12 +20,13 @@ accept callers by password (an `auth=` naming an auth with a `password`, `md5_cr
 `acl`, `contact_permit`, `contact_deny` or `contact_acl`, and there is no `type=acl` section.
 One finding per configuration, at the first public transport.
 
-How pjsiplint decides that the endpoints are reachable: **any** loaded transport bound to a
-public or unspecified address (`0.0.0.0`, `::`, a public IP, a host name) exposes **every**
-endpoint, whatever the endpoint's own `transport=` says, because Asterisk identifies incoming
-requests by From user, Authorization username or source address and never by the transport
-they arrived on (an endpoint's `transport=` only chooses how Asterisk sends). Transports
-without a `bind` and `protocol=flow` do not count.
+How pjsiplint decides that the endpoints are reachable: a loaded `udp`, `tcp` or `tls`
+transport whose own socket listens on a **public address**, or on every address (`0.0.0.0`,
+`::`) when the configuration itself publishes the PBX on the internet (a public
+`external_signaling_address` or `external_media_address`: the router forwards SIP to it). Such
+a socket exposes **every** endpoint, whatever the endpoint's own `transport=` says, because
+Asterisk identifies incoming requests by From user, Authorization username or source address
+and never by the transport they arrived on.
 
 ## Why
 Then the only thing between the internet and a phone's account is its password, and SIP
@@ -51,6 +52,17 @@ type=endpoint
 auth=...
 ; no deny=/permit= here
 ```
+
+## When it does not apply
+- Every transport is bound to a private address (`192.168.1.5`, `10.0.0.2`, `127.0.0.1`).
+- Transports bound to every address with no public external address: a LAN-only or VPN PBX
+  (pjsiplint cannot see the network; on a public server behind no NAT, add `permit` anyway).
+- Websocket (`ws`, `wss`) transports: Asterisk's HTTP server (http.conf) listens for them and
+  their `bind` is ignored (`websocket-transport-ignored` reports that); `flow` transports and
+  transports Asterisk rejects (a placeholder or host name in `bind`) open no socket.
+- Some endpoint already restricts by address, or an acl section exists.
+- A weak password on an exposed endpoint is `weak-password`'s; an endpoint with no `auth` at all
+  is `unauthenticated-endpoint`'s.
 
 ## Fix
 Add to the endpoints (or their template), for the networks they are really in:
@@ -85,6 +97,41 @@ fn has_password(config: &Config, auth: &Object, passwords: &Options<3>) -> bool 
         .any(|var| passwords.index_of(var).is_some())
 }
 
+/// The transport whose own socket the internet reaches, and why pjsiplint believes it: bound to
+/// a public address; or bound to every address (`0.0.0.0`, `::`) on a PBX the configuration
+/// itself publishes on the internet (a transport with a public external address: the router
+/// forwards SIP to it). A PBX bound to every address with no such sign may be a LAN-only or VPN
+/// box: nothing is said. Websocket transports do not count (Asterisk's HTTP server listens for
+/// them, see [`crate::network::public_listeners`]).
+fn exposed_listener(config: &Config) -> Option<(&Object, String)> {
+    let listeners = crate::network::public_listeners(config);
+    let specific = listeners.iter().find(|transport| {
+        crate::network::listen_address(config, transport).is_some_and(|ip| !ip.is_unspecified())
+    });
+    if let Some(transport) = specific {
+        return Some((transport, String::new()));
+    }
+    let first = listeners.first()?;
+    let published = config
+        .objects
+        .of_type("transport")
+        .filter(|transport| transport.loads())
+        .find_map(|transport| {
+            ["external_signaling_address", "external_media_address"]
+                .into_iter()
+                .find_map(|key| {
+                    let value = config.option(transport, key)?.trim();
+                    let ip = value.parse::<std::net::IpAddr>().ok()?;
+                    (!crate::network::is_private_host(value) && !ip.is_unspecified())
+                        .then(|| format!("{key}={value}"))
+                })
+        })?;
+    Some((
+        first,
+        format!(" and the PBX is published on the internet ({published})"),
+    ))
+}
+
 impl Rule for AclMissingOnPublicTransport {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -92,8 +139,7 @@ impl Rule for AclMissingOnPublicTransport {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let public = public_transports(config);
-        let Some(transport) = public.first() else {
+        let Some((transport, evidence)) = exposed_listener(config) else {
             return;
         };
         if config.objects.of_type("acl").any(|acl| acl.loads()) {
@@ -141,8 +187,8 @@ impl Rule for AclMissingOnPublicTransport {
             META.report(
                 bind_span(config, transport),
                 format!(
-                    "{} and {who}, but no permit/deny/acl limits who may try: anyone on the \
-                     internet can guess the passwords",
+                    "{}{evidence} and {who}, but no permit/deny/acl limits who may try: anyone \
+                     on the internet can guess the passwords",
                     listens_phrase(config, transport)
                 ),
             )

@@ -12,8 +12,8 @@ static META: RuleMeta = RuleMeta {
     doc: r#"# identify-match-hostname
 
 ## What
-An identify `match=` (or a transport `bind=`) with a host name instead of an IP address or
-network.
+An identify `match=` with a host name instead of an IP address or network, or with a bare
+number that Asterisk reads as an odd IPv4 address.
 
 ## Why
 Asterisk resolves the name when it loads the object (res_pjsip_endpoint_identifier_ip.c), not
@@ -34,6 +34,26 @@ match=sip.example.net
 ## Fix
 Match the provider's published IP ranges (`match=198.51.100.0/24`), or make sure DNS works at
 boot and reload after the provider's addresses change.
+
+## Numbers are not names
+A `match` item that is a bare number or an incomplete dotted address (`match=1717`, often an
+extension number) is not looked up in DNS: Asterisk reads it the way inet_aton does
+(ast_sockaddr_parse in res_pjsip_endpoint_identifier_ip.c ip_identify_match_handler), so
+`1717` becomes the IPv4 address 0.0.6.181 and `10.1` becomes 10.0.0.1. No request comes from
+0.0.6.181: the identify loads and matches nothing. That is reported as a warning.
+
+## IPv4 matches on an IPv6-only PBX
+When every udp/tcp/tls transport is bound to an IPv6 address (`bind=[::]`), no request comes
+from an IPv4 address: pjlib opens IPv6 sockets with IPV6_V6ONLY (pjlib/src/pj/sock_bsd.c), so
+`[::]` does not also take IPv4. An IPv4 address or network in `match` then matches nothing; that
+is reported as a warning. Not when a websocket transport exists (the HTTP server may listen on
+IPv4) or any transport binds an IPv4 address.
+
+## When it does not apply
+IP addresses and networks (`203.0.113.5`, `198.51.100.0/24`) need no DNS. A placeholder
+(`match=<provider ip>`, `match=${IP}`) is `placeholder-value`'s; text no resolver can look up
+(`match=not_an_ip!`) makes Asterisk reject the identify and is `invalid-value`'s. A transport
+`bind` to a host name is `invalid-value`'s (Asterisk rejects the transport).
 "#,
     fix: None,
 };
@@ -49,6 +69,12 @@ impl Rule for IdentifyMatchHostname {
             let ProblemKind::NeedsDns { host } = &group.first.kind else {
                 continue;
             };
+            // A placeholder is placeholder-value's: one value, one finding.
+            if group.var(config).is_some_and(|var| {
+                super::placeholder_value::placeholder(config.key(var), config.value(var)).is_some()
+            }) {
+                continue;
+            }
             out.push(report_group(
                 &META,
                 config,
@@ -59,6 +85,110 @@ impl Rule for IdentifyMatchHostname {
                     group.objects_phrase(config)
                 ),
             ));
+        }
+        numeric_matches(cx, out);
+        ipv4_matches_on_ipv6_only(cx, out);
+    }
+}
+
+/// Every socket listens on IPv6 only (`bind=[::]`: pjlib opens IPv6 sockets with IPV6_V6ONLY,
+/// pjlib/src/pj/sock_bsd.c pj_sock_socket), so no request arrives from an IPv4 address and an
+/// IPv4 item in `match` matches nothing. Websocket transports (the HTTP server may listen on
+/// IPv4) make the question open: then nothing is said.
+fn ipv4_matches_on_ipv6_only(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let config = cx.config;
+    if !crate::network::websocket_transports(config).is_empty() {
+        return;
+    }
+    let mut listeners = config
+        .objects
+        .of_type("transport")
+        .filter_map(|transport| {
+            crate::network::listen_address(config, transport).map(|ip| (transport, ip))
+        })
+        .peekable();
+    let Some(&(first, _)) = listeners.peek() else {
+        return;
+    };
+    if !listeners.all(|(_, ip)| ip.is_ipv6()) {
+        return;
+    }
+    let bind = config.option(first, "bind").unwrap_or("").trim().to_owned();
+    let mut seen = rustc_hash::FxHashSet::default();
+    for identify in config.objects.of_type("identify").filter(|i| i.loads()) {
+        for var in config.option_vars(identify, "match") {
+            if !seen.insert(var.origin) {
+                continue;
+            }
+            let Some(item) = config.value(var).split(',').map(str::trim).find(|item| {
+                let host = item.split('/').next().unwrap_or(item);
+                let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+                host.parse::<std::net::Ipv4Addr>().is_ok()
+            }) else {
+                continue;
+            };
+            let mut diagnostic = META
+                .report(
+                    config.value_span(var),
+                    format!(
+                        "`{item}` in identify '{}' is an IPv4 address, but every transport \
+                         listens on IPv6 only (transport '{}', `bind={bind}`; pjlib opens IPv6 \
+                         sockets IPv6-only): no request arrives from it, so this match never \
+                         matches",
+                        config.object_id(identify),
+                        config.object_id(first)
+                    ),
+                )
+                .label("IPv4")
+                .secondary(
+                    crate::rules::weak_password::bind_span(config, first),
+                    "IPv6 only",
+                )
+                .help("add a transport bound to 0.0.0.0 (IPv4) beside the IPv6 one");
+            diagnostic.severity = Severity::Warning;
+            diagnostic = diagnostic.also(super::inherited_label(config, identify.section, var));
+            out.push(diagnostic);
+        }
+    }
+}
+
+/// `match=1717`: a number inet_aton reads as an IPv4 address (0.0.6.181). Once per line, also
+/// when a template gives it to many identifies.
+fn numeric_matches(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let config = cx.config;
+    let mut seen = rustc_hash::FxHashSet::default();
+    for identify in config.objects.of_type("identify").filter(|i| i.loads()) {
+        for var in config.option_vars(identify, "match") {
+            if !seen.insert(var.origin) {
+                continue;
+            }
+            let value = config.value(var);
+            let Some((item, ip)) = value.split(',').map(str::trim).find_map(|item| {
+                let host = item.split('/').next().unwrap_or(item);
+                let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+                let dotted_quad = host.split('.').count() == 4;
+                (!host.is_empty() && host.len() < 16 && !dotted_quad)
+                    .then(|| crate::schema::addr::inet_aton(host))
+                    .flatten()
+                    .map(|ip| (item, ip))
+            }) else {
+                continue;
+            };
+            let mut diagnostic = META
+                .report(
+                    config.value_span(var),
+                    format!(
+                        "`{item}` in identify '{}' is not a host name: Asterisk reads it as the \
+                         IPv4 address {ip}, which no request comes from, so the identify matches \
+                         nothing",
+                        config.object_id(identify)
+                    ),
+                )
+                .label(format!("read as {ip}"))
+                .help("write the IP address or network the requests come from");
+            diagnostic.severity = Severity::Warning;
+            diagnostic = diagnostic.also(super::inherited_label(config, identify.section, var));
+            out.push(diagnostic);
         }
     }
 }

@@ -37,6 +37,21 @@ rtp_symmetric=ture     ; read as "no"
 ## Fix
 Use a value from the option's list (`pjsiplint --explain invalid-value` and the Asterisk wiki
 list them), `yes` / `no` for yes/no options.
+
+## Transports and URIs
+A transport `bind` must be an IP address (with an optional port): a host name is resolved once
+at load and the socket binds only if it names an address of this machine, so Asterisk rejects
+`bind=pbx.example.com` on any other (real Asterisk 22: "Error parsing bind"; `localhost` is
+accepted). `server_uri`, `client_uri`, `contact` and `outbound_proxy` must be URIs pjsip's parser
+accepts (pjsip/src/pjsip/sip_parser.c int_parse_uri_host_port: a host of letters, digits, `-`,
+`.`, `_`, `~` and a few more, or an IP in brackets): `#`, blanks or non-ASCII letters in the host
+make Asterisk reject the registration ("Invalid server URI") or the aor.
+
+## When it does not apply
+A placeholder (`bind=x.x.x.x`, `server_uri=sip:${HOST}`, `local_net=<internal subnet>`) is
+reported once, by `placeholder-value`, which says the object is rejected. A host name in an
+identify `match` is `identify-match-hostname`'s (it may resolve). An external address that
+cannot resolve is `nat-missing-external-address`'s (Asterisk does not reject the transport).
 "#,
     fix: None,
 };
@@ -57,6 +72,13 @@ impl Rule for InvalidValue {
             )
         };
         for group in problem_groups(cx, wanted) {
+            // A placeholder (`bind=x.x.x.x`, `server_uri=sip:${HOST}`) is placeholder-value's:
+            // one value, one finding.
+            if group.var(config).is_some_and(|var| {
+                super::placeholder_value::placeholder(config.key(var), config.value(var)).is_some()
+            }) {
+                continue;
+            }
             let key = group
                 .var(config)
                 .map(|var| config.key(var))

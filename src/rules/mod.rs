@@ -68,6 +68,7 @@ mod unused_suppression;
 mod weak_password;
 mod webrtc_codecs;
 mod webrtc_incomplete;
+mod websocket_transport_ignored;
 mod world_readable_secrets;
 
 /// Every rule, in the order `--list-rules` shows them.
@@ -125,6 +126,7 @@ pub static RULES: &[&dyn Rule] = &[
     &webrtc_incomplete::WebrtcIncomplete,
     &webrtc_codecs::WebrtcCodecs,
     &transport_protocol_mismatch::TransportProtocolMismatch,
+    &websocket_transport_ignored::WebsocketTransportIgnored,
     &media_encryption_without_tls::MediaEncryptionWithoutTls,
     &weak_password::WeakPassword,
     &unauthenticated_endpoint::UnauthenticatedEndpoint,

@@ -13,9 +13,12 @@ static META: RuleMeta = RuleMeta {
     doc: r#"# nat-endpoint-options
 
 ## What
-An endpoint that can use a transport with external addresses (its `transport=`, or any transport
-when it names none) and that keeps `direct_media=yes` (the default), or lacks
-`rtp_symmetric=yes` or `rewrite_contact=yes`.
+A phone endpoint (one whose aor takes registrations: `max_contacts` above 0 and no fixed
+`contact`) that can use a transport behind NAT (its `transport=`, or any transport when it
+names none; websocket transports excluded) and lacks `rtp_symmetric=yes` or
+`rewrite_contact=yes`, or sets `direct_media=yes`. A transport is behind NAT when it loads and
+has a public external address Asterisk really uses (not private, not a placeholder, not text
+that never resolves).
 
 ## Why
 A transport with external addresses means Asterisk sits behind NAT, and so usually do the
@@ -30,8 +33,23 @@ audio, calls that drop after 30 seconds, phones that register but cannot be call
 [6001]
 type=endpoint
 transport=transport-udp-nat
-; direct_media defaults to yes; rtp_symmetric and rewrite_contact default to no
+aors=6001
+; rtp_symmetric and rewrite_contact default to no
+
+[6001]
+type=aor
+max_contacts=1
 ```
+
+## When it does not apply
+- Trunks: endpoints an identify matches by address, and endpoints whose aors have a fixed
+  `contact` or take no registrations (`max_contacts` 0, the default): the far end does not
+  register, so `rewrite_contact` changes nothing for it.
+- Endpoints Asterisk rejects, and transports it rejects.
+- Transports whose external address is a placeholder, cannot resolve, or is private: Asterisk
+  rewrites nothing (`placeholder-value`, `nat-missing-external-address` say why).
+- The endpoint named `anonymous`, and WebRTC endpoints (`webrtc=yes`).
+- `direct_media` left at its default: LAN phones talking directly is a site's choice.
 
 ## Fix
 Add `direct_media=no`, `rtp_symmetric=yes`, `rewrite_contact=yes` (and `force_rport=yes`, the
@@ -49,17 +67,31 @@ impl Rule for NatEndpointOptions {
         let config = cx.config;
         // A template shared by many endpoints is reported once, at the first of them.
         let mut reported = rustc_hash::FxHashSet::default();
-        // The transports behind NAT, by section: asked once each, not once per endpoint.
+        // The transports behind NAT, by section: asked once each, not once per endpoint. Only
+        // loaded transports whose external address Asterisk really uses (not a placeholder, not
+        // text that never resolves, not a private address) and that know their LAN.
         let behind_nat: rustc_hash::FxHashSet<SectionId> = config
             .objects
             .of_type("transport")
+            .filter(|transport| transport.loads())
+            .filter(|transport| {
+                !crate::network::is_websocket_protocol(crate::network::transport_protocol(
+                    config, transport,
+                ))
+            })
             .filter(|transport| {
                 ["external_media_address", "external_signaling_address"]
                     .iter()
                     .any(|key| {
-                        config
-                            .option(transport, *key)
-                            .is_some_and(|v| !v.is_empty())
+                        config.option(transport, *key).is_some_and(|v| {
+                            let v = v.trim();
+                            !v.is_empty()
+                                && super::placeholder_value::placeholder(key, v).is_none()
+                                && super::nat_missing_external_address::unresolvable(v).is_none()
+                                && !crate::network::is_private_host(
+                                    crate::schema::addr::bind_host_part(v),
+                                )
+                        })
                     })
             })
             .map(|transport| transport.section)
@@ -67,6 +99,16 @@ impl Rule for NatEndpointOptions {
         if behind_nat.is_empty() {
             return;
         }
+        // Endpoints an identify matches by address: trunks, whose far end is on the internet
+        // and does not register.
+        let identified: rustc_hash::FxHashSet<&str> = config
+            .objects
+            .of_type("identify")
+            .filter(|identify| identify.loads())
+            .filter_map(|identify| config.option(identify, "endpoint"))
+            .map(str::trim)
+            .collect();
+        let aors_name = config.option_name("aors");
         let options = config.options([
             "transport",
             "direct_media",
@@ -74,7 +116,34 @@ impl Rule for NatEndpointOptions {
             "rewrite_contact",
         ]);
         let is_true = |var: Option<&Var>| config.is_true(var);
-        for endpoint in config.objects.of_type("endpoint") {
+        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
+            // Trunks matched by address; `anonymous` (callers nobody identified, it registers
+            // nothing); WebRTC endpoints (ICE finds the media path, the websocket carries the
+            // signaling back).
+            let id = config.object_id(endpoint);
+            if identified.contains(id)
+                || id.eq_ignore_ascii_case("anonymous")
+                || config.option_is_true(endpoint, "webrtc")
+            {
+                continue;
+            }
+            // Phones that register: an aor that takes contacts and has no fixed one.
+            let registers = config
+                .last_line_targets(endpoint, aors_name)
+                .flatten()
+                .any(|aor| {
+                    aor.loads()
+                        && config
+                            .option(aor, "contact")
+                            .is_none_or(|c| c.trim().is_empty())
+                        && config
+                            .option(aor, "max_contacts")
+                            .and_then(|m| m.trim().parse::<u32>().ok())
+                            .is_some_and(|m| m > 0)
+                });
+            if !registers {
+                continue;
+            }
             let [transport, direct_media, rtp_symmetric, rewrite_contact] =
                 options.last_lines(config, endpoint);
             let uses_nat = match config.transports_by_line(endpoint, transport) {
@@ -87,8 +156,9 @@ impl Rule for NatEndpointOptions {
                 continue;
             }
             let mut missing = Vec::new();
-            let direct_media = direct_media.map(|var| config.value(var));
-            if direct_media.is_none_or(|v| crate::schema::schema().is_true_word(v)) {
+            // direct_media is reported only when written as yes: its default is a choice of the
+            // site (LAN phones talking directly is fine), not a mistake.
+            if direct_media.is_some_and(|var| is_true(Some(var))) {
                 missing.push("`direct_media=no`");
             }
             if !is_true(rtp_symmetric) {

@@ -32,7 +32,15 @@ external_signaling_address=203.0.113.10
 
 ## Fix
 Add `local_net` for the LAN (pjsiplint's unsafe fix adds the private ranges 10.0.0.0/8,
-172.16.0.0/12 and 192.168.0.0/16; narrow it to your network).
+172.16.0.0/12 and 192.168.0.0/16, less any range that holds the external address itself;
+narrow it to your network).
+
+## When it does not apply
+- The external address is itself a private address (a Docker or VM host's LAN address used as
+  external address): LAN phones are given a LAN address, nothing breaks.
+- The external address is a placeholder (`placeholder-value`'s) or cannot resolve
+  (`nat-missing-external-address`'s): Asterisk drops it, so there is no rewriting to limit.
+- The transport is rejected.
 "#,
     fix: Some(Applicability::Unsafe),
 };
@@ -55,6 +63,24 @@ impl Rule for NatMissingLocalNet {
             let Some(external) = external else {
                 continue;
             };
+            if !transport.loads() {
+                continue;
+            }
+            let external_value = config.value(external).trim();
+            // A placeholder or a value that never resolves is another rule's (Asterisk drops
+            // it: there is no rewriting to limit). A private external address (a Docker host's
+            // LAN address) gives LAN phones a LAN address: nothing breaks.
+            if super::placeholder_value::placeholder(config.key(external), external_value).is_some()
+                || super::nat_missing_external_address::unresolvable(external_value).is_some()
+            {
+                continue;
+            }
+            let external_ip = crate::schema::addr::bind_host_part(external_value)
+                .parse::<std::net::IpAddr>()
+                .ok();
+            if external_ip.is_some_and(|ip| crate::network::is_private_host(&ip.to_string())) {
+                continue;
+            }
             if config.option_items(transport, "local_net").next().is_some() {
                 continue;
             }
@@ -68,7 +94,19 @@ impl Rule for NatMissingLocalNet {
                     ),
                 )
                 .secondary(config.key_span(external), "external address set here");
-            let ranges = "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16";
+            // The private ranges, less any that holds the external address itself.
+            let ranges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
+                .into_iter()
+                .filter(|range| {
+                    external_ip.is_none_or(|ip| {
+                        !range
+                            .parse::<ipnetwork::IpNetwork>()
+                            .is_ok_and(|net| net.contains(ip))
+                    })
+                })
+                .collect::<Vec<_>>()
+                .join(",");
+            let ranges = ranges.as_str();
             if let Some(edit) = insert_option(config, transport.section, "local_net", ranges) {
                 diagnostic = diagnostic.fix(Fix {
                     title: format!("add `local_net={ranges}`"),

@@ -4,7 +4,6 @@ use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::AsOptionName;
 use crate::model::{Config, LineRef, Object};
-use crate::network::{bind_host, bind_is_public};
 
 pub struct WeakPassword;
 
@@ -358,41 +357,16 @@ pub(super) fn join_and(items: &[&str]) -> String {
 // ---------------------------------------------------------------------------------------------
 // Shared by the security rules.
 
-/// The loaded transports Asterisk starts on a public or unspecified address (`0.0.0.0`, `::`,
-/// a public IP, a host name), in load order. Transports without `bind` (Asterisk does not start
-/// them) and `protocol=flow` (no socket of its own) are left out. Websocket transports count by
-/// their `bind` as written: Asterisk's HTTP server really listens for them, usually on the same
-/// kind of address.
+/// The loaded transports whose own socket listens on a public or unspecified address
+/// ([`crate::network::public_listeners`]: udp/tcp/tls only; websocket transports are served by
+/// Asterisk's HTTP server and do not listen on their `bind`).
 pub(super) fn public_transports(config: &Config) -> Vec<&Object> {
-    config
-        .objects
-        .of_type("transport")
-        .filter(|transport| transport.loads())
-        .filter(|transport| {
-            let protocol = config.option(transport, "protocol").unwrap_or("udp");
-            !protocol.trim().eq_ignore_ascii_case("flow")
-        })
-        .filter(|transport| {
-            config
-                .option(transport, "bind")
-                .is_some_and(|bind| !bind.trim().is_empty() && bind_is_public(bind))
-        })
-        .collect()
+    crate::network::public_listeners(config)
 }
 
 /// "transport 'udp' listens on 0.0.0.0:5060".
 pub(super) fn listens_phrase(config: &Config, transport: &Object) -> String {
-    let bind = config.option(transport, "bind").unwrap_or("").trim();
-    let host = bind_host(bind);
-    let what = match host.parse::<std::net::IpAddr>() {
-        Ok(ip) if ip.is_unspecified() => "every address",
-        Ok(_) => "a public address",
-        Err(_) => "a host name",
-    };
-    format!(
-        "transport '{}' listens on {bind} ({what})",
-        config.object_id(transport)
-    )
+    crate::network::listens_phrase(config, transport)
 }
 
 /// Whether an endpoint's `auth=` names an auth: each `auth` line replaces the whole list

@@ -357,6 +357,23 @@ pub(crate) fn plausible_hostname(h: &str) -> bool {
         && !h.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
+/// The host of a `bind` value (`host:port` -> `host`, `[v6]:port` -> `v6`).
+pub(crate) fn bind_host_part(s: &str) -> &str {
+    let s = s.trim();
+    if let Some(rest) = s.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    if s.matches(':').count() > 1 {
+        return s;
+    }
+    s.rsplit_once(':').map_or(s, |(host, _)| host)
+}
+
+/// Whether a `bind` names `localhost`, which every resolver answers from /etc/hosts.
+pub(crate) fn bind_host_is_localhost(s: &str) -> bool {
+    bind_host_part(s).eq_ignore_ascii_case("localhost")
+}
+
 /// `pj_sockaddr_parse(AF_UNSPEC)` of a transport `bind` value: the address (`None` for a host
 /// name, which needs DNS) and the port (0 = not given).
 pub(crate) fn parse_bind(s: &str) -> Result<(Option<IpAddr>, u16), Problem> {

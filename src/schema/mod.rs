@@ -44,7 +44,7 @@
 pub mod refresh;
 pub mod values;
 
-mod addr;
+pub(crate) mod addr;
 
 use serde::Deserialize;
 use std::cmp::Ordering;

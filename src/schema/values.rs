@@ -652,6 +652,15 @@ fn check_bind(value: &str) -> ValueCheck {
     }
     match addr::parse_bind(value) {
         Ok((Some(_), _)) => ValueCheck::Ok,
+        // A host name: pj_sockaddr_parse resolves it once, when the transport loads, and the
+        // socket binds only if it names an address of this machine. Real Asterisk 22 rejected
+        // `bind=x.x.x.x:5060` ("Error parsing bind"); `localhost` is in every /etc/hosts.
+        Ok((None, _)) if !addr::bind_host_is_localhost(value) => rejected(format!(
+            "'{}' is a host name, not an IP address: Asterisk resolves it when the transport \
+             loads and rejects the transport unless it resolves then to an address of this \
+             machine",
+            addr::bind_host_part(value)
+        )),
         Ok((None, _)) | Err(Problem::Unsure) => ValueCheck::Unchecked,
         Err(Problem::Bad(reason)) => rejected(reason),
     }
@@ -1397,10 +1406,10 @@ mod tests {
         ] {
             assert_eq!(check_value(b, v), ValueCheck::Ok, "{v}");
         }
-        assert_eq!(
-            check_value(b, "pbx.example.com:5060"),
-            ValueCheck::Unchecked
-        );
+        // A host name binds only if it resolves to this machine: rejected (real Asterisk 22
+        // rejected `bind=x.x.x.x:5060`); `localhost` is in every /etc/hosts.
+        assert!(is_rejected(&check_value(b, "pbx.example.com:5060")));
+        assert_eq!(check_value(b, "localhost:5060"), ValueCheck::Unchecked);
         assert!(is_rejected(&check_value(b, "<YOUR_IP>:5067")));
         assert!(is_rejected(&check_value(b, "0.0.0.0:99999")));
         assert_eq!(show_value(b, "0.0.0.0"), "0.0.0.0:5060");
