@@ -149,3 +149,31 @@ impl Trunks {
         trunks
     }
 }
+
+/// The auths a registration's trunk answers the provider's challenges with: the registration's
+/// own `outbound_auth` (what res_pjsip_outbound_registration.c sends with REGISTER), or, when it
+/// names none, the `outbound_auth` of the trunk's endpoint (what its calls send), with that
+/// endpoint. Only auths that exist.
+pub fn trunk_auths<'a>(
+    config: &'a Config,
+    trunks: &Trunks,
+    registration: ObjectId,
+) -> (Vec<&'a crate::model::Object>, Option<&'a crate::model::Object>) {
+    let object = config.objects.by_id(registration);
+    let own: Vec<_> = config.referenced(object, "outbound_auth").collect();
+    let written = config
+        .option(object, "outbound_auth")
+        .is_some_and(|value| crate::lookup::list_items(value).next().is_some());
+    if !own.is_empty() || written {
+        return (own, None);
+    }
+    let Some(trunk) = trunks.of_registration(registration) else {
+        return (Vec::new(), None);
+    };
+    let endpoint = config.objects.by_id(trunk.endpoint);
+    let auths: Vec<_> = config.referenced(endpoint, "outbound_auth").collect();
+    if auths.is_empty() {
+        return (auths, None);
+    }
+    (auths, Some(endpoint))
+}
