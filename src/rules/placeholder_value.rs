@@ -69,7 +69,7 @@ impl Rule for PlaceholderValue {
 }
 
 /// What kind of placeholder `value` is, if it looks like one.
-fn placeholder(key: &str, value: &str) -> Option<&'static str> {
+pub(super) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     // `<...>` with words inside, except in caller IDs (`"Name" <6001>`) and bracketed URIs.
     let angle_allowed = !key.eq_ignore_ascii_case("callerid");
     // One pass over the value rules out almost every line before the checks below.
