@@ -66,14 +66,19 @@ impl Rule for AuthInsteadOfOutboundAuth {
             let Some(var) = config.option_var(endpoint, "auth") else {
                 continue;
             };
-            if crate::lookup::list_items(config.value(var)).next().is_none()
+            if crate::lookup::list_items(config.value(var))
+                .next()
+                .is_none()
                 || !reported.insert(var.origin)
             {
                 continue;
             }
             let outbound = config.option_var(endpoint, "outbound_auth");
-            let has_outbound = outbound
-                .is_some_and(|line| crate::lookup::list_items(config.value(line)).next().is_some());
+            let has_outbound = outbound.is_some_and(|line| {
+                crate::lookup::list_items(config.value(line))
+                    .next()
+                    .is_some()
+            });
             let id = config.object_id(endpoint);
             let mut diagnostic = if has_outbound {
                 META.report(

@@ -109,8 +109,10 @@ impl Rule for AuthUsernameIsDid {
                     );
                 if let Some(endpoint) = endpoint {
                     if let Some(line) = config.option_var(endpoint, outbound_auth) {
-                        diagnostic = diagnostic
-                            .secondary(config.value_span(line), "the trunk endpoint uses this auth");
+                        diagnostic = diagnostic.secondary(
+                            config.value_span(line),
+                            "the trunk endpoint uses this auth",
+                        );
                     }
                 }
                 out.push(diagnostic);

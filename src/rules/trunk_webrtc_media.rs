@@ -69,8 +69,8 @@ impl Rule for TrunkWebrtcMedia {
             }
             let [webrtc, encryption, avpf, received] = options.last_lines(config, endpoint);
             let webrtc = webrtc.filter(|var| config.is_true(Some(var)));
-            let encryption = encryption
-                .filter(|var| config.value(var).trim().eq_ignore_ascii_case("dtls"));
+            let encryption =
+                encryption.filter(|var| config.value(var).trim().eq_ignore_ascii_case("dtls"));
             let avpf = avpf.filter(|var| config.is_true(Some(var)));
             let Some(var) = webrtc.or(encryption).or(avpf) else {
                 continue;

@@ -45,7 +45,7 @@ are meant to be identified, but an identify does not stop identification by name
 identifiers run one after the other (the ip one first by default), and a request from any
 other address still finds the endpoint by its From user when its `identify_by` holds
 `username`. Such an endpoint without `auth=` is reported too, at its `identify_by` line (or its
-header when the default applies), with an unsafe fix setting `identify_by=ip`.
+header when the default applies).
 
 ## When it does not apply
 - An endpoint with `auth=`: it is challenged, whichever way it was found.
@@ -145,25 +145,9 @@ fn reachable_by_name<'a>(
              password (its calls run in context '{context}')"
         )
     };
-    let mut diagnostic = META
-        .report(span, message)
+    META.report(span, message)
         .label("reachable by name")
-        .help("set `identify_by=ip` on the endpoint: the identify's addresses still match");
-    let edit = match line {
-        Some(var) if !var.is_inherited() => {
-            Some(crate::fix::edits::replace_value(config, var.origin, "ip"))
-        }
-        Some(_) => None,
-        None => crate::fix::edits::insert_option(config, endpoint.section, "identify_by", "ip"),
-    };
-    if let Some(edit) = edit {
-        diagnostic = diagnostic.fix(crate::fix::Fix {
-            title: "set `identify_by=ip`".to_owned(),
-            applicability: crate::fix::Applicability::Unsafe,
-            edits: vec![edit],
-        });
-    }
-    diagnostic
+        .help("set `identify_by=ip` on the endpoint: the identify's addresses still match")
 }
 
 impl Rule for UnauthenticatedEndpoint {

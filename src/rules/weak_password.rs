@@ -489,10 +489,7 @@ struct Group<'a> {
 
 /// How many auths with different user names share each password (by a hash of the password:
 /// no password is kept). Three or more is a published default or a copied example.
-fn shared_passwords(
-    config: &Config,
-    options: &crate::lookup::Options<3>,
-) -> HashMap<u64, usize> {
+fn shared_passwords(config: &Config, options: &crate::lookup::Options<3>) -> HashMap<u64, usize> {
     let mut users: HashMap<u64, Vec<u64>> = HashMap::default();
     for auth in config.objects.of_type("auth").filter(|a| a.loads()) {
         let [Some(var), username, _] = options.last_lines(config, auth) else {
