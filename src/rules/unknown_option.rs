@@ -158,7 +158,7 @@ impl Rule for UnknownOption {
                 let existing = config
                     .option_vars(object, target)
                     .filter(|other| !std::ptr::eq(*other, var))
-                    .last();
+                    .next_back();
                 match existing {
                     None => {
                         diagnostic = diagnostic.fix(Fix {
