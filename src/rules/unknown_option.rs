@@ -157,8 +157,7 @@ impl Rule for UnknownOption {
                 let object = group.objects[0];
                 let existing = config
                     .option_vars(object, target)
-                    .filter(|other| !std::ptr::eq(*other, var))
-                    .next_back();
+                    .rfind(|other| !std::ptr::eq(*other, var));
                 match existing {
                     None => {
                         diagnostic = diagnostic.fix(Fix {
