@@ -149,3 +149,193 @@ impl Trunks {
         trunks
     }
 }
+
+/// The auths a registration's trunk answers the provider's challenges with: the registration's
+/// own `outbound_auth` (what res_pjsip_outbound_registration.c sends with REGISTER), or, when it
+/// names none, the `outbound_auth` of the trunk's endpoint (what its calls send), with that
+/// endpoint. Only auths that exist.
+pub fn trunk_auths<'a>(
+    config: &'a Config,
+    trunks: &Trunks,
+    registration: ObjectId,
+) -> (
+    Vec<&'a crate::model::Object>,
+    Option<&'a crate::model::Object>,
+) {
+    let object = config.objects.by_id(registration);
+    let own: Vec<_> = config.referenced(object, "outbound_auth").collect();
+    let written = config
+        .option(object, "outbound_auth")
+        .is_some_and(|value| crate::lookup::list_items(value).next().is_some());
+    if !own.is_empty() || written {
+        return (own, None);
+    }
+    let Some(trunk) = trunks.of_registration(registration) else {
+        return (Vec::new(), None);
+    };
+    let endpoint = config.objects.by_id(trunk.endpoint);
+    let auths: Vec<_> = config.referenced(endpoint, "outbound_auth").collect();
+    if auths.is_empty() {
+        return (auths, None);
+    }
+    (auths, Some(endpoint))
+}
+
+/// What the identify sections say about trunks, for the rules that ask whether the provider's
+/// calls find a trunk's endpoint (trunk-missing-identify) and leave it to that rule
+/// (unauthenticated-endpoint).
+#[derive(Debug, Default)]
+pub struct Identifies<'a> {
+    /// The endpoints identify sections name (loaded or not: one Asterisk rejects is another
+    /// rule's finding).
+    named: HashSet<&'a str>,
+    /// The hosts of every identify's `match=` items (lower case, no port, no mask).
+    hosts: HashSet<String>,
+    /// Endpoint names identify sections give that no endpoint has (a typo, reported by
+    /// dangling-reference).
+    dangling: Vec<&'a str>,
+}
+
+impl<'a> Identifies<'a> {
+    pub fn of(config: &'a Config) -> Identifies<'a> {
+        let mut identifies = Identifies::default();
+        for identify in config.objects.of_type("identify") {
+            if let Some(endpoint) = config.option(identify, "endpoint").map(str::trim) {
+                identifies.named.insert(endpoint);
+                if config.object("endpoint", endpoint).is_none() {
+                    identifies.dangling.push(endpoint);
+                }
+            }
+            for item in config.option_items(identify, "match") {
+                identifies.hosts.insert(match_host(item));
+            }
+        }
+        identifies
+    }
+
+    /// Whether an identify section names the endpoint.
+    pub fn names(&self, endpoint: &str) -> bool {
+        self.named.contains(endpoint.trim())
+    }
+
+    /// Whether the provider's requests to `trunk` can find no endpoint by address: no identify
+    /// names its endpoint, no registration names it with `line=yes`, no identify (of another
+    /// endpoint: an outbound-only trunk whose provider's calls arrive on an inbound endpoint)
+    /// matches its host, and no identify names a missing endpoint whose name is this one's with
+    /// a typo (that identify was meant for it; dangling-reference reports the typo).
+    pub fn trunk_unidentified(&self, config: &Config, trunk: &Trunk) -> bool {
+        if trunk.reason == TrunkReason::RegistrationLine {
+            return false;
+        }
+        let name = config.object_id(config.objects.by_id(trunk.endpoint));
+        if self.names(name) {
+            return false;
+        }
+        if trunk
+            .host
+            .as_deref()
+            .is_some_and(|host| self.hosts.contains(host))
+        {
+            return false;
+        }
+        // Each trunk against each dangling name: bounded, so that ten thousand of each stay
+        // linear (past the bound only a difference of case counts).
+        if self.dangling.len() <= 64 {
+            !self.dangling.iter().any(|other| near(other, name))
+        } else {
+            !self
+                .dangling
+                .iter()
+                .any(|other| other.eq_ignore_ascii_case(name))
+        }
+    }
+}
+
+/// The host of an identify `match=` item: `203.0.113.10/32` -> `203.0.113.10`,
+/// `sip.example.net:5060` -> `sip.example.net`, `[2001:db8::1]` -> `2001:db8::1`.
+fn match_host(item: &str) -> String {
+    let item = item.trim();
+    let item = item.split('/').next().unwrap_or(item);
+    let host = if let Some(v6) = item.strip_prefix('[') {
+        v6.split(']').next().unwrap_or(v6)
+    } else if item.parse::<std::net::IpAddr>().is_ok() {
+        item
+    } else {
+        item.split(':').next().unwrap_or(item)
+    };
+    host.to_ascii_lowercase()
+}
+
+/// Whether two names differ by at most two edits (case ignored), both of four characters or
+/// more: `dcs-endpoint` and `dcss-endpoint`. Bounded: long names are compared only when their
+/// lengths are close, and at most 64 characters are read.
+fn near(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().take(64).flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().take(64).flat_map(char::to_lowercase).collect();
+    if a.len() < 4 || b.len() < 4 || a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current[j + 1] = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()] <= 2
+}
+
+/// Whether a host taken from the configuration is a placeholder or a documentation name
+/// (`sip.example.net`, `SERVER.voip.ms`, `x.x.x.x`, `<provider-ip>`): a fix must not write it
+/// into a new `match=` line, where Asterisk would resolve it (or reject the identify).
+pub fn placeholder_host(host: &str) -> bool {
+    let lower = host.to_ascii_lowercase();
+    let labels: Vec<&str> = lower.split('.').collect();
+    lower.contains('<')
+        || lower.contains("x.x")
+        || lower.contains("your")
+        || labels.iter().any(|label| {
+            matches!(
+                *label,
+                "example" | "server" | "host" | "hostname" | "provider" | "domain" | "ip" | "sbc"
+            )
+        })
+        || lower.ends_with(".invalid")
+        || lower.ends_with(".test")
+        || host.chars().any(|c| c.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_names() {
+        assert!(near("dcs-endpoint", "dcss-endpoint"));
+        assert!(near("Provider", "provider"));
+        assert!(!near("provider-in", "provider-out-1"));
+        assert!(!near("a", "b"));
+    }
+
+    #[test]
+    fn match_hosts() {
+        assert_eq!(match_host("203.0.113.10/32"), "203.0.113.10");
+        assert_eq!(match_host("SIP.example.net:5060"), "sip.example.net");
+        assert_eq!(match_host("[2001:db8::1]:5060"), "2001:db8::1");
+        assert_eq!(match_host("2001:db8::1"), "2001:db8::1");
+    }
+
+    #[test]
+    fn placeholders() {
+        assert!(placeholder_host("sip.example.net"));
+        assert!(placeholder_host("SERVER.voip.ms"));
+        assert!(placeholder_host("x.x.x.x"));
+        assert!(!placeholder_host("sip.telekom.de"));
+        assert!(!placeholder_host("203.0.113.10"));
+    }
+}

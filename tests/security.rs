@@ -84,7 +84,7 @@ fn weak_password_equal_to_username_all_digits_short() {
     for test in [
         "is equal to the username",
         "is all digits",
-        "is shorter than 10 characters",
+        "is shorter than 8 characters",
     ] {
         assert!(message.contains(test), "{message}");
     }
@@ -190,7 +190,7 @@ fn weak_password_from_a_template_is_one_finding() {
     assert_eq!(weak.len(), 1, "{found:#?}");
     assert!(weak[0]
         .message
-        .contains("and 2 other auths using this line"));
+        .contains("(and those of 2 other auths, the same way)"));
     assert!(weak[0]
         .secondary
         .iter()
@@ -218,10 +218,16 @@ fn endpoint_without_auth_or_identify_is_reported_with_its_context() {
 fn endpoints_matched_by_address_or_line_are_not_reported() {
     let identify = "[6009]\ntype=identify\nendpoint=6009\nmatch=192.168.1.9\n";
     assert!(of(
-        &lint(&format!("{OPEN_PHONE}\n{identify}")),
+        &lint(&format!("{OPEN_PHONE}identify_by=ip\n\n{identify}")),
         "unauthenticated-endpoint"
     )
     .is_empty());
+    // Matched by address but still by name too (the default `identify_by=username,ip`):
+    // reachable from anywhere by its name.
+    let found = lint(&format!("{OPEN_PHONE}\n{identify}"));
+    let by_name = of(&found, "unauthenticated-endpoint");
+    assert_eq!(by_name.len(), 1);
+    assert!(by_name[0].message.contains("also identifies it by name"));
     // identify_by without username/auth_username: Asterisk cannot pick it by name at all.
     assert!(of(
         &lint(&format!("{OPEN_PHONE}identify_by=ip\n")),
@@ -754,4 +760,55 @@ fn the_secret_collector_finds_what_it_should() {
     assert!(!rest.contains("s3cret-Value") && rest.contains("username=bob"));
     assert!(has_token("x=abc1234;", "abc1234"));
     assert!(!has_token("password", "pass"));
+}
+
+#[test]
+fn weak_passwords_of_the_same_kind_are_one_finding_with_every_auth_related() {
+    let mut text = PUBLIC_UDP.to_owned();
+    for n in 6001..6041 {
+        text.push_str(&phone(&n.to_string(), &n.to_string()));
+    }
+    let found = lint(&text);
+    let weak = of(&found, "weak-password");
+    assert_eq!(weak.len(), 1, "{weak:#?}");
+    assert!(weak[0].message.contains("those of 39 other auths"));
+    let related = weak[0]
+        .secondary
+        .iter()
+        .filter(|l| l.message.contains("the same weakness"))
+        .count();
+    assert_eq!(related, 39);
+    assert!(!weak[0].help.as_ref().unwrap().to_string().is_empty());
+}
+
+#[test]
+fn a_provider_password_is_not_set_on_a_phone() {
+    let text = format!(
+        "{PUBLIC_UDP}[provider]\ntype=endpoint\noutbound_auth=provider-auth\nallow=ulaw\n\n\
+         [provider-auth]\ntype=auth\nusername=acct\npassword=secret\n"
+    );
+    let found = lint(&text);
+    let weak = of(&found, "weak-password");
+    assert_eq!(weak.len(), 1);
+    let help = weak[0].help.as_ref().unwrap().to_string();
+    assert!(!help.contains("phone"), "{help}");
+    assert!(help.contains("provider"), "{help}");
+}
+
+#[test]
+fn a_long_password_shared_by_many_user_names_is_weak() {
+    let mut text = PUBLIC_UDP.to_owned();
+    for n in ["alice", "bob", "carol"] {
+        text.push_str(&format!(
+            "[{n}]\ntype=endpoint\nauth={n}\nallow=ulaw\n\n\
+             [{n}]\ntype=auth\nusername={n}\npassword=Correct-Horse-Battery\n\n"
+        ));
+    }
+    let weak_found = lint(&text);
+    let weak = of(&weak_found, "weak-password");
+    assert_eq!(weak.len(), 1);
+    assert!(weak[0].message.contains("is shared by auths"));
+    // Two are not a published default (a provider's register and call auths, say).
+    let two: String = text.split("[carol]").next().unwrap().to_owned();
+    assert!(of(&lint(&two), "weak-password").is_empty());
 }

@@ -36,6 +36,10 @@ context=from-internet
 allow=ulaw
 ```
 
+## When it does not apply
+An `anonymous` endpoint with `auth=` (its callers are challenged). Other endpoints without auth
+are `unauthenticated-endpoint`'s (which leaves `anonymous` to this rule).
+
 ## Fix
 If you need to accept calls from anyone (SIP URI dialing), keep the endpoint but make sure its
 context only reaches local extensions (`Goto` to known extensions, no pattern that dials out),

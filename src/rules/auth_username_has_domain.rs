@@ -30,6 +30,10 @@ username=1001@sip.example.net
 password=...
 ```
 
+## When it does not apply
+Providers whose account names really contain `@` (rare; suppress the finding). An auth whose
+user name is the phone number is `auth-username-is-did`'s.
+
 ## Fix
 Keep only the user part: `username=1001` (pjsiplint's unsafe fix).
 "#,

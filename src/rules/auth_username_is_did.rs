@@ -12,8 +12,17 @@ static META: RuleMeta = RuleMeta {
     doc: r#"# auth-username-is-did
 
 ## What
-An auth used as a registration's `outbound_auth` whose `username` is a phone number (7 to 15
-digits, optionally with `+`) equal to the user of the registration's `client_uri`.
+An auth a provider trunk authenticates with whose `username` is a phone number (7 to 15
+digits, optionally with `+`) equal to the user of the registration's `client_uri`. The auth is
+the registration's `outbound_auth`; when the registration has none, the `outbound_auth` of the
+trunk's endpoint (see `src/trunks.rs` for which endpoint belongs to which registration), which
+answers the provider's challenges to calls.
+
+## When it does not apply
+Providers that do use the number as account id (many do: then this is fine, suppress it). A
+registration without any auth is `registration-missing-outbound-auth`'s; an endpoint using
+`auth=` for the provider is `auth-instead-of-outbound-auth`'s. An auth whose user name has a
+`@domain` is `auth-username-has-domain`'s.
 
 ## Why
 Many providers give a separate authentication user name (an account id) beside the phone number
@@ -55,36 +64,58 @@ impl Rule for AuthUsernameIsDid {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
-        for registration in config.objects.of_type("registration") {
+        let outbound_auth = config.option_name("outbound_auth");
+        for (index, registration) in config.objects.list.iter().enumerate() {
+            if registration.kind_name() != "registration" {
+                continue;
+            }
             let Some(user) = config.option(registration, "client_uri").and_then(uri_user) else {
                 continue;
             };
             if !is_phone_number(user) {
                 continue;
             }
-            for auth in config.referenced(registration, "outbound_auth") {
+            let id = crate::model::ObjectId(index as u32);
+            let (auths, endpoint) = crate::trunks::trunk_auths(config, cx.trunks, id);
+            for auth in auths {
                 let Some(var) = config.option_var(auth, "username") else {
                     continue;
                 };
                 if config.value(var) != user || !reported.insert(var.origin) {
                     continue;
                 }
-                out.push(
-                    META.report(
+                let whose = match endpoint {
+                    None => format!("registration '{}'", config.object_id(registration)),
+                    Some(endpoint) => format!(
+                        "trunk endpoint '{}' (registration '{}' has no `outbound_auth` of its \
+                         own)",
+                        config.object_id(endpoint),
+                        config.object_id(registration)
+                    ),
+                };
+                let mut diagnostic = META
+                    .report(
                         config.value_span(var),
                         format!(
-                            "auth '{}' authenticates registration '{}' with its phone number \
-                             `{user}` as user name: many providers expect a separate account id \
-                             here, and answer 401/403",
+                            "auth '{}' authenticates {whose} with the phone number `{user}` of \
+                             the registration's `client_uri` as user name: many providers expect \
+                             a separate account id here, and answer 401/403",
                             config.object_id(auth),
-                            config.object_id(registration)
                         ),
                     )
                     .secondary(
                         config.section(registration.section).name_span,
-                        "the registration using this auth",
-                    ),
-                );
+                        "the registration whose client_uri has this number",
+                    );
+                if let Some(endpoint) = endpoint {
+                    if let Some(line) = config.option_var(endpoint, outbound_auth) {
+                        diagnostic = diagnostic.secondary(
+                            config.value_span(line),
+                            "the trunk endpoint uses this auth",
+                        );
+                    }
+                }
+                out.push(diagnostic);
             }
         }
     }

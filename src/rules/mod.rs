@@ -57,6 +57,7 @@ mod transport_bind_conflict;
 mod transport_protocol_mismatch;
 mod trunk_missing_identify;
 mod trunk_missing_outbound_auth;
+mod trunk_webrtc_media;
 mod unauthenticated_endpoint;
 mod unauthenticated_options;
 mod unescaped_semicolon;
@@ -125,6 +126,7 @@ pub static RULES: &[&dyn Rule] = &[
     &endpoint_default_context::EndpointDefaultContext,
     &webrtc_incomplete::WebrtcIncomplete,
     &webrtc_codecs::WebrtcCodecs,
+    &trunk_webrtc_media::TrunkWebrtcMedia,
     &transport_protocol_mismatch::TransportProtocolMismatch,
     &websocket_transport_ignored::WebsocketTransportIgnored,
     &media_encryption_without_tls::MediaEncryptionWithoutTls,

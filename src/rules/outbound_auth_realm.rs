@@ -31,6 +31,11 @@ password=...
 realm=asterisk
 ```
 
+## When it does not apply
+An auth used only by endpoints' `auth=` (inbound: there the realm names Asterisk's own
+challenge), and providers that document the exact realm. An auth whose user name has a `@domain`
+is `auth-username-has-domain`'s.
+
 ## Fix
 Remove `realm=` from outbound auths, unless the provider documents the exact realm.
 "#,

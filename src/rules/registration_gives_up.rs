@@ -31,6 +31,11 @@ server_uri=sip:sip.example.net
 client_uri=sip:4930123456@sip.example.net
 ```
 
+## When it does not apply
+A registration with `forbidden_retry_interval` and (or `auth_rejection_permanent=no`)
+`fatal_retry_interval` set. A registration without any auth is
+`registration-missing-outbound-auth`'s.
+
 ## Fix
 Set `forbidden_retry_interval=600` and `fatal_retry_interval=600` (or
 `auth_rejection_permanent=no`), with a `max_retries` that fits your provider.

@@ -33,8 +33,12 @@ server_uri=sip:sip.example.net
 client_uri=sip:4930123456@sip.example.net
 ```
 
-A few carrier networks authenticate a line by where it connects from and never challenge
-REGISTER; for those, suppress this finding.
+## When it does not apply
+A few carrier networks (a home gateway's line, NTT Hikari Denwa) authenticate a line by where
+it connects from and never challenge REGISTER; for those, suppress this finding. A trunk
+endpoint without `outbound_auth` is `trunk-missing-outbound-auth`'s; an auth whose user name is
+the phone number is `auth-username-is-did`'s (which also looks at the trunk endpoint's
+`outbound_auth` when the registration has none).
 
 ## Fix
 Add `outbound_auth=` naming the auth with the provider's credentials. pjsiplint offers it as an
@@ -66,8 +70,9 @@ impl Rule for RegistrationMissingOutboundAuth {
                 .report(
                     section.name_span,
                     format!(
-                        "registration '{}' has no `outbound_auth`: the provider's 401 goes \
-                         unanswered and Asterisk stops registering",
+                        "registration '{}' has no `outbound_auth`: when the registrar \
+                         challenges (a 401, as almost every provider does), Asterisk has no \
+                         credentials to answer with and stops registering",
                         config.object_id(registration)
                     ),
                 )

@@ -41,6 +41,11 @@ type=aor
 contact=sip:sip.example.net
 ```
 
+## When it does not apply
+A provider that does not challenge calls (rare; then nothing fails). An endpoint with `auth=`
+naming the provider's credentials is `auth-instead-of-outbound-auth`'s (one mistake, one
+finding); a registration without `outbound_auth` is `registration-missing-outbound-auth`'s.
+
 ## Fix
 Add `outbound_auth=` to the endpoint with the registration's auth. pjsiplint offers it as an
 unsafe fix.
@@ -64,6 +69,13 @@ impl Rule for TrunkMissingOutboundAuth {
             if config
                 .option(endpoint, "outbound_auth")
                 .is_some_and(|v| !v.is_empty())
+            {
+                continue;
+            }
+            // `auth=` instead of `outbound_auth=`: one mistake, auth-instead-of-outbound-auth's.
+            if config
+                .option(endpoint, "auth")
+                .is_some_and(|v| crate::lookup::list_items(v).next().is_some())
             {
                 continue;
             }

@@ -40,9 +40,20 @@ help: identifiers missing from that list still run, after the listed ones (res_p
 `ast_sip_register_endpoint_identifier_with_name`). Nothing is logged: the calls look like
 normal calls from the phone.
 
-Endpoints matched by address (a `type=identify` with `match=`) are not reported: that is how
-providers and gateways are meant to be identified. They can still be reached by name unless
-`identify_by=ip`; see the fix.
+Endpoints matched by address (a `type=identify` with `match=`) are how providers and gateways
+are meant to be identified, but an identify does not stop identification by name: the
+identifiers run one after the other (the ip one first by default), and a request from any
+other address still finds the endpoint by its From user when its `identify_by` holds
+`username`. Such an endpoint without `auth=` is reported too, at its `identify_by` line (or its
+header when the default applies).
+
+## When it does not apply
+- An endpoint with `auth=`: it is challenged, whichever way it was found.
+- `identify_by=ip` (or `header`, without `username`/`auth_username`).
+- A provider trunk that nothing identifies: `trunk-missing-identify` owns it (its message says
+  that it is also reachable by name); this rule stays silent there, one finding per mistake.
+- A registration with `line=yes` naming the endpoint.
+- `anonymous`: `anonymous-endpoint`'s.
 
 ## Example
 ```ini
@@ -92,6 +103,53 @@ pub(super) fn is_anonymous(config: &Config, endpoint: &Object) -> bool {
     id == "anonymous" || id.starts_with("anonymous@")
 }
 
+/// An endpoint an identify matches by address, without `auth=`, whose `identify_by` still holds
+/// `username` (or `auth_username`): the identify lets the provider in, the name lets anyone in.
+fn reachable_by_name<'a>(
+    config: &'a Config,
+    endpoint: &'a Object,
+    identify_by: crate::lookup::OptionName<'a>,
+) -> Diagnostic {
+    let id = config.object_id(endpoint);
+    let context = config
+        .option(endpoint, "context")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .unwrap_or("default");
+    let line = config.option_var(endpoint, identify_by);
+    let (by, span) = match line {
+        Some(var) => (
+            format!("`identify_by={}`", config.value(var).trim()),
+            config.value_span(var),
+        ),
+        None => (
+            "`identify_by` (default `username,ip`)".to_owned(),
+            config.section(endpoint.section).name_span,
+        ),
+    };
+    // Without `ip` in `identify_by` the identify is not used for it at all
+    // (res_pjsip_endpoint_identifier_ip.c: "found ... but 'ip' method not supported").
+    let by_ip = line.is_none_or(|var| {
+        crate::lookup::list_items(config.value(var)).any(|m| m.eq_ignore_ascii_case("ip"))
+    });
+    let message = if by_ip {
+        format!(
+            "endpoint '{id}' has no `auth=`: an identify matches it by address, but its {by} \
+             also identifies it by name, so anyone who sends From user '{id}' from any address \
+             is taken as it without a password (its calls run in context '{context}')"
+        )
+    } else {
+        format!(
+            "endpoint '{id}' has no `auth=`, and its {by} leaves out `ip`, so Asterisk ignores \
+             the identify naming it: anyone who sends From user '{id}' is taken as it without a \
+             password (its calls run in context '{context}')"
+        )
+    };
+    META.report(span, message)
+        .label("reachable by name")
+        .help("set `identify_by=ip` on the endpoint: the identify's addresses still match")
+}
+
 impl Rule for UnauthenticatedEndpoint {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -100,6 +158,7 @@ impl Rule for UnauthenticatedEndpoint {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let identified = identified_endpoints(config);
+        let identifies = crate::trunks::Identifies::of(config);
         let auth = config.option_name("auth");
         let identify_by = config.option_name("identify_by");
         for (index, endpoint) in config.objects.list.iter().enumerate() {
@@ -110,13 +169,20 @@ impl Rule for UnauthenticatedEndpoint {
             // endpoints with `auth=` never need.
             if has_inbound_auth(config, endpoint, auth)
                 || is_anonymous(config, endpoint)
-                || identified.contains(config.object_id(endpoint))
                 || !identified_by_name(config, endpoint, identify_by)
             {
                 continue;
             }
+            if identified.contains(config.object_id(endpoint)) {
+                out.push(reachable_by_name(config, endpoint, identify_by));
+                continue;
+            }
             let trunk = cx.trunks.of_endpoint(crate::model::ObjectId(index as u32));
             if trunk.is_some_and(|t| t.reason == TrunkReason::RegistrationLine) {
+                continue;
+            }
+            // A trunk nothing identifies: trunk-missing-identify owns it (and says this too).
+            if trunk.is_some_and(|t| identifies.trunk_unidentified(config, t)) {
                 continue;
             }
             let context = config

@@ -38,6 +38,10 @@ aors=6001
 allow_unauthenticated_options=yes
 ```
 
+## When it does not apply
+An endpoint without `auth=` (nothing is challenged anyway: `unauthenticated-endpoint`'s), and
+`allow_unauthenticated_options=no`.
+
 ## Fix
 Remove the line (the default is `no`) unless a device really needs it. To keep a NAT mapping
 open, let Asterisk send the OPTIONS instead (`qualify_frequency=` on the aor).

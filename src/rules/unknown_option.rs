@@ -117,7 +117,10 @@ impl Rule for UnknownOption {
                 .filter(|other| other.option(key).is_some())
                 .map(|other| other.name.as_str())
                 .collect();
-            let hint = if let Some((_, instead)) = chan_sip {
+            let hint = if *kind == "endpoint" && lower == "inbound_auth" {
+                " (pjsip_wizard.conf's spelling: in pjsip.conf an endpoint's inbound auth is `auth`)"
+                    .to_owned()
+            } else if let Some((_, instead)) = chan_sip {
                 format!(" (a chan_sip option; pjsip uses {instead})")
             } else if let [one] = suggestions.as_slice() {
                 format!(" (did you mean `{one}`?)")
@@ -138,15 +141,45 @@ impl Rule for UnknownOption {
             );
             let mut diagnostic = report_group(&META, config, &group, message)
                 .label(format!("not an option of {}", article(kind)));
-            if let ([one], None) = (suggestions.as_slice(), chan_sip) {
-                diagnostic = diagnostic.fix(Fix {
-                    title: format!("rename `{key}` to `{one}`"),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![Edit {
-                        span: config.key_span(var),
-                        replacement: (*one).to_owned(),
-                    }],
-                });
+            // `inbound_auth` (pjsip_wizard.conf's spelling) means an endpoint's `auth`, whatever
+            // the spelling says it is closest to.
+            let wizard_auth = *kind == "endpoint" && lower == "inbound_auth";
+            let target = if wizard_auth {
+                Some("auth")
+            } else if let ([one], None) = (suggestions.as_slice(), chan_sip) {
+                Some(*one)
+            } else {
+                None
+            };
+            if let Some(target) = target {
+                // A rename to an option the object has already would make two lines of it (one
+                // lost): when the other line says the same, this one goes; else no fix.
+                let object = group.objects[0];
+                let existing = config
+                    .option_vars(object, target)
+                    .rfind(|other| !std::ptr::eq(*other, var));
+                match existing {
+                    None => {
+                        diagnostic = diagnostic.fix(Fix {
+                            title: format!("rename `{key}` to `{target}`"),
+                            applicability: Applicability::Unsafe,
+                            edits: vec![Edit {
+                                span: config.key_span(var),
+                                replacement: target.to_owned(),
+                            }],
+                        });
+                    }
+                    Some(other) if config.value(other).trim() == config.value(var).trim() => {
+                        if let Some(edit) = crate::fix::edits::delete_line(config, var.origin) {
+                            diagnostic = diagnostic.fix(Fix {
+                                title: format!("remove `{key}` (`{target}` says the same already)"),
+                                applicability: Applicability::Unsafe,
+                                edits: vec![edit],
+                            });
+                        }
+                    }
+                    Some(_) => {}
+                }
             }
             out.push(diagnostic);
         }

@@ -3,7 +3,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::AsOptionName;
-use crate::model::{Config, LineRef, Object};
+use crate::model::{Config, Object};
 
 pub struct WeakPassword;
 
@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     name: "weak-password",
     category: Category::Security,
     severity: Severity::Warning,
-    summary: "An auth password that is empty, the username, all digits, short or a common one",
+    summary: "A weak auth password (empty, the username, short, common, shared); an error when the internet can try it",
     doc: r#"# weak-password
 
 ## What
@@ -21,21 +21,32 @@ it failed, and never prints the password or any part of it):
 - it is empty;
 - it is equal to, or contains, the auth's `username` or the section name (compared without
   case; "contains" only for names of 4 characters or more);
-- it is all digits;
-- it is shorter than 10 characters;
+- it is all digits and shorter than 12 characters;
+- it is shorter than 8 characters, or made of three different characters or fewer
+  (`aaaaaaaa`, `12121212`): NIST SP 800-63B's minimum for a chosen password is 8 characters,
+  with a check against lists of common passwords instead of composition rules;
 - it is in pjsiplint's built-in list of the most common passwords (`123456`, `password`,
-  `asterisk`, `1234567890`, `qwertyuiop`, ...).
+  `asterisk`, `1234567890`, `qwertyuiop`, ...);
+- the same password is used by three or more auths with different user names: a published
+  default or a copied example, however long (whoever reads one device's or one file's
+  password has them all).
 
-The message says whether the auth is the `auth=` of an endpoint (so Asterisk accepts callers
-who know the password) and whether a transport is bound to a public or unspecified address
-(`0.0.0.0`, `::`, a public IP, a host name), i.e. whether the whole internet can try it. An
-`outbound_auth` (the password Asterisk sends to a provider, often chosen by the provider) or an
-auth behind private transports only is still reported, as a plain warning.
+Auths that fail the same tests the same way (and are used the same way, see below) are **one**
+finding at the first of them, with every other one as a related location: forty phones whose
+password is their extension are one mistake. A `; pjsiplint: disable=weak-password` comment at
+one auth leaves that auth out of the group.
 
-Severity: a warning; an **error** when the auth is an endpoint's `auth=` reachable from the
-internet: scanners try exactly these passwords first, within minutes of a PBX going online. An
-empty password there takes anyone who gives the user name, on the first try (Asterisk 20.12,
-21.7, 22.2 and later reject an auth with an empty password; older versions accept it).
+The message says how the password is used: as an endpoint's `auth=` (Asterisk accepts callers
+who know it), and then whether a transport is bound to a public or unspecified address
+(`0.0.0.0`, `::`, a public IP, a host name), i.e. whether the whole internet can try it; or only
+as an `outbound_auth` (the password Asterisk sends to a provider, usually chosen by the
+provider: the help says to change it in the provider's portal, not on a phone).
+
+Severity: a **warning**, raised to an **error** when the auth is an endpoint's `auth=` and a
+transport listens on a public or unspecified address: scanners try exactly these passwords
+first, within minutes of a PBX going online. An empty password there takes anyone who gives
+the user name, on the first try (Asterisk 20.12, 21.7, 22.2 and later reject an auth with an
+empty password; older versions accept it).
 
 How pjsiplint decides that an endpoint is reachable from the internet: **any** loaded transport
 bound to a public or unspecified address exposes **every** endpoint, whatever the endpoint's
@@ -44,7 +55,17 @@ Authorization username or its source address (res_pjsip_endpoint_identifier_user
 endpoint up by name only), never by the transport it arrived on: an endpoint's `transport=`
 only chooses how Asterisk *sends*. (An identify `transport` option that would have restricted
 this existed only in 18.23.0, 20.8.0 and 21.3.0 and was reverted.) Transports without a `bind`
-(never started) and `protocol=flow` do not count.
+(never started), `protocol=flow` and websocket transports (`ws`, `wss`: their `bind` is never
+bound, the connections come through the HTTP server of http.conf) do not count.
+
+## When it does not apply
+- A placeholder password (`${PASSWORD}`, `<secret>`, `{{ password }}`): `placeholder-value`'s.
+- `auth_type=google_oauth` (no password), and auths Asterisk does not load (a missing
+  `username` or `password` is `missing-required-option`'s).
+- A provider-mandated password for an `outbound_auth`: still reported (as a warning), since
+  whoever learns it can use the account; suppress it if the provider leaves you no choice.
+- Who may try the passwords at all is `acl-missing-on-public-transport`'s; an endpoint without
+  any auth is `unauthenticated-endpoint`'s.
 
 ## Why
 Asterisk answers a request for an endpoint with `auth=` with a 401 challenge, and accepts the
@@ -333,16 +354,38 @@ fn weaknesses_with(
             "contains the section name",
         );
     }
-    if password.bytes().all(|b| b.is_ascii_digit()) {
+    let length = char_count(password);
+    // A long random number is as hard to guess as its length allows; a short one is what
+    // scanners enumerate.
+    if length < 12 && password.bytes().all(|b| b.is_ascii_digit()) {
         found.push("is all digits");
     }
-    if char_count(password) < 10 {
-        found.push("is shorter than 10 characters");
+    // NIST SP 800-63B (5.1.1.2): at least 8 characters, checked against lists of common
+    // passwords, no composition rules.
+    if length < 8 {
+        found.push("is shorter than 8 characters");
+    } else if few_distinct(password) {
+        found.push("repeats three characters or fewer");
     }
     if lower.len() <= LONGEST_COMMON && COMMON_PASSWORDS.contains(&lower) {
         found.push("is in the list of the most common passwords");
     }
     found
+}
+
+/// Whether the password is made of at most three different characters (`aaaaaaaa`,
+/// `12121212`): as easy to guess as a short one.
+fn few_distinct(password: &str) -> bool {
+    let mut seen: Vec<char> = Vec::with_capacity(4);
+    for c in password.chars() {
+        if !seen.contains(&c) {
+            if seen.len() == 3 {
+                return false;
+            }
+            seen.push(c);
+        }
+    }
+    true
 }
 
 /// "a", "a and b", "a, b and c".
@@ -390,9 +433,63 @@ pub(super) fn bind_span(config: &Config, transport: &Object) -> crate::source::S
 
 // ---------------------------------------------------------------------------------------------
 
+/// Who can use an auth's password against Asterisk, which decides the severity and the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Exposure {
+    /// An endpoint's `auth=`, and a transport listens on a public or unspecified address.
+    Internet,
+    /// An endpoint's `auth=`, behind private transports only.
+    Local,
+    /// Only an `outbound_auth` (of an endpoint or a registration): the password Asterisk sends
+    /// to a provider, usually chosen by the provider.
+    Outbound,
+    /// No endpoint or registration uses it.
+    Unused,
+}
+
+/// Auths that fail the same tests with the same exposure: one finding, with every auth as a
+/// related location (forty phones with the password equal to the extension are one mistake).
 struct Group<'a> {
     reasons: Vec<&'static str>,
-    auths: Vec<&'a Object>,
+    exposure: Exposure,
+    /// Each auth with its password line, and the endpoint that authenticates callers with it.
+    auths: Vec<(&'a Object, &'a crate::model::Var, Option<&'a Object>)>,
+}
+
+/// How many auths with different user names share each password (by a hash of the password:
+/// no password is kept). Three or more is a published default or a copied example.
+fn shared_passwords(config: &Config, options: &crate::lookup::Options<3>) -> HashMap<u64, usize> {
+    let mut users: HashMap<u64, Vec<u64>> = HashMap::default();
+    for auth in config.objects.of_type("auth").filter(|a| a.loads()) {
+        let [Some(var), username, _] = options.last_lines(config, auth) else {
+            continue;
+        };
+        let password = config.value(var);
+        if password.is_empty()
+            || password.contains("{{")
+            || super::placeholder_value::placeholder("password", password).is_some()
+        {
+            continue;
+        }
+        let user = password_hash(username.map_or("", |v| config.value(v)));
+        let list = users.entry(password_hash(password)).or_default();
+        // At most three kept: that is all the count needs.
+        if list.len() < 3 && !list.contains(&user) {
+            list.push(user);
+        }
+    }
+    users
+        .into_iter()
+        .filter(|(_, list)| list.len() >= 3)
+        .map(|(password, list)| (password, list.len()))
+        .collect()
+}
+
+fn password_hash(password: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    password.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl Rule for WeakPassword {
@@ -402,19 +499,34 @@ impl Rule for WeakPassword {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        // A template's password line shared by many auths is one finding when it fails the
-        // same tests in each.
-        let mut groups: Vec<Group<'_>> = Vec::new();
-        let mut by_key: HashMap<(LineRef, Vec<&'static str>), usize> = HashMap::default();
         let options = config.options(["password", "username", "auth_type"]);
+        let shared = shared_passwords(config, &options);
         let mut lowered = Lowered::default();
+        let mut weak: Vec<(&Object, &crate::model::Var, Vec<&'static str>)> = Vec::new();
         for auth in config.objects.of_type("auth").filter(|a| a.loads()) {
             let [Some(var), username, auth_type] = options.last_lines(config, auth) else {
                 continue;
             };
             let password = config.value(var);
+            // A placeholder (`${PASSWORD}`, `<secret>`, `{{ pass }}`) is placeholder-value's
+            // finding: one mistake, one finding.
+            if password.contains("{{")
+                || super::placeholder_value::placeholder("password", password).is_some()
+            {
+                continue;
+            }
             let username = username.map(|var| config.value(var));
-            let reasons = weaknesses_with(&mut lowered, password, username, config.object_id(auth));
+            let mut reasons =
+                weaknesses_with(&mut lowered, password, username, config.object_id(auth));
+            // Only said of a password that fails nothing else: "123456" shared by ten phones is
+            // weak for its own reasons, and one more reason would split their group.
+            if reasons.is_empty()
+                && !shared.is_empty()
+                && !password.is_empty()
+                && shared.contains_key(&password_hash(password))
+            {
+                reasons.push("is shared by auths with different user names");
+            }
             if reasons.is_empty() {
                 continue;
             }
@@ -423,114 +535,190 @@ impl Rule for WeakPassword {
             if auth_type.trim().eq_ignore_ascii_case("google_oauth") {
                 continue;
             }
-            match by_key.get(&(var.origin, reasons.clone())) {
-                Some(&index) => groups[index].auths.push(auth),
+            weak.push((auth, var, reasons));
+        }
+        if weak.is_empty() {
+            return;
+        }
+        // Which endpoint uses each auth for callers (`auth=`), first one wins, and which auths
+        // Asterisk sends to providers (`outbound_auth=` of endpoints and registrations). Keyed
+        // by the auth each name finds (the first of that id), as the references hold it.
+        let auth = config.option_name("auth");
+        let outbound_auth = config.option_name("outbound_auth");
+        let mut inbound: HashMap<*const Object, &Object> = HashMap::default();
+        let mut outbound: rustc_hash::FxHashSet<*const Object> = Default::default();
+        for object in config.objects.list.iter().filter(|o| o.loads()) {
+            match object.kind_name() {
+                "endpoint" => {
+                    for target in config.last_line_targets(object, auth).flatten() {
+                        inbound.entry(std::ptr::from_ref(target)).or_insert(object);
+                    }
+                    for target in config.referenced(object, outbound_auth) {
+                        outbound.insert(std::ptr::from_ref(target));
+                    }
+                }
+                "registration" => {
+                    for target in config.referenced(object, outbound_auth) {
+                        outbound.insert(std::ptr::from_ref(target));
+                    }
+                }
+                _ => {}
+            }
+        }
+        let named = |auth: &Object| {
+            config
+                .object("auth", config.object_id(auth))
+                .map(std::ptr::from_ref)
+        };
+        let public = public_transports(config);
+        // Auths a suppression comment accepts are left out before grouping: a finding about
+        // forty auths is reported at the first, and a comment at the fifth must still count.
+        let mut one_each: Vec<Diagnostic> = weak
+            .iter()
+            .map(|(_, var, _)| META.report(config.key_span(var), String::new()))
+            .collect();
+        let before = one_each.len();
+        cx.suppressions.apply(config, &mut one_each);
+        let accepted: rustc_hash::FxHashSet<(u32, u32)> = if one_each.len() == before {
+            Default::default()
+        } else {
+            let kept: rustc_hash::FxHashSet<(u32, u32)> = one_each
+                .iter()
+                .map(|d| (d.primary.span.file.0, d.primary.span.start))
+                .collect();
+            weak.iter()
+                .map(|(_, var, _)| config.key_span(var))
+                .map(|span| (span.file.0, span.start))
+                .filter(|key| !kept.contains(key))
+                .collect()
+        };
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        let mut by_key: HashMap<(Vec<&'static str>, Exposure), usize> = HashMap::default();
+        for (auth, var, reasons) in weak {
+            let span = config.key_span(var);
+            if accepted.contains(&(span.file.0, span.start)) {
+                continue;
+            }
+            let key = named(auth);
+            let endpoint = key.and_then(|key| inbound.get(&key).copied());
+            let exposure = match (endpoint, public.is_empty()) {
+                (Some(_), false) => Exposure::Internet,
+                (Some(_), true) => Exposure::Local,
+                (None, _) if key.is_some_and(|key| outbound.contains(&key)) => Exposure::Outbound,
+                (None, _) => Exposure::Unused,
+            };
+            match by_key.get(&(reasons.clone(), exposure)) {
+                Some(&index) => groups[index].auths.push((auth, var, endpoint)),
                 None => {
-                    by_key.insert((var.origin, reasons.clone()), groups.len());
+                    by_key.insert((reasons.clone(), exposure), groups.len());
                     groups.push(Group {
                         reasons,
-                        auths: vec![auth],
+                        exposure,
+                        auths: vec![(auth, var, endpoint)],
                     });
                 }
             }
         }
-
-        if groups.is_empty() {
-            return;
-        }
-        // Which endpoint uses each auth for callers (`auth=`), first one wins. Keyed by the auth
-        // each name finds (the first of that id), as the references hold it: no endpoint's
-        // value is read, and the key is an address (the auth itself is not read either).
-        let auth = config.option_name("auth");
-        let mut inbound: HashMap<*const Object, &Object> = HashMap::default();
-        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
-            for target in config.last_line_targets(endpoint, auth).flatten() {
-                inbound
-                    .entry(std::ptr::from_ref(target))
-                    .or_insert(endpoint);
-            }
-        }
-        let inbound_of = |auth: &Object| {
-            let named = config.object("auth", config.object_id(auth))?;
-            inbound.get(&std::ptr::from_ref(named)).copied()
-        };
-        let public = public_transports(config);
         for group in groups {
-            let first = group.auths[0];
-            let Some(var) = config.option_var(first, "password") else {
-                continue;
-            };
-            let exposed = group
-                .auths
-                .iter()
-                .find_map(|auth| inbound_of(auth).map(|e| (*auth, e)));
-            let whose = match group.auths.len() {
-                1 => format!("auth '{}'", config.object_id(first)),
-                n => format!(
-                    "auth '{}' (and {} other auths using this line)",
-                    config.object_id(first),
-                    n - 1
-                ),
-            };
-            let failed = join_and(&group.reasons);
-            let empty = group.reasons == ["is empty"];
-            let mut message = format!("the password of {whose} {failed}");
-            let mut diagnostic;
-            match (exposed, public.first()) {
-                (Some((auth, endpoint)), Some(transport)) => {
-                    let who = if empty {
-                        "any caller who gives the username"
-                    } else {
-                        "callers who know it"
-                    };
-                    message.push_str(&format!(
-                        ": endpoint '{}' accepts {who}, and {}, so anyone on the internet can \
-                         try it and call at the owner's expense",
-                        config.object_id(endpoint),
-                        listens_phrase(config, transport)
-                    ));
-                    diagnostic = META
-                        .report(config.key_span(var), message)
-                        .label(format!("weak: {failed}"));
-                    // Reachable from the internet: scanners try exactly these passwords first
-                    // (issue 7: an error there).
-                    diagnostic.severity = Severity::Error;
-                    if let Some(auth_var) = config.option_var(endpoint, "auth") {
-                        diagnostic = diagnostic.secondary(
-                            config.value_span(auth_var),
-                            format!(
-                                "endpoint '{}' authenticates callers with auth '{}'",
-                                config.object_id(endpoint),
-                                config.object_id(auth)
-                            ),
-                        );
-                    }
-                    diagnostic = diagnostic
-                        .secondary(bind_span(config, transport), "reachable from the internet");
-                }
-                (Some((_, endpoint)), None) => {
-                    message.push_str(&format!(
-                        ": endpoint '{}' accepts callers who know it (no transport listens on \
-                         a public address, so only the local network can try)",
-                        config.object_id(endpoint)
-                    ));
-                    diagnostic = META
-                        .report(config.key_span(var), message)
-                        .label(format!("weak: {failed}"));
-                }
-                (None, _) => {
-                    diagnostic = META
-                        .report(config.key_span(var), message)
-                        .label(format!("weak: {failed}"));
-                }
-            }
-            diagnostic = diagnostic.also(super::inherited_label(config, first.section, var));
-            out.push(diagnostic.help(
-                "use a random password of 16 characters or more (e.g. `openssl rand -base64 18`) \
-                 and set it on the phone too",
-            ));
+            out.push(report(config, &group, public.first().copied()));
         }
     }
+}
+
+/// The one finding of a group of auths.
+fn report(config: &Config, group: &Group<'_>, transport: Option<&Object>) -> Diagnostic {
+    let (first, var, endpoint) = group.auths[0];
+    let others = group.auths.len() - 1;
+    let whose = match others {
+        0 => format!("the password of auth '{}'", config.object_id(first)),
+        n => format!(
+            "the password of auth '{}' (and those of {n} other auth{}, the same way)",
+            config.object_id(first),
+            if n == 1 { "" } else { "s" }
+        ),
+    };
+    let failed = join_and(&group.reasons);
+    let empty = group.reasons == ["is empty"];
+    let mut message = format!("{whose} {failed}");
+    let endpoints = |endpoint: &Object| match others {
+        0 => format!("endpoint '{}'", config.object_id(endpoint)),
+        _ => format!("endpoint '{}' and others", config.object_id(endpoint)),
+    };
+    let who = if empty {
+        "any caller who gives the username"
+    } else {
+        "callers who know the password"
+    };
+    match (group.exposure, endpoint, transport) {
+        (Exposure::Internet, Some(endpoint), Some(transport)) => message.push_str(&format!(
+            ": {} accept{} {who}, and {}, so anyone on the internet can try it and call at the \
+             owner's expense",
+            endpoints(endpoint),
+            if others == 0 { "s" } else { "" },
+            listens_phrase(config, transport)
+        )),
+        (Exposure::Local, Some(endpoint), _) => message.push_str(&format!(
+            ": {} accept{} {who} (no transport listens on a public address, so only the local \
+             network can try)",
+            endpoints(endpoint),
+            if others == 0 { "s" } else { "" },
+        )),
+        (Exposure::Outbound, ..) => message.push_str(
+            ": Asterisk sends it to a provider (`outbound_auth`); whoever learns it can use the \
+             account at the owner's expense",
+        ),
+        _ => {}
+    }
+    let mut diagnostic = META
+        .report(config.key_span(var), message)
+        .label(format!("weak: {failed}"));
+    if group.exposure == Exposure::Internet {
+        // Reachable from the internet: scanners try exactly these passwords first.
+        diagnostic.severity = Severity::Error;
+        if let Some(endpoint) = endpoint {
+            if let Some(auth_var) = config.option_var(endpoint, "auth") {
+                diagnostic = diagnostic.secondary(
+                    config.value_span(auth_var),
+                    format!(
+                        "endpoint '{}' authenticates callers with auth '{}'",
+                        config.object_id(endpoint),
+                        config.object_id(first)
+                    ),
+                );
+            }
+        }
+        if let Some(transport) = transport {
+            diagnostic =
+                diagnostic.secondary(bind_span(config, transport), "reachable from the internet");
+        }
+    }
+    diagnostic = diagnostic.also(super::inherited_label(config, first.section, var));
+    // Every other auth of the group, once per line (a template line shared by many is one).
+    let mut seen: rustc_hash::FxHashSet<crate::model::LineRef> = Default::default();
+    seen.insert(var.origin);
+    for (auth, var, _) in &group.auths[1..] {
+        if seen.insert(var.origin) {
+            diagnostic = diagnostic.secondary(
+                config.key_span(var),
+                format!("auth '{}': the same weakness", config.object_id(auth)),
+            );
+        }
+    }
+    let help = match group.exposure {
+        Exposure::Internet | Exposure::Local => {
+            "use a random password of 16 characters or more (e.g. `openssl rand -base64 18`) and \
+             set it on the phone too"
+        }
+        Exposure::Outbound => {
+            "change the password in the provider's portal to a random one of 16 characters or \
+             more, then here: it is the provider's account"
+        }
+        Exposure::Unused => {
+            "use a random password of 16 characters or more (e.g. `openssl rand -base64 18`), or \
+             remove the auth if nothing uses it"
+        }
+    };
+    diagnostic.help(help)
 }
 
 #[cfg(test)]
@@ -545,16 +733,12 @@ mod tests {
             vec![
                 "is equal to the username",
                 "is all digits",
-                "is shorter than 10 characters"
+                "is shorter than 8 characters"
             ]
         );
         assert_eq!(
             weaknesses("6001-auth", Some("6001"), "6001-auth"),
-            vec![
-                "contains the username",
-                "is equal to the section name",
-                "is shorter than 10 characters"
-            ]
+            vec!["contains the username", "is equal to the section name"]
         );
         assert_eq!(
             weaknesses("Password123", Some("alice"), "alice"),
@@ -569,6 +753,13 @@ mod tests {
         assert_eq!(
             weaknesses("xxÄBCDxxxxxx", Some("äbcd"), "a"),
             vec!["contains the username"]
+        );
+        // NIST SP 800-63B: 8 characters are enough for a random password; long numbers too.
+        assert!(weaknesses("k7#Qz9vB", Some("alice"), "alice").is_empty());
+        assert!(weaknesses("493017254863", Some("alice"), "alice").is_empty());
+        assert_eq!(
+            weaknesses("12121212", Some("alice"), "alice"),
+            vec!["is all digits", "repeats three characters or fewer"]
         );
         // Short names are not searched inside a password.
         assert!(weaknesses("Vb7#kq2LpXz9wR", Some("k"), "q2").is_empty());

@@ -38,6 +38,10 @@ $ ls -l /etc/asterisk/pjsip.conf
 -rw-r--r-- 1 asterisk asterisk 4210 Mar  3 10:12 /etc/asterisk/pjsip.conf
 ```
 
+## When it does not apply
+Off the PBX (a checkout, CI) unless `check-files` is on; files without secrets; group read.
+How weak the passwords are is `weak-password`'s.
+
 ## Fix
 ```sh
 chown asterisk:asterisk /etc/asterisk/pjsip*.conf
