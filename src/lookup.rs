@@ -260,6 +260,62 @@ impl Config {
             })
     }
 
+    /// [`Config::references`] as Asterisk ends up with them: of an option where a later line
+    /// replaces an earlier one (every reference option of pjsip.conf but phoneprov's
+    /// `endpoint`; the schema's `repeat`), only the last line's names. A template's
+    /// `aors=phone-aor` overridden by the section's own `aors=6001` names nothing. The one
+    /// accessor for what an object's references really are.
+    pub fn effective_references<'a>(
+        &'a self,
+        object: &'a Object,
+    ) -> impl Iterator<Item = NamedReference<'a>> {
+        let vars = self.vars(self.section(object.section));
+        let references = self.objects.references(object);
+        // Each reference option the object writes (by its spellings), whether a later line
+        // replaces an earlier one, and its last line: a few options, one pass over the lines.
+        let mut options: Vec<(&[KeyId], bool, u32)> = Vec::new();
+        for line in references.chunk_by(|a, b| a.var == b.var) {
+            let var = vars.at(line[0].var as usize);
+            let ids = self.key_ids(self.key(var));
+            if !options.iter().any(|(known, _, _)| known.contains(&var.key)) {
+                let last_wins = object
+                    .ty
+                    .option(self.key(var))
+                    .is_none_or(|spec| spec.repeat == crate::schema::Repeat::LastWins);
+                options.push((ids, last_wins, line[0].var));
+            }
+        }
+        if options.iter().any(|(_, last_wins, _)| *last_wins) {
+            for (index, var) in vars.iter().enumerate() {
+                for option in options.iter_mut() {
+                    if option.0.contains(&var.key) {
+                        option.2 = index as u32;
+                    }
+                }
+            }
+        }
+        references
+            .chunk_by(|a, b| a.var == b.var)
+            .filter(move |line| {
+                let var = vars.at(line[0].var as usize);
+                options
+                    .iter()
+                    .find(|(ids, _, _)| ids.contains(&var.key))
+                    .is_none_or(|&(_, last_wins, last)| !last_wins || last == line[0].var)
+            })
+            .flat_map(move |line| {
+                let var = vars.at(line[0].var as usize);
+                list_items(self.value(var))
+                    .zip(line)
+                    .map(move |(name, reference)| NamedReference {
+                        var,
+                        name,
+                        target_type: &reference.target_type().name,
+                        target: reference.target().map(|id| self.objects.by_id(id)),
+                    })
+            })
+    }
+
     /// The transports an endpoint (or registration) can use: the one its `transport=` names,
     /// or, when it names none, every transport (pjsip picks one by the destination).
     pub fn transports_of<'a>(&'a self, object: &'a Object) -> Transports<'a> {

@@ -60,7 +60,7 @@ impl Rule for EndpointWithoutAors {
         let auth = config.option_name("auth");
         let aors = config.option_name("aors");
         for (index, endpoint) in config.objects.list.iter().enumerate() {
-            if endpoint.kind_name() != "endpoint" || !endpoint.loads() {
+            if endpoint.kind_name() != "endpoint" || !endpoint.usable() {
                 continue;
             }
             let id = crate::model::ObjectId(index as u32);

@@ -356,7 +356,13 @@ pub(crate) struct ProblemGroup<'a> {
     pub first: &'a crate::validate::ObjectProblem,
     /// Every object with this problem from this line, in load order.
     pub objects: Vec<&'a crate::model::Object>,
+    /// When Asterisk rejects the objects for it: the lines of other objects that name them
+    /// (`aors=6001` naming a rejected aor), shown as related locations by [`report_group`].
+    pub related: Vec<crate::diagnostic::Label>,
 }
+
+/// How many references to a rejected object its finding shows.
+const MAX_RELATED: usize = 5;
 
 pub(crate) fn problem_groups<'a>(
     cx: &Context<'a>,
@@ -382,11 +388,52 @@ pub(crate) fn problem_groups<'a>(
                 groups.push(ProblemGroup {
                     first: problem,
                     objects: vec![object],
+                    related: Vec::new(),
                 });
             }
         }
     }
+    for group in &mut groups {
+        if group.first.kind.rejects() {
+            group.related = related_labels(cx, group.first.object);
+        }
+    }
     groups
+}
+
+/// The lines that name a rejected object, as labels: "`aors` of endpoint '6001' names it:
+/// Asterisk finds no aor '6001'". The rejection is the one finding; these are where it bites.
+fn related_labels(
+    cx: &Context<'_>,
+    rejected: crate::model::ObjectId,
+) -> Vec<crate::diagnostic::Label> {
+    let config = cx.config;
+    let Some(referrers) = cx.validation.referrers.get(&rejected) else {
+        return Vec::new();
+    };
+    let target = config.objects.by_id(rejected);
+    let mut seen = rustc_hash::FxHashSet::default();
+    referrers
+        .iter()
+        .filter_map(|&(id, var)| {
+            let object = config.objects.by_id(id);
+            let var = config.vars(config.section(object.section)).at(var as usize);
+            // A template line inherited by many objects: one label.
+            seen.insert(var.origin).then(|| crate::diagnostic::Label {
+                span: config.value_span(var),
+                message: format!(
+                    "`{}` of {} '{}' names it: Asterisk finds no {} '{}'",
+                    config.key(var),
+                    object.kind_name(),
+                    config.object_id(object),
+                    target.kind_name(),
+                    config.object_id(target)
+                )
+                .into(),
+            })
+        })
+        .take(MAX_RELATED)
+        .collect()
 }
 
 impl ProblemGroup<'_> {
@@ -459,6 +506,7 @@ pub(crate) fn report_group(
     if let Some(label) = secondary {
         diagnostic.secondary.push(label);
     }
+    diagnostic.secondary.extend(group.related.iter().cloned());
     diagnostic
 }
 

@@ -367,7 +367,7 @@ pub(super) fn public_transports(config: &Config) -> Vec<&Object> {
     config
         .objects
         .of_type("transport")
-        .filter(|transport| transport.loads())
+        .filter(|transport| transport.usable())
         .filter(|transport| {
             let protocol = config.option(transport, "protocol").unwrap_or("udp");
             !protocol.trim().eq_ignore_ascii_case("flow")
@@ -434,7 +434,7 @@ impl Rule for WeakPassword {
         let mut by_key: HashMap<(LineRef, Vec<&'static str>), usize> = HashMap::default();
         let options = config.options(["password", "username", "auth_type"]);
         let mut lowered = Lowered::default();
-        for auth in config.objects.of_type("auth").filter(|a| a.loads()) {
+        for auth in config.objects.of_type("auth").filter(|a| a.usable()) {
             let [Some(var), username, auth_type] = options.last_lines(config, auth) else {
                 continue;
             };
@@ -469,7 +469,7 @@ impl Rule for WeakPassword {
         // value is read, and the key is an address (the auth itself is not read either).
         let auth = config.option_name("auth");
         let mut inbound: HashMap<*const Object, &Object> = HashMap::default();
-        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
+        for endpoint in config.objects.of_type("endpoint").filter(|e| e.usable()) {
             for target in config.last_line_targets(endpoint, auth).flatten() {
                 inbound
                     .entry(std::ptr::from_ref(target))

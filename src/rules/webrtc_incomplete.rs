@@ -132,7 +132,7 @@ impl<'a> Websockets<'a> {
         let mut transports = config
             .objects
             .of_type("transport")
-            .filter(|t| t.loads())
+            .filter(|t| t.usable())
             .peekable();
         let only_websockets =
             transports.peek().is_some() && transports.all(|t| is_websocket(&protocol(config, t)));
