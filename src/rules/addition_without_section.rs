@@ -1,4 +1,4 @@
-use super::{file_failure_consequence, Category, Context, Rule, RuleMeta};
+use super::{file_failure_loss, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 
@@ -45,7 +45,7 @@ impl Rule for AdditionWithoutSection {
                     format!(
                         "no section `{name}` (other than a template) is defined before this \
                          addition: {}",
-                        file_failure_consequence(problem.effect)
+                        file_failure_loss(cx.config, problem)
                     ),
                 ));
             }

@@ -48,10 +48,15 @@ impl Rule for DuplicateSection {
             let (earlier, object) = (config.objects.by_id(first), config.objects.by_id(second));
             let kind = object.kind_name();
             let id = config.object_id(object);
+            // Sorcery fails the whole type (res_sorcery_config.c): say how much that is.
+            let total = config.objects.of_type(kind).count();
             out.push(
                 META.report(
                     config.section(object.section).name_span,
-                    format!("a second {kind} named '{id}': Asterisk then loads no {kind} at all"),
+                    format!(
+                        "a second {kind} named '{id}': Asterisk then loads no {kind} at all \
+                         (none of the {total} {kind} sections)"
+                    ),
                 )
                 .label(format!("second {kind} '{id}'"))
                 .secondary(

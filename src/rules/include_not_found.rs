@@ -1,4 +1,4 @@
-use super::{file_failure_consequence, Category, Context, Rule, RuleMeta};
+use super::{file_failure_loss, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 
@@ -43,7 +43,7 @@ impl Rule for IncludeNotFound {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for problem in &cx.config.load_problems {
-            let consequence = file_failure_consequence(problem.effect);
+            let consequence = file_failure_loss(cx.config, problem);
             let message = match &problem.kind {
                 LoadProblemKind::IncludeNotFound { target } => {
                     format!("`{target}` does not exist or matches no file: {consequence}")

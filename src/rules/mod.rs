@@ -350,6 +350,65 @@ pub(crate) fn file_failure_consequence(effect: crate::model::Effect) -> &'static
     }
 }
 
+/// [`file_failure_consequence`], with what Asterisk loses by it: "Asterisk rejects the whole
+/// file and loads none of its 12 objects (5 endpoints, 5 aors, 2 auths)". The one finding of a
+/// file-level failure says it all; the objects it loses are not reported one by one.
+pub(crate) fn file_failure_loss(config: &Config, problem: &crate::model::LoadProblem) -> String {
+    use crate::model::{Effect, NotLoaded};
+    let consequence = file_failure_consequence(problem.effect);
+    let lost: Vec<&crate::model::Object> = match problem.effect {
+        Effect::WholeConfigDropped => config.objects.list.iter().collect(),
+        Effect::RestOfFileDropped => config
+            .objects
+            .list
+            .iter()
+            .filter(|object| {
+                let at = config.section(object.section).name_span;
+                at.file == problem.span.file
+                    && at.start > problem.span.start
+                    && config
+                        .objects
+                        .not_loaded(object)
+                        .contains(&NotLoaded::Dropped)
+            })
+            .collect(),
+        Effect::Continues => Vec::new(),
+    };
+    if lost.is_empty() {
+        return consequence.to_owned();
+    }
+    let counts = objects_by_type(&lost);
+    match problem.effect {
+        Effect::WholeConfigDropped => {
+            format!("Asterisk rejects the whole file and loads none of its objects ({counts})")
+        }
+        _ => format!("{consequence}, losing the sections after it ({counts})"),
+    }
+}
+
+/// "5 endpoints, 5 aors, 2 auths": how many objects of each type, types in order of appearance.
+pub(crate) fn objects_by_type(objects: &[&crate::model::Object]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for object in objects {
+        match counts
+            .iter_mut()
+            .find(|(kind, _)| *kind == object.kind_name())
+        {
+            Some((_, count)) => *count += 1,
+            None => counts.push((object.kind_name(), 1)),
+        }
+    }
+    counts
+        .iter()
+        .map(|(kind, count)| match (*count, kind.strip_suffix('y')) {
+            (1, _) => format!("1 {kind}"),
+            (_, Some(stem)) => format!("{count} {stem}ies"),
+            _ => format!("{count} {kind}s"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Object problems found by [`crate::validate`] that share the line that caused them. A template
 /// line inherited by a hundred endpoints is one finding, not a hundred.
 pub(crate) struct ProblemGroup<'a> {

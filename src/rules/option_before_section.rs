@@ -1,4 +1,4 @@
-use super::{file_failure_consequence, Category, Context, Rule, RuleMeta};
+use super::{file_failure_loss, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 
@@ -45,7 +45,7 @@ impl Rule for OptionBeforeSection {
                     problem.span,
                     format!(
                         "option before any [section]: {}",
-                        file_failure_consequence(problem.effect)
+                        file_failure_loss(cx.config, problem)
                     ),
                 ));
             }

@@ -1,4 +1,4 @@
-use super::{file_failure_consequence, lines, Category, Context, Rule, RuleMeta};
+use super::{file_failure_loss, lines, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 use crate::source::Span;
@@ -58,7 +58,7 @@ impl Rule for SyntaxError {
                 fatal_error_kind(cx, problem.span).map_or("this line cannot be read", describe);
             out.push(META.report(
                 problem.span,
-                format!("{what}: {}", file_failure_consequence(problem.effect)),
+                format!("{what}: {}", file_failure_loss(cx.config, problem)),
             ));
         }
         for (file_id, file, line) in lines(cx.config) {

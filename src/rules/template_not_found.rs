@@ -1,4 +1,4 @@
-use super::{file_failure_consequence, Category, Context, Rule, RuleMeta};
+use super::{file_failure_loss, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 
@@ -49,12 +49,12 @@ impl Rule for TemplateNotFound {
                     format!(
                         "empty template name: with no section defined yet there is nothing to \
                          inherit: {}",
-                        file_failure_consequence(problem.effect)
+                        file_failure_loss(cx.config, problem)
                     )
                 } else {
                     format!(
                         "no section named `{name}` is defined before this one: {}",
-                        file_failure_consequence(problem.effect)
+                        file_failure_loss(cx.config, problem)
                     )
                 };
                 out.push(META.report(problem.span, message));
