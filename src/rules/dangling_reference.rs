@@ -20,12 +20,13 @@ with case. Only the line Asterisk keeps counts: these options are last-value-win
 `repeat` of the schema), so a template's `aors=phone-aor` overridden by the section's own
 `aors=6001` names nothing.
 
-When the configuration has no object of that type at all, every reference to the type is one
-finding (at the first, with the others as related locations). When the linted file is not
-pjsip.conf itself (a FreePBX `pjsip.endpoint.conf`, a `pjsip_custom.conf`) or an include
-matched no file, those objects may well be in a file not read here: the finding is then a note
-(info) that suggests linting the pjsip.conf that includes every part (or `root =` in
-`.pjsiplint.ini`).
+Every reference to one missing object is one finding (at the first, the others shown as related
+locations). When the configuration has no object of that type at all, every reference to the
+type is one finding. When the linted file is only a part of pjsip.conf (not named pjsip.conf and
+without any transport: a FreePBX `pjsip.endpoint.conf`, a `pjsip_custom.conf`) or an
+`#include` / `#tryinclude` matched no file, the missing objects may well be in a file not read
+here: the finding is then a note (info) that says so and suggests linting the pjsip.conf that
+includes every part (or `root =` in `.pjsiplint.ini`).
 
 ## Why
 Asterisk checks none of these at load time: the object loads and the mistake shows up at run
@@ -69,55 +70,63 @@ impl Rule for DanglingReference {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
-        // Per target type that no object of the configuration has: every reference to it, in
-        // load order (one finding each type).
+        // Per missing (type, name): every reference to it, in load order (one finding each).
+        let mut missing: Vec<Vec<Dangling<'_>>> = Vec::new();
+        let mut by_name: rustc_hash::FxHashMap<(&str, &str), usize> = Default::default();
+        // Per target type that no object of the configuration has: every reference to it (one
+        // finding each type).
         let mut absent: Vec<(&'static str, Vec<Dangling<'_>>)> = Vec::new();
         for object in &config.objects.list {
             // An object Asterisk rejects for its own lines: that rejection is the finding.
             if !object.usable() {
                 continue;
             }
-            // The resolved targets first: nearly every object names only usable objects, and the
-            // names (read from the lines' values) are only needed for a finding.
+            // The resolved targets first: nearly every object names only existing objects, and
+            // the names (read from the lines' values) are only needed for a finding.
             let resolved = config.objects.references(object).iter();
             if resolved
-                .map(|reference| reference.target().map(|id| config.objects.by_id(id)))
-                .all(|target| target.is_some_and(|found| found.usable()))
+                .clone()
+                .all(|reference| reference.target().is_some())
             {
                 continue;
             }
             for reference in config.effective_references(object) {
                 // A target Asterisk rejects for its own lines: the rejection's finding shows
-                // this reference as a related location (`referrer_labels`). A target that loads
-                // once the file-level failures are fixed: nothing more to say.
+                // this reference as a related location (`problem_groups`). A target lost to a
+                // file-level failure: that failure is the finding, and this is fine once fixed.
                 if reference.target.is_some() {
                     continue;
                 }
-                // A template line inherited by many objects is one finding.
+                // A template line inherited by many objects is one reference.
                 if !reported.insert((reference.var.origin, reference.name)) {
                     continue;
                 }
                 let dangling = Dangling { object, reference };
-                if config
-                    .objects
-                    .of_type(reference.target_type)
-                    .next()
-                    .is_none()
-                {
-                    match absent
-                        .iter_mut()
-                        .find(|(ty, _)| *ty == reference.target_type)
-                    {
+                let target_type = reference.target_type;
+                if config.objects.of_type(target_type).next().is_none() {
+                    match absent.iter_mut().find(|(ty, _)| *ty == target_type) {
                         Some((_, all)) => all.push(dangling),
-                        None => absent.push((reference.target_type, vec![dangling])),
+                        None => absent.push((target_type, vec![dangling])),
                     }
                     continue;
                 }
-                out.push(report_one(config, &dangling));
+                match by_name.entry((target_type, reference.name)) {
+                    std::collections::hash_map::Entry::Occupied(at) => {
+                        missing[*at.get()].push(dangling)
+                    }
+                    std::collections::hash_map::Entry::Vacant(at) => {
+                        at.insert(missing.len());
+                        missing.push(vec![dangling]);
+                    }
+                }
             }
         }
+        let elsewhere = Elsewhere::of(config);
+        for all in missing {
+            out.push(report_missing(config, &all, elsewhere));
+        }
         for (target_type, all) in absent {
-            out.push(report_absent_type(config, target_type, &all));
+            out.push(report_absent_type(config, target_type, &all, elsewhere));
         }
     }
 }
@@ -128,26 +137,123 @@ struct Dangling<'a> {
     reference: crate::lookup::NamedReference<'a>,
 }
 
-fn report_one(config: &crate::model::Config, dangling: &Dangling<'_>) -> Diagnostic {
-    let Dangling { object, reference } = dangling;
-    let (var, name, target) = (reference.var, reference.name, reference.target_type);
-    let key = config.key(var);
-    let diagnostic = META
-        .report(
-            config.value_span(var),
-            format!(
-                "`{key}` of {} '{}' names {target} '{name}', but no such object exists: {}",
-                object.kind_name(),
-                config.object_id(object),
-                consequence(object.kind_name(), &key.to_ascii_lowercase())
-            ),
-        )
-        .label(format!("no {target} '{name}'"));
-    diagnostic.also(inherited_label(config, object.section, var))
+/// Why a missing object may be defined in a file pjsiplint did not read.
+#[derive(Clone, Copy)]
+enum Elsewhere {
+    /// Every file was read: what is missing is missing.
+    Nowhere,
+    /// The linted file is only a part of pjsip.conf.
+    OtherPart,
+    /// An `#include` (or `#tryinclude`) matched no file.
+    MissingInclude,
 }
 
-/// How many of the other references a finding about a missing type shows as labels.
+impl Elsewhere {
+    fn of(config: &crate::model::Config) -> Elsewhere {
+        if config.is_part_of_pjsip_conf() {
+            Elsewhere::OtherPart
+        } else if config
+            .load_problems
+            .iter()
+            .any(|p| matches!(p.kind, LoadProblemKind::IncludeNotFound { .. }))
+            || config
+                .includes
+                .iter()
+                .any(|include| include.optional && include.files.is_empty())
+        {
+            Elsewhere::MissingInclude
+        } else {
+            Elsewhere::Nowhere
+        }
+    }
+
+    /// "unless it comes from ...", or `None` when nothing else can define it.
+    fn unless(self) -> Option<&'static str> {
+        match self {
+            Elsewhere::Nowhere => None,
+            Elsewhere::OtherPart => Some("another file that pjsip.conf includes"),
+            Elsewhere::MissingInclude => Some("an include that matches no file"),
+        }
+    }
+
+    /// A note instead of a warning, with what to do, when the objects may be elsewhere.
+    fn soften(self, mut diagnostic: Diagnostic) -> Diagnostic {
+        match self {
+            Elsewhere::Nowhere => diagnostic,
+            Elsewhere::OtherPart => {
+                diagnostic.severity = Severity::Info;
+                diagnostic.help(
+                    "lint the pjsip.conf that includes every part (or set `root =` in \
+                     .pjsiplint.ini), so that references between the files resolve",
+                )
+            }
+            Elsewhere::MissingInclude => {
+                diagnostic.severity = Severity::Info;
+                diagnostic.help(
+                    "if the objects are in the file the include names, create it (or lint on the \
+                     PBX, where it exists)",
+                )
+            }
+        }
+    }
+}
+
+/// How many of the other references a finding shows as labels.
 const MAX_LABELS: usize = 8;
+
+/// The other references of a finding, as labels.
+fn label_others(
+    config: &crate::model::Config,
+    mut diagnostic: Diagnostic,
+    others: &[Dangling<'_>],
+) -> Diagnostic {
+    for other in others.iter().take(MAX_LABELS) {
+        diagnostic = diagnostic.secondary(
+            config.value_span(other.reference.var),
+            format!(
+                "{} '{}' names {} '{}' too",
+                other.object.kind_name(),
+                config.object_id(other.object),
+                other.reference.target_type,
+                other.reference.name
+            ),
+        );
+    }
+    diagnostic
+}
+
+/// Every reference to one missing (type, name), as one finding at the first.
+fn report_missing(
+    config: &crate::model::Config,
+    all: &[Dangling<'_>],
+    elsewhere: Elsewhere,
+) -> Diagnostic {
+    let Dangling { object, reference } = &all[0];
+    let (var, name, target) = (reference.var, reference.name, reference.target_type);
+    let key = config.key(var);
+    let what = consequence(object.kind_name(), &key.to_ascii_lowercase());
+    let more = match all.len() {
+        1 => String::new(),
+        2 => " (and 1 more reference to it)".to_owned(),
+        n => format!(" (and {} more references to it)", n - 1),
+    };
+    let named = format!(
+        "`{key}` of {} '{}' names {target} '{name}'{more}",
+        object.kind_name(),
+        config.object_id(object),
+    );
+    let message = match elsewhere.unless() {
+        None => format!("{named}, but no such object exists: {what}"),
+        Some(from) => format!(
+            "{named}, but no file read here defines it: unless it comes from {from}, {what}"
+        ),
+    };
+    let diagnostic = META
+        .report(config.value_span(var), message)
+        .label(format!("no {target} '{name}'"))
+        .also(inherited_label(config, object.section, var));
+    elsewhere.soften(label_others(config, diagnostic, &all[1..]))
+}
 
 /// Every reference to a type the configuration has no object of, as one finding: either the
 /// objects are defined in another file (a FreePBX `pjsip.endpoint.conf` linted alone) or they
@@ -156,17 +262,15 @@ fn report_absent_type(
     config: &crate::model::Config,
     target_type: &str,
     all: &[Dangling<'_>],
+    elsewhere: Elsewhere,
 ) -> Diagnostic {
     let first = &all[0];
     let key = config.key(first.reference.var);
     let what = consequence(first.object.kind_name(), &key.to_ascii_lowercase());
     let more = match all.len() {
         1 => String::new(),
-        n => format!(
-            " (and {} more {} to {target_type}s)",
-            n - 1,
-            if n == 2 { "reference" } else { "references" }
-        ),
+        2 => format!(" (and 1 more reference to {target_type}s)"),
+        n => format!(" (and {} more references to {target_type}s)", n - 1),
     };
     let named = format!(
         "`{key}` of {} '{}' names {target_type} '{}'{more}",
@@ -174,56 +278,20 @@ fn report_absent_type(
         config.object_id(first.object),
         first.reference.name
     );
-    // The objects may be in a file not read here: another part of pjsip.conf (the linted file
-    // is not pjsip.conf itself), or an include that matched nothing (include-not-found's
-    // finding). Then this is a note, not a mistake pjsiplint can be sure of.
-    let missing_include = config
-        .load_problems
-        .iter()
-        .any(|p| matches!(p.kind, LoadProblemKind::IncludeNotFound { .. }));
-    let elsewhere = config.is_part_of_pjsip_conf() || missing_include;
-    let mut diagnostic = if elsewhere {
-        let from = if missing_include {
-            "an include that matches no file"
-        } else {
-            "another file that pjsip.conf includes"
-        };
-        META.report(
-            config.value_span(first.reference.var),
-            format!(
-                "{named}, but no file read here defines any {target_type}: unless they come from \
-                 {from}, {what}"
-            ),
-        )
-    } else {
-        META.report(
-            config.value_span(first.reference.var),
-            format!(
-                "{named}, but the configuration defines no {target_type} at all: Asterisk finds \
-                 none of them, and {what}"
-            ),
-        )
-    }
-    .label(format!("no {target_type} '{}'", first.reference.name));
-    if elsewhere {
-        diagnostic.severity = Severity::Info;
-        diagnostic = diagnostic.help(
-            "lint the pjsip.conf that includes every part (or set `root =` in .pjsiplint.ini), \
-             so that references between the files resolve",
-        );
-    }
-    for other in all.iter().skip(1).take(MAX_LABELS) {
-        diagnostic = diagnostic.secondary(
-            config.value_span(other.reference.var),
-            format!(
-                "{} '{}' names {target_type} '{}'",
-                other.object.kind_name(),
-                config.object_id(other.object),
-                other.reference.name
-            ),
-        );
-    }
-    diagnostic
+    let message = match elsewhere.unless() {
+        None => format!(
+            "{named}, but the configuration defines no {target_type} at all: Asterisk finds \
+             none of them, and {what}"
+        ),
+        Some(from) => format!(
+            "{named}, but no file read here defines any {target_type}: unless they come from \
+             {from}, {what}"
+        ),
+    };
+    let diagnostic = META
+        .report(config.value_span(first.reference.var), message)
+        .label(format!("no {target_type} '{}'", first.reference.name));
+    elsewhere.soften(label_others(config, diagnostic, &all[1..]))
 }
 
 /// What fails at run time, in the words an admin sees.
