@@ -76,6 +76,7 @@ impl Rule for DanglingReference {
         // Per target type that no object of the configuration has: every reference to it (one
         // finding each type).
         let mut absent: Vec<(&'static str, Vec<Dangling<'_>>)> = Vec::new();
+        let broken = broken_headers(config);
         for object in &config.objects.list {
             // An object Asterisk rejects for its own lines: that rejection is the finding.
             if !object.usable() {
@@ -99,6 +100,11 @@ impl Rule for DanglingReference {
                 }
                 // A template line inherited by many objects is one reference.
                 if !reported.insert((reference.var.origin, reference.name)) {
+                    continue;
+                }
+                // A section whose header Asterisk could not read (`[6001](tpl` without `)`):
+                // syntax-error's finding, which makes the whole file fail.
+                if broken.contains(reference.name) {
                     continue;
                 }
                 let dangling = Dangling { object, reference };
@@ -129,6 +135,25 @@ impl Rule for DanglingReference {
             out.push(report_absent_type(config, target_type, &all, elsewhere));
         }
     }
+}
+
+/// The names in section headers that make the file fail (`[6001](tpl` with no `)`): those
+/// sections exist in the file, and once the header is fixed the references to them resolve.
+fn broken_headers(config: &crate::model::Config) -> rustc_hash::FxHashSet<&str> {
+    config
+        .load_problems
+        .iter()
+        .filter(|problem| problem.kind == LoadProblemKind::FatalSyntax)
+        .filter_map(|problem| {
+            let file = config.file(problem.span.file);
+            let text = file
+                .bytes
+                .str(problem.span.start as usize..problem.span.end as usize)?;
+            let name = text.trim_start().strip_prefix('[')?;
+            let end = name.find(']').unwrap_or(name.len());
+            Some(name[..end].trim())
+        })
+        .collect()
 }
 
 /// A name in a reference option that names no object.
