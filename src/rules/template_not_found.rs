@@ -33,6 +33,10 @@ context=internal
 
 ## Fix
 Define the template before the sections that use it, and check the spelling.
+
+Every header naming the same missing template is one finding, at the first, with the others
+beside it; the sections that would get their `type=` from it are not reported again
+(missing-type stays silent about them).
 "#,
     fix: None,
 };
@@ -43,22 +47,56 @@ impl Rule for TemplateNotFound {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // Every header naming the same missing template is one finding (one thing to fix: define
+        // it earlier), at the first, with the others beside it.
+        let mut found: Vec<(Diagnostic, usize)> = Vec::new();
+        let mut by_name: rustc_hash::FxHashMap<(&str, crate::source::FileId), usize> =
+            Default::default();
         for problem in &cx.config.load_problems {
-            if let LoadProblemKind::TemplateNotFound { name } = &problem.kind {
-                let message = if name.is_empty() {
-                    format!(
-                        "empty template name: with no section defined yet there is nothing to \
-                         inherit: {}",
-                        file_failure_loss(cx.config, problem)
-                    )
-                } else {
-                    format!(
-                        "no section named `{name}` is defined before this one: {}",
-                        file_failure_loss(cx.config, problem)
-                    )
-                };
-                out.push(META.report(problem.span, message));
+            let LoadProblemKind::TemplateNotFound { name } = &problem.kind else {
+                continue;
+            };
+            let file = match problem.effect {
+                crate::model::Effect::WholeConfigDropped => crate::source::FileId(0),
+                _ => problem.span.file,
+            };
+            if let Some(&index) = by_name.get(&(name.as_str(), file)) {
+                let (first, more) = &mut found[index];
+                *more += 1;
+                if *more <= 8 {
+                    first.secondary.push(crate::diagnostic::Label {
+                        span: problem.span,
+                        message: format!("`{name}` named here too").into(),
+                    });
+                }
+                continue;
             }
+            by_name.insert((name.as_str(), file), found.len());
+            let message = if name.is_empty() {
+                format!(
+                    "empty template name: with no section defined yet there is nothing to \
+                     inherit: {}",
+                    file_failure_loss(cx.config, problem)
+                )
+            } else {
+                format!(
+                    "no section named `{name}` is defined before this one: {}",
+                    file_failure_loss(cx.config, problem)
+                )
+            };
+            found.push((META.report(problem.span, message), 0));
+        }
+        for (mut diagnostic, more) in found {
+            match more {
+                0 => {}
+                1 => diagnostic
+                    .message
+                    .push_str("; 1 more header names it before it is defined"),
+                n => diagnostic
+                    .message
+                    .push_str(&format!("; {n} more headers name it before it is defined")),
+            }
+            out.push(diagnostic);
         }
     }
 }
