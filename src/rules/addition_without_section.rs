@@ -28,6 +28,11 @@ callerid="Front desk" <6001>
 
 ## Fix
 Define the section before adding to it, or write a normal `[name]` header.
+
+## When it does not apply
+- `[name](+)` after a section of that name that is a template (`(!)`): still this rule
+  (Asterisk only adds to non-template sections).
+- Additions in a file Asterisk stopped reading earlier: that earlier failure is the finding.
 "#,
     fix: None,
 };

@@ -33,6 +33,13 @@ context=external
 
 ## Fix
 Rename one of them, or merge them (use `[6001](+)` to add lines to an existing section).
+
+## When it does not apply
+- Sections of different types with one name (endpoint, aor and auth `6001`): normal.
+- `[name](+)`: adds to the earlier section (addition-without-section if there is none).
+- Templates (`(!)`) that share a name with an object: templates are no objects.
+- The references to the type's objects are not reported as missing: they resolve once the
+  duplicate is renamed.
 "#,
     fix: None,
 };

@@ -29,6 +29,10 @@ type=transport
 
 ## Fix
 Move the line into the section it belongs to.
+
+## When it does not apply
+- Options at the top of a file included from within a section: they belong to that section.
+- Comments and directives before the first header.
 "#,
     fix: None,
 };

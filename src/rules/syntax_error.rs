@@ -40,6 +40,13 @@ context internal
 ## Fix
 Close the header (`[6001]`) and write `key=value` (`context=internal`). pjsiplint does not rewrite
 a file that has syntax errors.
+
+## When it does not apply
+- A line Asterisk reads but whose option is wrong: unknown-option, invalid-value.
+- Text after a complete header: header-garbage.
+- The objects lost because the file is rejected are counted in the message and not reported
+  again: references to them (dangling-reference) stay silent, and the other rules check the
+  configuration as it loads once the line is fixed.
 "#,
     fix: None,
 };

@@ -37,6 +37,11 @@ Define the template before the sections that use it, and check the spelling.
 Every header naming the same missing template is one finding, at the first, with the others
 beside it; the sections that would get their `type=` from it are not reported again
 (missing-type stays silent about them).
+
+## When it does not apply
+- The base is defined, but later in the file: still this rule (Asterisk looks only backwards).
+- `(+)` additions: addition-without-section.
+- A header without its closing `)`: syntax-error.
 "#,
     fix: None,
 };
