@@ -145,44 +145,77 @@ impl Config {
         line.is_some_and(|var| schema().is_true_word(self.value(var)))
     }
 
-    /// The items of a list option over all its lines: split at commas, trimmed, empty ones left
-    /// out (`aors=a,b` plus `aors=c`; `match=` lines accumulate).
+    /// The items of a list option as Asterisk ends up with them: split at commas, trimmed, empty
+    /// ones left out, over every line of an option whose lines accumulate (`match=`, `contact=`,
+    /// `local_net=`), but only the last line of one where a later line replaces the list
+    /// (`aors=`, `auth=`, `outbound_auth=`: the schema's `repeat`).
     pub fn option_items<'a>(
         &'a self,
-        object: &Object,
+        object: &'a Object,
         key: impl AsOptionName<'a>,
     ) -> impl Iterator<Item = &'a str> + 'a {
-        self.option_vars(object, key)
-            .flat_map(move |var| list_items(self.value(var)))
+        let name = key.resolve(self);
+        let from = self.effective_from(object, name);
+        self.vars(self.section(object.section))
+            .iter()
+            .enumerate()
+            .filter(move |(index, var)| *index >= from && name.names(var))
+            .flat_map(move |(_, var)| list_items(self.value(var)))
     }
 
-    /// Whether a list option has an item on any of its lines: what
+    /// The index of the first line of `name` that counts: the last line for an option where a
+    /// later line replaces an earlier one, 0 for one whose lines accumulate (or is not written).
+    fn effective_from(&self, object: &Object, name: OptionName<'_>) -> usize {
+        let vars = self.vars(self.section(object.section));
+        let last = vars
+            .iter()
+            .enumerate()
+            .filter(|(_, var)| name.names(var))
+            .fold(None, |_, (index, var)| Some((index, var)));
+        match last {
+            Some((index, var)) if self.replaces_earlier(object, var) => index,
+            _ => 0,
+        }
+    }
+
+    /// Whether a later line of `var`'s option replaces an earlier one in this object's type
+    /// (an option the type does not know: as if it did, Asterisk rejects the object anyway).
+    fn replaces_earlier(&self, object: &Object, var: &Var) -> bool {
+        object
+            .ty
+            .option(self.key(var))
+            .is_none_or(|spec| spec.repeat == crate::schema::Repeat::LastWins)
+    }
+
+    /// Whether a list option has an item as Asterisk ends up with it: what
     /// `option_items(object, key).next().is_some()` says, usually without reading a value. A
     /// line of a reference option (`aors`, `auth`, ...) that names something has entries in the
     /// object's references; reading the value instead costs two cache misses per object (the
     /// syntax line, then the file's bytes).
-    pub fn has_items<'a>(&'a self, object: &Object, key: impl AsOptionName<'a>) -> bool {
+    pub fn has_items<'a>(&'a self, object: &'a Object, key: impl AsOptionName<'a>) -> bool {
         let name = key.resolve(self);
         let references = self.objects.references(object);
-        let mut written = false;
+        let mut last = None;
+        let mut any_named = false;
         for (index, var) in self.vars(self.section(object.section)).iter().enumerate() {
             if name.names(var) {
                 // The references are in line order: a search, not a scan per line (a section of
                 // many such lines would make that quadratic).
-                if references
+                let named = references
                     .binary_search_by_key(&(index as u32), |r| r.var)
-                    .is_ok()
-                {
-                    return true;
-                }
-                written = true;
+                    .is_ok();
+                any_named |= named;
+                last = Some((var, named));
             }
         }
+        let Some((var, named)) = last else {
+            return false;
+        };
+        if self.replaces_earlier(object, var) {
+            return named || list_items(self.value(var)).next().is_some();
+        }
         // Lines without references: an option that names nothing, or empty lines.
-        written
-            && self
-                .option_vars(object, name)
-                .any(|var| list_items(self.value(var)).next().is_some())
+        any_named || self.option_items(object, name).next().is_some()
     }
 
     /// Whether the last line of an option names anything: [`Config::has_items`] for options
@@ -230,20 +263,28 @@ impl Config {
     }
 
     /// The objects a reference option names (`aors`, `auth`, `outbound_auth`, `transport`, ...),
-    /// those that exist: for each name, the first object of the option's target type.
+    /// those that exist and are usable (see [`Object::usable`]): for each name, the first object
+    /// of the option's target type. Only the line Asterisk keeps counts for an option where a
+    /// later line replaces an earlier one.
     pub fn referenced<'a>(
         &'a self,
         object: &'a Object,
         key: impl AsOptionName<'a>,
     ) -> impl Iterator<Item = &'a Object> + 'a {
         let name = key.resolve(self);
+        let from = self.effective_from(object, name) as u32;
         let vars = self.vars(self.section(object.section));
         self.objects
             .references(object)
             .iter()
-            .filter(move |reference| name.names(vars.at(reference.var as usize)))
+            .filter(move |reference| {
+                reference.var >= from && name.names(vars.at(reference.var as usize))
+            })
             .filter_map(|reference| reference.target())
             .map(|id| self.objects.by_id(id))
+            // A target Asterisk rejects for its own lines is no target: its rejection is the
+            // finding, and what the rules would say about it is a knock-on.
+            .filter(|target| target.usable())
     }
 
     /// Every name the object's reference options give, with its line and what it names, in line
@@ -256,6 +297,62 @@ impl Config {
         self.objects
             .references(object)
             .chunk_by(|a, b| a.var == b.var)
+            .flat_map(move |line| {
+                let var = vars.at(line[0].var as usize);
+                list_items(self.value(var))
+                    .zip(line)
+                    .map(move |(name, reference)| NamedReference {
+                        var,
+                        name,
+                        target_type: &reference.target_type().name,
+                        target: reference.target().map(|id| self.objects.by_id(id)),
+                    })
+            })
+    }
+
+    /// [`Config::references`] as Asterisk ends up with them: of an option where a later line
+    /// replaces an earlier one (every reference option of pjsip.conf but phoneprov's
+    /// `endpoint`; the schema's `repeat`), only the last line's names. A template's
+    /// `aors=phone-aor` overridden by the section's own `aors=6001` names nothing. The one
+    /// accessor for what an object's references really are.
+    pub fn effective_references<'a>(
+        &'a self,
+        object: &'a Object,
+    ) -> impl Iterator<Item = NamedReference<'a>> {
+        let vars = self.vars(self.section(object.section));
+        let references = self.objects.references(object);
+        // Each reference option the object writes (by its spellings), whether a later line
+        // replaces an earlier one, and its last line: a few options, one pass over the lines.
+        let mut options: Vec<(&[KeyId], bool, u32)> = Vec::new();
+        for line in references.chunk_by(|a, b| a.var == b.var) {
+            let var = vars.at(line[0].var as usize);
+            let ids = self.key_ids(self.key(var));
+            if !options.iter().any(|(known, _, _)| known.contains(&var.key)) {
+                let last_wins = object
+                    .ty
+                    .option(self.key(var))
+                    .is_none_or(|spec| spec.repeat == crate::schema::Repeat::LastWins);
+                options.push((ids, last_wins, line[0].var));
+            }
+        }
+        if options.iter().any(|(_, last_wins, _)| *last_wins) {
+            for (index, var) in vars.iter().enumerate() {
+                for option in options.iter_mut() {
+                    if option.0.contains(&var.key) {
+                        option.2 = index as u32;
+                    }
+                }
+            }
+        }
+        references
+            .chunk_by(|a, b| a.var == b.var)
+            .filter(move |line| {
+                let var = vars.at(line[0].var as usize);
+                options
+                    .iter()
+                    .find(|(ids, _, _)| ids.contains(&var.key))
+                    .is_none_or(|&(_, last_wins, last)| !last_wins || last == line[0].var)
+            })
             .flat_map(move |line| {
                 let var = vars.at(line[0].var as usize);
                 list_items(self.value(var))

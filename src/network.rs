@@ -76,7 +76,7 @@ pub fn transport_protocol<'a>(config: &'a Config, transport: &Object) -> &'a str
 /// the HTTP server and `flow` opens nothing), and `bind` is an IP address (a host name or a
 /// placeholder makes Asterisk reject the transport, config_transport.c transport_bind_handler).
 pub fn listen_address(config: &Config, transport: &Object) -> Option<IpAddr> {
-    if transport.kind_name() != "transport" || !transport.loads() {
+    if transport.kind_name() != "transport" || !transport.usable() {
         return None;
     }
     let protocol = transport_protocol(config, transport).to_ascii_lowercase();
@@ -115,7 +115,7 @@ pub fn websocket_transports(config: &Config) -> Vec<&Object> {
     config
         .objects
         .of_type("transport")
-        .filter(|transport| transport.loads())
+        .filter(|transport| transport.usable())
         .filter(|transport| is_websocket_protocol(transport_protocol(config, transport)))
         .collect()
 }

@@ -70,6 +70,10 @@ impl ProblemKind {
 #[derive(Debug, Default)]
 pub struct Validation {
     pub problems: Vec<ObjectProblem>,
+    /// For each object Asterisk rejects for its own lines, the references that name it (the
+    /// referring object and the index of its line), in load order: they are part of the
+    /// rejection's finding (its related locations), not findings of their own.
+    pub referrers: HashMap<ObjectId, Vec<(ObjectId, u32)>>,
     /// The option each key of the objects names in their type.
     options: OptionsByKey,
 }
@@ -168,7 +172,11 @@ pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
     validation.options.merge(second.options);
     bind_conflicts(config, &mut validation.problems);
     bind_addresses(config, options, &mut validation.problems);
-    registrations_without_transport(config, &mut validation.problems);
+    for registration in registrations_without_transport(config, &mut validation.problems) {
+        config
+            .objects
+            .mark_not_loaded(registration, NotLoaded::NoTransportLoads);
+    }
     for problem in &validation.problems {
         if problem.kind.rejects() {
             let reason = describe_rejection(config, problem);
@@ -184,7 +192,27 @@ pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
             }
         }
     }
+    validation.referrers = referrers_of_rejected(config);
     validation
+}
+
+/// See [`Validation::referrers`]: one pass over the resolved references.
+fn referrers_of_rejected(config: &Config) -> HashMap<ObjectId, Vec<(ObjectId, u32)>> {
+    let mut referrers: HashMap<ObjectId, Vec<(ObjectId, u32)>> = HashMap::default();
+    for id in config.objects.ids() {
+        let object = config.objects.by_id(id);
+        for reference in config.objects.references(object) {
+            if let Some(target) = reference.target() {
+                if !config.objects.by_id(target).usable() {
+                    referrers
+                        .entry(target)
+                        .or_default()
+                        .push((id, reference.var));
+                }
+            }
+        }
+    }
+    referrers
 }
 
 /// The lines and the apply checks of some objects (by index), in order.
@@ -451,23 +479,35 @@ impl<'a> ObjectView<'a> {
             }
             return;
         }
-        if self.value("username").is_empty() {
-            missing.push(format!(
-                "no `username`: \"{name}: No authentication username\""
-            ));
-        }
+        let no_username = self.value("username").is_empty();
         let has_secret = ["password", "md5_cred", "password_digest"]
             .iter()
             .any(|key| !self.value(key).is_empty());
-        if version >= 20 {
-            if !has_secret {
-                missing.push(format!(
-                    "no `password` (or `md5_cred`): \"{name}: No plain text or digest password \
-                     found for algorithm MD5\""
-                ));
-            }
-        } else if auth_type.eq_ignore_ascii_case("md5") && self.value("md5_cred").is_empty() {
-            missing.push("`auth_type=md5` without `md5_cred`".to_owned());
+        let no_secret = if version >= 20 {
+            !has_secret
+        } else {
+            auth_type.eq_ignore_ascii_case("md5") && self.value("md5_cred").is_empty()
+        };
+        // auth_apply stops at the first check that fails; both missing is one mistake (an auth
+        // section left empty), reported once.
+        match (no_username, no_secret) {
+            (true, true) if version >= 20 => missing.push(format!(
+                "no `username` and no `password` (or `md5_cred`): \"{name}: No authentication \
+                 username\""
+            )),
+            (true, true) => missing.push(format!(
+                "no `username`, and `auth_type=md5` without `md5_cred`: \"{name}: No \
+                 authentication username\""
+            )),
+            (true, false) => missing.push(format!(
+                "no `username`: \"{name}: No authentication username\""
+            )),
+            (false, true) if version >= 20 => missing.push(format!(
+                "no `password` (or `md5_cred`): \"{name}: No plain text or digest password \
+                 found for algorithm MD5\""
+            )),
+            (false, true) => missing.push("`auth_type=md5` without `md5_cred`".to_owned()),
+            (false, false) => {}
         }
     }
 
@@ -553,7 +593,16 @@ fn bind_conflicts(config: &Config, out: &mut Vec<ObjectProblem>) {
         .collect();
     let mut bound: HashMap<(bool, String), ObjectId> = HashMap::default();
     for (index, object) in config.objects.list.iter().enumerate() {
-        if object.kind_name() != "transport" || !object.loads() {
+        // Transports as they load once the file-level failures are fixed (so that a conflict in
+        // a file Asterisk rejects for a missing include is still found), but not those in a part
+        // of a file Asterisk never reads: they open no socket, whatever else is fixed.
+        if object.kind_name() != "transport"
+            || !object.usable()
+            || config
+                .objects
+                .not_loaded(object)
+                .contains(&NotLoaded::Dropped)
+        {
             continue;
         }
         let id = ObjectId(index as u32);
@@ -631,34 +680,48 @@ fn bind_addresses(config: &Config, options: &ValidateOptions, out: &mut Vec<Obje
 /// cannot create any registration (observed on real Asterisk 22.10.1: every registration of the
 /// configs under ../shared/corpus/real/ whose transports all failed was rejected, with no message
 /// of its own).
-fn registrations_without_transport(config: &Config, out: &mut Vec<ObjectProblem>) {
+///
+/// When no transport would load even once the file-level failures are fixed, that is a problem
+/// of each registration (reported once for all of them by `missing-required-option`). When some
+/// transport would, the registrations fail only as a knock-on of those failures: they are
+/// returned, to be marked [`NotLoaded::NoTransportLoads`] (not loaded, yet usable).
+fn registrations_without_transport(config: &Config, out: &mut Vec<ObjectProblem>) -> Vec<ObjectId> {
     let rejected: HashSet<ObjectId> = out
         .iter()
         .filter(|p| p.kind.rejects())
         .map(|p| p.object)
         .collect();
-    let transport_loads = config
+    let transports = || {
+        config
+            .objects
+            .list
+            .iter()
+            .enumerate()
+            .filter(|(index, object)| {
+                object.kind_name() == "transport" && !rejected.contains(&ObjectId(*index as u32))
+            })
+            .map(|(_, object)| object)
+    };
+    if transports().any(|transport| transport.loads()) {
+        return Vec::new();
+    }
+    let knock_on = transports().any(|transport| transport.usable());
+    let registrations = config
         .objects
         .list
         .iter()
         .enumerate()
-        .any(|(index, object)| {
-            object.kind_name() == "transport"
-                && object.loads()
-                && !rejected.contains(&ObjectId(index as u32))
-        });
-    if transport_loads {
-        return;
+        .filter(|(_, object)| object.kind_name() == "registration")
+        .map(|(index, _)| ObjectId(index as u32));
+    if knock_on {
+        return registrations.collect();
     }
-    for (index, object) in config.objects.list.iter().enumerate() {
-        if object.kind_name() == "registration" {
-            out.push(ObjectProblem {
-                object: ObjectId(index as u32),
-                var: None,
-                kind: ProblemKind::NoTransport,
-            });
-        }
-    }
+    out.extend(registrations.map(|object| ObjectProblem {
+        object,
+        var: None,
+        kind: ProblemKind::NoTransport,
+    }));
+    Vec::new()
 }
 
 /// Whether pjsip's URI parser would accept `uri` as a SIP URI (`pjsip_parse_uri`, used by

@@ -253,6 +253,37 @@ impl Config {
             .any(|p| p.effect == Effect::WholeConfigDropped)
     }
 
+    /// Whether the linted root file is a whole pjsip.conf (`pjsip.conf`, or a template or copy
+    /// of it such as `pjsip.conf.j2`, `pjsip.conf.backup`, `asterisk_pjsip.conf`), judged by its
+    /// name as given. Asterisk reads only pjsip.conf: a file of any other name
+    /// (`pjsip.endpoint.conf`, `pjsip_custom.conf`) is a part that pjsip.conf includes, so the
+    /// objects it names may be defined in the other parts.
+    pub fn root_is_pjsip_conf(&self) -> bool {
+        let Some(root) = self.files.first() else {
+            return true;
+        };
+        let base = |text: &str| -> String {
+            text.rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(text)
+                .to_ascii_lowercase()
+        };
+        let name = if root.name.is_empty() || root.name == "-" {
+            base(&root.path.to_string_lossy())
+        } else {
+            base(&root.name)
+        };
+        name == "-" || name.ends_with("pjsip.conf") || name.contains("pjsip.conf.")
+    }
+
+    /// Whether the configuration read is only a part of a pjsip.conf: the root file is not
+    /// pjsip.conf ([`Config::root_is_pjsip_conf`]) and defines no transport, which every whole
+    /// configuration has (a FreePBX `pjsip.endpoint.conf`, a `pjsip_custom.conf` linted alone).
+    /// Objects it names may then be in the other parts.
+    pub fn is_part_of_pjsip_conf(&self) -> bool {
+        !self.root_is_pjsip_conf() && self.objects.of_type("transport").next().is_none()
+    }
+
     pub fn file(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }

@@ -20,8 +20,9 @@ pub struct Object {
     /// Its object type, as the schema describes it.
     pub ty: &'static ObjectType,
     pub section: SectionId,
-    /// Its reasons in `Objects::why_not_loaded` (index plus one), 0 when it loads (almost
-    /// always): [`Objects::not_loaded`] reads them.
+    /// Its reasons in `Objects::why_not_loaded` (index plus one, bits 0-30), 0 when it loads
+    /// (almost always): [`Objects::not_loaded`] reads them. Bit 31 ([`OWN_FAULT`]): one of the
+    /// reasons is the object's own ([`NotLoaded::is_file_level`] is false for it).
     not_loaded: u32,
     /// Its entries in [`Objects::references`].
     references: std::ops::Range<u32>,
@@ -35,10 +36,27 @@ impl Object {
         &self.ty.name
     }
 
+    /// Whether Asterisk loads it: the truth, as this configuration stands (what `--effective` and
+    /// the agreement with real Asterisk use). Rules reason from [`Object::usable`] instead.
     pub fn loads(&self) -> bool {
         self.not_loaded == 0
     }
+
+    /// Whether Asterisk loads it once the file-level failures are fixed (a missing include, a
+    /// header without `)`, a template not defined yet, two objects of a type with one id): only
+    /// a reason of its own (Asterisk rejects its lines) keeps it out.
+    ///
+    /// What every rule reasons from: a file-level failure is one finding of its own, and the
+    /// other findings are those of the configuration as it loads once that is fixed (a weak
+    /// password stays a weak password after the missing include is created). A reference to an
+    /// object that is not usable is part of that object's rejection, not a finding of its own.
+    pub fn usable(&self) -> bool {
+        self.not_loaded & OWN_FAULT == 0
+    }
 }
+
+/// [`Object::not_loaded`]'s bit for a reason of the object's own.
+const OWN_FAULT: u32 = 1 << 31;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotLoaded {
@@ -52,6 +70,9 @@ pub enum NotLoaded {
     MoreThanOne,
     /// Asterisk rejects this object (unknown option, bad value, missing required option).
     Rejected { reason: String },
+    /// A registration while no transport loads, though one would once the file-level failures
+    /// are fixed: a knock-on of those failures (see `validate.rs`).
+    NoTransportLoads,
 }
 
 impl NotLoaded {
@@ -70,7 +91,16 @@ impl NotLoaded {
                 format!("more than one {kind} section exists, so Asterisk loads none")
             }
             NotLoaded::Rejected { reason } => reason.clone(),
+            NotLoaded::NoTransportLoads => {
+                "no transport loads, so Asterisk cannot create the registration".to_owned()
+            }
         }
+    }
+
+    /// Whether the reason goes away once the file-level failures are fixed: the object's own
+    /// lines are not at fault (see [`Object::usable`]).
+    pub fn is_file_level(&self) -> bool {
+        !matches!(self, NotLoaded::Rejected { .. })
     }
 }
 
@@ -193,7 +223,7 @@ impl Objects {
 
     /// Why Asterisk does not load `object`; empty when it does.
     pub fn not_loaded(&self, object: &Object) -> &[NotLoaded] {
-        match object.not_loaded.checked_sub(1) {
+        match (object.not_loaded & !OWN_FAULT).checked_sub(1) {
             Some(index) => &self.why_not_loaded[index as usize],
             None => &[],
         }
@@ -204,10 +234,13 @@ impl Objects {
         let object = &mut self.list[id.0 as usize];
         if object.not_loaded == 0 {
             self.why_not_loaded.push(Vec::new());
-            // Fewer reasons than objects, whose ids are u32.
+            // Fewer reasons than objects, whose ids are below 2^31 (a vector of 24-byte objects).
             object.not_loaded = self.why_not_loaded.len() as u32;
         }
-        self.why_not_loaded[object.not_loaded as usize - 1].push(why);
+        if !why.is_file_level() {
+            object.not_loaded |= OWN_FAULT;
+        }
+        self.why_not_loaded[(object.not_loaded & !OWN_FAULT) as usize - 1].push(why);
     }
 
     /// Whether Asterisk reads the object's section (while the objects are built, before type

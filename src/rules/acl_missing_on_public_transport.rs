@@ -115,7 +115,7 @@ fn exposed_listener(config: &Config) -> Option<(&Object, String)> {
     let published = config
         .objects
         .of_type("transport")
-        .filter(|transport| transport.loads())
+        .filter(|transport| transport.usable())
         .find_map(|transport| {
             ["external_signaling_address", "external_media_address"]
                 .into_iter()
@@ -142,7 +142,7 @@ impl Rule for AclMissingOnPublicTransport {
         let Some((transport, evidence)) = exposed_listener(config) else {
             return;
         };
-        if config.objects.of_type("acl").any(|acl| acl.loads()) {
+        if config.objects.of_type("acl").any(|acl| acl.usable()) {
             return;
         }
         let acl_options = config.options(ACL_OPTIONS);
@@ -151,7 +151,7 @@ impl Rule for AclMissingOnPublicTransport {
         // One pass over the endpoints: any restriction anywhere ends the rule; otherwise the
         // endpoints that take callers by password are counted.
         let mut with_password: Vec<&Object> = Vec::new();
-        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
+        for endpoint in config.objects.of_type("endpoint").filter(|e| e.usable()) {
             let restricted = config
                 .vars(config.section(endpoint.section))
                 .iter()
@@ -165,7 +165,7 @@ impl Rule for AclMissingOnPublicTransport {
             let by_password = config
                 .last_line_targets(endpoint, auth)
                 .flatten()
-                .any(|auth| auth.loads() && has_password(config, auth, &passwords));
+                .any(|auth| auth.usable() && has_password(config, auth, &passwords));
             if by_password {
                 with_password.push(endpoint);
             }

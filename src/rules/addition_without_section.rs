@@ -1,4 +1,4 @@
-use super::{file_failure_consequence, Category, Context, Rule, RuleMeta};
+use super::{file_failure_loss, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 
@@ -28,6 +28,11 @@ callerid="Front desk" <6001>
 
 ## Fix
 Define the section before adding to it, or write a normal `[name]` header.
+
+## When it does not apply
+- `[name](+)` after a section of that name that is a template (`(!)`): still this rule
+  (Asterisk only adds to non-template sections).
+- Additions in a file Asterisk stopped reading earlier: that earlier failure is the finding.
 "#,
     fix: None,
 };
@@ -45,7 +50,7 @@ impl Rule for AdditionWithoutSection {
                     format!(
                         "no section `{name}` (other than a template) is defined before this \
                          addition: {}",
-                        file_failure_consequence(problem.effect)
+                        file_failure_loss(cx.config, problem)
                     ),
                 ));
             }

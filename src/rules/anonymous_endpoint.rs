@@ -59,7 +59,7 @@ impl Rule for AnonymousEndpoint {
         let order_var = config
             .objects
             .of_type("global")
-            .filter(|global| global.loads())
+            .filter(|global| global.usable())
             .find_map(|global| config.option_var(global, "endpoint_identifier_order"))
             .filter(|var| {
                 config
@@ -68,7 +68,7 @@ impl Rule for AnonymousEndpoint {
                     .any(|item| item.trim() == "anonymous")
             });
         for endpoint in config.objects.of_type("endpoint") {
-            if !endpoint.loads()
+            if !endpoint.usable()
                 || !is_anonymous(config, endpoint)
                 || has_inbound_auth(config, endpoint, "auth")
             {

@@ -72,14 +72,14 @@ impl Rule for AorMaxContactsZero {
             .enumerate()
             // An aor Asterisk rejects is another rule's finding (the REGISTER gets 404, not 403).
             .filter(|(_, object)| {
-                object.kind_name() == "aor" && object.loads() && accepts_none(object)
+                object.kind_name() == "aor" && object.usable() && accepts_none(object)
             })
             .map(|(index, _)| ObjectId(index as u32))
             .collect();
         if none_accepted.is_empty() {
             return;
         }
-        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
+        for endpoint in config.objects.of_type("endpoint").filter(|e| e.usable()) {
             // An endpoint naming none of them is passed over without reading its lines.
             let names_one = config
                 .objects

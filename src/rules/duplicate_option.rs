@@ -37,6 +37,11 @@ context=from-phones
 
 ## Fix
 Remove the dead line. pjsiplint's fix does that and is safe: the line had no effect.
+
+## When it does not apply
+- A section overriding a line it inherits from a template: last value wins, by design.
+- Options that accumulate (`allow`, `match`, `set_var`, `contact`, ...), and `+=` lines.
+- Sections reopened with `(+)`: the second line may be meant to override.
 "#,
     fix: Some(Applicability::Safe),
 };

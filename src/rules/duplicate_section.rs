@@ -33,6 +33,13 @@ context=external
 
 ## Fix
 Rename one of them, or merge them (use `[6001](+)` to add lines to an existing section).
+
+## When it does not apply
+- Sections of different types with one name (endpoint, aor and auth `6001`): normal.
+- `[name](+)`: adds to the earlier section (addition-without-section if there is none).
+- Templates (`(!)`) that share a name with an object: templates are no objects.
+- The references to the type's objects are not reported as missing: they resolve once the
+  duplicate is renamed.
 "#,
     fix: None,
 };
@@ -48,10 +55,15 @@ impl Rule for DuplicateSection {
             let (earlier, object) = (config.objects.by_id(first), config.objects.by_id(second));
             let kind = object.kind_name();
             let id = config.object_id(object);
+            // Sorcery fails the whole type (res_sorcery_config.c): say how much that is.
+            let total = config.objects.of_type(kind).count();
             out.push(
                 META.report(
                     config.section(object.section).name_span,
-                    format!("a second {kind} named '{id}': Asterisk then loads no {kind} at all"),
+                    format!(
+                        "a second {kind} named '{id}': Asterisk then loads no {kind} at all \
+                         (none of the {total} {kind} sections)"
+                    ),
                 )
                 .label(format!("second {kind} '{id}'"))
                 .secondary(

@@ -45,6 +45,13 @@ max_contacts=1
 ## Fix
 Add `aors=` naming the endpoint's aor (`aors=6001`), and make sure that aor exists and allows
 registrations (`max_contacts=1` or more).
+
+## When it does not apply
+- Provider trunks (an identify, a registration, or no `auth=`): left to the registration and
+  trunk rules.
+- An endpoint whose `aors=` names an aor that does not exist: dangling-reference.
+- An endpoint Asterisk rejects for its own lines. An `aors=` a later line empties (`aors=`
+  after a template's `aors=x`) counts as none: last value wins.
 "#,
     fix: None,
 };
@@ -60,7 +67,7 @@ impl Rule for EndpointWithoutAors {
         let auth = config.option_name("auth");
         let aors = config.option_name("aors");
         for (index, endpoint) in config.objects.list.iter().enumerate() {
-            if endpoint.kind_name() != "endpoint" || !endpoint.loads() {
+            if endpoint.kind_name() != "endpoint" || !endpoint.usable() {
                 continue;
             }
             let id = crate::model::ObjectId(index as u32);

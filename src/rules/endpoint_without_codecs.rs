@@ -130,7 +130,7 @@ impl<'a> CallEndpoints<'a> {
             .objects
             .of_type("identify")
             .chain(config.objects.of_type("registration"))
-            .filter(|o| o.loads())
+            .filter(|o| o.usable())
             .filter_map(|o| config.option(o, endpoint))
             .map(str::trim)
             .collect();
@@ -198,7 +198,7 @@ pub(super) fn loaded_endpoints(config: &Config) -> impl Iterator<Item = &Object>
     config
         .objects
         .of_type("endpoint")
-        .filter(|endpoint| endpoint.loads())
+        .filter(|endpoint| endpoint.usable())
 }
 
 /// An endpoint's `allow` (`true`) and `disallow` (`false`) lines, inherited first, in order.

@@ -31,6 +31,10 @@ context=internal
 ## Fix
 Remove the blank between `]` and `(`: `[phone-template](!)`. That changes what Asterisk loads,
 so pjsiplint offers it as an unsafe fix.
+
+## When it does not apply
+- A header without its closing `]` or `)`: syntax-error (Asterisk rejects the file).
+- A comment after the header (`[6001] ; desk phone`): Asterisk ignores it, no finding.
 "#,
     fix: Some(Applicability::Unsafe),
 };

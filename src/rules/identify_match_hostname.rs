@@ -115,7 +115,7 @@ fn ipv4_matches_on_ipv6_only(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     let bind = config.option(first, "bind").unwrap_or("").trim().to_owned();
     let mut seen = rustc_hash::FxHashSet::default();
-    for identify in config.objects.of_type("identify").filter(|i| i.loads()) {
+    for identify in config.objects.of_type("identify").filter(|i| i.usable()) {
         for var in config.option_vars(identify, "match") {
             if !seen.insert(var.origin) {
                 continue;
@@ -157,7 +157,7 @@ fn ipv4_matches_on_ipv6_only(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn numeric_matches(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let config = cx.config;
     let mut seen = rustc_hash::FxHashSet::default();
-    for identify in config.objects.of_type("identify").filter(|i| i.loads()) {
+    for identify in config.objects.of_type("identify").filter(|i| i.usable()) {
         for var in config.option_vars(identify, "match") {
             if !seen.insert(var.origin) {
                 continue;

@@ -28,6 +28,11 @@ load no object of that type at all. pjsiplint reads each file of the cycle once.
 
 ## Fix
 Remove the include that closes the cycle; include each file from exactly one place.
+
+## When it does not apply
+- A file included twice, but not from within itself (two `#include` lines naming the same
+  file): Asterisk reads it twice, which duplicate-section reports if it defines objects.
+- `#exec`: never run by pjsiplint (exec-directive).
 "#,
     fix: None,
 };

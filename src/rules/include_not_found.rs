@@ -1,4 +1,4 @@
-use super::{file_failure_consequence, Category, Context, Rule, RuleMeta};
+use super::{file_failure_loss, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 
@@ -32,6 +32,16 @@ usually /etc/asterisk), not against the including file's directory; pjsiplint us
 
 ## Fix
 Create the file, correct the path, or use `#tryinclude` for a file that may be absent.
+
+Several includes that fail the same file are one finding (Asterisk rejects the file once), at the
+first, with the others beside it. The objects the file loses are counted in the message, and
+nothing else reports them: the references to them (dangling-reference) and the registrations
+that would use their transports (missing-required-option) stay silent, while the other rules
+check the configuration as it loads once the include is fixed.
+
+## When it does not apply
+- `#tryinclude` of a file that does not exist: Asterisk goes on silently (but objects named in
+  the rest of the configuration may be in it: dangling-reference then only notes them).
 "#,
     fix: None,
 };
@@ -42,15 +52,21 @@ impl Rule for IncludeNotFound {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // Every include that fails the same file is one finding: the consequence (the file
+        // rejected, the included file cut short) happens once, and the others are shown beside
+        // the first.
+        let mut failing: Vec<(Diagnostic, usize)> = Vec::new();
+        let mut by_file: rustc_hash::FxHashMap<(crate::source::FileId, bool), usize> =
+            Default::default();
         for problem in &cx.config.load_problems {
-            let consequence = file_failure_consequence(problem.effect);
-            let message = match &problem.kind {
+            let (what, target) = match &problem.kind {
                 LoadProblemKind::IncludeNotFound { target } => {
-                    format!("`{target}` does not exist or matches no file: {consequence}")
+                    ("does not exist or matches no file", target)
                 }
-                LoadProblemKind::IncludeTooDeep { target } => format!(
-                    "`{target}` is nested more than 10 includes deep, where Asterisk stops \
-                     following includes: {consequence}"
+                LoadProblemKind::IncludeTooDeep { target } => (
+                    "is nested more than 10 includes deep, where Asterisk stops following \
+                     includes",
+                    target,
                 ),
                 LoadProblemKind::IncludeNotReadable { path } => {
                     let mut diagnostic = META.report(
@@ -67,10 +83,45 @@ impl Rule for IncludeNotFound {
                 }
                 _ => continue,
             };
-            out.push(
-                META.report(problem.span, message)
-                    .help("use `#tryinclude` for a file that may be absent"),
+            // The whole configuration fails once; an included file is cut short once.
+            let whole = problem.effect == crate::model::Effect::WholeConfigDropped;
+            let key = (
+                if whole {
+                    crate::source::FileId(0)
+                } else {
+                    problem.span.file
+                },
+                whole,
             );
+            if let Some(&index) = by_file.get(&key) {
+                let (first, more) = &mut failing[index];
+                *more += 1;
+                if *more <= 8 {
+                    first.secondary.push(crate::diagnostic::Label {
+                        span: problem.span,
+                        message: format!("`{target}` {what} too").into(),
+                    });
+                }
+                continue;
+            }
+            by_file.insert(key, failing.len());
+            let consequence = file_failure_loss(cx.config, problem);
+            let diagnostic = META
+                .report(problem.span, format!("`{target}` {what}: {consequence}"))
+                .help("use `#tryinclude` for a file that may be absent");
+            failing.push((diagnostic, 0));
+        }
+        for (mut diagnostic, more) in failing {
+            match more {
+                0 => {}
+                1 => diagnostic
+                    .message
+                    .push_str("; 1 more include fails the same way"),
+                n => diagnostic
+                    .message
+                    .push_str(&format!("; {n} more includes fail the same way")),
+            }
+            out.push(diagnostic);
         }
     }
 }

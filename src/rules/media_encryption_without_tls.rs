@@ -63,7 +63,7 @@ impl Rule for MediaEncryptionWithoutTls {
         let protocols: Vec<String> = config
             .objects
             .of_type("transport")
-            .filter(|t| t.loads())
+            .filter(|t| t.usable())
             .map(|t| protocol(config, t))
             .collect();
         let mut found = Vec::new();

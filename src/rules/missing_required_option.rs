@@ -1,4 +1,4 @@
-use super::{problem_groups, report_group, Category, Context, Rule, RuleMeta};
+use super::{problem_groups, report_group, Category, Context, ProblemGroup, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::validate::ProblemKind;
 
@@ -20,7 +20,14 @@ An object that lacks what its type needs when Asterisk applies it:
 - a transport without `bind` (any protocol but `flow`);
 - an identify without `endpoint`, or without any `match`, `match_header` or `match_request_uri`;
 - an outbound-publish without `server_uri` or `event`;
-- a registration while no transport at all loads.
+- a registration while no transport at all loads: one finding for every registration, at the
+  first (a note when no transport is defined and the linted file is only a part of pjsip.conf,
+  such as FreePBX's `pjsip.registration.conf`).
+
+An auth without both `username` and `password` is one finding (Asterisk's `auth_apply` in
+res/res_pjsip/config_auth.c stops at the first missing one). The lines of other objects naming
+a rejected object (`auth=trunk-auth`) are shown with the finding, not reported apart
+(dangling-reference stays silent about them).
 
 ## Why
 Asterisk logs the reason ("No server URI specified on outbound registration 'trunk'", "dcs-auth:
@@ -38,6 +45,13 @@ password=s3cret-Pw-2024
 
 ## Fix
 Add the option (`username=...`).
+
+## When it does not apply
+- Registrations fail because the transports are lost to a file-level failure (an include that
+  matches no file, a duplicate transport name): that failure is the finding, not the
+  registrations.
+- A transport that exists but is rejected for its own lines: its own finding (invalid-value,
+  transport-bind-conflict, ...) says so.
 "#,
     fix: None,
 };
@@ -49,16 +63,10 @@ impl Rule for MissingRequiredOption {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let wanted = |kind: &ProblemKind| {
-            matches!(
-                kind,
-                ProblemKind::MissingRequired { .. } | ProblemKind::NoTransport
-            )
-        };
+        let wanted = |kind: &ProblemKind| matches!(kind, ProblemKind::MissingRequired { .. });
         for group in problem_groups(cx, wanted) {
-            let reason = match &group.first.kind {
-                ProblemKind::MissingRequired { reason } => reason.clone(),
-                _ => "no transport loads, so Asterisk cannot create the registration".to_owned(),
+            let ProblemKind::MissingRequired { reason } = &group.first.kind else {
+                continue;
             };
             out.push(report_group(
                 &META,
@@ -70,5 +78,58 @@ impl Rule for MissingRequiredOption {
                 ),
             ));
         }
+        // No transport at all: one cause for every registration, one finding.
+        let groups = problem_groups(cx, |kind| matches!(kind, ProblemKind::NoTransport));
+        if let Some(first) = groups.first() {
+            let mut diagnostic = no_transport(cx, first, groups.len());
+            for other in groups.iter().skip(1).take(5) {
+                let registration = other.objects[0];
+                diagnostic = diagnostic.secondary(
+                    config.section(registration.section).name_span,
+                    format!("registration '{}'", config.object_id(registration)),
+                );
+            }
+            out.push(diagnostic);
+        }
     }
+}
+
+/// Every registration rejected because no transport would load, as one finding at the first.
+fn no_transport(cx: &Context<'_>, first: &ProblemGroup<'_>, count: usize) -> Diagnostic {
+    let config = cx.config;
+    let registrations = match count {
+        1 => format!("registration '{}'", config.object_id(first.objects[0])),
+        n => format!(
+            "registration '{}' and the {} other registrations",
+            config.object_id(first.objects[0]),
+            n - 1
+        ),
+    };
+    let none_defined = config.objects.of_type("transport").next().is_none();
+    let mut diagnostic = report_group(
+        &META,
+        config,
+        first,
+        if none_defined {
+            format!(
+                "Asterisk rejects {registrations}: no transport is defined, so Asterisk cannot \
+                 create a registration"
+            )
+        } else {
+            format!(
+                "Asterisk rejects {registrations}: no transport loads, so Asterisk cannot create \
+                 a registration"
+            )
+        },
+    );
+    // The transports may be in a part of pjsip.conf not read here (a FreePBX
+    // `pjsip.registration.conf` linted alone): a note, not a certainty.
+    if config.is_part_of_pjsip_conf() {
+        diagnostic.severity = Severity::Info;
+        diagnostic = diagnostic.help(
+            "if the transports are in another file, lint the pjsip.conf that includes every part \
+             (or set `root =` in .pjsiplint.ini)",
+        );
+    }
+    diagnostic
 }

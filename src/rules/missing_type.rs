@@ -35,6 +35,12 @@ aors=6001
 
 ## Fix
 Add the `type=` line (`type=endpoint`), or mark a template with `(!)`.
+
+## When it does not apply
+- A section whose header names a template or section not defined before it
+  (`[6001](phone-tpl)` with no `[phone-tpl]` yet): template-not-found reports that (Asterisk
+  rejects the whole file), and the `type=` most likely comes from that template.
+- Templates (`(!)`), and sections other sections inherit from.
 "#,
     fix: None,
 };
@@ -51,6 +57,15 @@ impl Rule for MissingType {
             .iter()
             .flat_map(|section| config.bases(section).iter().filter_map(Base::resolved))
             .collect();
+        // Per section: whether a base is not defined, here or further up (bases come first in
+        // load order, so one pass settles it).
+        let mut missing_base = vec![false; config.sections.len()];
+        for (index, section) in config.sections.iter().enumerate() {
+            missing_base[index] = config.bases(section).iter().any(|base| {
+                base.resolved()
+                    .is_none_or(|base| missing_base.get(base.0 as usize) == Some(&true))
+            });
+        }
         for (index, section) in config.sections.iter().enumerate() {
             let id = SectionId(index as u32);
             // Cheapest first: nearly every section is an object, found by index.
@@ -59,6 +74,9 @@ impl Rule for MissingType {
                 || section.dropped
                 || bases.contains(&id)
                 || config.type_var(section).is_some()
+                // A base that is not defined (template-not-found's finding), here or in a base's
+                // bases: the `type=` would most likely come from it.
+                || missing_base[index]
             {
                 continue;
             }

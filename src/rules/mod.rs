@@ -360,13 +360,78 @@ pub(crate) fn file_failure_consequence(effect: crate::model::Effect) -> &'static
     }
 }
 
+/// [`file_failure_consequence`], with what Asterisk loses by it: "Asterisk rejects the whole
+/// file and loads none of its 12 objects (5 endpoints, 5 aors, 2 auths)". The one finding of a
+/// file-level failure says it all; the objects it loses are not reported one by one.
+pub(crate) fn file_failure_loss(config: &Config, problem: &crate::model::LoadProblem) -> String {
+    use crate::model::{Effect, NotLoaded};
+    let consequence = file_failure_consequence(problem.effect);
+    let lost: Vec<&crate::model::Object> = match problem.effect {
+        Effect::WholeConfigDropped => config.objects.list.iter().collect(),
+        Effect::RestOfFileDropped => config
+            .objects
+            .list
+            .iter()
+            .filter(|object| {
+                let at = config.section(object.section).name_span;
+                at.file == problem.span.file
+                    && at.start > problem.span.start
+                    && config
+                        .objects
+                        .not_loaded(object)
+                        .contains(&NotLoaded::Dropped)
+            })
+            .collect(),
+        Effect::Continues => Vec::new(),
+    };
+    if lost.is_empty() {
+        return consequence.to_owned();
+    }
+    let counts = objects_by_type(&lost);
+    match problem.effect {
+        Effect::WholeConfigDropped => {
+            format!("Asterisk rejects the whole file and loads none of its objects ({counts})")
+        }
+        _ => format!("{consequence}, losing the sections after it ({counts})"),
+    }
+}
+
+/// "5 endpoints, 5 aors, 2 auths": how many objects of each type, types in order of appearance.
+pub(crate) fn objects_by_type(objects: &[&crate::model::Object]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for object in objects {
+        match counts
+            .iter_mut()
+            .find(|(kind, _)| *kind == object.kind_name())
+        {
+            Some((_, count)) => *count += 1,
+            None => counts.push((object.kind_name(), 1)),
+        }
+    }
+    counts
+        .iter()
+        .map(|(kind, count)| match (*count, kind.strip_suffix('y')) {
+            (1, _) => format!("1 {kind}"),
+            (_, Some(stem)) => format!("{count} {stem}ies"),
+            _ => format!("{count} {kind}s"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Object problems found by [`crate::validate`] that share the line that caused them. A template
 /// line inherited by a hundred endpoints is one finding, not a hundred.
 pub(crate) struct ProblemGroup<'a> {
     pub first: &'a crate::validate::ObjectProblem,
     /// Every object with this problem from this line, in load order.
     pub objects: Vec<&'a crate::model::Object>,
+    /// When Asterisk rejects the objects for it: the lines of other objects that name them
+    /// (`aors=6001` naming a rejected aor), shown as related locations by [`report_group`].
+    pub related: Vec<crate::diagnostic::Label>,
 }
+
+/// How many references to a rejected object its finding shows.
+const MAX_RELATED: usize = 5;
 
 pub(crate) fn problem_groups<'a>(
     cx: &Context<'a>,
@@ -392,11 +457,52 @@ pub(crate) fn problem_groups<'a>(
                 groups.push(ProblemGroup {
                     first: problem,
                     objects: vec![object],
+                    related: Vec::new(),
                 });
             }
         }
     }
+    for group in &mut groups {
+        if group.first.kind.rejects() {
+            group.related = related_labels(cx, group.first.object);
+        }
+    }
     groups
+}
+
+/// The lines that name a rejected object, as labels: "`aors` of endpoint '6001' names it:
+/// Asterisk finds no aor '6001'". The rejection is the one finding; these are where it bites.
+fn related_labels(
+    cx: &Context<'_>,
+    rejected: crate::model::ObjectId,
+) -> Vec<crate::diagnostic::Label> {
+    let config = cx.config;
+    let Some(referrers) = cx.validation.referrers.get(&rejected) else {
+        return Vec::new();
+    };
+    let target = config.objects.by_id(rejected);
+    let mut seen = rustc_hash::FxHashSet::default();
+    referrers
+        .iter()
+        .filter_map(|&(id, var)| {
+            let object = config.objects.by_id(id);
+            let var = config.vars(config.section(object.section)).at(var as usize);
+            // A template line inherited by many objects: one label.
+            seen.insert(var.origin).then(|| crate::diagnostic::Label {
+                span: config.value_span(var),
+                message: format!(
+                    "`{}` of {} '{}' names it: Asterisk finds no {} '{}'",
+                    config.key(var),
+                    object.kind_name(),
+                    config.object_id(object),
+                    target.kind_name(),
+                    config.object_id(target)
+                )
+                .into(),
+            })
+        })
+        .take(MAX_RELATED)
+        .collect()
 }
 
 impl ProblemGroup<'_> {
@@ -469,6 +575,7 @@ pub(crate) fn report_group(
     if let Some(label) = secondary {
         diagnostic.secondary.push(label);
     }
+    diagnostic.secondary.extend(group.related.iter().cloned());
     diagnostic
 }
 

@@ -73,7 +73,7 @@ impl Rule for NatEndpointOptions {
         let behind_nat: rustc_hash::FxHashSet<SectionId> = config
             .objects
             .of_type("transport")
-            .filter(|transport| transport.loads())
+            .filter(|transport| transport.usable())
             .filter(|transport| {
                 !crate::network::is_websocket_protocol(crate::network::transport_protocol(
                     config, transport,
@@ -104,7 +104,7 @@ impl Rule for NatEndpointOptions {
         let identified: rustc_hash::FxHashSet<&str> = config
             .objects
             .of_type("identify")
-            .filter(|identify| identify.loads())
+            .filter(|identify| identify.usable())
             .filter_map(|identify| config.option(identify, "endpoint"))
             .map(str::trim)
             .collect();
@@ -116,7 +116,7 @@ impl Rule for NatEndpointOptions {
             "rewrite_contact",
         ]);
         let is_true = |var: Option<&Var>| config.is_true(var);
-        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
+        for endpoint in config.objects.of_type("endpoint").filter(|e| e.usable()) {
             // Trunks matched by address; `anonymous` (callers nobody identified, it registers
             // nothing); WebRTC endpoints (ICE finds the media path, the websocket carries the
             // signaling back).
@@ -132,7 +132,7 @@ impl Rule for NatEndpointOptions {
                 .last_line_targets(endpoint, aors_name)
                 .flatten()
                 .any(|aor| {
-                    aor.loads()
+                    aor.usable()
                         && config
                             .option(aor, "contact")
                             .is_none_or(|c| c.trim().is_empty())

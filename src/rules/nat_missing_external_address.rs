@@ -93,7 +93,7 @@ impl Rule for NatMissingExternalAddress {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        for transport in config.objects.of_type("transport").filter(|t| t.loads()) {
+        for transport in config.objects.of_type("transport").filter(|t| t.usable()) {
             let name = config.object_id(transport);
             let signaling = set(config, transport, SIGNALING)
                 .or_else(|| set(config, transport, "external_signaling_hostname"));

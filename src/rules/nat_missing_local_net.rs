@@ -63,7 +63,7 @@ impl Rule for NatMissingLocalNet {
             let Some(external) = external else {
                 continue;
             };
-            if !transport.loads() {
+            if !transport.usable() {
                 continue;
             }
             let external_value = config.value(external).trim();

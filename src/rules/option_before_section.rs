@@ -1,4 +1,4 @@
-use super::{file_failure_consequence, Category, Context, Rule, RuleMeta};
+use super::{file_failure_loss, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 
@@ -29,6 +29,10 @@ type=transport
 
 ## Fix
 Move the line into the section it belongs to.
+
+## When it does not apply
+- Options at the top of a file included from within a section: they belong to that section.
+- Comments and directives before the first header.
 "#,
     fix: None,
 };
@@ -45,7 +49,7 @@ impl Rule for OptionBeforeSection {
                     problem.span,
                     format!(
                         "option before any [section]: {}",
-                        file_failure_consequence(problem.effect)
+                        file_failure_loss(cx.config, problem)
                     ),
                 ));
             }

@@ -31,6 +31,10 @@ qualify_2xx_only=yes   ; added in 20.12.0, 21.7.0 and 22.2.0
 
 ## Fix
 Upgrade Asterisk, check with the right `--asterisk-version`, or write the older equivalent.
+
+## When it does not apply
+- An option no version of the type has: unknown-option.
+- An option of another object type: unknown-option (which names the type it belongs to).
 "#,
     fix: None,
 };

@@ -1,4 +1,4 @@
-use super::{file_failure_consequence, lines, Category, Context, Rule, RuleMeta};
+use super::{file_failure_loss, lines, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 use crate::source::Span;
@@ -40,6 +40,13 @@ context internal
 ## Fix
 Close the header (`[6001]`) and write `key=value` (`context=internal`). pjsiplint does not rewrite
 a file that has syntax errors.
+
+## When it does not apply
+- A line Asterisk reads but whose option is wrong: unknown-option, invalid-value.
+- Text after a complete header: header-garbage.
+- The objects lost because the file is rejected are counted in the message and not reported
+  again: references to them (dangling-reference) stay silent, and the other rules check the
+  configuration as it loads once the line is fixed.
 "#,
     fix: None,
 };
@@ -58,7 +65,7 @@ impl Rule for SyntaxError {
                 fatal_error_kind(cx, problem.span).map_or("this line cannot be read", describe);
             out.push(META.report(
                 problem.span,
-                format!("{what}: {}", file_failure_consequence(problem.effect)),
+                format!("{what}: {}", file_failure_loss(cx.config, problem)),
             ));
         }
         for (file_id, file, line) in lines(cx.config) {

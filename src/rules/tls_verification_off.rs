@@ -100,7 +100,7 @@ impl Rule for TlsVerificationOff {
         let tls: Vec<&Object> = config
             .objects
             .of_type("transport")
-            .filter(|t| t.loads() && protocol(config, t) == "tls")
+            .filter(|t| t.usable() && protocol(config, t) == "tls")
             .collect();
 
         // 1 and 2: the TLS transports.
@@ -167,7 +167,7 @@ fn public_user(cx: &Context<'_>, transport: &Object, tls_count: usize) -> Option
         let Some(host) = trunk.host.as_deref().filter(|h| !is_private_host(h)) else {
             continue;
         };
-        if !endpoint.loads() {
+        if !endpoint.usable() {
             continue;
         }
         let uri_tls = config
@@ -185,7 +185,7 @@ fn public_user(cx: &Context<'_>, transport: &Object, tls_count: usize) -> Option
         }
     }
     for registration in config.objects.of_type("registration") {
-        if !registration.loads() {
+        if !registration.usable() {
             continue;
         }
         let Some(server) = config.option(registration, "server_uri") else {

@@ -168,7 +168,7 @@ impl Rule for TransportProtocolMismatch {
         let transports: Vec<(&Object, String)> = config
             .objects
             .of_type("transport")
-            .filter(|t| t.loads())
+            .filter(|t| t.usable())
             .map(|t| (t, protocol(config, t)))
             .collect();
         let configured = |wanted: &str| transports.iter().any(|(_, p)| p == wanted);
@@ -270,7 +270,11 @@ impl Rule for TransportProtocolMismatch {
                 check(line, uri, what, endpoint, transport, out);
             }
         }
-        for registration in config.objects.of_type("registration").filter(|r| r.loads()) {
+        for registration in config
+            .objects
+            .of_type("registration")
+            .filter(|r| r.usable())
+        {
             let transport = match config.option_var(registration, "transport") {
                 Some(line) => {
                     let name = config.value(line).trim();

@@ -79,7 +79,7 @@ impl Rule for TrunkMissingIdentify {
             let endpoint_id = config.object_id(endpoint);
             // Without auth and reachable by name, the same missing identify is also a way in:
             // said here (unauthenticated-endpoint leaves these endpoints to this rule).
-            let open = endpoint.loads()
+            let open = endpoint.usable()
                 && !has_inbound_auth(config, endpoint, auth)
                 && identified_by_name(config, endpoint, identify_by);
             let mut message = format!(

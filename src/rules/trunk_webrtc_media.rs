@@ -64,7 +64,7 @@ impl Rule for TrunkWebrtcMedia {
         ]);
         for trunk in &cx.trunks.list {
             let endpoint = config.objects.by_id(trunk.endpoint);
-            if !endpoint.loads() {
+            if !endpoint.usable() {
                 continue;
             }
             let [webrtc, encryption, avpf, received] = options.last_lines(config, endpoint);

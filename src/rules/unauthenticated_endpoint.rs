@@ -91,7 +91,7 @@ pub(super) fn identified_endpoints(config: &Config) -> HashSet<&str> {
     config
         .objects
         .of_type("identify")
-        .filter(|identify| identify.loads())
+        .filter(|identify| identify.usable())
         .filter_map(|identify| config.option(identify, "endpoint"))
         .map(str::trim)
         .collect()
@@ -157,17 +157,28 @@ impl Rule for UnauthenticatedEndpoint {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
+        // A part of pjsip.conf linted alone (a FreePBX `pjsip.endpoint.conf`) with no identify:
+        // an endpoint that names objects this part lacks (its aor, its outbound auth) has its
+        // identify in another part too, and which endpoints they match is unknown here.
+        let part_without_identify =
+            config.is_part_of_pjsip_conf() && config.objects.of_type("identify").next().is_none();
         let identified = identified_endpoints(config);
         let identifies = crate::trunks::Identifies::of(config);
         let auth = config.option_name("auth");
         let identify_by = config.option_name("identify_by");
         for (index, endpoint) in config.objects.list.iter().enumerate() {
-            if endpoint.kind_name() != "endpoint" || !endpoint.loads() {
+            if endpoint.kind_name() != "endpoint" || !endpoint.usable() {
                 continue;
             }
             // The lines before the id: reading the id is a wait on the file's text, which the
             // endpoints with `auth=` never need.
             if has_inbound_auth(config, endpoint, auth)
+                || (part_without_identify
+                    && config
+                        .objects
+                        .references(endpoint)
+                        .iter()
+                        .any(|r| r.target().is_none()))
                 || is_anonymous(config, endpoint)
                 || !identified_by_name(config, endpoint, identify_by)
             {

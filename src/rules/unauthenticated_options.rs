@@ -60,7 +60,7 @@ impl Rule for UnauthenticatedOptions {
         let mut by_line: HashMap<LineRef, usize> = HashMap::default();
         let allow = config.option_name("allow_unauthenticated_options");
         let auth = config.option_name("auth");
-        for endpoint in config.objects.of_type("endpoint").filter(|e| e.loads()) {
+        for endpoint in config.objects.of_type("endpoint").filter(|e| e.usable()) {
             // Without `auth=` nothing is challenged anyway: unauthenticated-endpoint's business.
             if !config.option_is_true(endpoint, allow) || !has_inbound_auth(config, endpoint, auth)
             {

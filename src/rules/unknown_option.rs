@@ -37,6 +37,14 @@ outbund_proxy=sip:proxy.example.com\;lr
 ## Fix
 Use the option's pjsip name (`outbound_proxy`), or move it to the section type it belongs to.
 pjsiplint offers the rename as an unsafe fix when exactly one option name is close.
+
+## When it does not apply
+- Keys starting with `@` (free-form extension fields).
+- An option of this type that only a different Asterisk version has: option-not-in-version.
+- A section Asterisk does not load at all (no `type=`, an unknown type): missing-type and
+  unknown-type say so.
+- The references to the rejected object (`auth=` naming it) are shown with this finding, not
+  reported by dangling-reference.
 "#,
     fix: Some(Applicability::Unsafe),
 };

@@ -34,6 +34,11 @@ type=Endpoint
 Write the type in lower case (`type=endpoint`). A chan_sip `friend` becomes three sections: an
 endpoint, an auth and an aor. pjsiplint offers the case correction as an unsafe fix (the section
 starts to load).
+
+## When it does not apply
+- A section with no `type=` at all: missing-type.
+- A value that differs from a type only in case (`type=Endpoint`) is still this rule: Asterisk
+  compares it with case.
 "#,
     fix: Some(Applicability::Unsafe),
 };

@@ -460,7 +460,7 @@ struct Group<'a> {
 /// no password is kept). Three or more is a published default or a copied example.
 fn shared_passwords(config: &Config, options: &crate::lookup::Options<3>) -> HashMap<u64, usize> {
     let mut users: HashMap<u64, Vec<u64>> = HashMap::default();
-    for auth in config.objects.of_type("auth").filter(|a| a.loads()) {
+    for auth in config.objects.of_type("auth").filter(|a| a.usable()) {
         let [Some(var), username, _] = options.last_lines(config, auth) else {
             continue;
         };
@@ -503,7 +503,7 @@ impl Rule for WeakPassword {
         let shared = shared_passwords(config, &options);
         let mut lowered = Lowered::default();
         let mut weak: Vec<(&Object, &crate::model::Var, Vec<&'static str>)> = Vec::new();
-        for auth in config.objects.of_type("auth").filter(|a| a.loads()) {
+        for auth in config.objects.of_type("auth").filter(|a| a.usable()) {
             let [Some(var), username, auth_type] = options.last_lines(config, auth) else {
                 continue;
             };
@@ -547,7 +547,7 @@ impl Rule for WeakPassword {
         let outbound_auth = config.option_name("outbound_auth");
         let mut inbound: HashMap<*const Object, &Object> = HashMap::default();
         let mut outbound: rustc_hash::FxHashSet<*const Object> = Default::default();
-        for object in config.objects.list.iter().filter(|o| o.loads()) {
+        for object in config.objects.list.iter().filter(|o| o.usable()) {
             match object.kind_name() {
                 "endpoint" => {
                     for target in config.last_line_targets(object, auth).flatten() {

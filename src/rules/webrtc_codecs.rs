@@ -65,7 +65,7 @@ impl Rule for WebrtcCodecs {
         let mut found = Vec::new();
         let websockets = Websockets::new(config);
         for (index, endpoint) in config.objects.list.iter().enumerate() {
-            if endpoint.kind_name() != "endpoint" || !endpoint.loads() {
+            if endpoint.kind_name() != "endpoint" || !endpoint.usable() {
                 continue;
             }
             // A provider trunk over a websocket talks to a server, not a browser; `webrtc=yes`

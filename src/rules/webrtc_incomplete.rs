@@ -141,7 +141,7 @@ impl<'a> Websockets<'a> {
         let mut transports = config
             .objects
             .of_type("transport")
-            .filter(|t| t.loads())
+            .filter(|t| t.usable())
             .peekable();
         let only_websockets =
             transports.peek().is_some() && transports.all(|t| is_websocket(&protocol(config, t)));
@@ -164,7 +164,7 @@ impl<'a> Websockets<'a> {
             return self.only_websockets.then_some(Websocket::OnlyTransports);
         };
         // A transport Asterisk rejects carries nothing: that is the transport's finding.
-        let transport = transport_named(self.config, line).filter(|t| t.loads())?;
+        let transport = transport_named(self.config, line).filter(|t| t.usable())?;
         is_websocket(&protocol(self.config, transport))
             .then_some(Websocket::Transport { line, transport })
     }
@@ -206,7 +206,7 @@ impl Rule for WebrtcIncomplete {
         let websockets = Websockets::new(config);
         let media_encryption = config.option_name("media_encryption");
         for (index, endpoint) in config.objects.list.iter().enumerate() {
-            if endpoint.kind_name() != "endpoint" || !endpoint.loads() {
+            if endpoint.kind_name() != "endpoint" || !endpoint.usable() {
                 continue;
             }
             let [webrtc, transport] = websockets.lines(endpoint);

@@ -70,7 +70,7 @@ impl Rule for WebsocketTransportIgnored {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        for transport in config.objects.of_type("transport").filter(|t| t.loads()) {
+        for transport in config.objects.of_type("transport").filter(|t| t.usable()) {
             let protocol = transport_protocol(config, transport);
             if !is_websocket_protocol(protocol) {
                 continue;
