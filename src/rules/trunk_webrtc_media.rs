@@ -1,5 +1,6 @@
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lookup::Transports;
 
 pub struct TrunkWebrtcMedia;
 
@@ -62,6 +63,13 @@ impl Rule for TrunkWebrtcMedia {
             "use_avpf",
             "media_use_received_transport",
         ]);
+        let is_websocket = |transport: &crate::model::Object| {
+            config.option(transport, "protocol").is_some_and(|p| {
+                let p = p.trim();
+                p.eq_ignore_ascii_case("ws") || p.eq_ignore_ascii_case("wss")
+            })
+        };
+        let mut only_websockets: Option<bool> = None;
         for trunk in &cx.trunks.list {
             let endpoint = config.objects.by_id(trunk.endpoint);
             if !endpoint.usable() {
@@ -75,13 +83,13 @@ impl Rule for TrunkWebrtcMedia {
             let Some(var) = webrtc.or(encryption).or(avpf) else {
                 continue;
             };
-            // Over websockets the other side is a browser or a WebRTC gateway.
-            let websocket = config.transports_of(endpoint).any(|transport| {
-                config.option(transport, "protocol").is_some_and(|p| {
-                    let p = p.trim();
-                    p.eq_ignore_ascii_case("ws") || p.eq_ignore_ascii_case("wss")
-                })
-            });
+            // Over websockets the other side is a browser or a WebRTC gateway: the transport
+            // the endpoint names, or, naming none, when every transport is one (read once).
+            let websocket = match config.transports_of(endpoint) {
+                Transports::Named(named) => named.is_some_and(is_websocket),
+                Transports::Any(_) => *only_websockets
+                    .get_or_insert_with(|| config.objects.of_type("transport").all(is_websocket)),
+            };
             if websocket {
                 continue;
             }

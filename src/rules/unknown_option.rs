@@ -105,6 +105,12 @@ impl Rule for UnknownOption {
         let config = cx.config;
         // The suggestions for each (type, key), worked out once (100k lines of one unknown key).
         let mut closest: HashMap<(&str, &str), Vec<&str>> = HashMap::default();
+        // The last two lines of each rename target per section (see the fix below).
+        #[allow(clippy::type_complexity)]
+        let mut written: HashMap<
+            (crate::model::SectionId, &str),
+            (Option<&crate::model::Var>, Option<&crate::model::Var>),
+        > = HashMap::default();
         for group in problem_groups(cx, |kind| *kind == ProblemKind::UnknownOption) {
             let Some(var) = group.var(config) else {
                 continue;
@@ -162,10 +168,18 @@ impl Rule for UnknownOption {
             if let Some(target) = target {
                 // A rename to an option the object has already would make two lines of it (one
                 // lost): when the other line says the same, this one goes; else no fix.
+                // Once per section and name: a section of 100k unknown lines is 100k groups.
                 let object = group.objects[0];
-                let existing = config
-                    .option_vars(object, target)
-                    .rfind(|other| !std::ptr::eq(*other, var));
+                let (last, before_last) =
+                    *written.entry((object.section, target)).or_insert_with(|| {
+                        let mut lines = config.option_vars(object, target);
+                        let last = lines.next_back();
+                        (last, lines.next_back())
+                    });
+                let existing = match last {
+                    Some(line) if std::ptr::eq(line, var) => before_last,
+                    other => other,
+                };
                 match existing {
                     None => {
                         diagnostic = diagnostic.fix(Fix {
