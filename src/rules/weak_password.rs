@@ -509,9 +509,21 @@ impl Rule for WeakPassword {
                         .secondary(bind_span(config, transport), "reachable from the internet");
                 }
                 (Some((_, endpoint)), None) => {
+                    // A websocket transport is reachable wherever Asterisk's HTTP server
+                    // listens (http.conf), which pjsiplint does not read.
+                    let reach = match crate::network::websocket_transports(config).first() {
+                        Some(ws) => format!(
+                            "no udp/tcp/tls transport listens on a public address; websocket \
+                             transport '{}' is reachable wherever http.conf lets Asterisk's \
+                             HTTP server listen",
+                            config.object_id(ws)
+                        ),
+                        None => "no transport listens on a public address, so only the local \
+                                 network can try"
+                            .to_owned(),
+                    };
                     message.push_str(&format!(
-                        ": endpoint '{}' accepts callers who know it (no transport listens on \
-                         a public address, so only the local network can try)",
+                        ": endpoint '{}' accepts callers who know it ({reach})",
                         config.object_id(endpoint)
                     ));
                     diagnostic = META
