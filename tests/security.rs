@@ -397,8 +397,13 @@ fn unauthenticated_options_only_where_auth_is_asked() {
 
 #[test]
 fn acl_missing_once_per_configuration() {
+    // Bound to every address and published on the internet (a public external address): the
+    // router forwards SIP to this socket. Bound to every address alone may be a LAN or VPN PBX.
+    const PUBLISHED_UDP: &str = "[udp]\ntype=transport\nprotocol=udp\nbind=0.0.0.0:5060\n\
+                                 local_net=192.168.1.0/24\nexternal_signaling_address=203.0.113.5\n\
+                                 external_media_address=203.0.113.5\n\n";
     let text = format!(
-        "{PUBLIC_UDP}{}{}",
+        "{PUBLISHED_UDP}{}{}",
         phone("6001", "tV8#qLm2-Zx9wKr4"),
         phone("6002", "Hn4!zQw7-Lp2xRt8")
     );
@@ -416,9 +421,11 @@ fn acl_missing_once_per_configuration() {
     let with_acl = format!("{text}[office]\ntype=acl\ndeny=0.0.0.0/0\npermit=192.168.1.0/24\n");
     assert!(of(&lint(&with_acl), "acl-missing-on-public-transport").is_empty());
     // Private transports only, or no endpoint with a password: nothing to say.
-    let private = text.replace(PUBLIC_UDP, PRIVATE_UDP);
+    let private = text.replace(PUBLISHED_UDP, PRIVATE_UDP);
     assert!(of(&lint(&private), "acl-missing-on-public-transport").is_empty());
-    let found = lint(&format!("{PUBLIC_UDP}{OPEN_PHONE}"));
+    let unpublished = text.replace(PUBLISHED_UDP, PUBLIC_UDP);
+    assert!(of(&lint(&unpublished), "acl-missing-on-public-transport").is_empty());
+    let found = lint(&format!("{PUBLISHED_UDP}{OPEN_PHONE}"));
     assert!(of(&found, "acl-missing-on-public-transport").is_empty());
 }
 

@@ -657,12 +657,25 @@ fn report(config: &Config, group: &Group<'_>, transport: Option<&Object>) -> Dia
             if others == 0 { "s" } else { "" },
             listens_phrase(config, transport)
         )),
-        (Exposure::Local, Some(endpoint), _) => message.push_str(&format!(
-            ": {} accept{} {who} (no transport listens on a public address, so only the local \
-             network can try)",
-            endpoints(endpoint),
-            if others == 0 { "s" } else { "" },
-        )),
+        (Exposure::Local, Some(endpoint), _) => {
+            // A websocket transport is reachable wherever Asterisk's HTTP server listens
+            // (http.conf), which pjsiplint does not read.
+            let reach = match crate::network::websocket_transports(config).first() {
+                Some(ws) => format!(
+                    "no udp/tcp/tls transport listens on a public address; websocket transport \
+                     '{}' is reachable wherever http.conf lets Asterisk's HTTP server listen",
+                    config.object_id(ws)
+                ),
+                None => "no transport listens on a public address, so only the local network \
+                         can try"
+                    .to_owned(),
+            };
+            message.push_str(&format!(
+                ": {} accept{} {who} ({reach})",
+                endpoints(endpoint),
+                if others == 0 { "s" } else { "" },
+            ));
+        }
         (Exposure::Outbound, ..) => message.push_str(
             ": Asterisk sends it to a provider (`outbound_auth`); whoever learns it can use the \
              account at the owner's expense",
