@@ -263,9 +263,10 @@ impl Config {
     }
 
     /// The objects a reference option names (`aors`, `auth`, `outbound_auth`, `transport`, ...),
-    /// those that exist and are usable (see [`Object::usable`]): for each name, the first object
-    /// of the option's target type. Only the line Asterisk keeps counts for an option where a
-    /// later line replaces an earlier one.
+    /// those that exist: for each name, the first object of the option's target type (rejected
+    /// or not: what a rule finds in a rejected object's own lines stays true once the rejecting
+    /// line is fixed). Only the line Asterisk keeps counts for an option where a later line
+    /// replaces an earlier one.
     pub fn referenced<'a>(
         &'a self,
         object: &'a Object,
@@ -282,9 +283,6 @@ impl Config {
             })
             .filter_map(|reference| reference.target())
             .map(|id| self.objects.by_id(id))
-            // A target Asterisk rejects for its own lines is no target: its rejection is the
-            // finding, and what the rules would say about it is a knock-on.
-            .filter(|target| target.usable())
     }
 
     /// Every name the object's reference options give, with its line and what it names, in line

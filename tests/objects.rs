@@ -172,7 +172,8 @@ fn references_name_the_first_object_of_the_target_type() {
         .referenced(endpoint, "AORS")
         .map(|aor| config.object_id(aor))
         .collect();
-    assert_eq!(aors, ["shared", "6001"]);
+    // `aors` is last-value-wins: the section's own line replaces the template's `aors=shared`.
+    assert_eq!(aors, ["6001"]);
 }
 
 #[test]

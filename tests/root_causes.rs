@@ -179,3 +179,23 @@ fn rules_reason_from_usable_objects() {
         );
     }
 }
+
+#[test]
+fn many_file_level_failures_over_many_objects_stay_linear() {
+    // Every failure's message counts what the file loses: counted once per file, not once per
+    // failure (20k failures over 20k objects would otherwise be 400M steps).
+    let mut text = String::new();
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "[{i}]\ntype=endpoint\ncontext=internal\naors={i}\n[x{i}](missing-tpl-{i})\n"
+        ));
+    }
+    let start = std::time::Instant::now();
+    let linted = lint(&text);
+    assert!(rules(&linted).contains(&"template-not-found"));
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+}

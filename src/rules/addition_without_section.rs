@@ -1,4 +1,4 @@
-use super::{file_failure_loss, Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Losses, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 
@@ -43,6 +43,7 @@ impl Rule for AdditionWithoutSection {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut losses = Losses::new(cx.config);
         for problem in &cx.config.load_problems {
             if let LoadProblemKind::AdditionWithoutSection { name } = &problem.kind {
                 out.push(META.report(
@@ -50,7 +51,7 @@ impl Rule for AdditionWithoutSection {
                     format!(
                         "no section `{name}` (other than a template) is defined before this \
                          addition: {}",
-                        file_failure_loss(cx.config, problem)
+                        losses.describe(problem)
                     ),
                 ));
             }

@@ -1,4 +1,4 @@
-use super::{file_failure_loss, Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Losses, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 
@@ -52,6 +52,7 @@ impl Rule for IncludeNotFound {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut losses = Losses::new(cx.config);
         // Every include that fails the same file is one finding: the consequence (the file
         // rejected, the included file cut short) happens once, and the others are shown beside
         // the first.
@@ -105,7 +106,7 @@ impl Rule for IncludeNotFound {
                 continue;
             }
             by_file.insert(key, failing.len());
-            let consequence = file_failure_loss(cx.config, problem);
+            let consequence = losses.describe(problem);
             let diagnostic = META
                 .report(problem.span, format!("`{target}` {what}: {consequence}"))
                 .help("use `#tryinclude` for a file that may be absent");

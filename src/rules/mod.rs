@@ -361,38 +361,80 @@ pub(crate) fn file_failure_consequence(effect: crate::model::Effect) -> &'static
 }
 
 /// [`file_failure_consequence`], with what Asterisk loses by it: "Asterisk rejects the whole
-/// file and loads none of its 12 objects (5 endpoints, 5 aors, 2 auths)". The one finding of a
+/// file and loads none of its objects (5 endpoints, 5 aors, 2 auths)". The one finding of a
 /// file-level failure says it all; the objects it loses are not reported one by one.
-pub(crate) fn file_failure_loss(config: &Config, problem: &crate::model::LoadProblem) -> String {
-    use crate::model::{Effect, NotLoaded};
-    let consequence = file_failure_consequence(problem.effect);
-    let lost: Vec<&crate::model::Object> = match problem.effect {
-        Effect::WholeConfigDropped => config.objects.list.iter().collect(),
-        Effect::RestOfFileDropped => config
-            .objects
-            .list
-            .iter()
-            .filter(|object| {
-                let at = config.section(object.section).name_span;
-                at.file == problem.span.file
-                    && at.start > problem.span.start
-                    && config
+///
+/// The loss is counted for the first failure of each file (the one Asterisk meets); later ones
+/// in the same file get the plain consequence. Every count together reads each object once.
+pub(crate) struct Losses<'a> {
+    config: &'a Config,
+    /// The failures already counted: (whole configuration, file).
+    counted: rustc_hash::FxHashSet<(bool, crate::source::FileId)>,
+    /// The objects of each file that Asterisk never reads, in load order.
+    dropped: Option<rustc_hash::FxHashMap<crate::source::FileId, Vec<&'a crate::model::Object>>>,
+}
+
+impl<'a> Losses<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        Losses {
+            config,
+            counted: Default::default(),
+            dropped: None,
+        }
+    }
+
+    pub fn describe(&mut self, problem: &crate::model::LoadProblem) -> String {
+        use crate::model::{Effect, NotLoaded};
+        let config = self.config;
+        let consequence = file_failure_consequence(problem.effect);
+        let whole = problem.effect == Effect::WholeConfigDropped;
+        let file = if whole {
+            crate::source::FileId(0)
+        } else {
+            problem.span.file
+        };
+        if problem.effect == Effect::Continues || !self.counted.insert((whole, file)) {
+            return consequence.to_owned();
+        }
+        let lost: Vec<&crate::model::Object> = if whole {
+            config.objects.list.iter().collect()
+        } else {
+            let dropped = self.dropped.get_or_insert_with(|| {
+                let mut by_file: rustc_hash::FxHashMap<_, Vec<_>> = Default::default();
+                for object in &config.objects.list {
+                    if config
                         .objects
                         .not_loaded(object)
                         .contains(&NotLoaded::Dropped)
-            })
-            .collect(),
-        Effect::Continues => Vec::new(),
-    };
-    if lost.is_empty() {
-        return consequence.to_owned();
-    }
-    let counts = objects_by_type(&lost);
-    match problem.effect {
-        Effect::WholeConfigDropped => {
-            format!("Asterisk rejects the whole file and loads none of its objects ({counts})")
+                    {
+                        let at = config.section(object.section).name_span;
+                        by_file.entry(at.file).or_default().push(object);
+                    }
+                }
+                by_file
+            });
+            dropped
+                .get(&problem.span.file)
+                .map(|objects| {
+                    objects
+                        .iter()
+                        .copied()
+                        .filter(|object| {
+                            config.section(object.section).name_span.start > problem.span.start
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        if lost.is_empty() {
+            return consequence.to_owned();
         }
-        _ => format!("{consequence}, losing the sections after it ({counts})"),
+        let counts = objects_by_type(&lost);
+        if whole {
+            format!("Asterisk rejects the whole file and loads none of its objects ({counts})")
+        } else {
+            format!("{consequence}, losing the sections after it ({counts})")
+        }
     }
 }
 

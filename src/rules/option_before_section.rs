@@ -1,4 +1,4 @@
-use super::{file_failure_loss, Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Losses, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 
@@ -43,14 +43,12 @@ impl Rule for OptionBeforeSection {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut losses = Losses::new(cx.config);
         for problem in &cx.config.load_problems {
             if problem.kind == LoadProblemKind::OptionBeforeSection {
                 out.push(META.report(
                     problem.span,
-                    format!(
-                        "option before any [section]: {}",
-                        file_failure_loss(cx.config, problem)
-                    ),
+                    format!("option before any [section]: {}", losses.describe(problem)),
                 ));
             }
         }

@@ -1,4 +1,4 @@
-use super::{file_failure_loss, lines, Category, Context, Rule, RuleMeta};
+use super::{lines, Category, Context, Losses, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 use crate::source::Span;
@@ -57,6 +57,7 @@ impl Rule for SyntaxError {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut losses = Losses::new(cx.config);
         for problem in &cx.config.load_problems {
             if problem.kind != LoadProblemKind::FatalSyntax {
                 continue;
@@ -65,7 +66,7 @@ impl Rule for SyntaxError {
                 fatal_error_kind(cx, problem.span).map_or("this line cannot be read", describe);
             out.push(META.report(
                 problem.span,
-                format!("{what}: {}", file_failure_loss(cx.config, problem)),
+                format!("{what}: {}", losses.describe(problem)),
             ));
         }
         for (file_id, file, line) in lines(cx.config) {

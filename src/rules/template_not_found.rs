@@ -1,4 +1,4 @@
-use super::{file_failure_loss, Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Losses, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 
@@ -52,6 +52,7 @@ impl Rule for TemplateNotFound {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut losses = Losses::new(cx.config);
         // Every header naming the same missing template is one finding (one thing to fix: define
         // it earlier), at the first, with the others beside it.
         let mut found: Vec<(Diagnostic, usize)> = Vec::new();
@@ -81,12 +82,12 @@ impl Rule for TemplateNotFound {
                 format!(
                     "empty template name: with no section defined yet there is nothing to \
                      inherit: {}",
-                    file_failure_loss(cx.config, problem)
+                    losses.describe(problem)
                 )
             } else {
                 format!(
                     "no section named `{name}` is defined before this one: {}",
-                    file_failure_loss(cx.config, problem)
+                    losses.describe(problem)
                 )
             };
             found.push((META.report(problem.span, message), 0));
