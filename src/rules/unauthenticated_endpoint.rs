@@ -45,7 +45,8 @@ are meant to be identified, but an identify does not stop identification by name
 identifiers run one after the other (the ip one first by default), and a request from any
 other address still finds the endpoint by its From user when its `identify_by` holds
 `username`. Such an endpoint without `auth=` is reported too, at its `identify_by` line (or its
-header when the default applies).
+header when the default applies). Every endpoint left at the default is the same choice, so they are
+one finding, at the first, with a label at each of the others.
 
 ## When it does not apply
 - An endpoint with `auth=`: it is challenged, whichever way it was found.
@@ -146,7 +147,7 @@ fn reachable_by_name<'a>(
         )
     };
     META.report(span, message)
-        .label("reachable by name")
+        .label(format!("'{id}' is reachable by name"))
         .help("set `identify_by=ip` on the endpoint: the identify's addresses still match")
 }
 
@@ -166,6 +167,9 @@ impl Rule for UnauthenticatedEndpoint {
         let identifies = crate::trunks::Identifies::of(config);
         let auth = config.option_name("auth");
         let identify_by = config.option_name("identify_by");
+        // Endpoints matched by address that the default `identify_by` leaves reachable by name:
+        // the same choice left at its default on every trunk, so one finding for them all.
+        let mut by_default: Vec<Diagnostic> = Vec::new();
         for (index, endpoint) in config.objects.list.iter().enumerate() {
             if endpoint.kind_name() != "endpoint" || !endpoint.usable() {
                 continue;
@@ -185,7 +189,11 @@ impl Rule for UnauthenticatedEndpoint {
                 continue;
             }
             if identified.contains(config.object_id(endpoint)) {
-                out.push(reachable_by_name(config, endpoint, identify_by));
+                if config.option_var(endpoint, identify_by).is_none() {
+                    by_default.push(reachable_by_name(config, endpoint, identify_by));
+                } else {
+                    out.push(reachable_by_name(config, endpoint, identify_by));
+                }
                 continue;
             }
             let trunk = cx.trunks.of_endpoint(crate::model::ObjectId(index as u32));
@@ -225,5 +233,33 @@ impl Rule for UnauthenticatedEndpoint {
             };
             out.push(diagnostic);
         }
+        out.extend(one_for_all(cx, by_default));
     }
+}
+
+/// The reachable-by-name findings of endpoints left at the default `identify_by`, as one: at the
+/// first endpoint, with a label at each other. A suppression comment at one endpoint is applied
+/// before they are joined, so it still accepts that endpoint alone.
+fn one_for_all(cx: &Context<'_>, mut each: Vec<Diagnostic>) -> Option<Diagnostic> {
+    cx.suppressions.apply(cx.config, &mut each);
+    let mut each = each.into_iter();
+    let first = each.next()?;
+    let others: Vec<Diagnostic> = each.collect();
+    if others.is_empty() {
+        return Some(first);
+    }
+    let mut joined = Diagnostic {
+        message: format!(
+            "{}; {} other endpoint{} matched by address {} in the same case",
+            first.message,
+            others.len(),
+            if others.len() == 1 { "" } else { "s" },
+            if others.len() == 1 { "is" } else { "are" }
+        ),
+        ..first
+    };
+    for other in others {
+        joined = joined.secondary(other.primary.span, other.primary.message);
+    }
+    Some(joined)
 }
