@@ -681,10 +681,11 @@ fn bind_addresses(config: &Config, options: &ValidateOptions, out: &mut Vec<Obje
 /// configs under ../shared/corpus/real/ whose transports all failed was rejected, with no message
 /// of its own).
 ///
-/// When no transport would load even once the file-level failures are fixed, that is a problem
-/// of each registration (reported once for all of them by `missing-required-option`). When some
-/// transport would, the registrations fail only as a knock-on of those failures: they are
-/// returned, to be marked [`NotLoaded::NoTransportLoads`] (not loaded, yet usable).
+/// When no transport is defined at all, that is a problem of each registration (reported once
+/// for all of them by `missing-required-option`). When transports are defined but none loads
+/// (rejected for their own lines, or lost to a file-level failure), the registrations fail only
+/// as a knock-on of the transports' own findings: they are returned, to be marked
+/// [`NotLoaded::NoTransportLoads`] (not loaded, yet usable).
 fn registrations_without_transport(config: &Config, out: &mut Vec<ObjectProblem>) -> Vec<ObjectId> {
     let rejected: HashSet<ObjectId> = out
         .iter()
@@ -705,7 +706,13 @@ fn registrations_without_transport(config: &Config, out: &mut Vec<ObjectProblem>
     if transports().any(|transport| transport.loads()) {
         return Vec::new();
     }
-    let knock_on = transports().any(|transport| transport.usable());
+    // A transport that is defined but does not load has a finding of its own (its rejection,
+    // or the file-level failure that drops it); the registrations fail only because of it.
+    let knock_on = config
+        .objects
+        .list
+        .iter()
+        .any(|object| object.kind_name() == "transport");
     let registrations = config
         .objects
         .list

@@ -70,8 +70,8 @@ pub enum NotLoaded {
     MoreThanOne,
     /// Asterisk rejects this object (unknown option, bad value, missing required option).
     Rejected { reason: String },
-    /// A registration while no transport loads, though one would once the file-level failures
-    /// are fixed: a knock-on of those failures (see `validate.rs`).
+    /// A registration while no transport loads, though transports are defined: a knock-on of
+    /// the transports' own findings (see `validate.rs`).
     NoTransportLoads,
 }
 
