@@ -58,6 +58,10 @@ This rule owns a placeholder wherever it is: `invalid-value` (bad `bind`, `local
 and `identify-match-hostname` stay silent on a placeholder value, so one value gives one
 finding. `nat-missing-external-address` owns external addresses that cannot resolve for other
 reasons (`stun:...`, blanks).
+
+The same kind of placeholder in the same option on many lines (a published config whose every
+password reads `<password>`) is one finding at the first line, with a label at each other line
+(and, where Asterisk rejects objects, which object each line costs).
 "#,
     fix: None,
 };
@@ -84,6 +88,11 @@ impl Rule for PlaceholderValue {
                     .or_insert_with(|| group.objects_phrase(config));
             }
         }
+        let mut found: Vec<Diagnostic> = Vec::new();
+        let mut groups: Vec<Vec<Diagnostic>> = Vec::new();
+        let mut group_of: rustc_hash::FxHashMap<(String, &'static str, bool), usize> =
+            Default::default();
+        let mut group_at: rustc_hash::FxHashMap<(u32, u32), usize> = Default::default();
         for (file_id, file, line) in lines(config) {
             let crate::syntax::LineKind::Assignment(assignment) = &line.kind else {
                 continue;
@@ -127,7 +136,54 @@ impl Rule for PlaceholderValue {
                 .report(span, format!("`{key}` holds {kind}{shown}: {effect}"))
                 .label("placeholder");
             diagnostic.severity = severity;
-            out.push(diagnostic);
+            let group = (
+                option.to_ascii_lowercase(),
+                kind,
+                severity == Severity::Error,
+            );
+            let next = groups.len();
+            let index = *group_of.entry(group).or_insert(next);
+            if index == next {
+                groups.push(Vec::new());
+            }
+            group_at.insert((span.file.0, span.start), index);
+            found.push(diagnostic);
+        }
+        // The same kind of placeholder left in the same option on many lines (a published
+        // config with every password replaced by `<password>`) is one thing to fill in: one
+        // finding at the first line, a label at each other (saying which object each rejects,
+        // for errors). Suppressions are applied first, so a comment at one line still accepts
+        // that line alone.
+        cx.suppressions.apply(config, &mut found);
+        for diagnostic in found {
+            let span = diagnostic.primary.span;
+            if let Some(&index) = group_at.get(&(span.file.0, span.start)) {
+                groups[index].push(diagnostic);
+            }
+        }
+        for group in groups {
+            let mut group = group.into_iter();
+            let Some(mut first) = group.next() else {
+                continue;
+            };
+            let others: Vec<Diagnostic> = group.collect();
+            if !others.is_empty() {
+                first.message.push_str(&format!(
+                    " ({} more line{} hold{} the same kind of placeholder)",
+                    others.len(),
+                    if others.len() == 1 { "" } else { "s" },
+                    if others.len() == 1 { "s" } else { "" }
+                ));
+                for other in others {
+                    // An error's own consequence ("Asterisk rejects aor 'x'") goes with its label.
+                    let label = match other.message.rsplit_once(": Asterisk rejects ") {
+                        Some((_, objects)) => format!("the same: Asterisk rejects {objects}"),
+                        None => "the same kind of placeholder".to_owned(),
+                    };
+                    first = first.secondary(other.primary.span, label);
+                }
+            }
+            out.push(first);
         }
     }
 }
