@@ -1,9 +1,9 @@
-use super::endpoint_without_codecs::{
-    codec_lines, group_endpoints, loaded_endpoints, CallEndpoints,
-};
+use rustc_hash::FxHashMap as HashMap;
+
+use super::endpoint_without_codecs::{group_endpoints, loaded_endpoints, CallEndpoints};
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Config, Var};
+use crate::model::{Config, LineRef, Var};
 use crate::schema::codec_item;
 
 pub struct AllowAllCodecs;
@@ -64,13 +64,35 @@ impl Rule for AllowAllCodecs {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let calls = CallEndpoints::new(config);
-        let found: Vec<_> = loaded_endpoints(config)
-            .filter(|endpoint| calls.takes_calls(config, endpoint))
-            .filter_map(|endpoint| {
-                last_allow_all(config, &codec_lines(config, endpoint))
-                    .map(|var| (0, endpoint, Some(var)))
-            })
-            .collect();
+        let allow = config.option_name("allow");
+        let disallow = config.option_name("disallow");
+        // Whether each codec line (by the line that wrote it: a template's line is shared by
+        // every endpoint built on it) allows `all` (`Some(true)`), takes it back
+        // (`Some(false)`), or does neither.
+        let mut said: HashMap<LineRef, Option<bool>> = HashMap::default();
+        let mut found = Vec::new();
+        for endpoint in loaded_endpoints(config) {
+            let mut allowed_all = None;
+            for var in config.vars(config.section(endpoint.section)) {
+                let allowing = allow.names(var);
+                if !allowing && !disallow.names(var) {
+                    continue;
+                }
+                let says = *said
+                    .entry(var.origin)
+                    .or_insert_with(|| says_all(config, allowing, var));
+                match says {
+                    Some(true) => allowed_all = Some(var),
+                    Some(false) => allowed_all = None,
+                    None => {}
+                }
+            }
+            if let Some(var) = allowed_all {
+                if calls.takes_calls(config, endpoint) {
+                    found.push((0, endpoint, Some(var)));
+                }
+            }
+        }
         // One finding for the whole configuration: the same choice made on forty phones is one
         // thing to change, shown at each line that makes it.
         let groups = group_endpoints(config, found);
@@ -108,18 +130,17 @@ impl Rule for AllowAllCodecs {
     }
 }
 
-/// The line whose `all` is still allowed after every codec line, if any.
-fn last_allow_all<'a>(config: &Config, lines: &[(bool, &'a Var)]) -> Option<&'a Var> {
-    let mut allowed_all = None;
-    for &(allowing, var) in lines {
-        for item in config.value(var).split([',', '|']) {
-            let Ok((negated, name)) = codec_item(item.trim()) else {
-                continue;
-            };
-            if name.eq_ignore_ascii_case("all") {
-                allowed_all = (allowing != negated).then_some(var);
-            }
+/// What a codec line does with `all`: allows it (`Some(true)`), takes it back (`Some(false)`),
+/// or neither. The last `all` item of the line decides.
+fn says_all(config: &Config, allowing: bool, var: &Var) -> Option<bool> {
+    let mut says = None;
+    for item in config.value(var).split([',', '|']) {
+        let Ok((negated, name)) = codec_item(item.trim()) else {
+            continue;
+        };
+        if name.eq_ignore_ascii_case("all") {
+            says = Some(allowing != negated);
         }
     }
-    allowed_all
+    says
 }

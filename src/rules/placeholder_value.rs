@@ -198,9 +198,12 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     }
     // The prefilter: most values have none of the special bytes, are no address option's, and
     // hold none of the marker words (one automaton pass, no allocation).
-    let special = value
-        .bytes()
-        .any(|b| matches!(b, b'$' | b'<' | b'{' | b'[' | b'#' | b'_'));
+    // A caller ID's `<6001>` is no placeholder (the angle check below leaves caller IDs out), and
+    // every phone has one: `<` counts only in other options (`%` still catches `<%= ... %>`).
+    let angle_counts = !key.eq_ignore_ascii_case("callerid");
+    let special = value.bytes().any(|b| {
+        matches!(b, b'$' | b'{' | b'[' | b'#' | b'_' | b'%') || (b == b'<' && angle_counts)
+    });
     let address_key = ADDRESS_OPTIONS.iter().any(|k| key.eq_ignore_ascii_case(k));
     if !special && !address_key && !markers().is_match(value) {
         return None;

@@ -65,6 +65,11 @@ impl Rule for TemplateNotMarked {
                 used_by.entry(base).or_insert(SectionId(index as u32));
             }
         }
+        // Almost every base is a marked template: look further only at the others.
+        used_by.retain(|&base, _| {
+            let section = config.section(base);
+            !section.template && !section.dropped && config.type_var(section).is_none()
+        });
         if used_by.is_empty() {
             return;
         }
@@ -82,12 +87,9 @@ impl Rule for TemplateNotMarked {
         for (id, first_user) in bases {
             let section = config.section(id);
             let name = config.section_name(section);
-            if section.template
-                || section.dropped
-                || config.type_var(section).is_some()
-                || schema()
-                    .object_types()
-                    .any(|ty| ty.explicit_name.as_deref() == Some(name))
+            if schema()
+                .object_types()
+                .any(|ty| ty.explicit_name.as_deref() == Some(name))
             {
                 continue;
             }

@@ -459,8 +459,12 @@ struct Group<'a> {
 /// How many auths with different user names share each password (by a hash of the password:
 /// no password is kept). Three or more is a published default or a copied example.
 fn shared_passwords(config: &Config, options: &crate::lookup::Options<3>) -> HashMap<u64, usize> {
-    let mut users: HashMap<u64, Vec<u64>> = HashMap::default();
-    for auth in config.objects.of_type("auth").filter(|a| a.usable()) {
+    // Up to three user names per password, inline: one entry per auth in a large configuration,
+    // so no allocation each and the table sized once.
+    let auths = config.objects.of_type("auth");
+    let mut users: HashMap<u64, (usize, [u64; 3])> = HashMap::default();
+    users.reserve(auths.size_hint().0);
+    for auth in auths.filter(|a| a.usable()) {
         let [Some(var), username, _] = options.last_lines(config, auth) else {
             continue;
         };
@@ -472,16 +476,17 @@ fn shared_passwords(config: &Config, options: &crate::lookup::Options<3>) -> Has
             continue;
         }
         let user = password_hash(username.map_or("", |v| config.value(v)));
-        let list = users.entry(password_hash(password)).or_default();
+        let (count, seen) = users.entry(password_hash(password)).or_default();
         // At most three kept: that is all the count needs.
-        if list.len() < 3 && !list.contains(&user) {
-            list.push(user);
+        if *count < 3 && !seen[..*count].contains(&user) {
+            seen[*count] = user;
+            *count += 1;
         }
     }
     users
         .into_iter()
-        .filter(|(_, list)| list.len() >= 3)
-        .map(|(password, list)| (password, list.len()))
+        .filter(|(_, (count, _))| *count >= 3)
+        .map(|(password, (count, _))| (password, count))
         .collect()
 }
 
