@@ -51,7 +51,11 @@ Add the option (`username=...`).
   matches no file, a duplicate transport name): that failure is the finding, not the
   registrations.
 - A transport that exists but is rejected for its own lines: its own finding (invalid-value,
-  transport-bind-conflict, ...) says so.
+  transport-bind-conflict, ...) says so; the registrations it takes with it are not reported
+  again.
+- An object Asterisk already rejects for a line (an unknown option such as `passsword=`, a bad
+  value): Asterisk stops at that line (config_options.c `aco_process_var`) and never runs the
+  apply check, so the option the typo leaves missing is not a second finding.
 "#,
     fix: None,
 };
@@ -63,11 +67,31 @@ impl Rule for MissingRequiredOption {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
+        // Asterisk stops at the first line it refuses (config_options.c aco_process_var): an
+        // object rejected for a line never reaches the apply check that would miss an option
+        // (a `passsword=` typo is the finding, not the password it leaves missing).
+        let refused_a_line: rustc_hash::FxHashSet<crate::model::ObjectId> = cx
+            .validation
+            .problems
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.kind,
+                    ProblemKind::UnknownOption
+                        | ProblemKind::NotInVersion
+                        | ProblemKind::InvalidValue { .. }
+                )
+            })
+            .map(|p| p.object)
+            .collect();
         let wanted = |kind: &ProblemKind| matches!(kind, ProblemKind::MissingRequired { .. });
         for group in problem_groups(cx, wanted) {
             let ProblemKind::MissingRequired { reason } = &group.first.kind else {
                 continue;
             };
+            if refused_a_line.contains(&group.first.object) {
+                continue;
+            }
             out.push(report_group(
                 &META,
                 config,

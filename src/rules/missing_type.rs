@@ -41,6 +41,8 @@ Add the `type=` line (`type=endpoint`), or mark a template with `(!)`.
   (`[6001](phone-tpl)` with no `[phone-tpl]` yet): template-not-found reports that (Asterisk
   rejects the whole file), and the `type=` most likely comes from that template.
 - Templates (`(!)`), and sections other sections inherit from.
+- A section with no option line at all (`[general]` followed only by an `#include` that found
+  nothing): Asterisk ignores it, and nothing is lost.
 "#,
     fix: None,
 };
@@ -74,6 +76,9 @@ impl Rule for MissingType {
                 || section.dropped
                 || bases.contains(&id)
                 || config.type_var(section).is_some()
+                // No line at all (a `[general]` holding only an include that found nothing):
+                // ignoring it loses nothing.
+                || config.vars(section).is_empty()
                 // A base that is not defined (template-not-found's finding), here or in a base's
                 // bases: the `type=` would most likely come from it.
                 || missing_base[index]

@@ -30,8 +30,9 @@ signaling address, the SDP carries the private address: one-way or no audio.
 
 An external address is resolved once when the transport loads
 (res_pjsip/config_transport.c transport_apply); pjsip has no STUN here. A value that does not
-resolve is dropped **without an error** and the transport loads with no external address:
-the same one-way audio, with nothing in the log.
+resolve is dropped: Asterisk logs only a lookup warning (`Unable to lookup '...'`, from
+`ast_dnsmgr_lookup`) and loads the transport with no external address: the same one-way audio,
+from a transport that loaded.
 
 ## Example
 ```ini
@@ -98,7 +99,7 @@ impl Rule for NatMissingExternalAddress {
             let signaling = set(config, transport, SIGNALING)
                 .or_else(|| set(config, transport, "external_signaling_hostname"));
             let media = set(config, transport, MEDIA);
-            // A value that cannot resolve: dropped at load without an error.
+            // A value that cannot resolve: dropped at load with only a lookup warning.
             let mut dropped = false;
             for var in [signaling, media].into_iter().flatten() {
                 let value = config.value(var);
@@ -119,7 +120,8 @@ impl Rule for NatMissingExternalAddress {
                             config.value_span(var),
                             format!(
                                 "`{}` of transport '{name}' is {why}: Asterisk cannot resolve \
-                                 it and drops it at load without an error, so {what}",
+                                 it, logs only a lookup warning and loads the transport without \
+                                 it, so {what}",
                                 config.key(var)
                             ),
                         )

@@ -44,7 +44,8 @@ Add the parameter, escaped so that Asterisk does not read it as a comment:
 ## When it does not apply
 A proxy that really is a strict router (rare, pre-RFC 3261 equipment). An `;lr` written
 without the backslash is cut off as a comment: that is unescaped-semicolon's finding, not this
-one. An empty `outbound_proxy=` means none.
+one. An empty `outbound_proxy=` means none. A value without `sip:` or `sips:` is no SIP URI at
+all, so pjsip cannot route by it (it does not strict-route either): not this rule's.
 "#,
     fix: None,
 };
@@ -69,7 +70,9 @@ impl Rule for OutboundProxyWithoutLr {
                     continue;
                 };
                 let uri = config.value(var).trim();
-                if uri.is_empty() {
+                // Without a scheme pjsip cannot read it as a route at all: no strict routing.
+                let scheme = uri.trim_start_matches('<').to_ascii_lowercase();
+                if !(scheme.starts_with("sip:") || scheme.starts_with("sips:")) {
                     continue;
                 }
                 if has_lr(uri) {

@@ -26,9 +26,10 @@ which:
   the value and Asterisk **rejects the object** ("Error parsing bind=x.x.x.x:5060", "Invalid
   server URI"): an error.
 - `external_signaling_address`, `external_media_address`: Asterisk tries to resolve the text as
-  a host name, fails, and drops the address at load **without an error**
-  (res_pjsip/config_transport.c transport_apply): Contact, Via and SDP then carry the private
-  address (one-way audio, lost replies).
+  a host name, fails, logs only a lookup warning (`Unable to lookup '...'`) and loads the
+  transport **without the address** (res_pjsip/config_transport.c transport_apply,
+  `ast_dnsmgr_lookup`): Contact, Via and SDP then carry the private address (one-way audio,
+  lost replies). The two written with the same placeholder are one finding.
 - `password`, `username`, `from_user`, ...: the object loads and uses the text literally. A
   password copied from a tutorial is known to everybody. Secrets are never quoted.
 
@@ -118,7 +119,8 @@ impl Rule for PlaceholderValue {
                 "external_signaling_address" | "external_media_address"
             ) {
                 (
-                    "Asterisk cannot resolve it and drops the address at load without an error, \
+                    "Asterisk cannot resolve it, logs only a lookup warning and loads the \
+                     transport without the address, \
                      so Contact, Via or SDP carry the private address (one-way audio, lost \
                      replies)"
                         .to_owned(),
@@ -136,11 +138,15 @@ impl Rule for PlaceholderValue {
                 .report(span, format!("`{key}` holds {kind}{shown}: {effect}"))
                 .label("placeholder");
             diagnostic.severity = severity;
-            let group = (
-                option.to_ascii_lowercase(),
-                kind,
-                severity == Severity::Error,
-            );
+            // The media and signalling addresses written with one placeholder are one thing to
+            // fill in.
+            let lowered = option.to_ascii_lowercase();
+            let option_group = if lowered.starts_with("external_") {
+                "external_*_address".to_owned()
+            } else {
+                lowered
+            };
+            let group = (option_group, kind, severity == Severity::Error);
             let next = groups.len();
             let index = *group_of.entry(group).or_insert(next);
             if index == next {
@@ -202,11 +208,19 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     // every phone has one: `<` counts only in other options (`%` still catches `<%= ... %>`).
     let angle_counts = !key.eq_ignore_ascii_case("callerid");
     let special = value.bytes().any(|b| {
-        matches!(b, b'$' | b'{' | b'[' | b'#' | b'_' | b'%') || (b == b'<' && angle_counts)
+        matches!(b, b'$' | b'{' | b'[' | b'#' | b'_' | b'%' | b'*') || (b == b'<' && angle_counts)
     });
     let address_key = ADDRESS_OPTIONS.iter().any(|k| key.eq_ignore_ascii_case(k));
     if !special && !address_key && !markers().is_match(value) {
         return None;
+    }
+    // A secret masked before the file was published (`*********`), or the word itself in
+    // capitals where the value should be (`PASSWORD`, `SECRET`).
+    if value.len() >= 3 && value.bytes().all(|b| b == b'*') {
+        return Some("a masked value (the real one was removed)");
+    }
+    if matches!(value, "PASSWORD" | "PASSWD" | "SECRET" | "YOURPASSWORD") {
+        return Some("a placeholder to change");
     }
     let lower = value.to_ascii_lowercase();
     if lower.contains("{{") || lower.contains("{%") || lower.contains("<%") {
@@ -254,6 +268,9 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
 
 /// Texts (any case) of which a placeholder without special bytes holds at least one.
 const MARKERS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
     "xxx",
     "x.x",
     "your",

@@ -128,24 +128,14 @@ fn reachable_by_name<'a>(
             config.section(endpoint.section).name_span,
         ),
     };
-    // Without `ip` in `identify_by` the identify is not used for it at all
-    // (res_pjsip_endpoint_identifier_ip.c: "found ... but 'ip' method not supported").
-    let by_ip = line.is_none_or(|var| {
-        crate::lookup::list_items(config.value(var)).any(|m| m.eq_ignore_ascii_case("ip"))
-    });
-    let message = if by_ip {
-        format!(
-            "endpoint '{id}' has no `auth=`: an identify matches it by address, but its {by} \
-             also identifies it by name, so anyone who sends From user '{id}' from any address \
-             is taken as it without a password (its calls run in context '{context}')"
-        )
-    } else {
-        format!(
-            "endpoint '{id}' has no `auth=`, and its {by} leaves out `ip`, so Asterisk ignores \
-             the identify naming it: anyone who sends From user '{id}' is taken as it without a \
-             password (its calls run in context '{context}')"
-        )
-    };
+    // The ip identifier does not read `identify_by` (res_pjsip_endpoint_identifier_ip.c
+    // `common_identify`; since Asterisk 16 listing `ip` there is documentation only): the
+    // identify matches either way, and `username` in it is what opens the endpoint by name.
+    let message = format!(
+        "endpoint '{id}' has no `auth=`: an identify matches it by address, but its {by} \
+         also identifies it by name, so anyone who sends From user '{id}' from any address is \
+         taken as it without a password (its calls run in context '{context}')"
+    );
     META.report(span, message)
         .label(format!("'{id}' is reachable by name"))
         .help("set `identify_by=ip` on the endpoint: the identify's addresses still match")

@@ -37,6 +37,8 @@ starts to load).
 
 ## When it does not apply
 - A section with no `type=` at all: missing-type.
+- `type=wizard` in a file named like `pjsip_wizard.conf`: that is where wizard sections belong
+  (res_pjsip_config_wizard reads that file; pjsiplint does not expand wizard files yet).
 - A value that differs from a type only in case (`type=Endpoint`) is still this rule: Asterisk
   compares it with case.
 "#,
@@ -64,6 +66,9 @@ impl Rule for UnknownType {
                 continue;
             }
             let value = config.value(var);
+            if value.eq_ignore_ascii_case("wizard") && in_wizard_file(config, var) {
+                continue;
+            }
             let known = schema().object_type(value);
             if known.is_some_and(|ty| ty.in_pjsip_conf) {
                 continue;
@@ -105,4 +110,15 @@ impl Rule for UnknownType {
             out.push(diagnostic);
         }
     }
+}
+
+/// Whether the line is in a file named like `pjsip_wizard.conf` (by its path or its name).
+fn in_wizard_file(config: &crate::model::Config, var: &crate::model::Var) -> bool {
+    let file = config.file(config.key_span(var).file);
+    let named = |name: &str| name.to_ascii_lowercase().contains("wizard");
+    named(&file.name)
+        || file
+            .path
+            .file_name()
+            .is_some_and(|n| named(&n.to_string_lossy()))
 }

@@ -682,8 +682,8 @@ fn report(config: &Config, group: &Group<'_>, transport: Option<&Object>) -> Dia
             ));
         }
         (Exposure::Outbound, ..) => message.push_str(
-            ": Asterisk sends it to a provider (`outbound_auth`); whoever learns it can use the \
-             account at the owner's expense",
+            ": Asterisk answers the other side's challenges with it (`outbound_auth`); whoever \
+             guesses it can use that account (at the owner's expense, when it is a provider's)",
         ),
         _ => {}
     }

@@ -172,6 +172,15 @@ fn is_false(opt: &OptionSpec, value: &str) -> bool {
 }
 
 fn check_bool(opt: &OptionSpec, value: &str) -> ValueCheck {
+    // An empty value is read as "no": nothing changes when "no" is the default anyway
+    // (`allow_reload=` on a transport).
+    let default_is_false = opt
+        .default
+        .as_deref()
+        .is_none_or(|default| !is_true(opt, default.trim()));
+    if value.trim().is_empty() && default_is_false {
+        return ValueCheck::Ok;
+    }
     if is_true(opt, value) || is_false(opt, value) {
         ValueCheck::Ok
     } else {
