@@ -53,6 +53,9 @@ Add the option (`username=...`).
 - A transport that exists but is rejected for its own lines: its own finding (invalid-value,
   transport-bind-conflict, ...) says so; the registrations it takes with it are not reported
   again.
+- A section whose body holds an `#include` that matched no file: the included file would have
+  gone on with that section, so the option most likely lives there (include-not-found's
+  finding).
 - An object Asterisk already rejects for a line (an unknown option such as `passsword=`, a bad
   value): Asterisk stops at that line (config_options.c `aco_process_var`) and never runs the
   apply check, so the option the typo leaves missing is not a second finding.
@@ -84,12 +87,16 @@ impl Rule for MissingRequiredOption {
             })
             .map(|p| p.object)
             .collect();
+        let open_at_failed_include = sections_open_at_failed_includes(config);
         let wanted = |kind: &ProblemKind| matches!(kind, ProblemKind::MissingRequired { .. });
         for group in problem_groups(cx, wanted) {
             let ProblemKind::MissingRequired { reason } = &group.first.kind else {
                 continue;
             };
-            if refused_a_line.contains(&group.first.object) {
+            if refused_a_line.contains(&group.first.object)
+                || open_at_failed_include
+                    .contains(&config.objects.by_id(group.first.object).section)
+            {
                 continue;
             }
             out.push(report_group(
@@ -156,4 +163,45 @@ fn no_transport(cx: &Context<'_>, first: &ProblemGroup<'_>, count: usize) -> Dia
         );
     }
     diagnostic
+}
+
+/// The sections whose body holds an `#include` that matched no file: an included file goes on
+/// with the section it was included in (main/config.c keeps the current category), so the
+/// option that looks missing most likely lives in the file that was not found. That failure is
+/// include-not-found's finding.
+fn sections_open_at_failed_includes(
+    config: &crate::model::Config,
+) -> rustc_hash::FxHashSet<crate::model::SectionId> {
+    let mut open = rustc_hash::FxHashSet::default();
+    let failed: Vec<crate::source::Span> = config
+        .includes
+        .iter()
+        .filter(|include| include.files.is_empty())
+        .map(|include| include.directive)
+        .collect();
+    if failed.is_empty() {
+        return open;
+    }
+    // Each file's sections by where their header starts (in file order, as they were read).
+    let mut by_file: rustc_hash::FxHashMap<u32, Vec<(u32, crate::model::SectionId)>> =
+        Default::default();
+    for (index, section) in config.sections.iter().enumerate() {
+        by_file
+            .entry(section.name_span.file.0)
+            .or_default()
+            .push((section.name_span.start, crate::model::SectionId(index as u32)));
+    }
+    for list in by_file.values_mut() {
+        list.sort_unstable_by_key(|&(start, _)| start);
+    }
+    for directive in failed {
+        let Some(list) = by_file.get(&directive.file.0) else {
+            continue;
+        };
+        let before = list.partition_point(|&(start, _)| start < directive.start);
+        if let Some(&(_, section)) = before.checked_sub(1).and_then(|at| list.get(at)) {
+            open.insert(section);
+        }
+    }
+    open
 }
