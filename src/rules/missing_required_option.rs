@@ -186,10 +186,10 @@ fn sections_open_at_failed_includes(
     let mut by_file: rustc_hash::FxHashMap<u32, Vec<(u32, crate::model::SectionId)>> =
         Default::default();
     for (index, section) in config.sections.iter().enumerate() {
-        by_file
-            .entry(section.name_span.file.0)
-            .or_default()
-            .push((section.name_span.start, crate::model::SectionId(index as u32)));
+        by_file.entry(section.name_span.file.0).or_default().push((
+            section.name_span.start,
+            crate::model::SectionId(index as u32),
+        ));
     }
     for list in by_file.values_mut() {
         list.sort_unstable_by_key(|&(start, _)| start);

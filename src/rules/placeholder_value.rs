@@ -77,9 +77,14 @@ impl Rule for PlaceholderValue {
         // The lines whose value makes Asterisk reject an object: (file, value start) -> what.
         let mut rejected: rustc_hash::FxHashMap<(u32, u32), String> = Default::default();
         for group in problem_groups(cx, |kind| {
+            // A file option holding a placeholder names a file no PBX has: the object's
+            // certificate check fails wherever it loads.
             matches!(
                 kind,
-                ProblemKind::InvalidValue { .. } | ProblemKind::Conflict { .. }
+                ProblemKind::InvalidValue { .. }
+                    | ProblemKind::Conflict { .. }
+                    | ProblemKind::NeedsFile { .. }
+                    | ProblemKind::MissingFile { .. }
             )
         }) {
             if let Some(var) = group.var(config) {
