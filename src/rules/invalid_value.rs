@@ -52,6 +52,10 @@ A placeholder (`bind=x.x.x.x`, `server_uri=sip:${HOST}`, `local_net=<internal su
 reported once, by `placeholder-value`, which says the object is rejected. A host name in an
 identify `match` is `identify-match-hostname`'s (it may resolve). An external address that
 cannot resolve is `nat-missing-external-address`'s (Asterisk does not reject the transport).
+
+Several refused lines of one option in one object (`match=ip#1`, `match=ip#2`) are one finding
+at the first, where Asterisk stops reading the object (config_options.c `aco_process_var`), with
+a label at each other line.
 "#,
     fix: None,
 };
@@ -71,6 +75,9 @@ impl Rule for InvalidValue {
                     | ProblemKind::Conflict { .. }
             )
         };
+        let mut found: Vec<Diagnostic> = Vec::new();
+        let mut same_option: rustc_hash::FxHashMap<(crate::model::ObjectId, String), usize> =
+            Default::default();
         for group in problem_groups(cx, wanted) {
             // A placeholder (`bind=x.x.x.x`, `server_uri=sip:${HOST}`) is placeholder-value's:
             // one value, one finding.
@@ -112,7 +119,23 @@ impl Rule for InvalidValue {
                     diagnostic
                 }
             };
-            out.push(diagnostic);
+            // Several bad lines of one option in one object (`match=ip#1`, `match=ip#2`): one
+            // finding at the first, which is where Asterisk stops, with a label at the others.
+            if let (ProblemKind::InvalidValue { .. }, [_]) =
+                (&group.first.kind, group.objects.as_slice())
+            {
+                let at = (group.first.object, key.to_ascii_lowercase());
+                if let Some(&index) = same_option.get(&at) {
+                    found[index].secondary.push(crate::diagnostic::Label {
+                        span: diagnostic.primary.span,
+                        message: format!("`{key}` refused here too").into(),
+                    });
+                    continue;
+                }
+                same_option.insert(at, found.len());
+            }
+            found.push(diagnostic);
         }
+        out.extend(found);
     }
 }
