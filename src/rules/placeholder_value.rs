@@ -209,6 +209,14 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     }
     // The prefilter: most values have none of the special bytes, are no address option's, and
     // hold none of the marker words (one automaton pass, no allocation).
+    // Numbers, addresses and ports (`6001`, `192.0.2.1:5060`, `10.0.0.0/8`) hold no placeholder:
+    // most values of a large configuration are ids like these, so they skip the scans below.
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b':' | b'/' | b','))
+    {
+        return None;
+    }
     // A caller ID's `<6001>` is no placeholder (the angle check below leaves caller IDs out), and
     // every phone has one: `<` counts only in other options (`%` still catches `<%= ... %>`).
     let angle_counts = !key.eq_ignore_ascii_case("callerid");
