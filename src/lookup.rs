@@ -295,17 +295,7 @@ impl Config {
         self.objects
             .references(object)
             .chunk_by(|a, b| a.var == b.var)
-            .flat_map(move |line| {
-                let var = vars.at(line[0].var as usize);
-                list_items(self.value(var))
-                    .zip(line)
-                    .map(move |(name, reference)| NamedReference {
-                        var,
-                        name,
-                        target_type: &reference.target_type().name,
-                        target: reference.target().map(|id| self.objects.by_id(id)),
-                    })
-            })
+            .flat_map(move |line| self.named_references(vars, line))
     }
 
     /// [`Config::references`] as Asterisk ends up with them: of an option where a later line
@@ -351,16 +341,23 @@ impl Config {
                     .find(|(ids, _, _)| ids.contains(&var.key))
                     .is_none_or(|&(_, last_wins, last)| !last_wins || last == line[0].var)
             })
-            .flat_map(move |line| {
-                let var = vars.at(line[0].var as usize);
-                list_items(self.value(var))
-                    .zip(line)
-                    .map(move |(name, reference)| NamedReference {
-                        var,
-                        name,
-                        target_type: &reference.target_type().name,
-                        target: reference.target().map(|id| self.objects.by_id(id)),
-                    })
+            .flat_map(move |line| self.named_references(vars, line))
+    }
+
+    /// The names one reference line gives (`aors=a, b`), each with what it names.
+    fn named_references<'a>(
+        &'a self,
+        vars: crate::model::Vars<'a>,
+        line: &'a [crate::model::objects::Reference],
+    ) -> impl Iterator<Item = NamedReference<'a>> {
+        let var = vars.at(line[0].var as usize);
+        list_items(self.value(var))
+            .zip(line)
+            .map(move |(name, reference)| NamedReference {
+                var,
+                name,
+                target_type: &reference.target_type().name,
+                target: reference.target().map(|id| self.objects.by_id(id)),
             })
     }
 

@@ -9,6 +9,12 @@ fn pjsiplint() -> Command {
     cmd
 }
 
+/// What pjsiplint prints on stdout with these arguments for this file.
+fn stdout_of(args: &[&str], path: &std::path::Path) -> String {
+    let output = pjsiplint().args(args).arg(path).output().unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 fn json(output: &[u8]) -> Value {
     serde_json::from_slice(output).expect("valid JSON")
 }
@@ -408,21 +414,11 @@ fn usernames_are_shown_and_passwords_masked_even_when_equal() {
         "[alice7]\ntype=auth\nauth_type=userpass\nusername=alice7\npassword=alice7\n",
     )
     .unwrap();
-    let output = pjsiplint()
-        .args(["--isolated", "--no-color"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = stdout_of(&["--isolated", "--no-color"], &path);
     assert!(stdout.contains("username=alice7"), "{stdout}");
     assert!(!stdout.contains("password=alice7"), "{stdout}");
     assert!(stdout.contains("password=******"), "{stdout}");
-    let output = pjsiplint()
-        .args(["--isolated", "--effective"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stdout = stdout_of(&["--isolated", "--effective"], &path);
     assert!(stdout.contains("username = alice7"), "{stdout}");
     assert!(!stdout.contains("password = alice7"), "{stdout}");
 }
