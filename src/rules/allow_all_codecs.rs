@@ -78,9 +78,14 @@ impl Rule for AllowAllCodecs {
                 if !allowing && !disallow.names(var) {
                     continue;
                 }
-                let says = *said
-                    .entry(var.origin)
-                    .or_insert_with(|| says_all(config, allowing, var));
+                // A line extended by `+=` has a value of its own section's making.
+                let says = if var.is_appended() {
+                    says_all(config, allowing, var)
+                } else {
+                    *said
+                        .entry(var.origin)
+                        .or_insert_with(|| says_all(config, allowing, var))
+                };
                 match says {
                     Some(true) => allowed_all = Some(var),
                     Some(false) => allowed_all = None,
