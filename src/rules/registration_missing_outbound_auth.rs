@@ -10,7 +10,7 @@ pub struct RegistrationMissingOutboundAuth;
 static META: RuleMeta = RuleMeta {
     name: "registration-missing-outbound-auth",
     category: Category::Registration,
-    severity: Severity::Error,
+    severity: Severity::Warning,
     summary: "A registration with no outbound_auth cannot answer the provider's 401",
     doc: r#"# registration-missing-outbound-auth
 
@@ -35,7 +35,8 @@ client_uri=sip:4930123456@sip.example.net
 
 ## When it does not apply
 A few carrier networks (a home gateway's line, NTT Hikari Denwa) authenticate a line by where
-it connects from and never challenge REGISTER; for those, suppress this finding. A trunk
+it connects from and never challenge REGISTER; for those, suppress this finding. That is why it
+is a warning, not an error: the file alone cannot say whether the registrar challenges. A trunk
 endpoint without `outbound_auth` is `trunk-missing-outbound-auth`'s; an auth whose user name is
 the phone number is `auth-username-is-did`'s (which also looks at the trunk endpoint's
 `outbound_auth` when the registration has none).
