@@ -48,6 +48,9 @@ other address still finds the endpoint by its From user when its `identify_by` h
 header when the default applies). Every endpoint left at the default is the same choice, so they are
 one finding, at the first, with a label at each of the others.
 
+An identify whose `match` holds every address (`0.0.0.0/0`, `::/0`) lets everyone in, whatever
+`identify_by` says: that is reported at the `match` line, and `identify_by=ip` is no fix there.
+
 ## When it does not apply
 - An endpoint with `auth=`: it is challenged, whichever way it was found.
 - `identify_by=ip` (or `header`, without `username`/`auth_username`).
@@ -97,6 +100,58 @@ fn identified_endpoints(config: &Config) -> HashSet<&str> {
         .filter_map(|identify| config.option(identify, "endpoint"))
         .map(str::trim)
         .collect()
+}
+
+/// The endpoints an identify matches with a network that holds every address
+/// (`match=0.0.0.0/0`, `::/0`), each with that match line.
+fn catch_all_identified(config: &Config) -> rustc_hash::FxHashMap<&str, &crate::model::Var> {
+    let matches = config.option_name("match");
+    let mut found = rustc_hash::FxHashMap::default();
+    for identify in config.objects.of_type("identify") {
+        let Some(endpoint) = config.option(identify, "endpoint").map(str::trim) else {
+            continue;
+        };
+        for var in config.option_vars(identify, matches) {
+            let every = crate::lookup::list_items(config.value(var)).any(|item| {
+                item.split_once('/')
+                    .is_some_and(|(_, mask)| matches!(mask.trim(), "0" | "0.0.0.0"))
+            });
+            if every {
+                found.entry(endpoint).or_insert(var);
+            }
+        }
+    }
+    found
+}
+
+/// An endpoint without `auth=` that an identify matches from every address: not a hole by name
+/// but a door open to everyone.
+fn reachable_from_everywhere(
+    config: &Config,
+    endpoint: &Object,
+    every: &crate::model::Var,
+) -> Diagnostic {
+    let id = config.object_id(endpoint);
+    let context = config
+        .option(endpoint, "context")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .unwrap_or("default");
+    META.report(
+        config.value_span(every),
+        format!(
+            "endpoint '{id}' has no `auth=` and an identify matches it from every address \
+             (`match={}`): Asterisk takes every request from anywhere as it, without a password \
+             (its calls run in context '{context}')",
+            config.value(every).trim()
+        ),
+    )
+    .label("every address")
+    .secondary(
+        config.section(endpoint.section).name_span,
+        format!("endpoint '{id}', no auth="),
+    )
+    .help("limit `match=` to the addresses of the device or provider, or give the endpoint an `auth=`")
 }
 
 /// Endpoints named `anonymous` (or `anonymous@domain`) take requests no other endpoint matched.
@@ -155,6 +210,7 @@ impl Rule for UnauthenticatedEndpoint {
         let part_without_identify =
             config.is_part_of_pjsip_conf() && config.objects.of_type("identify").next().is_none();
         let identified = identified_endpoints(config);
+        let catch_all = catch_all_identified(config);
         let identifies = crate::trunks::Identifies::of(config);
         let auth = config.option_name("auth");
         let identify_by = config.option_name("identify_by");
@@ -167,6 +223,15 @@ impl Rule for UnauthenticatedEndpoint {
             }
             // The lines before the id: reading the id is a wait on the file's text, which the
             // endpoints with `auth=` never need.
+            if !catch_all.is_empty()
+                && !has_inbound_auth(config, endpoint, auth)
+                && !is_anonymous(config, endpoint)
+            {
+                if let Some(every) = catch_all.get(config.object_id(endpoint)) {
+                    out.push(reachable_from_everywhere(config, endpoint, every));
+                    continue;
+                }
+            }
             if has_inbound_auth(config, endpoint, auth)
                 || (part_without_identify
                     && config
