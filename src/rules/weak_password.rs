@@ -58,6 +58,9 @@ this existed only in 18.23.0, 20.8.0 and 21.3.0 and was reverted.) Transports wi
 (never started), `protocol=flow` and websocket transports (`ws`, `wss`: their `bind` is never
 bound, the connections come through the HTTP server of http.conf) do not count.
 
+An auth that nothing uses is reported with the finding about the same weakness where there is
+one (a shared password on a used and an unused auth is one mistake), and on its own otherwise.
+
 ## When it does not apply
 - A placeholder password (`${PASSWORD}`, `<secret>`, `{{ password }}`): `placeholder-value`'s.
 - `auth_type=google_oauth` (no password), and auths Asterisk does not load (a missing
@@ -599,6 +602,9 @@ impl Rule for WeakPassword {
         };
         let mut groups: Vec<Group<'_>> = Vec::new();
         let mut by_key: HashMap<(Vec<&'static str>, Exposure), usize> = HashMap::default();
+        // An auth nothing uses joins a finding about the same weakness where there is one (the
+        // same shared password on a used and an unused auth is one mistake), after all others.
+        let mut unused = Vec::new();
         for (auth, var, reasons) in weak {
             let span = config.key_span(var);
             if accepted.contains(&(span.file.0, span.start)) {
@@ -610,7 +616,10 @@ impl Rule for WeakPassword {
                 (Some(_), false) => Exposure::Internet,
                 (Some(_), true) => Exposure::Local,
                 (None, _) if key.is_some_and(|key| outbound.contains(&key)) => Exposure::Outbound,
-                (None, _) => Exposure::Unused,
+                (None, _) => {
+                    unused.push((auth, var, reasons));
+                    continue;
+                }
             };
             match by_key.get(&(reasons.clone(), exposure)) {
                 Some(&index) => groups[index].auths.push((auth, var, endpoint)),
@@ -620,6 +629,23 @@ impl Rule for WeakPassword {
                         reasons,
                         exposure,
                         auths: vec![(auth, var, endpoint)],
+                    });
+                }
+            }
+        }
+        for (auth, var, reasons) in unused {
+            let joined = groups
+                .iter()
+                .position(|group| group.reasons == reasons)
+                .or_else(|| by_key.get(&(reasons.clone(), Exposure::Unused)).copied());
+            match joined {
+                Some(index) => groups[index].auths.push((auth, var, None)),
+                None => {
+                    by_key.insert((reasons.clone(), Exposure::Unused), groups.len());
+                    groups.push(Group {
+                        reasons,
+                        exposure: Exposure::Unused,
+                        auths: vec![(auth, var, None)],
                     });
                 }
             }
