@@ -77,14 +77,15 @@ impl Rule for PlaceholderValue {
         // The lines whose value makes Asterisk reject an object: (file, value start) -> what.
         let mut rejected: rustc_hash::FxHashMap<(u32, u32), String> = Default::default();
         for group in problem_groups(cx, |kind| {
-            // A file option holding a placeholder names a file no PBX has: the object's
-            // certificate check fails wherever it loads.
+            // A file option holding a placeholder names a file no PBX has, and a placeholder
+            // host name resolves nowhere: the object's load-time check fails wherever it loads.
             matches!(
                 kind,
                 ProblemKind::InvalidValue { .. }
                     | ProblemKind::Conflict { .. }
                     | ProblemKind::NeedsFile { .. }
                     | ProblemKind::MissingFile { .. }
+                    | ProblemKind::NeedsDns { .. }
             )
         }) {
             if let Some(var) = group.var(config) {
@@ -408,8 +409,8 @@ fn has_fenced_name(value: &str, fence: u8) -> bool {
 /// (`IP`, `HOST`, ...): `PBX-01` may be a real (case-insensitive) host name.
 fn has_caps_name(value: &str) -> bool {
     const KINDS: &[&str] = &[
-        "IP", "ADDR", "ADDRESS", "HOST", "HOSTNAME", "DOMAIN", "SERVER", "PUBLIC", "PRIVATE",
-        "EXTERNAL", "LOCAL", "NETWORK", "SUBNET",
+        "IP", "ADDR", "ADDRESS", "HOST", "HOSTNAME", "DOMAIN", "FQDN", "PORT", "SERVER", "PUBLIC",
+        "PRIVATE", "EXTERNAL", "LOCAL", "NETWORK", "SUBNET",
     ];
     value
         .split([':', '@', ';', '/', ',', '[', ']', ' ', '\t'])
