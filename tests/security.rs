@@ -215,7 +215,7 @@ fn endpoint_without_auth_or_identify_is_reported_with_its_context() {
 }
 
 #[test]
-fn endpoints_matched_by_address_or_line_are_not_reported() {
+fn endpoints_matched_by_address_or_line_are_reported_only_while_reachable_by_name() {
     let identify = "[6009]\ntype=identify\nendpoint=6009\nmatch=192.168.1.9\n";
     assert!(of(
         &lint(&format!("{OPEN_PHONE}identify_by=ip\n\n{identify}")),
@@ -234,13 +234,19 @@ fn endpoints_matched_by_address_or_line_are_not_reported() {
         "unauthenticated-endpoint"
     )
     .is_empty());
+    // A registration's line picks out the provider's requests; with `identify_by=ip` nothing
+    // else reaches the endpoint, with the default its name still does.
     let line = "[reg]\ntype=registration\nserver_uri=sip:sip.example.net\n\
                 client_uri=sip:acct@sip.example.net\nline=yes\nendpoint=6009\n";
     assert!(of(
-        &lint(&format!("{OPEN_PHONE}\n{line}")),
+        &lint(&format!("{OPEN_PHONE}identify_by=ip\n\n{line}")),
         "unauthenticated-endpoint"
     )
     .is_empty());
+    let found = lint(&format!("{OPEN_PHONE}\n{line}"));
+    let by_name = of(&found, "unauthenticated-endpoint");
+    assert_eq!(by_name.len(), 1);
+    assert!(by_name[0].message.contains("`line=yes`"));
 }
 
 #[test]

@@ -20,13 +20,13 @@ static META: RuleMeta = RuleMeta {
 A loaded endpoint that
 
 - has no `auth=` (or an empty one: the last `auth` line is the one Asterisk keeps),
-- is not named by the `endpoint=` of any loaded `type=identify`,
-- is not a trunk whose registration names it with `line=yes`,
+- is not named by the `endpoint=` of any `type=identify`,
 - and can be identified by name: its `identify_by` (default `username,ip`) contains
   `username` or `auth_username`.
 
 Endpoints named `anonymous` are left to `anonymous-endpoint`; an `auth=` naming a missing auth
-is `dangling-reference`'s business.
+is `dangling-reference`'s business. An endpoint found by an identify or by its registration's
+`line=yes` is reported too when its `identify_by` still holds `username` (see below).
 
 ## Why
 Asterisk picks the endpoint of an incoming request by the user part of its From header (and,
@@ -56,7 +56,9 @@ An identify whose `match` holds every address (`0.0.0.0/0`, `::/0`) lets everyon
 - `identify_by=ip` (or `header`, without `username`/`auth_username`).
 - A provider trunk that nothing identifies: `trunk-missing-identify` owns it (its message says
   that it is also reachable by name); this rule stays silent there, one finding per mistake.
-- A registration with `line=yes` naming the endpoint.
+- A registration with `line=yes` naming the endpoint and `identify_by=ip`: the line picks out
+  the provider's requests, and nothing else reaches it (with `username` in `identify_by`, the
+  name still does, and that is reported).
 - `anonymous`: `anonymous-endpoint`'s.
 
 ## Example
@@ -166,6 +168,7 @@ fn reachable_by_name<'a>(
     config: &'a Config,
     endpoint: &'a Object,
     identify_by: crate::lookup::OptionName<'a>,
+    found_by: FoundBy,
 ) -> Diagnostic {
     let id = config.object_id(endpoint);
     let context = config
@@ -187,14 +190,33 @@ fn reachable_by_name<'a>(
     // The ip identifier does not read `identify_by` (res_pjsip_endpoint_identifier_ip.c
     // `common_identify`; since Asterisk 16 listing `ip` there is documentation only): the
     // identify matches either way, and `username` in it is what opens the endpoint by name.
+    // The line identifier (res_pjsip_outbound_registration.c `line_identify`) does not read
+    // `identify_by` either: it is one more identifier, and the username one still runs.
+    let (how, still) = match found_by {
+        FoundBy::Identify => (
+            "an identify matches it by address",
+            "the identify's addresses still match",
+        ),
+        FoundBy::RegistrationLine => (
+            "its registration's `line=yes` picks out the provider's requests",
+            "the line still picks out the provider's requests",
+        ),
+    };
     let message = format!(
-        "endpoint '{id}' has no `auth=`: an identify matches it by address, but its {by} \
-         also identifies it by name, so anyone who sends From user '{id}' from any address is \
-         taken as it without a password (its calls run in context '{context}')"
+        "endpoint '{id}' has no `auth=`: {how}, but its {by} also identifies it by name, so \
+         anyone who sends From user '{id}' from any address is taken as it without a password \
+         (its calls run in context '{context}')"
     );
     META.report(span, message)
         .label(format!("'{id}' is reachable by name"))
-        .help("set `identify_by=ip` on the endpoint: the identify's addresses still match")
+        .help(format!("set `identify_by=ip` on the endpoint: {still}"))
+}
+
+/// How the provider's requests find an endpoint that is also reachable by name.
+#[derive(Clone, Copy)]
+enum FoundBy {
+    Identify,
+    RegistrationLine,
 }
 
 impl Rule for UnauthenticatedEndpoint {
@@ -246,14 +268,30 @@ impl Rule for UnauthenticatedEndpoint {
             }
             if identified.contains(config.object_id(endpoint)) {
                 if config.option_var(endpoint, identify_by).is_none() {
-                    by_default.push(reachable_by_name(config, endpoint, identify_by));
+                    by_default.push(reachable_by_name(
+                        config,
+                        endpoint,
+                        identify_by,
+                        FoundBy::Identify,
+                    ));
                 } else {
-                    out.push(reachable_by_name(config, endpoint, identify_by));
+                    out.push(reachable_by_name(
+                        config,
+                        endpoint,
+                        identify_by,
+                        FoundBy::Identify,
+                    ));
                 }
                 continue;
             }
             let trunk = cx.trunks.of_endpoint(crate::model::ObjectId(index as u32));
             if trunk.is_some_and(|t| t.reason == TrunkReason::RegistrationLine) {
+                out.push(reachable_by_name(
+                    config,
+                    endpoint,
+                    identify_by,
+                    FoundBy::RegistrationLine,
+                ));
                 continue;
             }
             // A trunk nothing identifies: trunk-missing-identify owns it (and says this too).
