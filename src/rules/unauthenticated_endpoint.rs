@@ -134,11 +134,7 @@ fn reachable_from_everywhere(
     every: &crate::model::Var,
 ) -> Diagnostic {
     let id = config.object_id(endpoint);
-    let context = config
-        .option(endpoint, "context")
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .unwrap_or("default");
+    let context = context_of(config, endpoint);
     META.report(
         config.value_span(every),
         format!(
@@ -156,6 +152,15 @@ fn reachable_from_everywhere(
     .help("limit `match=` to the addresses of the device or provider, or give the endpoint an `auth=`")
 }
 
+/// The dialplan context the endpoint's calls run in (`default` when none is written).
+fn context_of<'a>(config: &'a Config, endpoint: &Object) -> &'a str {
+    config
+        .option(endpoint, "context")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .unwrap_or("default")
+}
+
 /// Endpoints named `anonymous` (or `anonymous@domain`) take requests no other endpoint matched.
 pub(super) fn is_anonymous(config: &Config, endpoint: &Object) -> bool {
     let id = config.object_id(endpoint);
@@ -171,11 +176,7 @@ fn reachable_by_name<'a>(
     found_by: FoundBy,
 ) -> Diagnostic {
     let id = config.object_id(endpoint);
-    let context = config
-        .option(endpoint, "context")
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .unwrap_or("default");
+    let context = context_of(config, endpoint);
     let line = config.option_var(endpoint, identify_by);
     let (by, span) = match line {
         Some(var) => (
@@ -298,11 +299,7 @@ impl Rule for UnauthenticatedEndpoint {
             if trunk.is_some_and(|t| identifies.trunk_unidentified(config, t)) {
                 continue;
             }
-            let context = config
-                .option(endpoint, "context")
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .unwrap_or("default");
+            let context = context_of(config, endpoint);
             let section = config.section(endpoint.section);
             let id = config.object_id(endpoint);
             let mut diagnostic = META
