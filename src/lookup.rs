@@ -218,15 +218,6 @@ impl Config {
         any_named || self.option_items(object, name).next().is_some()
     }
 
-    /// Whether the last line of an option names anything: [`Config::has_items`] for options
-    /// where each line replaces the list (an endpoint's `aors` is a string field and `auth`
-    /// re-initialises its vector, res/res_pjsip/pjsip_configuration.c), so `aors=` after
-    /// `aors=6001` leaves none.
-    pub fn last_line_has_items<'a>(&'a self, object: &Object, key: impl AsOptionName<'a>) -> bool {
-        self.option(object, key)
-            .is_some_and(|value| list_items(value).next().is_some())
-    }
-
     /// What each name on the last line of a reference option names, in order (`None` for a
     /// name no object has): for options where each line replaces the list (an endpoint's
     /// `auth=`), what looking up each item of `option(object, key)` finds, without reading the
@@ -316,11 +307,7 @@ impl Config {
             let var = vars.at(line[0].var as usize);
             let ids = self.key_ids(self.key(var));
             if !options.iter().any(|(known, _, _)| known.contains(&var.key)) {
-                let last_wins = object
-                    .ty
-                    .option(self.key(var))
-                    .is_none_or(|spec| spec.repeat == crate::schema::Repeat::LastWins);
-                options.push((ids, last_wins, line[0].var));
+                options.push((ids, self.replaces_earlier(object, var), line[0].var));
             }
         }
         if options.iter().any(|(_, last_wins, _)| *last_wins) {

@@ -267,27 +267,13 @@ fn match_host(item: &str) -> String {
 }
 
 /// Whether two names differ by at most two edits (case ignored), both of four characters or
-/// more: `dcs-endpoint` and `dcss-endpoint`. Bounded: long names are compared only when their
-/// lengths are close, and at most 64 characters are read.
+/// more: `dcs-endpoint` and `dcss-endpoint`. Bounded: at most 64 characters are read.
 fn near(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().take(64).flat_map(char::to_lowercase).collect();
-    let b: Vec<char> = b.chars().take(64).flat_map(char::to_lowercase).collect();
-    if a.len() < 4 || b.len() < 4 || a.len().abs_diff(b.len()) > 2 {
-        return false;
-    }
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            current[j + 1] = (previous[j] + cost)
-                .min(previous[j + 1] + 1)
-                .min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()] <= 2
+    let a: String = a.chars().take(64).flat_map(char::to_lowercase).collect();
+    let b: String = b.chars().take(64).flat_map(char::to_lowercase).collect();
+    a.chars().count() >= 4
+        && b.chars().count() >= 4
+        && crate::schema::edit_distance(&a, &b, 2).is_some()
 }
 
 /// Whether a host taken from the configuration is a placeholder or a documentation name

@@ -639,6 +639,10 @@ fn bind_conflicts(config: &Config, out: &mut Vec<ObjectProblem>) {
 /// the transport. Loopback addresses exist everywhere. On the PBX itself (`check-files`) the
 /// machine's addresses decide; otherwise the transport's fate depends on the machine.
 fn bind_addresses(config: &Config, options: &ValidateOptions, out: &mut Vec<ObjectProblem>) {
+    let machine = options
+        .check_files
+        .then(crate::network::machine_addresses)
+        .flatten();
     for (index, object) in config.objects.list.iter().enumerate() {
         if object.kind_name() != "transport" || !object.loads() {
             continue;
@@ -651,10 +655,6 @@ fn bind_addresses(config: &Config, options: &ValidateOptions, out: &mut Vec<Obje
         }
         let view = ObjectView::new(config, object);
         let var = view.last("bind");
-        let machine = options
-            .check_files
-            .then(crate::network::machine_addresses)
-            .flatten();
         let kind = match machine {
             Some(addresses) if addresses.contains(&ip) => continue,
             Some(_) => ProblemKind::InvalidValue {

@@ -1,8 +1,9 @@
-use super::weak_password::{bind_span, listens_phrase};
+use super::weak_password::bind_span;
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::Options;
 use crate::model::{Config, Object};
+use crate::network::listens_phrase;
 
 pub struct AclMissingOnPublicTransport;
 

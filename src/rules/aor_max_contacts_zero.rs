@@ -86,11 +86,10 @@ impl Rule for AorMaxContactsZero {
                 .references(endpoint)
                 .iter()
                 .any(|r| r.target().is_some_and(|aor| none_accepted.contains(&aor)));
-            // From the references: no value of the endpoint is read.
             // The last `auth=` and `aors=` lines: each replaces the list
             // (res/res_pjsip/pjsip_configuration.c: `inbound_auth_handler`, and `aors` is a
-            // string field).
-            if !names_one || !config.last_line_has_items(endpoint, auth) {
+            // string field); `has_items` reads the one Asterisk keeps, from the references.
+            if !names_one || !config.has_items(endpoint, auth) {
                 continue;
             }
             for aor in config.last_line_targets(endpoint, aors).flatten() {

@@ -141,12 +141,12 @@ impl<'a> CallEndpoints<'a> {
         }
     }
 
-    pub fn takes_calls(&self, config: &'a Config, endpoint: &Object) -> bool {
-        // The last `aors=` and `auth=` lines are the ones Asterisk keeps (each replaces the
-        // list: `aors` is a string field, `auth` re-initialises its vector in
-        // res/res_pjsip/pjsip_configuration.c, `inbound_auth_handler`).
-        config.last_line_has_items(endpoint, self.aors)
-            || config.last_line_has_items(endpoint, self.auth)
+    pub fn takes_calls(&self, config: &'a Config, endpoint: &'a Object) -> bool {
+        // `has_items` reads the last `aors=` and `auth=` lines, the ones Asterisk keeps (each
+        // replaces the list), from the references: no value of the endpoint is read for the
+        // many endpoints whose names resolve.
+        config.has_items(endpoint, self.aors)
+            || config.has_items(endpoint, self.auth)
             || config.object_id(endpoint) == "anonymous"
             || self.named.contains(config.object_id(endpoint))
     }

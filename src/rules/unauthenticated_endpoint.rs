@@ -246,42 +246,29 @@ impl Rule for UnauthenticatedEndpoint {
             }
             // The lines before the id: reading the id is a wait on the file's text, which the
             // endpoints with `auth=` never need.
-            if !catch_all.is_empty()
-                && !has_inbound_auth(config, endpoint, auth)
-                && !is_anonymous(config, endpoint)
-            {
-                if let Some(every) = catch_all.get(config.object_id(endpoint)) {
-                    out.push(reachable_from_everywhere(config, endpoint, every));
-                    continue;
-                }
+            if has_inbound_auth(config, endpoint, auth) || is_anonymous(config, endpoint) {
+                continue;
             }
-            if has_inbound_auth(config, endpoint, auth)
-                || (part_without_identify
-                    && config
-                        .objects
-                        .references(endpoint)
-                        .iter()
-                        .any(|r| r.target().is_none()))
-                || is_anonymous(config, endpoint)
+            if let Some(every) = catch_all.get(config.object_id(endpoint)) {
+                out.push(reachable_from_everywhere(config, endpoint, every));
+                continue;
+            }
+            if (part_without_identify
+                && config
+                    .objects
+                    .references(endpoint)
+                    .iter()
+                    .any(|r| r.target().is_none()))
                 || !identified_by_name(config, endpoint, identify_by)
             {
                 continue;
             }
             if identified.contains(config.object_id(endpoint)) {
+                let found = reachable_by_name(config, endpoint, identify_by, FoundBy::Identify);
                 if config.option_var(endpoint, identify_by).is_none() {
-                    by_default.push(reachable_by_name(
-                        config,
-                        endpoint,
-                        identify_by,
-                        FoundBy::Identify,
-                    ));
+                    by_default.push(found);
                 } else {
-                    out.push(reachable_by_name(
-                        config,
-                        endpoint,
-                        identify_by,
-                        FoundBy::Identify,
-                    ));
+                    out.push(found);
                 }
                 continue;
             }

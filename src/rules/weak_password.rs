@@ -403,18 +403,6 @@ pub(super) fn join_and(items: &[&str]) -> String {
 // ---------------------------------------------------------------------------------------------
 // Shared by the security rules.
 
-/// The loaded transports whose own socket listens on a public or unspecified address
-/// ([`crate::network::public_listeners`]: udp/tcp/tls only; websocket transports are served by
-/// Asterisk's HTTP server and do not listen on their `bind`).
-pub(super) fn public_transports(config: &Config) -> Vec<&Object> {
-    crate::network::public_listeners(config)
-}
-
-/// "transport 'udp' listens on 0.0.0.0:5060".
-pub(super) fn listens_phrase(config: &Config, transport: &Object) -> String {
-    crate::network::listens_phrase(config, transport)
-}
-
 /// Whether an endpoint's `auth=` names an auth: each `auth` line replaces the whole list
 /// (pjsip_configuration.c inbound_auth_handler), so only the last line counts. Answered from the
 /// references: the endpoint's value is not read.
@@ -578,7 +566,7 @@ impl Rule for WeakPassword {
                 .object("auth", config.object_id(auth))
                 .map(std::ptr::from_ref)
         };
-        let public = public_transports(config);
+        let public = crate::network::public_listeners(config);
         // Auths a suppression comment accepts are left out before grouping: a finding about
         // forty auths is reported at the first, and a comment at the fifth must still count.
         let mut one_each: Vec<Diagnostic> = weak
@@ -686,7 +674,7 @@ fn report(config: &Config, group: &Group<'_>, transport: Option<&Object>) -> Dia
              owner's expense",
             endpoints(endpoint),
             if others == 0 { "s" } else { "" },
-            listens_phrase(config, transport)
+            crate::network::listens_phrase(config, transport)
         )),
         (Exposure::Local, Some(endpoint), _) => {
             // A websocket transport is reachable wherever Asterisk's HTTP server listens

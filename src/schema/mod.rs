@@ -590,7 +590,7 @@ pub fn closest_option<'a>(ty: &'a ObjectType, key: &str, major: u32) -> Vec<&'a 
 }
 
 /// Optimal-string-alignment distance, or `None` when it exceeds `limit`.
-fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+pub(crate) fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     if a.len().abs_diff(b.len()) > limit {
