@@ -116,12 +116,17 @@ impl Rule for PlaceholderValue {
                 format!(" (`{}`)", value.trim())
             };
             let span = crate::source::Span::new(file_id, assignment.value.span.clone());
-            let option = key.rsplit('/').next().unwrap_or(key).trim();
+            let option = key
+                .rsplit('/')
+                .next()
+                .unwrap_or(key)
+                .trim()
+                .to_ascii_lowercase();
             // `rejected` holds lines whose value makes Asterisk refuse the object.
             let (effect, severity) = if let Some(objects) = rejected.get(&(file_id.0, span.start)) {
                 (format!("Asterisk rejects {objects}"), Severity::Error)
             } else if matches!(
-                option.to_ascii_lowercase().as_str(),
+                option.as_str(),
                 "external_signaling_address" | "external_media_address"
             ) {
                 (
@@ -146,11 +151,10 @@ impl Rule for PlaceholderValue {
             diagnostic.severity = severity;
             // The media and signalling addresses written with one placeholder are one thing to
             // fill in.
-            let lowered = option.to_ascii_lowercase();
-            let option_group = if lowered.starts_with("external_") {
+            let option_group = if option.starts_with("external_") {
                 "external_*_address".to_owned()
             } else {
-                lowered
+                option
             };
             let group = (option_group, kind, severity == Severity::Error);
             let next = groups.len();
@@ -188,11 +192,12 @@ impl Rule for PlaceholderValue {
                 ));
                 for other in others {
                     // An error's own consequence ("Asterisk rejects aor 'x'") goes with its label.
-                    let label = match other.message.rsplit_once(": Asterisk rejects ") {
-                        Some((_, objects)) => format!("the same: Asterisk rejects {objects}"),
+                    let span = other.primary.span;
+                    let label = match rejected.get(&(span.file.0, span.start)) {
+                        Some(objects) => format!("the same: Asterisk rejects {objects}"),
                         None => "the same kind of placeholder".to_owned(),
                     };
-                    first = first.secondary(other.primary.span, label);
+                    first = first.secondary(span, label);
                 }
             }
             out.push(first);

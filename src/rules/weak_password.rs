@@ -461,7 +461,6 @@ fn shared_passwords(config: &Config, options: &crate::lookup::Options<3>) -> Has
         };
         let password = config.value(var);
         if password.is_empty()
-            || password.contains("{{")
             || super::placeholder_value::placeholder("password", password).is_some()
         {
             continue;
@@ -506,9 +505,7 @@ impl Rule for WeakPassword {
             let password = config.value(var);
             // A placeholder (`${PASSWORD}`, `<secret>`, `{{ pass }}`) is placeholder-value's
             // finding: one mistake, one finding.
-            if password.contains("{{")
-                || super::placeholder_value::placeholder("password", password).is_some()
-            {
+            if super::placeholder_value::placeholder("password", password).is_some() {
                 continue;
             }
             let username = username.map(|var| config.value(var));
