@@ -1,5 +1,6 @@
 use super::{problem_groups, report_group, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Config, Object, Var};
 use crate::validate::ProblemKind;
 
 pub struct IdentifyMatchHostname;
@@ -114,41 +115,36 @@ fn ipv4_matches_on_ipv6_only(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     let bind = config.option(first, "bind").unwrap_or("").trim().to_owned();
-    let mut seen = rustc_hash::FxHashSet::default();
-    for identify in config.objects.of_type("identify").filter(|i| i.usable()) {
-        for var in config.option_vars(identify, "match") {
-            if !seen.insert(var.origin) {
-                continue;
-            }
-            let Some(item) = config.value(var).split(',').map(str::trim).find(|item| {
-                let host = item.split('/').next().unwrap_or(item);
-                let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-                host.parse::<std::net::Ipv4Addr>().is_ok()
-            }) else {
-                continue;
-            };
-            let mut diagnostic = META
-                .report(
-                    config.value_span(var),
-                    format!(
-                        "`{item}` in identify '{}' is an IPv4 address, but every transport \
+    for (identify, var) in match_lines(config) {
+        let Some(item) = config
+            .value(var)
+            .split(',')
+            .map(str::trim)
+            .find(|item| item_host(item).parse::<std::net::Ipv4Addr>().is_ok())
+        else {
+            continue;
+        };
+        let mut diagnostic = META
+            .report(
+                config.value_span(var),
+                format!(
+                    "`{item}` in identify '{}' is an IPv4 address, but every transport \
                          listens on IPv6 only (transport '{}', `bind={bind}`; pjlib opens IPv6 \
                          sockets IPv6-only): no request arrives from it, so this match never \
                          matches",
-                        config.object_id(identify),
-                        config.object_id(first)
-                    ),
-                )
-                .label("IPv4")
-                .secondary(
-                    crate::rules::weak_password::bind_span(config, first),
-                    "IPv6 only",
-                )
-                .help("add a transport bound to 0.0.0.0 (IPv4) beside the IPv6 one");
-            diagnostic.severity = Severity::Warning;
-            diagnostic = diagnostic.also(super::inherited_label(config, identify.section, var));
-            out.push(diagnostic);
-        }
+                    config.object_id(identify),
+                    config.object_id(first)
+                ),
+            )
+            .label("IPv4")
+            .secondary(
+                crate::rules::weak_password::bind_span(config, first),
+                "IPv6 only",
+            )
+            .help("add a transport bound to 0.0.0.0 (IPv4) beside the IPv6 one");
+        diagnostic.severity = Severity::Warning;
+        diagnostic = diagnostic.also(super::inherited_label(config, identify.section, var));
+        out.push(diagnostic);
     }
 }
 
@@ -156,39 +152,54 @@ fn ipv4_matches_on_ipv6_only(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// when a template gives it to many identifies.
 fn numeric_matches(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let config = cx.config;
-    let mut seen = rustc_hash::FxHashSet::default();
-    for identify in config.objects.of_type("identify").filter(|i| i.usable()) {
-        for var in config.option_vars(identify, "match") {
-            if !seen.insert(var.origin) {
-                continue;
-            }
-            let value = config.value(var);
-            let Some((item, ip)) = value.split(',').map(str::trim).find_map(|item| {
-                let host = item.split('/').next().unwrap_or(item);
-                let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-                let dotted_quad = host.split('.').count() == 4;
-                (!host.is_empty() && host.len() < 16 && !dotted_quad)
-                    .then(|| crate::schema::addr::inet_aton(host))
-                    .flatten()
-                    .map(|ip| (item, ip))
-            }) else {
-                continue;
-            };
-            let mut diagnostic = META
-                .report(
-                    config.value_span(var),
-                    format!(
-                        "`{item}` in identify '{}' is not a host name: Asterisk reads it as the \
+    for (identify, var) in match_lines(config) {
+        let value = config.value(var);
+        let Some((item, ip)) = value.split(',').map(str::trim).find_map(|item| {
+            let host = item_host(item);
+            let dotted_quad = host.split('.').count() == 4;
+            (!host.is_empty() && host.len() < 16 && !dotted_quad)
+                .then(|| crate::schema::addr::inet_aton(host))
+                .flatten()
+                .map(|ip| (item, ip))
+        }) else {
+            continue;
+        };
+        let mut diagnostic = META
+            .report(
+                config.value_span(var),
+                format!(
+                    "`{item}` in identify '{}' is not a host name: Asterisk reads it as the \
                          IPv4 address {ip}, which no request comes from, so the identify matches \
                          nothing",
-                        config.object_id(identify)
-                    ),
-                )
-                .label(format!("read as {ip}"))
-                .help("write the IP address or network the requests come from");
-            diagnostic.severity = Severity::Warning;
-            diagnostic = diagnostic.also(super::inherited_label(config, identify.section, var));
-            out.push(diagnostic);
-        }
+                    config.object_id(identify)
+                ),
+            )
+            .label(format!("read as {ip}"))
+            .help("write the IP address or network the requests come from");
+        diagnostic.severity = Severity::Warning;
+        diagnostic = diagnostic.also(super::inherited_label(config, identify.section, var));
+        out.push(diagnostic);
     }
+}
+
+/// Each `match` line of the usable identifies, once per line that wrote it (a template's line
+/// given to many identifies is one), with the first identify that has it.
+fn match_lines(config: &Config) -> impl Iterator<Item = (&Object, &Var)> {
+    let mut seen = rustc_hash::FxHashSet::default();
+    config
+        .objects
+        .of_type("identify")
+        .filter(|identify| identify.usable())
+        .flat_map(move |identify| {
+            config
+                .option_vars(identify, "match")
+                .map(move |var| (identify, var))
+        })
+        .filter(move |(_, var)| seen.insert(var.origin))
+}
+
+/// The host of a `match` item without its mask and port (`10.0.0.1/24`, `10.0.0.1:5060`).
+fn item_host(item: &str) -> &str {
+    let host = item.split('/').next().unwrap_or(item);
+    host.rsplit_once(':').map_or(host, |(h, _)| h)
 }
