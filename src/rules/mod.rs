@@ -244,6 +244,9 @@ pub fn check(cx: &Context<'_>, enabled: impl Fn(&RuleMeta) -> bool + Sync) -> Ve
         .filter(|rule| enabled(rule.meta()) && !rule.runs_after_suppression())
         .collect();
     let mut out = run_parallel(cx, &early);
+    // Findings about the wizard's objects belong at the wizard lines (where suppression
+    // comments and fixes are).
+    crate::wizard::remap_diagnostics(cx.config, &mut out);
     cx.suppressions.apply(cx.config, &mut out);
     for rule in RULES
         .iter()

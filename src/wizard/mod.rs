@@ -1,0 +1,60 @@
+//! pjsip_wizard.conf: the objects res_pjsip_config_wizard.c makes of each `type=wizard` section,
+//! written out as pjsip.conf text that the model reads like any other file, with a map from each
+//! line of that text back to the wizard line that made it (findings and fixes point there).
+//!
+//! Read from res/res_pjsip_config_wizard.c (Asterisk 22): `object_type_loaded_observer` (which
+//! sections), `wizard_apply_handler` (remote_hosts), `handle_auth`, `handle_aor`,
+//! `handle_endpoint`, `handle_identify`, `handle_registrations`, `handle_phoneprov` (what each
+//! object gets), `get_object_variables` (prefixes); ../shared/asterisk/wizard.md for what a real
+//! Asterisk 22.10.1 did where this code and the release differ (the aor and the registrations get
+//! `outbound_proxy`; identify matches keep the port of remote_hosts).
+
+mod expand;
+mod remap;
+mod section;
+
+pub use expand::expand;
+pub use remap::remap_diagnostics;
+pub use section::{wizards, Wizard, PREFIXES, WIZARD_KEYS};
+
+use crate::source::{FileId, Span};
+
+/// The wizard's objects as pjsip.conf text, and where each of its lines came from.
+#[derive(Debug, Default)]
+pub struct Expansion {
+    pub text: String,
+    /// The file the text was read as (set once it is in the configuration).
+    pub file: Option<FileId>,
+    lines: Vec<GeneratedLine>,
+}
+
+/// One line of the text: its key and value ranges (offsets in the text) and its origin.
+#[derive(Debug, Clone)]
+struct GeneratedLine {
+    start: u32,
+    key_end: u32,
+    value_start: u32,
+    end: u32,
+    origin: Origin,
+}
+
+/// Where a generated line came from in the wizard file.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin {
+    /// What a finding about the line points at: the wizard line, the host of `remote_hosts`, or
+    /// the wizard's header that made it.
+    pub at: Span,
+    /// The wizard bytes the generated key is a byte-for-byte copy of (`allow` of
+    /// `endpoint/allow`), if it is one.
+    pub key: Option<Span>,
+    /// The wizard bytes the generated value is a byte-for-byte copy of, if it is one.
+    pub value: Option<Span>,
+}
+
+impl Expansion {
+    /// The line of the text holding `offset`.
+    fn line_at(&self, offset: u32) -> Option<&GeneratedLine> {
+        let index = self.lines.partition_point(|line| line.end < offset);
+        self.lines.get(index).filter(|line| line.start <= offset)
+    }
+}
