@@ -337,12 +337,16 @@ impl Config {
         self.all_roots().iter().find(|root| root.kind == kind)
     }
 
-    /// The sections of pjsip.conf (none of the wizard's): the rules about sections as written
-    /// read these.
-    pub fn pjsip_sections(&self) -> impl Iterator<Item = (SectionId, &Section)> {
-        self.root(RootKind::Pjsip)
-            .map_or(0..0, |root| root.sections.start..root.sections.end.min(self.sections.len() as u32))
-            .map(|index| (SectionId(index), &self.sections[index as usize]))
+    /// The sections of pjsip.conf (none of the wizard's), with their index: the rules about
+    /// sections as written read these.
+    pub fn pjsip_sections(&self) -> impl Iterator<Item = (usize, &Section)> {
+        let range = self.root(RootKind::Pjsip).map_or(0..0, |root| {
+            root.sections.start as usize..(root.sections.end as usize).min(self.sections.len())
+        });
+        self.sections[range.clone()]
+            .iter()
+            .enumerate()
+            .map(move |(offset, section)| (range.start + offset, section))
     }
 
     /// Whether the linted root file is a whole pjsip.conf (`pjsip.conf`, or a template or copy
@@ -383,6 +387,15 @@ impl Config {
             Some(expansion) => expansion.remap(span),
             None => span,
         }
+    }
+
+    /// The files a person wrote (not the wizard's objects pjsiplint wrote out), with their
+    /// [`FileId`] numbers: what the rules about lines and files read.
+    pub fn written_files(&self) -> impl Iterator<Item = (usize, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !self.is_generated(FileId(*index as u32)))
     }
 
     /// Whether `file` is the wizard's objects written out by pjsiplint (nothing a person wrote).

@@ -324,7 +324,7 @@ pub(crate) fn lines(
         &crate::syntax::Line,
     ),
 > {
-    config.files.iter().enumerate().flat_map(|(index, file)| {
+    config.written_files().flat_map(|(index, file)| {
         let id = crate::source::FileId(index as u32);
         file.syntax.lines.iter().map(move |line| (id, file, line))
     })

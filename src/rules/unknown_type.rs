@@ -54,7 +54,7 @@ impl Rule for UnknownType {
         let config = cx.config;
         // A template's bad `type=` inherited by many sections is one finding.
         let mut reported = rustc_hash::FxHashSet::default();
-        for (index, section) in config.sections.iter().enumerate() {
+        for (index, section) in config.pjsip_sections() {
             // A section that became an object has a known type.
             if section.template || config.objects.of_section(SectionId(index as u32)).is_some() {
                 continue;
