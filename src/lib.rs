@@ -175,6 +175,16 @@ pub fn lint_dir(dir: &Path, settings: &Settings) -> io::Result<Linted> {
     ))
 }
 
+/// Lints pjsip.conf and pjsip_wizard.conf already in memory (tests, the browser); includes
+/// are still read from disk. The findings of both are reported.
+pub fn lint_sources(sources: model::Sources, settings: &Settings) -> Linted {
+    lint_config(
+        model::load_roots(sources, &settings.load),
+        settings,
+        Reported::Both,
+    )
+}
+
 /// Lints a root file already in memory (stdin, tests); includes are still read from disk.
 pub fn lint_bytes(path: &Path, name: String, bytes: Vec<u8>, settings: &Settings) -> Linted {
     lint_config(

@@ -177,10 +177,20 @@ impl Config {
         self.section_name(self.section(object.section))
     }
 
-    /// The first object of that type and id.
+    /// The object Asterisk finds by that type and id: the first of pjsip.conf, or the wizard's
+    /// when pjsip.conf's does not load (the stores are searched in order).
     pub fn object(&self, kind: &str, id: &str) -> Option<&Object> {
         let objects = &self.objects;
-        objects.find(self, kind, id).map(|id| objects.by_id(id))
+        let first = objects.find(self, kind, id)?;
+        let found = match objects.by_id(first).loads() {
+            true => first,
+            false => objects
+                .hidden_by
+                .iter()
+                .find(|(pjsip, _)| *pjsip == first)
+                .map_or(first, |&(_, wizard)| wizard),
+        };
+        Some(objects.by_id(found))
     }
 }
 
