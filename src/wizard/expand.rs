@@ -31,7 +31,7 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
 
     // handle_aor: always made; one contact per remote host from contact_pattern unless
     // aor/contact is given.
-    out.section(id, "aor", header);
+    out.section(wizard, id, "aor");
     out.copy_prefixed(wizard, "aor/");
     copy_wizard_value(wizard, "outbound_proxy", out);
     if wizard.prefixed_value("aor/", "contact").is_none() {
@@ -45,7 +45,7 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
     }
 
     // handle_endpoint.
-    out.section(id, "endpoint", header);
+    out.section(wizard, id, "endpoint");
     out.copy_prefixed(wizard, "endpoint/");
     out.made("aors", id, header);
     copy_wizard_value(wizard, "outbound_proxy", out);
@@ -64,7 +64,7 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
     let no_identify = wizard.is_true("accepts_registrations")
         || wizard.is_true("sends_line_with_registrations");
     if !no_identify && !hosts.is_empty() {
-        out.section(&format!("{id}-identify"), "identify", header);
+        out.section(wizard, &format!("{id}-identify"), "identify");
         out.copy_prefixed(wizard, "identify/");
         out.made("endpoint", id, header);
         if wizard.prefixed_value("identify/", "match").is_none() {
@@ -89,7 +89,7 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
 
     // handle_phoneprov: only with has_phoneprov, and an error without phoneprov/MAC.
     if wizard.is_true("has_phoneprov") && wizard.value("phoneprov/MAC").is_some() {
-        out.section(&format!("{id}-phoneprov"), "phoneprov", header);
+        out.section(wizard, &format!("{id}-phoneprov"), "phoneprov");
         out.copy_prefixed(wizard, "phoneprov/");
         out.made("endpoint", id, header);
     }
@@ -106,7 +106,7 @@ fn auth(wizard: &Wizard<'_>, direction: &str, wanted: bool, out: &mut Writer) ->
     }
     let suffix = if direction == "outbound" { "oauth" } else { "iauth" };
     let header = wizard.header();
-    out.section(&format!("{}-{suffix}", wizard.id()), "auth", header);
+    out.section(wizard, &format!("{}-{suffix}", wizard.id()), "auth");
     out.copy_prefixed(wizard, &prefix);
     if wizard.prefixed_value(&prefix, "auth_type").is_none() {
         out.made("auth_type", "userpass", header);
@@ -127,7 +127,7 @@ fn registrations(wizard: &Wizard<'_>, hosts: &[(String, Span)], username: &str, 
             .map_or(host, |var| wizard.config.var_span(var))
     };
     for (index, (host, span)) in hosts.iter().enumerate() {
-        out.section(&format!("{id}-reg-{index}"), "registration", header);
+        out.section(wizard, &format!("{id}-reg-{index}"), "registration");
         out.copy_prefixed(wizard, "registration/");
         let names = [("REMOTE_HOST", host.as_str()), ("USERNAME", username)];
         if !server.is_empty() {
@@ -238,13 +238,15 @@ struct Writer {
 }
 
 impl Writer {
-    fn section(&mut self, name: &str, kind: &str, header: Span) {
+    fn section(&mut self, wizard: &Wizard<'_>, name: &str, kind: &str) {
+        let header = wizard.header();
         let origin = Origin {
             at: header,
             key: None,
             value: None,
         };
         let start = self.expansion.text.len() as u32;
+        self.expansion.sections.push((start, wizard.section_id));
         self.expansion.text.push('[');
         self.expansion.text.push_str(name);
         self.expansion.text.push_str("]\n");

@@ -15,8 +15,11 @@ mod section;
 
 pub use expand::expand;
 pub use remap::remap_diagnostics;
-pub use section::{wizards, Wizard, PREFIXES, WIZARD_KEYS};
+pub use section::{
+    ast_true, is_uri_pattern, wizards, without_pattern_variables, Wizard, PREFIXES, WIZARD_KEYS,
+};
 
+use crate::model::{Config, Object, SectionId};
 use crate::source::{FileId, Span};
 
 /// The wizard's objects as pjsip.conf text, and where each of its lines came from.
@@ -26,6 +29,8 @@ pub struct Expansion {
     /// The file the text was read as (set once it is in the configuration).
     pub file: Option<FileId>,
     lines: Vec<GeneratedLine>,
+    /// Where each object's header starts in the text, with the wizard section that made it.
+    sections: Vec<(u32, SectionId)>,
 }
 
 /// One line of the text: its key and value ranges (offsets in the text) and its origin.
@@ -52,9 +57,36 @@ pub struct Origin {
 }
 
 impl Expansion {
+    /// Whether the line at `span` of the text is one the wizard makes itself (`aors=ID`,
+    /// `outbound_auth=ID-oauth`, ...), not a copy of a wizard line.
+    pub fn is_made(&self, span: Span) -> bool {
+        Some(span.file) == self.file
+            && self
+                .line_at(span.start)
+                .is_some_and(|line| line.origin.key.is_none() && line.origin.value.is_none())
+    }
+
     /// The line of the text holding `offset`.
     fn line_at(&self, offset: u32) -> Option<&GeneratedLine> {
         let index = self.lines.partition_point(|line| line.end < offset);
         self.lines.get(index).filter(|line| line.start <= offset)
     }
+}
+
+/// The wizard section that made `object`, if the wizard made it.
+pub fn wizard_of<'c>(config: &'c Config, object: &Object) -> Option<Wizard<'c>> {
+    let expansion = config.expansion.as_ref()?;
+    let header = config.section(object.section).name_span;
+    if Some(header.file) != expansion.file {
+        return None;
+    }
+    let at = expansion
+        .sections
+        .partition_point(|&(start, _)| start <= header.start);
+    let (_, section_id) = *expansion.sections.get(at.checked_sub(1)?)?;
+    Some(Wizard {
+        config,
+        section_id,
+        section: config.section(section_id),
+    })
 }

@@ -166,3 +166,16 @@ pub fn ast_true(value: &str) -> bool {
         .iter()
         .any(|word| value.eq_ignore_ascii_case(word))
 }
+
+/// The keys whose `${REMOTE_HOST}` and `${USERNAME}` the wizard fills in
+/// (`handle_aor`, `handle_registrations`).
+pub fn is_uri_pattern(key: &str) -> bool {
+    ["server_uri_pattern", "client_uri_pattern", "contact_pattern"]
+        .iter()
+        .any(|pattern| key.eq_ignore_ascii_case(pattern))
+}
+
+/// A pattern without the variables the wizard fills in.
+pub fn without_pattern_variables(value: &str) -> String {
+    value.replace("${REMOTE_HOST}", "").replace("${USERNAME}", "")
+}
