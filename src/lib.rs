@@ -117,7 +117,9 @@ pub fn lint_path(path: &Path, settings: &Settings) -> io::Result<Linted> {
             .flatten()
     };
     let (sources, reported) = if wizard {
-        let pjsip = (file_name == Some(WIZARD_CONF))
+        // Named so by Asterisk's name or by the setting, it is the pjsip_wizard.conf of the
+        // pjsip.conf beside it.
+        let pjsip = (file_name == Some(WIZARD_CONF) || settings.load.wizard == Some(true))
             .then(|| companion(PJSIP_CONF))
             .flatten();
         (

@@ -110,7 +110,7 @@ impl Rule for PlaceholderValue {
             let kind = if config.root_of_file(file_id).kind == RootKind::Wizard
                 && crate::wizard::is_uri_pattern(key)
             {
-                // The wizard fills these in itself (`wizard-contact-pattern-username` is about
+                // The wizard fills these in itself (`wizard-username-in-contact` is about
                 // the one it leaves empty).
                 placeholder(key, &crate::wizard::without_pattern_variables(value))
             } else {

@@ -154,6 +154,17 @@ impl<'c> Wizard<'c> {
         hosts
     }
 
+    /// Whether the wizard has a line for the endpoint's `option` that it ignores: the option
+    /// without a prefix, or behind a prefix in another case (`Endpoint/context`).
+    pub fn has_ignored(&self, option: &str) -> bool {
+        self.vars().any(|var| {
+            let key = self.config.key(var);
+            let (prefix, name) = key.rsplit_once('/').unwrap_or(("", key));
+            name.eq_ignore_ascii_case(option) && !key.starts_with("endpoint/")
+                && (prefix.is_empty() || prefix.eq_ignore_ascii_case("endpoint"))
+        })
+    }
+
     /// The span of the section's name in its header.
     pub fn header(&self) -> Span {
         self.section.name_span
