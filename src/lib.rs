@@ -126,6 +126,7 @@ pub fn lint_path(path: &Path, settings: &Settings) -> io::Result<Linted> {
             model::Sources {
                 pjsip,
                 wizard: Some(root),
+                pjsip_absent: false,
             },
             Reported::Wizard,
         )
@@ -137,13 +138,18 @@ pub fn lint_path(path: &Path, settings: &Settings) -> io::Result<Linted> {
             model::Sources {
                 pjsip: Some(root),
                 wizard,
+                pjsip_absent: false,
             },
             Reported::Pjsip,
         )
     };
     let mut load = settings.load.clone();
     load.wizard = None;
-    Ok(lint_config(model::load_roots(sources, &load), settings, reported))
+    Ok(lint_config(
+        model::load_roots(sources, &load),
+        settings,
+        reported,
+    ))
 }
 
 /// The name Asterisk reads pjsip.conf by.
@@ -162,8 +168,10 @@ pub fn lint_dir(dir: &Path, settings: &Settings) -> io::Result<Linted> {
             Ok(None)
         }
     };
+    let pjsip = read(PJSIP_CONF)?;
     let sources = model::Sources {
-        pjsip: read(PJSIP_CONF)?,
+        pjsip_absent: pjsip.is_none(),
+        pjsip,
         wizard: read(WIZARD_CONF)?,
     };
     if sources.pjsip.is_none() && sources.wizard.is_none() {

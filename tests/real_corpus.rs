@@ -323,8 +323,14 @@ fn wizard_files_make_the_objects_asterisk_made() {
         let sources = Sources {
             pjsip: None,
             wizard: Some(root_file(&path)),
+            pjsip_absent: true,
         };
-        cases.push((name.clone(), sources, wizard.join("expected").join(&name), wizard.clone()));
+        cases.push((
+            name.clone(),
+            sources,
+            wizard.join("expected").join(&name),
+            wizard.clone(),
+        ));
     }
     for entry in fs::read_dir(&made).unwrap().flatten() {
         let dir = entry.path();
@@ -336,8 +342,14 @@ fn wizard_files_make_the_objects_asterisk_made() {
         let sources = Sources {
             pjsip: pjsip.is_file().then(|| root_file(&pjsip)),
             wizard: Some(root_file(&dir.join("pjsip_wizard.conf"))),
+            pjsip_absent: !pjsip.is_file(),
         };
-        cases.push((name.clone(), sources, made.join("expected").join(&name), dir));
+        cases.push((
+            name.clone(),
+            sources,
+            made.join("expected").join(&name),
+            dir,
+        ));
     }
     assert!(cases.len() >= 15, "only {} wizard cases found", cases.len());
     let mut problems = Vec::new();
@@ -345,8 +357,8 @@ fn wizard_files_make_the_objects_asterisk_made() {
         let linted = lint_sources(sources, &settings_in(&dir));
         let expected_objects = read_expected(&expected);
         problems.extend(compare(&name, &linted, &expected_objects));
-        let values = fs::read_to_string(format!("{}.values.tsv", expected.display()))
-            .unwrap_or_default();
+        let values =
+            fs::read_to_string(format!("{}.values.tsv", expected.display())).unwrap_or_default();
         problems.extend(value_disagreements(&name, &linted, &values));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -72,11 +72,13 @@ impl RootFile {
             Sources {
                 pjsip: None,
                 wizard: Some(self),
+                pjsip_absent: false,
             }
         } else {
             Sources {
                 pjsip: Some(self),
                 wizard: None,
+                pjsip_absent: false,
             }
         }
     }
@@ -99,13 +101,19 @@ pub fn is_wizard_name(name: &str) -> bool {
 pub struct Sources {
     pub pjsip: Option<RootFile>,
     pub wizard: Option<RootFile>,
+    /// There is no pjsip.conf where Asterisk would read it (not: it was not looked for), so
+    /// the wizard's objects have no transport but what pjsip.conf would define: none.
+    pub pjsip_absent: bool,
 }
 
 /// Builds the configuration from the root files: pjsip.conf first (its objects win over the
 /// wizard's of the same id), then pjsip_wizard.conf, then the objects the wizard makes of it.
 /// Each root has its own templates and names, as main/config.c loads each file apart.
 pub fn load_roots(sources: Sources, options: &LoadOptions) -> Config {
-    let mut config = Config::default();
+    let mut config = Config {
+        pjsip_absent: sources.pjsip_absent,
+        ..Config::default()
+    };
     if let Some(pjsip) = sources.pjsip {
         read_root(&mut config, pjsip, RootKind::Pjsip, options);
     }
@@ -116,7 +124,10 @@ pub fn load_roots(sources: Sources, options: &LoadOptions) -> Config {
             expansion.file = Some(crate::source::FileId(config.files.len() as u32));
             let generated = RootFile {
                 path: config.file(root.root_file()).path.clone(),
-                name: format!("{} (the wizard's objects)", config.file(root.root_file()).name),
+                name: format!(
+                    "{} (the wizard's objects)",
+                    config.file(root.root_file()).name
+                ),
                 bytes: expansion.text.clone().into_bytes(),
             };
             config.expansion = Some(expansion);

@@ -54,6 +54,8 @@ pub struct Config {
     pub roots: Vec<Root>,
     /// How the wizard's objects map back to pjsip_wizard.conf, when there is one.
     pub expansion: Option<crate::wizard::Expansion>,
+    /// See [`Sources::pjsip_absent`].
+    pub pjsip_absent: bool,
     /// The bases of every section, each section's in one run: see [`Config::bases`].
     bases: Vec<Base>,
     /// Every section's own lines, in pieces ([`Config::vars`]): one allocation instead of one
@@ -300,9 +302,10 @@ impl Config {
 
     /// Whether Asterisk reads anything of `root`'s files.
     pub fn root_loads(&self, root: &Root) -> bool {
-        !self.load_problems.iter().any(|p| {
-            p.effect == Effect::WholeConfigDropped && root.files.contains(&p.span.file.0)
-        })
+        !self
+            .load_problems
+            .iter()
+            .any(|p| p.effect == Effect::WholeConfigDropped && root.files.contains(&p.span.file.0))
     }
 
     /// The roots read, in order (a configuration built by hand is all pjsip.conf).
@@ -330,6 +333,14 @@ impl Config {
             .iter()
             .find(|root| root.sections.contains(&section.0))
             .unwrap_or(&roots[0])
+    }
+
+    /// Whether a pjsip_wizard.conf was read without its pjsip.conf, which may define what the
+    /// wizard's objects name (its transports): not read, rather than known to be absent.
+    pub fn pjsip_conf_unread(&self) -> bool {
+        self.root(RootKind::Wizard).is_some()
+            && self.root(RootKind::Pjsip).is_none()
+            && !self.pjsip_absent
     }
 
     /// The root of this kind, if the configuration has one.

@@ -1,6 +1,6 @@
 use super::{inherited_label, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{LoadProblemKind, RootKind};
+use crate::model::LoadProblemKind;
 
 pub struct DanglingReference;
 
@@ -186,7 +186,7 @@ enum Elsewhere {
 
 impl Elsewhere {
     fn of(config: &crate::model::Config) -> Elsewhere {
-        if config.root(RootKind::Wizard).is_some() && config.root(RootKind::Pjsip).is_none() {
+        if config.pjsip_conf_unread() {
             Elsewhere::PjsipConfNotRead
         } else if config.is_part_of_pjsip_conf() {
             Elsewhere::OtherPart

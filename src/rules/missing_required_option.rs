@@ -1,5 +1,4 @@
 use super::{problem_groups, report_group, Category, Context, ProblemGroup, Rule, RuleMeta};
-use crate::model::RootKind;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::validate::ProblemKind;
 
@@ -113,9 +112,7 @@ impl Rule for MissingRequiredOption {
         // No transport at all: one cause for every registration, one finding.
         let groups = problem_groups(cx, |kind| matches!(kind, ProblemKind::NoTransport));
         // A pjsip_wizard.conf read without its pjsip.conf: the transports are there.
-        let pjsip_conf_unread =
-            config.root(RootKind::Wizard).is_some() && config.root(RootKind::Pjsip).is_none();
-        if let Some(first) = groups.first().filter(|_| !pjsip_conf_unread) {
+        if let Some(first) = groups.first().filter(|_| !config.pjsip_conf_unread()) {
             let mut diagnostic = no_transport(cx, first, groups.len());
             for other in groups.iter().skip(1).take(5) {
                 let registration = other.objects[0];

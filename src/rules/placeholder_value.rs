@@ -1,6 +1,6 @@
-use crate::model::RootKind;
 use super::{lines, problem_groups, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::RootKind;
 use crate::report::secrets::is_secret_key;
 use crate::validate::ProblemKind;
 

@@ -52,8 +52,7 @@ impl Rule for WizardIdCollision {
         let config = cx.config;
         let objects = &config.objects;
         // Per wizard: the pjsip.conf objects hiding its objects.
-        let mut by_wizard: Vec<(crate::model::SectionId, Vec<crate::model::ObjectId>)> =
-            Vec::new();
+        let mut by_wizard: Vec<(crate::model::SectionId, Vec<crate::model::ObjectId>)> = Vec::new();
         for &(pjsip, made) in objects.hidden_by() {
             let object = objects.by_id(made);
             if !objects
@@ -65,7 +64,10 @@ impl Rule for WizardIdCollision {
             let Some(wizard) = wizard_of(config, object) else {
                 continue;
             };
-            match by_wizard.iter_mut().find(|(id, _)| *id == wizard.section_id) {
+            match by_wizard
+                .iter_mut()
+                .find(|(id, _)| *id == wizard.section_id)
+            {
                 Some((_, list)) => list.push(pjsip),
                 None => by_wizard.push((wizard.section_id, vec![pjsip])),
             }
@@ -96,7 +98,11 @@ impl Rule for WizardIdCollision {
                 let object = objects.by_id(id);
                 diagnostic = diagnostic.secondary(
                     config.section(object.section).name_span,
-                    format!("{} '{}' of pjsip.conf", object.kind_name(), config.object_id(object)),
+                    format!(
+                        "{} '{}' of pjsip.conf",
+                        object.kind_name(),
+                        config.object_id(object)
+                    ),
                 );
             }
             out.push(diagnostic);

@@ -132,9 +132,9 @@ fn not_a_wizard(config: &Config, section: &crate::model::Section) -> Option<Diag
         Some(_) => format!(
             "a `type={value}` section belongs in pjsip.conf: the wizard makes nothing of [{name}]"
         ),
-        None => format!(
-            "`type={value}` is no wizard section: the wizard makes nothing of [{name}]"
-        ),
+        None => {
+            format!("`type={value}` is no wizard section: the wizard makes nothing of [{name}]")
+        }
     };
     Some(Diagnostic::new(META.name, Severity::Warning, span, what))
 }
@@ -197,7 +197,10 @@ fn ignored_line(wizard: &Wizard<'_>, var: &Var) -> Option<Diagnostic> {
                 replace(format!("write `{right}`"), right),
             ));
         }
-        let near = nearest(before, PREFIXES.iter().map(|(p, _)| p.trim_end_matches('/')));
+        let near = nearest(
+            before,
+            PREFIXES.iter().map(|(p, _)| p.trim_end_matches('/')),
+        );
         let hint = match &near {
             Some(prefix) => format!(": did you mean `{prefix}/{after}`?"),
             None => String::new(),

@@ -35,7 +35,9 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
     out.copy_prefixed(wizard, "aor/");
     copy_wizard_value(wizard, "outbound_proxy", out);
     if wizard.prefixed_value("aor/", "contact").is_none() {
-        let pattern = wizard.value("contact_pattern").unwrap_or("sip:${REMOTE_HOST}");
+        let pattern = wizard
+            .value("contact_pattern")
+            .unwrap_or("sip:${REMOTE_HOST}");
         if !pattern.is_empty() {
             for (host, span) in &hosts {
                 let contact = substitute(pattern, &[("REMOTE_HOST", host)]);
@@ -61,8 +63,8 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
 
     // handle_identify: none when accepting registrations or sending them with line; an error
     // (no identify) without remote_hosts.
-    let no_identify = wizard.is_true("accepts_registrations")
-        || wizard.is_true("sends_line_with_registrations");
+    let no_identify =
+        wizard.is_true("accepts_registrations") || wizard.is_true("sends_line_with_registrations");
     if !no_identify && !hosts.is_empty() {
         out.section(wizard, &format!("{id}-identify"), "identify");
         out.copy_prefixed(wizard, "identify/");
@@ -104,7 +106,11 @@ fn auth(wizard: &Wizard<'_>, direction: &str, wanted: bool, out: &mut Writer) ->
     if wizard.prefixed_value(&prefix, "username").is_none() {
         return false;
     }
-    let suffix = if direction == "outbound" { "oauth" } else { "iauth" };
+    let suffix = if direction == "outbound" {
+        "oauth"
+    } else {
+        "iauth"
+    };
     let header = wizard.header();
     out.section(wizard, &format!("{}-{suffix}", wizard.id()), "auth");
     out.copy_prefixed(wizard, &prefix);
@@ -117,7 +123,9 @@ fn auth(wizard: &Wizard<'_>, direction: &str, wanted: bool, out: &mut Writer) ->
 fn registrations(wizard: &Wizard<'_>, hosts: &[(String, Span)], username: &str, out: &mut Writer) {
     let id = wizard.id();
     let header = wizard.header();
-    let server = wizard.value("server_uri_pattern").unwrap_or("sip:${REMOTE_HOST}");
+    let server = wizard
+        .value("server_uri_pattern")
+        .unwrap_or("sip:${REMOTE_HOST}");
     let client = wizard
         .value("client_uri_pattern")
         .unwrap_or("sip:${USERNAME}@${REMOTE_HOST}");
@@ -139,7 +147,9 @@ fn registrations(wizard: &Wizard<'_>, hosts: &[(String, Span)], username: &str, 
             out.made("client_uri", &uri, at("client_uri_pattern", *span));
         }
         if wizard.is_true("sends_auth") {
-            let line = wizard.last("sends_auth").map_or(header, |var| wizard.config.var_span(var));
+            let line = wizard
+                .last("sends_auth")
+                .map_or(header, |var| wizard.config.var_span(var));
             out.made("outbound_auth", &format!("{id}-oauth"), line);
         }
         copy_wizard_value(wizard, "transport", out);
@@ -156,7 +166,10 @@ fn registrations(wizard: &Wizard<'_>, hosts: &[(String, Span)], username: &str, 
 
 /// A wizard key the object gets under its own name (`transport`, `outbound_proxy`), when set.
 fn copy_wizard_value(wizard: &Wizard<'_>, key: &str, out: &mut Writer) {
-    if let Some(var) = wizard.last(key).filter(|var| !wizard.config.value(var).is_empty()) {
+    if let Some(var) = wizard
+        .last(key)
+        .filter(|var| !wizard.config.value(var).is_empty())
+    {
         let config = wizard.config;
         let mut origin = Origin::of_var(config, var);
         origin.key = None;
@@ -276,9 +289,10 @@ impl Writer {
         for var in wizard.prefixed(prefix) {
             let mut origin = Origin::of_var(config, var);
             let key = &config.key(var)[prefix.len()..];
-            origin.key = origin.key.filter(|span| span.end - span.start == config.key(var).len() as u32).map(|span| {
-                Span::new(span.file, span.start + prefix.len() as u32..span.end)
-            });
+            origin.key = origin
+                .key
+                .filter(|span| span.end - span.start == config.key(var).len() as u32)
+                .map(|span| Span::new(span.file, span.start + prefix.len() as u32..span.end));
             self.line(key, &written_value(config, var), origin);
         }
     }

@@ -16,7 +16,7 @@ mod section;
 pub use expand::expand;
 pub use remap::remap_diagnostics;
 pub use section::{
-    ast_true, is_uri_pattern, wizards, without_pattern_variables, Wizard, PREFIXES, WIZARD_KEYS,
+    ast_true, is_uri_pattern, without_pattern_variables, wizards, Wizard, PREFIXES, WIZARD_KEYS,
 };
 
 use crate::model::{Config, Object, SectionId};

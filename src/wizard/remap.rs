@@ -28,13 +28,19 @@ impl Expansion {
 
     fn exact(&self, line: &GeneratedLine, span: Span) -> Option<Span> {
         let shift = |part: Span, from: u32| {
-            Span::new(part.file, part.start + span.start - from..part.start + span.end - from)
+            Span::new(
+                part.file,
+                part.start + span.start - from..part.start + span.end - from,
+            )
         };
         if span.start >= line.start && span.end <= line.key_end {
             return line.origin.key.map(|key| shift(key, line.start));
         }
         if span.start >= line.value_start && span.end <= line.end {
-            return line.origin.value.map(|value| shift(value, line.value_start));
+            return line
+                .origin
+                .value
+                .map(|value| shift(value, line.value_start));
         }
         None
     }

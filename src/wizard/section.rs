@@ -142,7 +142,10 @@ impl<'c> Wizard<'c> {
             let trimmed = piece.trim_matches(|c: char| c.is_ascii_whitespace());
             let span = match raw {
                 Some(_) => {
-                    let lead = piece.len() - piece.trim_start_matches(|c: char| c.is_ascii_whitespace()).len();
+                    let lead = piece.len()
+                        - piece
+                            .trim_start_matches(|c: char| c.is_ascii_whitespace())
+                            .len();
                     let start = value_span.start + (offset + lead) as u32;
                     Span::new(value_span.file, start..start + trimmed.len() as u32)
                 }
@@ -160,7 +163,8 @@ impl<'c> Wizard<'c> {
         self.vars().any(|var| {
             let key = self.config.key(var);
             let (prefix, name) = key.rsplit_once('/').unwrap_or(("", key));
-            name.eq_ignore_ascii_case(option) && !key.starts_with("endpoint/")
+            name.eq_ignore_ascii_case(option)
+                && !key.starts_with("endpoint/")
                 && (prefix.is_empty() || prefix.eq_ignore_ascii_case("endpoint"))
         })
     }
@@ -181,12 +185,18 @@ pub fn ast_true(value: &str) -> bool {
 /// The keys whose `${REMOTE_HOST}` and `${USERNAME}` the wizard fills in
 /// (`handle_aor`, `handle_registrations`).
 pub fn is_uri_pattern(key: &str) -> bool {
-    ["server_uri_pattern", "client_uri_pattern", "contact_pattern"]
-        .iter()
-        .any(|pattern| key.eq_ignore_ascii_case(pattern))
+    [
+        "server_uri_pattern",
+        "client_uri_pattern",
+        "contact_pattern",
+    ]
+    .iter()
+    .any(|pattern| key.eq_ignore_ascii_case(pattern))
 }
 
 /// A pattern without the variables the wizard fills in.
 pub fn without_pattern_variables(value: &str) -> String {
-    value.replace("${REMOTE_HOST}", "").replace("${USERNAME}", "")
+    value
+        .replace("${REMOTE_HOST}", "")
+        .replace("${USERNAME}", "")
 }
