@@ -366,7 +366,11 @@ impl Config {
     /// (`pjsip.endpoint.conf`, `pjsip_custom.conf`) is a part that pjsip.conf includes, so the
     /// objects it names may be defined in the other parts.
     pub fn root_is_pjsip_conf(&self) -> bool {
-        let Some(root) = self.files.first() else {
+        let Some(root) = self
+            .root(RootKind::Pjsip)
+            .and_then(|root| self.files.get(root.files.start as usize))
+        else {
+            // No pjsip.conf read: a wizard file alone (see `pjsip_conf_unread`).
             return true;
         };
         let base = |text: &str| -> String {
