@@ -168,7 +168,11 @@ fn every_fix_in_the_project_removes_its_finding_and_is_stable() {
         );
         let temp = copy_dir(&case);
         let dir = temp.path();
-        let settings = Settings::default();
+        // The case's own settings (`.pjsiplint.ini`: a wizard case says its files are wizard
+        // files), as the command below finds them.
+        let settings = pjsiplint::settings::discover(dir)
+            .map(|ini| pjsiplint::settings::load(&ini).unwrap().to_settings())
+            .unwrap_or_default();
         let offered = |dir: &Path| {
             lint_path(&dir.join("bad.conf"), &settings)
                 .unwrap()

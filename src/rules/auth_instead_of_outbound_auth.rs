@@ -80,27 +80,44 @@ impl Rule for AuthInsteadOfOutboundAuth {
                     .is_some()
             });
             let id = config.object_id(endpoint);
-            let mut diagnostic = if has_outbound {
-                META.report(
-                    config.key_span(var),
-                    format!(
-                        "trunk endpoint '{id}' has `auth=` beside `outbound_auth=`: Asterisk \
+            // The wizard wrote `auth=ID-iauth` for `accepts_auth=yes`: say it in its words.
+            let by_wizard = config
+                .expansion
+                .as_ref()
+                .is_some_and(|expansion| expansion.is_made(config.var_span(var)));
+            let mut diagnostic =
+                if by_wizard {
+                    META.report(
+                        config.key_span(var),
+                        format!(
+                        "trunk wizard [{id}] has `accepts_auth=yes`{}: Asterisk challenges every \
+                         request from the provider with 401 (inbound calls fail unless the \
+                         provider answers the challenge, which providers do not); `sends_auth` \
+                         alone answers the provider's challenges",
+                        if has_outbound { " beside `sends_auth=yes`" } else { "" }
+                    ),
+                    )
+                } else if has_outbound {
+                    META.report(
+                        config.key_span(var),
+                        format!(
+                            "trunk endpoint '{id}' has `auth=` beside `outbound_auth=`: Asterisk \
                          challenges every request from the provider with 401 (inbound calls fail \
                          unless the provider answers the challenge, which providers do not); \
                          `outbound_auth` alone answers the provider's challenges"
-                    ),
-                )
-            } else {
-                META.report(
-                    config.key_span(var),
-                    format!(
+                        ),
+                    )
+                } else {
+                    META.report(
+                        config.key_span(var),
+                        format!(
                         "trunk endpoint '{id}' uses `auth=`, which makes Asterisk challenge the \
                          provider's requests with 401 and answer none of the provider's \
                          challenges; a trunk answers the provider's challenge with \
                          `outbound_auth=`"
                     ),
-                )
-            };
+                    )
+                };
             // A line inherited from a template is shared with other endpoints (phones, whose
             // `auth=` is right): editing it there would open them up. Only the trunk's own line
             // is edited.
