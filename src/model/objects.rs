@@ -76,6 +76,9 @@ pub enum NotLoaded {
     /// Made by the wizard while pjsip.conf has a loading object of the same type and id:
     /// Asterisk finds pjsip.conf's and never this one.
     HiddenByPjsipConf,
+    /// Made by a wizard section whose name a later wizard section repeats: the later one's
+    /// object replaces it.
+    ReplacedByLaterWizard,
 }
 
 impl NotLoaded {
@@ -100,6 +103,9 @@ impl NotLoaded {
             NotLoaded::HiddenByPjsipConf => format!(
                 "pjsip.conf has a {kind} of the same id, which Asterisk finds instead of this one"
             ),
+            NotLoaded::ReplacedByLaterWizard => format!(
+                "a later wizard section of the same name makes this {kind} again, and replaces it"
+            ),
         }
     }
 
@@ -108,7 +114,9 @@ impl NotLoaded {
     pub fn is_file_level(&self) -> bool {
         !matches!(
             self,
-            NotLoaded::Rejected { .. } | NotLoaded::HiddenByPjsipConf
+            NotLoaded::Rejected { .. }
+                | NotLoaded::HiddenByPjsipConf
+                | NotLoaded::ReplacedByLaterWizard
         )
     }
 }
@@ -361,6 +369,17 @@ pub(super) fn build(config: &Config) -> Objects {
                 references: 0..0,
             });
             match first_twin {
+                // Two wizard sections of one name: the wizard applies both in order, and the
+                // later one's objects replace the earlier one's in its store (`update`).
+                Some(first) if wizard_objects.contains(&objects.by_id(first).section.0) => {
+                    objects.mark_not_loaded(first, NotLoaded::ReplacedByLaterWizard);
+                    if let Some(entry) = objects
+                        .index
+                        .find_mut(pair_hash(kind, name), |&found| found == first)
+                    {
+                        *entry = id;
+                    }
+                }
                 Some(first) => objects.hidden_by.push((first, id)),
                 None => {
                     let list = &objects.list;

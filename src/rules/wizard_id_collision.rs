@@ -9,7 +9,7 @@ static META: RuleMeta = RuleMeta {
     name: "wizard-id-collision",
     category: Category::Wizard,
     severity: Severity::Warning,
-    summary: "A wizard object hidden by a pjsip.conf object of the same type and id",
+    summary: "A wizard's objects hidden by pjsip.conf's of the same id, or replaced by a later wizard of the same name",
     doc: r#"# wizard-id-collision
 
 ## What
@@ -33,8 +33,12 @@ type = wizard
 endpoint/context = from-office   ; never used
 ```
 
+Two wizard sections of one name (not a template and its user): the wizard applies both in
+order, and the later one's objects replace the earlier one's in its store (`update` in
+`object_type_loaded_observer`): the earlier section's lines are lost.
+
 ## Fix
-Rename the wizard section, or remove the object from pjsip.conf.
+Rename the wizard section, or remove the object from pjsip.conf (or the earlier wizard section).
 
 ## When it does not apply
 When pjsip.conf's object does not load (the wizard's is then used; that object's own finding
@@ -72,6 +76,7 @@ impl Rule for WizardIdCollision {
                 None => by_wizard.push((wizard.section_id, vec![pjsip])),
             }
         }
+        repeated_names(config, out);
         for (section_id, hiding) in by_wizard {
             let section = config.section(section_id);
             let name = config.section_name(section);
@@ -106,6 +111,35 @@ impl Rule for WizardIdCollision {
                 );
             }
             out.push(diagnostic);
+        }
+    }
+}
+
+/// Wizard sections whose name a later wizard section repeats: their objects are replaced.
+fn repeated_names(config: &crate::model::Config, out: &mut Vec<Diagnostic>) {
+    let mut first_of: rustc_hash::FxHashMap<&str, crate::wizard::Wizard<'_>> = Default::default();
+    for wizard in crate::wizard::wizards(config) {
+        match first_of.entry(wizard.id()) {
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(wizard);
+            }
+            std::collections::hash_map::Entry::Occupied(mut entry) => {
+                let earlier = entry.insert(wizard);
+                out.push(
+                    Diagnostic::new(
+                        META.name,
+                        Severity::Warning,
+                        earlier.header(),
+                        format!(
+                            "wizard [{}] is written again below: the wizard applies both, and the \
+                             later one's objects replace these, so the lines here are lost",
+                            wizard.id()
+                        ),
+                    )
+                    .label("replaced")
+                    .secondary(wizard.header(), "written again here"),
+                );
+            }
         }
     }
 }
