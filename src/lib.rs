@@ -31,6 +31,7 @@ pub mod settings;
 pub mod source;
 pub mod suppress;
 pub mod syntax;
+pub mod trace;
 pub mod trunks;
 pub mod validate;
 

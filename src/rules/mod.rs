@@ -156,6 +156,8 @@ pub enum Category {
     Call,
     /// pjsiplint's own suppression comments.
     Suppression,
+    /// What a SIP capture read with `--trace` shows (src/trace/rules.rs).
+    Trace,
 }
 
 impl Category {
@@ -167,6 +169,7 @@ impl Category {
         Category::Security,
         Category::Call,
         Category::Suppression,
+        Category::Trace,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -178,6 +181,7 @@ impl Category {
             Category::Security => "security",
             Category::Call => "call",
             Category::Suppression => "suppression",
+            Category::Trace => "trace",
         }
     }
 }
@@ -233,6 +237,19 @@ pub struct Context<'a> {
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|rule| rule.meta().name == name)
+}
+
+/// Every rule's meta: the configuration rules, then the `--trace` rules.
+pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES
+        .iter()
+        .map(|rule| rule.meta())
+        .chain(crate::trace::rules::TRACE_RULES.iter().copied())
+}
+
+/// A configuration or trace rule's meta, by name (`--explain`).
+pub fn find_meta(name: &str) -> Option<&'static RuleMeta> {
+    all_metas().find(|meta| meta.name == name)
 }
 
 /// Runs the rules `enabled` accepts (on every core; findings come back in registry order),

@@ -1,0 +1,288 @@
+//! Transactions and dialogs: each message kept as a small summary (no body unless an auth-int
+//! answer needs it), requests and responses joined by Call-ID and CSeq, retransmissions counted.
+
+use std::collections::HashMap;
+
+use super::sip::{self, StartLine};
+use super::{Addr, Captured, Transport};
+
+/// A challenge (`WWW-Authenticate` or `Proxy-Authenticate`).
+#[derive(Debug, Clone, Default)]
+pub struct Challenge {
+    pub realm: String,
+    pub nonce: String,
+    pub algorithm: Option<String>,
+    pub qop: Option<String>,
+    pub stale: bool,
+}
+
+/// An answer (`Authorization` or `Proxy-Authorization`). Its `response` is kept only to be
+/// compared: it is never shown.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    pub username: String,
+    pub realm: String,
+    pub nonce: String,
+    pub uri: String,
+    pub response: String,
+    pub algorithm: Option<String>,
+    pub qop: Option<String>,
+    pub nc: String,
+    pub cnonce: String,
+}
+
+/// What is kept of one message.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub number: u64,
+    pub line: Option<u64>,
+    pub time: Option<f64>,
+    pub from: Addr,
+    pub to: Addr,
+    pub transport: Transport,
+    pub start: StartLine,
+    pub call_id: String,
+    pub cseq: u32,
+    pub cseq_method: String,
+    pub from_header: String,
+    pub to_header: String,
+    pub contact: Option<String>,
+    /// The top Via's sent-by host and its `received` parameter.
+    pub via_host: Option<String>,
+    pub via_received: Option<String>,
+    pub challenges: Vec<Challenge>,
+    pub credentials: Option<Credentials>,
+    /// The body, only for an answer with qop=auth-int (its hash is part of the digest).
+    pub body: Vec<u8>,
+}
+
+impl Message {
+    pub fn method(&self) -> Option<&str> {
+        match &self.start {
+            StartLine::Request { method, .. } => Some(method),
+            StartLine::Response { .. } => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<u16> {
+        match &self.start {
+            StartLine::Response { code, .. } => Some(*code),
+            StartLine::Request { .. } => None,
+        }
+    }
+
+    pub fn request_uri(&self) -> Option<&str> {
+        match &self.start {
+            StartLine::Request { uri, .. } => Some(uri),
+            StartLine::Response { .. } => None,
+        }
+    }
+
+    /// `REGISTER sip:host` or `401 Unauthorized`.
+    pub fn title(&self) -> String {
+        match &self.start {
+            StartLine::Request { method, uri } => format!("{method} {uri}"),
+            StartLine::Response { code, reason } => format!("{code} {reason}"),
+        }
+    }
+
+    pub fn stale(&self) -> bool {
+        self.challenges.iter().any(|c| c.stale)
+    }
+
+    fn of(captured: Captured) -> Message {
+        let message = &captured.message;
+        let (cseq, cseq_method) = message.cseq();
+        let via = message.header("via").unwrap_or("");
+        let top_via = via.split(',').next().unwrap_or("");
+        let via_host = top_via
+            .split_whitespace()
+            .nth(1)
+            .map(|sent_by| sent_by.split(';').next().unwrap_or(sent_by))
+            .map(|host| host_of(host).to_owned());
+        let challenges = message
+            .headers("www-authenticate")
+            .chain(message.headers("proxy-authenticate"))
+            .filter_map(sip::digest_params)
+            .map(|params| {
+                let get = |name: &str| param(&params, name);
+                Challenge {
+                    realm: get("realm").unwrap_or_default(),
+                    nonce: get("nonce").unwrap_or_default(),
+                    algorithm: get("algorithm"),
+                    qop: get("qop"),
+                    stale: get("stale").is_some_and(|s| s.eq_ignore_ascii_case("true")),
+                }
+            })
+            .collect();
+        let credentials = message
+            .header("authorization")
+            .or_else(|| message.header("proxy-authorization"))
+            .and_then(sip::digest_params)
+            .map(|params| {
+                let get = |name: &str| param(&params, name);
+                Credentials {
+                    username: get("username").unwrap_or_default(),
+                    realm: get("realm").unwrap_or_default(),
+                    nonce: get("nonce").unwrap_or_default(),
+                    uri: get("uri").unwrap_or_default(),
+                    response: get("response").unwrap_or_default(),
+                    algorithm: get("algorithm"),
+                    qop: get("qop"),
+                    nc: get("nc").unwrap_or_default(),
+                    cnonce: get("cnonce").unwrap_or_default(),
+                }
+            });
+        let auth_int = credentials
+            .as_ref()
+            .and_then(|c| c.qop.as_deref())
+            .is_some_and(|qop| qop.eq_ignore_ascii_case("auth-int"));
+        Message {
+            number: captured.number,
+            line: captured.line,
+            time: captured.time,
+            from: captured.from,
+            to: captured.to,
+            transport: captured.transport,
+            call_id: message.call_id().to_owned(),
+            cseq,
+            cseq_method,
+            from_header: message.header("from").unwrap_or("").to_owned(),
+            to_header: message.header("to").unwrap_or("").to_owned(),
+            contact: message.header("contact").map(str::to_owned),
+            via_received: sip::header_param(top_via, "received").map(str::to_owned),
+            via_host,
+            challenges,
+            credentials,
+            body: if auth_int {
+                message.body.clone()
+            } else {
+                Vec::new()
+            },
+            start: captured.message.start,
+        }
+    }
+}
+
+/// `host:port` or `[v6]:port` without the port.
+fn host_of(sent_by: &str) -> &str {
+    if let Some(v6) = sent_by.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or(v6);
+    }
+    sent_by.split(':').next().unwrap_or(sent_by)
+}
+
+fn param(params: &[(String, String)], name: &str) -> Option<String> {
+    params
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+}
+
+/// A request and what answered it.
+#[derive(Debug, Clone)]
+pub struct Transaction {
+    /// The first copy of the request (index into [`Flows::messages`]), if it was captured.
+    pub request: Option<usize>,
+    /// How many copies of the request were seen (retransmissions + 1).
+    pub copies: u32,
+    /// Each response, first copy of each status code, in order.
+    pub responses: Vec<usize>,
+}
+
+impl Transaction {
+    /// The final response (the last non-1xx), if any.
+    pub fn final_response<'a>(&self, flows: &'a Flows) -> Option<&'a Message> {
+        self.responses
+            .iter()
+            .rev()
+            .map(|&i| &flows.messages[i])
+            .find(|m| m.code().is_some_and(|c| c >= 200))
+    }
+}
+
+/// Every transaction of one Call-ID, in the order their requests appeared.
+#[derive(Debug, Clone, Default)]
+pub struct Dialog {
+    pub call_id: String,
+    pub transactions: Vec<Transaction>,
+}
+
+#[derive(Debug, Default)]
+pub struct Flows {
+    pub messages: Vec<Message>,
+    pub dialogs: Vec<Dialog>,
+}
+
+impl Flows {
+    pub fn request(&self, transaction: &Transaction) -> Option<&Message> {
+        transaction.request.map(|i| &self.messages[i])
+    }
+
+    /// The time of the first message, from which evidence times count.
+    pub fn start_time(&self) -> Option<f64> {
+        self.messages.iter().find_map(|m| m.time)
+    }
+}
+
+/// Builds [`Flows`] message by message.
+#[derive(Default)]
+pub struct Builder {
+    flows: Flows,
+    dialogs: HashMap<String, usize>,
+    /// (dialog, CSeq number, CSeq method) to the transaction's index in its dialog.
+    transactions: HashMap<(usize, u32, String), usize>,
+}
+
+impl Builder {
+    pub fn add(&mut self, captured: Captured) {
+        let message = Message::of(captured);
+        let dialog = *self
+            .dialogs
+            .entry(message.call_id.clone())
+            .or_insert_with(|| {
+                self.flows.dialogs.push(Dialog {
+                    call_id: message.call_id.clone(),
+                    transactions: Vec::new(),
+                });
+                self.flows.dialogs.len() - 1
+            });
+        let key = (dialog, message.cseq, message.cseq_method.clone());
+        let transactions = &mut self.flows.dialogs[dialog].transactions;
+        let index = *self.transactions.entry(key).or_insert_with(|| {
+            transactions.push(Transaction {
+                request: None,
+                copies: 0,
+                responses: Vec::new(),
+            });
+            transactions.len() - 1
+        });
+        let transaction = &mut transactions[index];
+        let at = self.flows.messages.len();
+        match message.code() {
+            None => {
+                transaction.copies += 1;
+                if transaction.request.is_some() {
+                    // A retransmission: counted, not kept.
+                    return;
+                }
+                transaction.request = Some(at);
+            }
+            Some(code) => {
+                let seen = transaction
+                    .responses
+                    .iter()
+                    .any(|&i| self.flows.messages[i].code() == Some(code));
+                if seen {
+                    return;
+                }
+                transaction.responses.push(at);
+            }
+        }
+        self.flows.messages.push(message);
+    }
+
+    pub fn finish(self) -> Flows {
+        self.flows
+    }
+}
