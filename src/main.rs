@@ -147,7 +147,8 @@ fn add_trace(
             report.messages, report.ladder
         ));
     }
-    one.diagnostics.extend(report.diagnostics);
+    // The capture's findings first: they are the answer to the question `--trace` asks.
+    one.diagnostics.splice(0..0, report.diagnostics);
     Ok(())
 }
 

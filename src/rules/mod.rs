@@ -643,8 +643,7 @@ pub(crate) fn report_group(
 pub fn markdown_table() -> String {
     let mut out =
         String::from("| rule | category | severity | fix | what |\n|---|---|---|---|---|\n");
-    for rule in RULES {
-        let meta = rule.meta();
+    for meta in all_metas() {
         let fix = match meta.fix {
             Some(Applicability::Safe) => "safe",
             Some(Applicability::Unsafe) => "unsafe",
