@@ -48,8 +48,8 @@ running Asterisk is not using this file's auth (edited but not reloaded).
 ```ini
 [provider-auth]
 type=auth
-username=700123
-password=Kx9-vendor-Pw   ; the provider has Kx9-vend0r-Pw
+username=4420
+password=Carrier-Pass-9q   ; the provider has Carrier-Pass-9Q
 ```
 
 ## Fix
@@ -84,8 +84,8 @@ was edited but not reloaded), or something on the way changed the fields the dig
 (realm, nonce, uri: a SIP ALG).
 
 ## Example
-Auth `6001` has `password=desk-6001-secret`; the phone was given
-`desk-6001-secrte`.
+Auth `6001` has `password=Desk-6001-Pw-x7`; the phone was given
+`Desk-6001-Pw-x8`.
 
 ## Fix
 Make the device's password equal to the auth's `password` (or the other way round);
@@ -119,9 +119,9 @@ registration stops (`Fatal response '401'`) until a reload.
 ```ini
 [provider-auth]
 type=auth
-username=700123
+username=4420
 password=...
-realm=voip.provider.example   ; the provider challenges with sip.provider.example
+realm=voip.carrier.example   ; the provider challenges with sip.carrier.example
 ```
 
 ## Fix
@@ -156,8 +156,8 @@ only the algorithms of `supported_algorithms_uac` (MD5 by default).
 ```ini
 [provider-reg]
 type=registration
-server_uri=sip:192.0.2.20
-client_uri=sip:700123@sip.provider.example
+server_uri=sip:198.51.100.7
+client_uri=sip:4420@sip.carrier.example
 ; no outbound_auth=provider-auth
 ```
 
@@ -249,7 +249,7 @@ host, port or transport. The credentials were never tested: this is not an authe
 problem.
 
 ## Example
-`server_uri=sip:192.0.2.20:5060` while the provider listens on TCP, or drops the
+`server_uri=sip:198.51.100.7:5060` while the provider listens on TCP, or drops the
 address.
 
 ## Fix
