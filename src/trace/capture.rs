@@ -13,8 +13,10 @@ use pcap_parser::{Linktype, PcapBlockOwned, PcapError};
 use super::sip::{self, SipMessage, MAX_BODY, MAX_HEADERS};
 use super::{Addr, Captured, Transport};
 
-/// The most a capture's reader buffer grows to (one packet must fit).
-const MAX_BUFFER: usize = 16 * 1024 * 1024;
+/// The reader's buffer, and the most it grows to: one packet (or pcapng block) must fit, and
+/// libpcap's largest snapshot length is 256 KiB; a record claiming more is damage.
+const BUFFER: usize = 256 * 1024;
+const MAX_BUFFER: usize = 1024 * 1024;
 
 /// A TCP stream keeps at most this many bytes waiting for the rest of a message.
 const MAX_STREAM: usize = MAX_HEADERS + MAX_BODY + 4096;
@@ -45,7 +47,7 @@ struct Interface {
 /// Reads a capture and calls `found` with each SIP message, in capture order. Returns an error
 /// text when the file is not a capture or is cut short (the messages before are handed on).
 pub fn read<R: Read + Send>(input: R, found: &mut dyn FnMut(Captured)) -> Result<(), String> {
-    let mut reader = pcap_parser::create_reader(1 << 20, input)
+    let mut reader = pcap_parser::create_reader(BUFFER, input)
         .map_err(|e| format!("not a pcap or pcapng capture ({e:?})"))?;
     let mut decoder = Decoder::default();
     let mut interfaces: Vec<Interface> = Vec::new();
@@ -54,7 +56,7 @@ pub fn read<R: Read + Send>(input: R, found: &mut dyn FnMut(Captured)) -> Result
         resolution: 1_000_000,
         offset: 0,
     };
-    let mut size = 1 << 20;
+    let mut size = BUFFER;
     loop {
         match reader.next() {
             Ok((used, block)) => {

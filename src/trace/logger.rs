@@ -25,7 +25,7 @@ pub fn read(mut input: impl BufRead, found: &mut dyn FnMut(Captured)) -> Result<
     let mut line = Vec::new();
     let mut line_number: u64 = 0;
     let mut number: u64 = 0;
-    let mut current: Option<(Marker, u64, Vec<u8>)> = None;
+    let mut current: Option<Pending> = None;
     loop {
         line.clear();
         let read = std::io::Read::take(&mut input, MAX_LINE as u64)
@@ -44,21 +44,41 @@ pub fn read(mut input: impl BufRead, found: &mut dyn FnMut(Captured)) -> Result<
             if let Some(done) = current.take() {
                 emit(done, &mut number, found);
             }
-            current = Some((marker, line_number + 1, Vec::new()));
+            current = Some(Pending {
+                marker,
+                line: line_number + 1,
+                text: Vec::new(),
+                body_from: 0,
+                body_length: None,
+            });
             continue;
         }
-        let Some((_, _, text)) = current.as_mut() else {
+        let Some(pending) = current.as_mut() else {
             continue;
         };
-        if text.is_empty() && line.iter().all(u8::is_ascii_whitespace) {
+        let blank = line.iter().all(u8::is_ascii_whitespace);
+        if pending.text.is_empty() && blank {
             continue;
         }
-        text.extend_from_slice(&line);
-        if complete(text) {
+        pending.text.extend_from_slice(&line);
+        if blank && pending.body_length.is_none() {
+            // The end of the headers: the body is Content-Length bytes long.
+            pending.body_from = pending.text.len();
+            pending.body_length = Some(
+                sip::parse_datagram(&pending.text)
+                    .and_then(|m| m.header("content-length")?.trim().parse().ok())
+                    .unwrap_or(0usize)
+                    .min(sip::MAX_BODY),
+            );
+        }
+        let complete = pending
+            .body_length
+            .is_some_and(|length| pending.text.len() - pending.body_from >= length);
+        if complete {
             if let Some(done) = current.take() {
                 emit(done, &mut number, found);
             }
-        } else if text.len() > sip::MAX_HEADERS + sip::MAX_BODY {
+        } else if pending.text.len() > sip::MAX_HEADERS + sip::MAX_BODY {
             current = None;
         }
     }
@@ -68,27 +88,20 @@ pub fn read(mut input: impl BufRead, found: &mut dyn FnMut(Captured)) -> Result<
     Ok(())
 }
 
-/// Whether `text` holds a whole message: the headers' blank line and Content-Length bytes of
-/// body (lines Asterisk wrote after that are not part of it).
-fn complete(text: &[u8]) -> bool {
-    let Some(end) = memchr::memmem::find(text, b"\r\n\r\n")
-        .map(|i| i + 4)
-        .or_else(|| memchr::memmem::find(text, b"\n\n").map(|i| i + 2))
-    else {
-        return false;
-    };
-    let Some(message) = sip::parse_datagram(&text[..end]) else {
-        return true;
-    };
-    let length: usize = message
-        .header("content-length")
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    text.len() - end >= length.min(sip::MAX_BODY)
+/// A message being read: its marker, the line it starts on, its text so far, and once its
+/// headers ended, where its body starts and how long it is.
+struct Pending {
+    marker: Marker,
+    line: u64,
+    text: Vec<u8>,
+    body_from: usize,
+    body_length: Option<usize>,
 }
 
 fn emit(
-    (marker, line, text): (Marker, u64, Vec<u8>),
+    Pending {
+        marker, line, text, ..
+    }: Pending,
     number: &mut u64,
     found: &mut dyn FnMut(Captured),
 ) {
