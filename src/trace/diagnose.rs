@@ -2,14 +2,14 @@
 //! used (as client: the registration's or endpoint's `outbound_auth`, picked by realm; as
 //! server: the endpoint identified as Asterisk identifies it, and its `auth`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
 use super::digest::{self, Algorithm, Secret};
-use super::flows::{Challenge, Credentials, Dialog, Flows, Message, Transaction};
+use super::flows::{Challenge, Credentials, Dialog, Message};
 use super::rules as trace_rules;
 use super::sip;
-use super::Evidence;
+use super::{Addr, Evidence};
 use crate::diagnostic::Diagnostic;
 use crate::lookup::list_items;
 use crate::model::{Config, Object};
@@ -35,54 +35,75 @@ enum Check {
     Unknown,
 }
 
-struct Cx<'a> {
-    flows: &'a Flows,
+/// Unanswered requests to one destination: the first, how many copies, how many transactions.
+struct Unanswered {
+    request: Message,
+    copies: u32,
+    requests: u32,
+}
+
+/// Reads the dialogs as [`super::flows::Builder`] hands them on and gathers the findings.
+pub struct Diagnoser<'a> {
     capture: &'a str,
     config: &'a Config,
     linted: &'a Linted,
     /// Addresses seen sending what the configuration sends: Asterisk's own.
     own: Vec<IpAddr>,
+    /// Addresses that sent any response.
+    responders: HashSet<Addr>,
+    unanswered: Vec<Unanswered>,
     start: Option<f64>,
     findings: Vec<(Diagnostic, u32)>,
     at: HashMap<(&'static str, FileId, u32), usize>,
 }
 
-pub fn diagnose(flows: &Flows, capture: &str, linted: &Linted) -> Vec<Diagnostic> {
-    let mut cx = Cx {
-        flows,
-        capture,
-        config: &linted.config,
-        linted,
-        own: Vec::new(),
-        start: flows.start_time(),
-        findings: Vec::new(),
-        at: HashMap::new(),
-    };
-    cx.own = flows
-        .messages
-        .iter()
-        .filter(|m| m.method().is_some() && !m.from.is_unspecified())
-        .filter(|m| !matches!(cx.sender_in_config(m), Sender::Unknown))
-        .map(|m| m.from.ip)
-        .collect();
-    cx.own.sort_unstable();
-    cx.own.dedup();
-    for dialog in &flows.dialogs {
-        cx.dialog(dialog);
+impl<'a> Diagnoser<'a> {
+    pub fn new(capture: &'a str, linted: &'a Linted) -> Diagnoser<'a> {
+        Diagnoser {
+            capture,
+            config: &linted.config,
+            linted,
+            own: Vec::new(),
+            responders: HashSet::new(),
+            unanswered: Vec::new(),
+            start: None,
+            findings: Vec::new(),
+            at: HashMap::new(),
+        }
     }
-    cx.no_response();
-    cx.findings
-        .into_iter()
-        .map(|(mut diagnostic, count)| {
-            if count > 1 {
-                diagnostic.message.push_str(&format!(" ({count} times in the capture)"));
-            }
-            diagnostic
-        })
-        .collect()
+
+    /// Each message kept, as it is read: the capture's start, Asterisk's own addresses, who
+    /// answers at all.
+    pub fn observe(&mut self, message: &Message) {
+        self.start = self.start.or(message.time);
+        if message.code().is_some() {
+            self.responders.insert(message.from);
+        } else if !message.from.is_unspecified()
+            && !self.own.contains(&message.from.ip)
+            && !matches!(self.sender_in_config(message), Sender::Unknown)
+        {
+            self.own.push(message.from.ip);
+        }
+    }
+
+    /// The findings, each once (with how often it was seen).
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        self.no_response();
+        self.findings
+            .into_iter()
+            .map(|(mut diagnostic, count)| {
+                if count > 1 {
+                    diagnostic
+                        .message
+                        .push_str(&format!(" ({count} times in the capture)"));
+                }
+                diagnostic
+            })
+            .collect()
+    }
 }
 
-impl<'a> Cx<'a> {
+impl<'a> Diagnoser<'a> {
     // ------------------------------------------------------------------ reporting
 
     fn evidence(&self, message: &Message, summary: String) -> Evidence {
@@ -378,11 +399,11 @@ impl<'a> Cx<'a> {
 
     // ------------------------------------------------------------------ the exchanges
 
-    fn dialog(&mut self, dialog: &'a Dialog) {
-        let flows = self.flows;
+    /// One dialog, once it is over.
+    pub fn dialog(&mut self, dialog: &Dialog) {
         let mut stale_run = 0;
         for (index, transaction) in dialog.transactions.iter().enumerate() {
-            let Some(request) = flows.request(transaction) else {
+            let Some(request) = dialog.request(transaction) else {
                 continue;
             };
             let Some(method) = request.method() else {
@@ -392,7 +413,10 @@ impl<'a> Cx<'a> {
                 continue;
             }
             let client = self.client_side(request);
-            let Some(response) = transaction.final_response(flows) else {
+            if transaction.responses.is_empty() && transaction.copies >= 2 && client.is_some() {
+                self.note_unanswered(request, transaction.copies);
+            }
+            let Some(response) = dialog.final_response(transaction) else {
                 continue;
             };
             self.nat(request, response, client);
@@ -415,7 +439,7 @@ impl<'a> Cx<'a> {
                     }
                     let answered = dialog.transactions[index + 1..]
                         .iter()
-                        .filter_map(|t| flows.request(t))
+                        .filter_map(|t| dialog.request(t))
                         .find(|r| r.method() == Some(method))
                         .is_some_and(|r| r.credentials.is_some());
                     if !answered {
@@ -439,12 +463,11 @@ impl<'a> Cx<'a> {
     }
 
     /// The challenge an answer replies to: the last one before it in the dialog.
-    fn challenge_before(&self, dialog: &Dialog, request: &Message) -> Option<&'a Challenge> {
-        let flows: &'a Flows = self.flows;
+    fn challenge_before<'d>(&self, dialog: &'d Dialog, request: &Message) -> Option<&'d Challenge> {
         dialog
             .transactions
             .iter()
-            .filter_map(|t: &Transaction| t.final_response(flows))
+            .filter_map(|t| dialog.final_response(t))
             .filter(|r| r.number < request.number)
             .filter_map(|r| {
                 let credentials = request.credentials.as_ref()?;
@@ -1124,40 +1147,39 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// A request Asterisk sent that got no response: counted per destination.
+    fn note_unanswered(&mut self, request: &Message, copies: u32) {
+        match self
+            .unanswered
+            .iter_mut()
+            .find(|seen| seen.request.to == request.to)
+        {
+            Some(seen) => {
+                seen.copies += copies;
+                seen.requests += 1;
+            }
+            None => self.unanswered.push(Unanswered {
+                request: request.clone(),
+                copies,
+                requests: 1,
+            }),
+        }
+    }
+
     /// Requests Asterisk sent that nothing answered: one finding per destination that never
     /// answered anything.
     fn no_response(&mut self) {
-        let flows = self.flows;
-        let answered: Vec<_> = flows
-            .messages
-            .iter()
-            .filter(|m| m.code().is_some())
-            .map(|m| m.from)
+        let unanswered: Vec<Unanswered> = std::mem::take(&mut self.unanswered)
+            .into_iter()
+            .filter(|seen| !self.responders.contains(&seen.request.to))
             .collect();
-        let mut unanswered: Vec<(&Message, u32, u32)> = Vec::new();
-        for dialog in &flows.dialogs {
-            for transaction in &dialog.transactions {
-                let Some(request) = flows.request(transaction) else {
-                    continue;
-                };
-                if !transaction.responses.is_empty()
-                    || transaction.copies < 2
-                    || request.method() == Some("ACK")
-                    || self.client_side(request).is_none()
-                    || answered.contains(&request.to)
-                {
-                    continue;
-                }
-                match unanswered.iter_mut().find(|(r, _, _)| r.to == request.to) {
-                    Some(seen) => {
-                        seen.1 += transaction.copies;
-                        seen.2 += 1;
-                    }
-                    None => unanswered.push((request, transaction.copies, 1)),
-                }
-            }
-        }
-        for (request, copies, requests) in unanswered {
+        for Unanswered {
+            request,
+            copies,
+            requests,
+        } in unanswered
+        {
+            let request = &request;
             let sender = self.client_side(request).unwrap_or(Sender::Unknown);
             let (span, what) = match sender {
                 Sender::Registration(o) => (

@@ -179,10 +179,10 @@ fn param(params: &[(String, String)], name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-/// A request and what answered it.
+/// A request and what answered it (indices into its dialog's messages).
 #[derive(Debug, Clone)]
 pub struct Transaction {
-    /// The first copy of the request (index into [`Flows::messages`]), if it was captured.
+    /// The first copy of the request, if it was captured.
     pub request: Option<usize>,
     /// How many copies of the request were seen (retransmissions + 1).
     pub copies: u32,
@@ -190,66 +190,87 @@ pub struct Transaction {
     pub responses: Vec<usize>,
 }
 
-impl Transaction {
-    /// The final response (the last non-1xx), if any.
-    pub fn final_response<'a>(&self, flows: &'a Flows) -> Option<&'a Message> {
-        self.responses
-            .iter()
-            .rev()
-            .map(|&i| &flows.messages[i])
-            .find(|m| m.code().is_some_and(|c| c >= 200))
-    }
-}
-
-/// Every transaction of one Call-ID, in the order their requests appeared.
+/// Every message and transaction of one Call-ID, transactions in the order their requests
+/// appeared.
 #[derive(Debug, Clone, Default)]
 pub struct Dialog {
     pub call_id: String,
-    pub transactions: Vec<Transaction>,
-}
-
-#[derive(Debug, Default)]
-pub struct Flows {
     pub messages: Vec<Message>,
-    pub dialogs: Vec<Dialog>,
+    pub transactions: Vec<Transaction>,
+    /// (CSeq number, CSeq method) to the transaction's index.
+    keys: HashMap<(u32, String), usize>,
+    /// When its last message was seen: capture time, and the count of messages read by then.
+    last_time: Option<f64>,
+    last_count: u64,
 }
 
-impl Flows {
+impl Dialog {
     pub fn request(&self, transaction: &Transaction) -> Option<&Message> {
         transaction.request.map(|i| &self.messages[i])
     }
 
-    /// The time of the first message, from which evidence times count.
-    pub fn start_time(&self) -> Option<f64> {
-        self.messages.iter().find_map(|m| m.time)
+    /// The final response (the last non-1xx), if any.
+    pub fn final_response(&self, transaction: &Transaction) -> Option<&Message> {
+        transaction
+            .responses
+            .iter()
+            .rev()
+            .map(|&i| &self.messages[i])
+            .find(|m| m.code().is_some_and(|c| c >= 200))
+    }
+
+    pub fn first_number(&self) -> u64 {
+        self.messages.first().map_or(0, |m| m.number)
     }
 }
 
-/// Builds [`Flows`] message by message.
+/// What the builder hands on: each message kept (not retransmissions), and each dialog once it
+/// is over, with all its messages.
+pub enum Event<'a> {
+    Message(&'a Message),
+    Closed(Dialog),
+}
+
+/// A dialog is over when no message of it came for this long (longer than any SIP transaction
+/// timer, 32 s; a registration refresh keeps its Call-ID but comes later and starts anew)...
+const IDLE_SECONDS: f64 = 64.0;
+/// ...or, in text without times, for this many messages.
+const IDLE_MESSAGES: u64 = 20_000;
+/// How often (in messages) the open dialogs are looked over.
+const SWEEP_EVERY: u64 = 4096;
+
+/// Builds dialogs message by message, handing each on when it is over: memory holds only the
+/// dialogs still going on, whatever the capture's size.
 #[derive(Default)]
 pub struct Builder {
-    flows: Flows,
-    dialogs: HashMap<String, usize>,
-    /// (dialog, CSeq number, CSeq method) to the transaction's index in its dialog.
-    transactions: HashMap<(usize, u32, String), usize>,
+    open: HashMap<String, Dialog>,
+    count: u64,
+    kept: usize,
+    now: Option<f64>,
 }
 
 impl Builder {
-    pub fn add(&mut self, captured: Captured) {
+    /// How many messages were kept (retransmissions not counted).
+    pub fn messages(&self) -> usize {
+        self.kept
+    }
+
+    pub fn add(&mut self, captured: Captured, sink: &mut dyn FnMut(Event<'_>)) {
+        self.count += 1;
         let message = Message::of(captured);
-        let dialog = *self
-            .dialogs
+        self.now = message.time.or(self.now);
+        let dialog = self
+            .open
             .entry(message.call_id.clone())
-            .or_insert_with(|| {
-                self.flows.dialogs.push(Dialog {
-                    call_id: message.call_id.clone(),
-                    transactions: Vec::new(),
-                });
-                self.flows.dialogs.len() - 1
+            .or_insert_with(|| Dialog {
+                call_id: message.call_id.clone(),
+                ..Dialog::default()
             });
-        let key = (dialog, message.cseq, message.cseq_method.clone());
-        let transactions = &mut self.flows.dialogs[dialog].transactions;
-        let index = *self.transactions.entry(key).or_insert_with(|| {
+        dialog.last_time = message.time.or(dialog.last_time);
+        dialog.last_count = self.count;
+        let key = (message.cseq, message.cseq_method.clone());
+        let transactions = &mut dialog.transactions;
+        let index = *dialog.keys.entry(key).or_insert_with(|| {
             transactions.push(Transaction {
                 request: None,
                 copies: 0,
@@ -257,8 +278,8 @@ impl Builder {
             });
             transactions.len() - 1
         });
-        let transaction = &mut transactions[index];
-        let at = self.flows.messages.len();
+        let transaction = &mut dialog.transactions[index];
+        let at = dialog.messages.len();
         match message.code() {
             None => {
                 transaction.copies += 1;
@@ -269,20 +290,53 @@ impl Builder {
                 transaction.request = Some(at);
             }
             Some(code) => {
-                let seen = transaction
+                let messages = &dialog.messages;
+                if transaction
                     .responses
                     .iter()
-                    .any(|&i| self.flows.messages[i].code() == Some(code));
-                if seen {
+                    .any(|&i| messages[i].code() == Some(code))
+                {
                     return;
                 }
                 transaction.responses.push(at);
             }
         }
-        self.flows.messages.push(message);
+        dialog.messages.push(message);
+        self.kept += 1;
+        sink(Event::Message(&dialog.messages[at]));
+        if self.count % SWEEP_EVERY == 0 {
+            self.sweep(sink);
+        }
     }
 
-    pub fn finish(self) -> Flows {
-        self.flows
+    /// Hands on the dialogs that are over, in the order they started.
+    fn sweep(&mut self, sink: &mut dyn FnMut(Event<'_>)) {
+        let (now, count) = (self.now, self.count);
+        let over: Vec<String> = self
+            .open
+            .iter()
+            .filter(|(_, dialog)| match (now, dialog.last_time) {
+                (Some(now), Some(last)) => now - last > IDLE_SECONDS,
+                _ => count - dialog.last_count > IDLE_MESSAGES,
+            })
+            .map(|(call_id, _)| call_id.clone())
+            .collect();
+        let mut closed: Vec<Dialog> = over
+            .iter()
+            .filter_map(|call_id| self.open.remove(call_id))
+            .collect();
+        closed.sort_by_key(Dialog::first_number);
+        for dialog in closed {
+            sink(Event::Closed(dialog));
+        }
+    }
+
+    /// Hands on every dialog still open.
+    pub fn finish(mut self, sink: &mut dyn FnMut(Event<'_>)) {
+        let mut closed: Vec<Dialog> = self.open.drain().map(|(_, dialog)| dialog).collect();
+        closed.sort_by_key(Dialog::first_number);
+        for dialog in closed {
+            sink(Event::Closed(dialog));
+        }
     }
 }

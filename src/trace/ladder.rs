@@ -1,45 +1,63 @@
 //! The human format's picture of a capture: a compact ladder per registration or call
 //! (Call-ID), one line per message, retransmissions counted, never a secret.
 
-use super::flows::{Flows, Message};
+use super::flows::{Dialog, Message};
 
 /// Ladders longer than this are cut (a long capture would flood the terminal).
 const MAX_LINES_PER_DIALOG: usize = 24;
 const MAX_DIALOGS: usize = 30;
 
-pub fn render(flows: &Flows) -> String {
-    let start = flows.start_time();
-    let mut out = String::new();
-    for dialog in flows.dialogs.iter().take(MAX_DIALOGS) {
+/// The ladders drawn so far: the first dialogs in full, the others counted.
+#[derive(Default)]
+pub struct Ladder {
+    text: String,
+    drawn: usize,
+    skipped: usize,
+    start: Option<f64>,
+}
+
+impl Ladder {
+    /// Each message as it is read: the first one's time is where the clock starts.
+    pub fn observe(&mut self, message: &Message) {
+        self.start = self.start.or(message.time);
+    }
+
+    pub fn add(&mut self, dialog: &Dialog) {
+        if self.drawn == MAX_DIALOGS {
+            self.skipped += 1;
+            return;
+        }
+        self.drawn += 1;
         let mut lines: Vec<(&Message, u32)> = Vec::new();
         for transaction in &dialog.transactions {
-            if let Some(request) = flows.request(transaction) {
+            if let Some(request) = dialog.request(transaction) {
                 lines.push((request, transaction.copies));
             }
             for &response in &transaction.responses {
-                lines.push((&flows.messages[response], 1));
+                lines.push((&dialog.messages[response], 1));
             }
         }
         lines.sort_by_key(|(message, _)| message.number);
-        let call_id: String = dialog.call_id.chars().take(24).collect();
-        out.push_str(&format!("Call-ID {call_id}\n"));
+        let call_id: String = dialog.call_id.chars().take(40).collect();
+        self.text.push_str(&format!("Call-ID {call_id}\n"));
         for (message, copies) in lines.iter().take(MAX_LINES_PER_DIALOG) {
-            out.push_str(&line(message, *copies, start));
+            self.text.push_str(&line(message, *copies, self.start));
         }
         if lines.len() > MAX_LINES_PER_DIALOG {
-            out.push_str(&format!(
+            self.text.push_str(&format!(
                 "  ... {} more messages\n",
                 lines.len() - MAX_LINES_PER_DIALOG
             ));
         }
     }
-    if flows.dialogs.len() > MAX_DIALOGS {
-        out.push_str(&format!(
-            "... {} more Call-IDs\n",
-            flows.dialogs.len() - MAX_DIALOGS
-        ));
+
+    pub fn finish(mut self) -> String {
+        if self.skipped > 0 {
+            self.text
+                .push_str(&format!("... {} more Call-IDs\n", self.skipped));
+        }
+        self.text
     }
-    out
 }
 
 fn line(message: &Message, copies: u32, start: Option<f64>) -> String {

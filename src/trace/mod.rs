@@ -2,9 +2,10 @@
 //! configuration, to say why digest authentication fails.
 //!
 //! Data flow: [`capture`] or [`logger`] (detected by content) find SIP messages, parsed by
-//! [`sip`]; [`flows`] keeps a summary of each and groups them into transactions per Call-ID;
-//! [`diagnose`] joins the flows with the configuration (checking answers with [`digest`]) and
-//! reports findings of the rules in [`rules`]; [`ladder`] draws the exchange for people.
+//! [`sip`]; [`flows`] keeps a summary of each, groups them into transactions per Call-ID and
+//! hands on each dialog once it is over (memory holds only the dialogs going on);
+//! [`diagnose`] joins each dialog with the configuration (checking answers with [`digest`]) and
+//! reports findings of the rules in [`rules`]; [`ladder`] draws the exchanges for people.
 
 pub mod capture;
 pub mod diagnose;
@@ -139,17 +140,30 @@ pub fn analyse(
         .map_err(|e| format!("cannot read {name}: {e}"))?;
     let is_capture = capture::is_capture(head);
     let mut builder = flows::Builder::default();
-    let mut add = |captured: Captured| builder.add(captured);
+    let mut diagnoser = diagnose::Diagnoser::new(name, linted);
+    let mut ladder = ladder::Ladder::default();
+    let mut sink = |event: flows::Event<'_>| match event {
+        flows::Event::Message(message) => {
+            diagnoser.observe(message);
+            ladder.observe(message);
+        }
+        flows::Event::Closed(dialog) => {
+            diagnoser.dialog(&dialog);
+            ladder.add(&dialog);
+        }
+    };
+    let mut add = |captured: Captured| builder.add(captured, &mut sink);
     let read = if is_capture {
         capture::read(input, &mut add)
     } else {
         logger::read(input, &mut add)
     };
-    let flows = builder.finish();
+    let messages = builder.messages();
+    builder.finish(&mut sink);
     let warning = match read {
-        Err(message) if flows.messages.is_empty() => return Err(message),
+        Err(message) if messages == 0 => return Err(message),
         Err(message) => Some(message),
-        Ok(()) if flows.messages.is_empty() => {
+        Ok(()) if messages == 0 => {
             return Err(if is_capture {
                 "no SIP messages in the capture".to_owned()
             } else {
@@ -159,7 +173,7 @@ pub fn analyse(
         }
         Ok(()) => None,
     };
-    let mut diagnostics = diagnose::diagnose(&flows, name, linted);
+    let mut diagnostics = diagnoser.finish();
     diagnostics.retain(|d| rules::find(d.rule).is_some_and(|meta| settings.enabled(meta)));
     for diagnostic in &mut diagnostics {
         if let Some((_, severity)) = settings
@@ -170,11 +184,10 @@ pub fn analyse(
             diagnostic.severity = *severity;
         }
     }
-    let ladder = ladder::render(&flows);
     Ok(TraceReport {
-        messages: flows.messages.len(),
+        ladder: ladder.finish(),
+        messages,
         diagnostics,
-        ladder,
         warning,
     })
 }
