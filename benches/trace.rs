@@ -73,11 +73,18 @@ fn generate(path: &Path, megabytes: usize) -> usize {
     let mut call = 0u64;
     while size < megabytes * 1_000_000 {
         call += 1;
-        let nonce = format!("{}/0f1e2d3c4b5a69788796a5b4c3d2e1f0", 1_796_500_000 + call / 100);
+        let nonce = format!(
+            "{}/0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+            1_796_500_000 + call / 100
+        );
         let auth = format!(
             "Authorization: Digest username=\"4420\", realm=\"sip.carrier.example\", nonce=\"{nonce}\", uri=\"sip:198.51.100.7:5060\", response=\"00112233445566778899aabbccddeeff\", algorithm=MD5, cnonce=\"c0ffee\", qop=auth, nc=00000001"
         );
-        let last = if call % 4 == 0 { "401 Unauthorized" } else { "200 OK" };
+        let last = if call % 4 == 0 {
+            "401 Unauthorized"
+        } else {
+            "200 OK"
+        };
         let packets = [
             (true, message(&headers(call, 1, None))),
             (false, response(call, 1, "401 Unauthorized", true)),
@@ -123,10 +130,11 @@ fn main() {
         .skip(1)
         .find_map(|arg| arg.parse().ok())
         .unwrap_or(100);
-    let config = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("corpus/trace-credentials-rejected/clean.conf");
+    let config =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/trace-credentials-rejected/clean.conf");
     let linted = lint_path(&config, &Settings::default()).unwrap();
-    let path = std::env::temp_dir().join(format!("pjsiplint-trace-bench-{}.pcap", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("pjsiplint-trace-bench-{}.pcap", std::process::id()));
     let size = generate(&path, megabytes);
     let before = peak_mb();
     let mut best = f64::MAX;
@@ -134,8 +142,8 @@ fn main() {
     for _ in 0..3 {
         let start = Instant::now();
         let file = std::fs::File::open(&path).unwrap();
-        let report = pjsiplint::trace::analyse(file, "bench.pcap", &linted, &Settings::default())
-            .unwrap();
+        let report =
+            pjsiplint::trace::analyse(file, "bench.pcap", &linted, &Settings::default()).unwrap();
         best = best.min(start.elapsed().as_secs_f64());
         findings = report.diagnostics.len();
     }

@@ -133,8 +133,7 @@ fn add_trace(
     let Some(one) = linted.first_mut() else {
         return Ok(());
     };
-    let file = std::fs::File::open(capture)
-        .map_err(|e| format!("{}: {e}", capture.display()))?;
+    let file = std::fs::File::open(capture).map_err(|e| format!("{}: {e}", capture.display()))?;
     let name = capture.display().to_string();
     let report = pjsiplint::trace::analyse(file, &name, one, settings)
         .map_err(|e| format!("{name}: {e}"))?;

@@ -40,8 +40,13 @@ fn scenarios(dir: &Path) -> Vec<PathBuf> {
 fn run(config: &Path, capture: &Path) -> (Linted, TraceReport) {
     let linted = lint_path(config, &Settings::default()).unwrap();
     let file = std::fs::File::open(capture).unwrap();
-    let report = analyse(file, &capture.display().to_string(), &linted, &Settings::default())
-        .unwrap_or_else(|e| panic!("{}: {e}", capture.display()));
+    let report = analyse(
+        file,
+        &capture.display().to_string(),
+        &linted,
+        &Settings::default(),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", capture.display()));
     (linted, report)
 }
 
@@ -89,7 +94,10 @@ fn every_scenario_gets_its_true_cause_from_every_form() {
             let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule).collect();
             let at = format!("{}", capture.display());
             match expected {
-                None => assert!(rules.is_empty(), "{at}: no trace finding expected: {rules:?}"),
+                None => assert!(
+                    rules.is_empty(),
+                    "{at}: no trace finding expected: {rules:?}"
+                ),
                 Some(rule) => {
                     assert_eq!(rules, [rule], "{at}: one finding, the true cause");
                     let diagnostic = &report.diagnostics[0];
@@ -138,12 +146,19 @@ fn trace_rules_have_docs_and_corpus_cases() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     for meta in TRACE_RULES {
         for heading in ["## What", "## Why", "## Example", "## Fix"] {
-            assert!(meta.doc.contains(heading), "{} doc lacks {heading}", meta.name);
+            assert!(
+                meta.doc.contains(heading),
+                "{} doc lacks {heading}",
+                meta.name
+            );
         }
         assert!(pjsiplint::rules::find_meta(meta.name).is_some());
         for (case, triggers) in [("bad", true), ("clean", false)] {
             let dir = corpus.join(meta.name);
-            let (_, report) = run(&dir.join(format!("{case}.conf")), &dir.join(format!("{case}.log")));
+            let (_, report) = run(
+                &dir.join(format!("{case}.conf")),
+                &dir.join(format!("{case}.log")),
+            );
             let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule).collect();
             assert_eq!(
                 rules.contains(&meta.name),

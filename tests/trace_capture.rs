@@ -36,14 +36,27 @@ fn exchange() -> Vec<(bool, Vec<u8>)> {
             Some((message, _)) => message,
             None => message.strip_suffix('\n').unwrap_or(message),
         };
-        out.push((marker.starts_with("Transmitting"), message.as_bytes().to_vec()));
+        out.push((
+            marker.starts_with("Transmitting"),
+            message.as_bytes().to_vec(),
+        ));
     }
     out
 }
 
 fn diagnose(bytes: Vec<u8>) -> Result<(Vec<&'static str>, usize), String> {
-    analyse(std::io::Cursor::new(bytes), "test", linted(), &Settings::default())
-        .map(|report| (report.diagnostics.iter().map(|d| d.rule).collect(), report.messages))
+    analyse(
+        std::io::Cursor::new(bytes),
+        "test",
+        linted(),
+        &Settings::default(),
+    )
+    .map(|report| {
+        (
+            report.diagnostics.iter().map(|d| d.rule).collect(),
+            report.messages,
+        )
+    })
 }
 
 fn expect_rejected(bytes: Vec<u8>, what: &str) {
@@ -79,7 +92,14 @@ fn tcp(sport: u16, dport: u16, seq: u32, syn: bool, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-fn ipv4(src: [u8; 4], dst: [u8; 4], protocol: u8, id: u16, fragment: (u16, bool), payload: &[u8]) -> Vec<u8> {
+fn ipv4(
+    src: [u8; 4],
+    dst: [u8; 4],
+    protocol: u8,
+    id: u16,
+    fragment: (u16, bool),
+    payload: &[u8],
+) -> Vec<u8> {
     let mut out = vec![0x45, 0];
     out.extend(((payload.len() + 20) as u16).to_be_bytes());
     out.extend(id.to_be_bytes());
@@ -193,8 +213,19 @@ fn udp_packets(link: impl Fn(Vec<u8>) -> Vec<u8>) -> Vec<Vec<u8>> {
         .into_iter()
         .enumerate()
         .map(|(index, (sent, message))| {
-            let (src, dst) = if sent { (PBX, PROVIDER) } else { (PROVIDER, PBX) };
-            link(ipv4(src, dst, 17, index as u16, (0, false), &udp(5060, 5060, &message)))
+            let (src, dst) = if sent {
+                (PBX, PROVIDER)
+            } else {
+                (PROVIDER, PBX)
+            };
+            link(ipv4(
+                src,
+                dst,
+                17,
+                index as u16,
+                (0, false),
+                &udp(5060, 5060, &message),
+            ))
         })
         .collect()
 }
@@ -203,16 +234,32 @@ fn udp_packets(link: impl Fn(Vec<u8>) -> Vec<u8>) -> Vec<Vec<u8>> {
 
 #[test]
 fn link_layers_give_the_same_diagnosis() {
-    expect_rejected(pcap(1, false, &udp_packets(|ip| ethernet(0x0800, &ip))), "ethernet");
-    expect_rejected(pcap(1, true, &udp_packets(|ip| ethernet(0x0800, &ip))), "nanoseconds");
+    expect_rejected(
+        pcap(1, false, &udp_packets(|ip| ethernet(0x0800, &ip))),
+        "ethernet",
+    );
+    expect_rejected(
+        pcap(1, true, &udp_packets(|ip| ethernet(0x0800, &ip))),
+        "nanoseconds",
+    );
     expect_rejected(pcap(113, false, &udp_packets(|ip| sll(0x0800, &ip))), "sll");
-    expect_rejected(pcap(276, false, &udp_packets(|ip| sll2(0x0800, &ip))), "sll2");
+    expect_rejected(
+        pcap(276, false, &udp_packets(|ip| sll2(0x0800, &ip))),
+        "sll2",
+    );
     expect_rejected(pcap(101, false, &udp_packets(|ip| ip)), "raw");
     expect_rejected(
-        pcap(0, false, &udp_packets(|ip| [2u32.to_le_bytes().to_vec(), ip].concat())),
+        pcap(
+            0,
+            false,
+            &udp_packets(|ip| [2u32.to_le_bytes().to_vec(), ip].concat()),
+        ),
         "loopback",
     );
-    expect_rejected(pcapng(1, &udp_packets(|ip| ethernet(0x0800, &ip))), "pcapng");
+    expect_rejected(
+        pcapng(1, &udp_packets(|ip| ethernet(0x0800, &ip))),
+        "pcapng",
+    );
 }
 
 #[test]
@@ -220,21 +267,32 @@ fn ipv6_and_ip_fragments() {
     let v6: Vec<Vec<u8>> = exchange()
         .into_iter()
         .map(|(sent, message)| {
-            let (src, dst) = if sent { (PBX, PROVIDER) } else { (PROVIDER, PBX) };
+            let (src, dst) = if sent {
+                (PBX, PROVIDER)
+            } else {
+                (PROVIDER, PBX)
+            };
             ethernet(0x86dd, &ipv6(src, dst, 17, &udp(5060, 5060, &message)))
         })
         .collect();
     expect_rejected(pcap(1, false, &v6), "ipv6");
     let mut fragments = Vec::new();
     for (index, (sent, message)) in exchange().into_iter().enumerate() {
-        let (src, dst) = if sent { (PBX, PROVIDER) } else { (PROVIDER, PBX) };
+        let (src, dst) = if sent {
+            (PBX, PROVIDER)
+        } else {
+            (PROVIDER, PBX)
+        };
         let datagram = udp(5060, 5060, &message);
         let pieces: Vec<&[u8]> = datagram.chunks(200).collect();
         // Sent last piece first: reassembly must not depend on order.
         for (number, piece) in pieces.iter().enumerate().rev() {
             let more = number + 1 < pieces.len();
             let offset = (number * 200) as u16;
-            fragments.push(ethernet(0x0800, &ipv4(src, dst, 17, 100 + index as u16, (offset, more), piece)));
+            fragments.push(ethernet(
+                0x0800,
+                &ipv4(src, dst, 17, 100 + index as u16, (offset, more), piece),
+            ));
         }
     }
     expect_rejected(pcap(1, false, &fragments), "fragments");
@@ -247,22 +305,50 @@ fn tcp_segments_split_and_joined() {
     let mut packets = Vec::new();
     let mut seq = [1000u32, 5000u32];
     for (sent, from_peer) in [(true, false), (false, true)] {
-        let (src, dst) = if sent { (PBX, PROVIDER) } else { (PROVIDER, PBX) };
+        let (src, dst) = if sent {
+            (PBX, PROVIDER)
+        } else {
+            (PROVIDER, PBX)
+        };
         let side = usize::from(from_peer);
-        packets.push(ethernet(0x0800, &ipv4(src, dst, 6, 0, (0, false), &tcp(5060, 40000, seq[side], true, &[]))));
+        packets.push(ethernet(
+            0x0800,
+            &ipv4(
+                src,
+                dst,
+                6,
+                0,
+                (0, false),
+                &tcp(5060, 40000, seq[side], true, &[]),
+            ),
+        ));
         seq[side] += 1;
     }
     let messages = exchange();
     for pair in [[0usize, 2], [1, 3]] {
         let sent = messages[pair[0]].0;
-        let (src, dst, side) = if sent { (PBX, PROVIDER, 0) } else { (PROVIDER, PBX, 1) };
+        let (src, dst, side) = if sent {
+            (PBX, PROVIDER, 0)
+        } else {
+            (PROVIDER, PBX, 1)
+        };
         let mut stream = Vec::new();
         stream.extend(b"\r\n\r\n");
         for &index in &pair {
             stream.extend(&messages[index].1);
         }
         for (number, piece) in stream.chunks(97).enumerate() {
-            let segment = ethernet(0x0800, &ipv4(src, dst, 6, 0, (0, false), &tcp(5060, 40000, seq[side], false, piece)));
+            let segment = ethernet(
+                0x0800,
+                &ipv4(
+                    src,
+                    dst,
+                    6,
+                    0,
+                    (0, false),
+                    &tcp(5060, 40000, seq[side], false, piece),
+                ),
+            );
             packets.push(segment.clone());
             if number == 3 {
                 packets.push(segment);
@@ -309,11 +395,21 @@ fn a_huge_content_length_is_not_waited_for() {
     for seq in 0..50u32 {
         packets.push(ethernet(
             0x0800,
-            &ipv4(PROVIDER, PBX, 6, 0, (0, false), &tcp(5060, 40000, 1 + seq * message.len() as u32, false, message)),
+            &ipv4(
+                PROVIDER,
+                PBX,
+                6,
+                0,
+                (0, false),
+                &tcp(5060, 40000, 1 + seq * message.len() as u32, false, message),
+            ),
         ));
     }
     let other = b"SIP/2.0 200 OK\r\nCall-ID: y\r\nCSeq: 2 REGISTER\r\nContent-Length: 4294967295\r\n\r\nbody";
-    packets.push(ethernet(0x0800, &ipv4(PROVIDER, PBX, 17, 0, (0, false), &udp(5060, 5060, other))));
+    packets.push(ethernet(
+        0x0800,
+        &ipv4(PROVIDER, PBX, 17, 0, (0, false), &udp(5060, 5060, other)),
+    ));
     let (_, messages) = diagnose(pcap(1, false, &packets)).unwrap();
     assert!(messages >= 2);
     // A packet record claiming 4 GB.

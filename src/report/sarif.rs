@@ -81,7 +81,10 @@ fn result(config: &Config, diagnostic: &Diagnostic) -> Value {
             "message": { "text": evidence.to_string() },
             "physicalLocation": { "artifactLocation": { "uri": uri(&evidence.capture) } },
         });
-        match result.get_mut("relatedLocations").and_then(Value::as_array_mut) {
+        match result
+            .get_mut("relatedLocations")
+            .and_then(Value::as_array_mut)
+        {
             Some(list) => list.push(related),
             None => result["relatedLocations"] = json!([related]),
         }

@@ -157,9 +157,7 @@ impl Decoder {
             ),
             // BSD loopback: a 4-byte address family in the host's (NULL) or network (LOOP)
             // order, then the IP packet.
-            Linktype::NULL | Linktype::LOOP if data.len() >= 4 => {
-                SlicedPacket::from_ip(&data[4..])
-            }
+            Linktype::NULL | Linktype::LOOP if data.len() >= 4 => SlicedPacket::from_ip(&data[4..]),
             Linktype::RAW | Linktype::IPV4 | Linktype::IPV6 | Linktype(12) | Linktype(14) => {
                 SlicedPacket::from_ip(data)
             }

@@ -135,7 +135,10 @@ impl<'a> Diagnoser<'a> {
         }
         let mut diagnostic = meta
             .report(span, message)
-            .label(format!("see {} packet {}", evidence.capture, evidence.packet))
+            .label(format!(
+                "see {} packet {}",
+                evidence.capture, evidence.packet
+            ))
             .help(help);
         diagnostic.evidence = Some(Box::new(evidence));
         self.at.insert(key, self.findings.len());
@@ -181,15 +184,13 @@ impl<'a> Diagnoser<'a> {
         let to_host = sip::uri_host(&request.to_header);
         let ruri_host = request.request_uri().and_then(sip::uri_host);
         let destination = request.to.ip.to_string();
-        let same = |a: Option<&str>, b: Option<&str>| {
-            matches!((a, b), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b))
-        };
+        let same = |a: Option<&str>, b: Option<&str>| matches!((a, b), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
         if request.method() == Some("REGISTER") {
             for registration in config.objects.of_type("registration") {
                 let client = config.option(registration, "client_uri").unwrap_or("");
                 let server = config.option(registration, "server_uri").unwrap_or("");
-                let client_matches = same(sip::uri_user(client), to_user)
-                    && same(sip::uri_host(client), to_host);
+                let client_matches =
+                    same(sip::uri_user(client), to_user) && same(sip::uri_host(client), to_host);
                 let server_host = sip::uri_host(server);
                 if client_matches
                     || (same(server_host, ruri_host)
@@ -197,8 +198,7 @@ impl<'a> Diagnoser<'a> {
                 {
                     return Sender::Registration(registration);
                 }
-                if same(server_host, Some(&destination)) && same(sip::uri_user(client), to_user)
-                {
+                if same(server_host, Some(&destination)) && same(sip::uri_user(client), to_user) {
                     return Sender::Registration(registration);
                 }
             }
@@ -334,11 +334,7 @@ impl<'a> Diagnoser<'a> {
         auths
             .iter()
             .find(|auth| realm_of(auth).eq_ignore_ascii_case(realm))
-            .or_else(|| {
-                auths
-                    .iter()
-                    .find(|auth| matches!(realm_of(auth), "" | "*"))
-            })
+            .or_else(|| auths.iter().find(|auth| matches!(realm_of(auth), "" | "*")))
             .copied()
     }
 
@@ -361,7 +357,10 @@ impl<'a> Diagnoser<'a> {
 
     fn secret(&self, auth: &'a Object) -> Option<Secret<'a>> {
         let config: &'a Config = self.config;
-        let kind = config.option(auth, "auth_type").unwrap_or("userpass").trim();
+        let kind = config
+            .option(auth, "auth_type")
+            .unwrap_or("userpass")
+            .trim();
         if kind.eq_ignore_ascii_case("md5") {
             return config.option(auth, "md5_cred").map(Secret::Ha1);
         }
@@ -467,16 +466,16 @@ impl<'a> Diagnoser<'a> {
         dialog
             .transactions
             .iter()
+            .rev()
             .filter_map(|t| dialog.final_response(t))
             .filter(|r| r.number < request.number)
-            .filter_map(|r| {
+            .find_map(|r| {
                 let credentials = request.credentials.as_ref()?;
                 r.challenges
                     .iter()
                     .find(|c| c.realm == credentials.realm)
                     .or(r.challenges.first())
             })
-            .last()
     }
 
     fn describe_request(request: &Message) -> String {
@@ -631,8 +630,7 @@ impl<'a> Diagnoser<'a> {
                          with what `pjsip show auth` prints"
                             .to_owned()
                     } else {
-                        "turn off the SIP ALG (SIP helper) of the router, or use TCP/TLS"
-                            .to_owned()
+                        "turn off the SIP ALG (SIP helper) of the router, or use TCP/TLS".to_owned()
                     },
                     evidence,
                 );
@@ -886,10 +884,14 @@ impl<'a> Diagnoser<'a> {
                     self.check(auth, credentials, request)
                 });
                 let verdict = match check {
-                    Check::Matches => " (its response matches this file's password: the \
-                                       credentials are right)",
-                    Check::Differs => " (its response does not match this file's password, \
-                                       but a wrong password gets 401, not 403)",
+                    Check::Matches => {
+                        " (its response matches this file's password: the \
+                                       credentials are right)"
+                    }
+                    Check::Differs => {
+                        " (its response does not match this file's password, \
+                                       but a wrong password gets 401, not 403)"
+                    }
                     Check::Unknown => "",
                 };
                 self.report(
@@ -1055,9 +1057,10 @@ impl<'a> Diagnoser<'a> {
         let config: &'a Config = self.config;
         match client {
             Some(sender) => {
-                let (Some(host), Some(received)) =
-                    (request.via_host.as_deref(), response.via_received.as_deref())
-                else {
+                let (Some(host), Some(received)) = (
+                    request.via_host.as_deref(),
+                    response.via_received.as_deref(),
+                ) else {
                     return;
                 };
                 if host == received || !crate::network::is_private_host(host) {
@@ -1073,7 +1076,10 @@ impl<'a> Diagnoser<'a> {
                 let Some(transport) = transport else {
                     return;
                 };
-                if config.option(transport, "external_signaling_address").is_some() {
+                if config
+                    .option(transport, "external_signaling_address")
+                    .is_some()
+                {
                     return;
                 }
                 let evidence = self.evidence(

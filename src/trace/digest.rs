@@ -84,17 +84,18 @@ pub fn response(
     body: &[u8],
 ) -> String {
     let mut ha1 = match secret {
-        Secret::Password(password) => algorithm.hex(
-            format!("{}:{}:{}", answer.username, answer.realm, password).as_bytes(),
-        ),
+        Secret::Password(password) => {
+            algorithm.hex(format!("{}:{}:{}", answer.username, answer.realm, password).as_bytes())
+        }
         Secret::Ha1(ha1) => ha1.trim().to_ascii_lowercase(),
     };
     if algorithm.session {
         ha1 = algorithm.hex(format!("{ha1}:{}:{}", answer.nonce, answer.cnonce).as_bytes());
     }
     let ha2 = match answer.qop {
-        Some(qop) if qop.eq_ignore_ascii_case("auth-int") => algorithm
-            .hex(format!("{method}:{}:{}", answer.uri, algorithm.hex(body)).as_bytes()),
+        Some(qop) if qop.eq_ignore_ascii_case("auth-int") => {
+            algorithm.hex(format!("{method}:{}:{}", answer.uri, algorithm.hex(body)).as_bytes())
+        }
         _ => algorithm.hex(format!("{method}:{}", answer.uri).as_bytes()),
     };
     match answer.qop {

@@ -183,8 +183,7 @@ fn log_time(prefix: &str) -> Option<f64> {
     let inner = &inner[..inner.find(']')?];
     let mut parts = inner.split_whitespace();
     let first = parts.next()?;
-    let (year, month, day, clock) = if let Some(index) = MONTHS.iter().position(|m| *m == first)
-    {
+    let (year, month, day, clock) = if let Some(index) = MONTHS.iter().position(|m| *m == first) {
         let day: i64 = parts.next()?.parse().ok()?;
         (1970, index as i64 + 1, day, parts.next()?)
     } else {
@@ -223,7 +222,8 @@ mod tests {
         assert!(m.sent);
         assert_eq!(m.peer.to_string(), "192.0.2.20:5060");
         assert_eq!(m.time, Some(1_796_423_208.0));
-        let m = marker(b"<--- Received SIP response (1 bytes) from TCP:[2001:db8::1]:5061 --->").unwrap();
+        let m = marker(b"<--- Received SIP response (1 bytes) from TCP:[2001:db8::1]:5061 --->")
+            .unwrap();
         assert!(!m.sent);
         assert_eq!(m.transport, Transport::Tcp);
         assert_eq!(m.peer.to_string(), "[2001:db8::1]:5061");

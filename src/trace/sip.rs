@@ -211,10 +211,7 @@ pub fn split_stream(buffer: &[u8]) -> (Vec<SipMessage>, usize) {
         // Skip keep-alive CRLFs and anything up to a line that starts a message.
         let Some(skip) = next_start(rest) else {
             // Keep the last partial line: it may be the start of a message.
-            let keep = rest
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |i| i + 1);
+            let keep = rest.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             at += keep;
             break;
         };
@@ -223,7 +220,10 @@ pub fn split_stream(buffer: &[u8]) -> (Vec<SipMessage>, usize) {
             at += skip;
             if rest.len() >= MAX_HEADERS {
                 // No end of headers within the limit: not a message; drop the line.
-                at += rest.iter().position(|&b| b == b'\n').map_or(rest.len(), |i| i + 1);
+                at += rest
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(rest.len(), |i| i + 1);
                 continue;
             }
             break;
@@ -287,7 +287,10 @@ pub fn digest_params(value: &str) -> Option<Vec<(String, String)>> {
     let mut chars = rest.char_indices().peekable();
     let bytes = rest;
     loop {
-        while chars.peek().is_some_and(|(_, c)| *c == ',' || c.is_whitespace()) {
+        while chars
+            .peek()
+            .is_some_and(|(_, c)| *c == ',' || c.is_whitespace())
+        {
             chars.next();
         }
         let Some(&(name_start, _)) = chars.peek() else {
@@ -394,10 +397,9 @@ mod tests {
 
     #[test]
     fn reads_quoted_and_bare_digest_parameters() {
-        let params = digest_params(
-            r#"Digest realm="a,b", nonce=xyz ,qop="auth,auth-int", algorithm=MD5"#,
-        )
-        .unwrap();
+        let params =
+            digest_params(r#"Digest realm="a,b", nonce=xyz ,qop="auth,auth-int", algorithm=MD5"#)
+                .unwrap();
         assert_eq!(params[0], ("realm".to_owned(), "a,b".to_owned()));
         assert_eq!(params[1], ("nonce".to_owned(), "xyz".to_owned()));
         assert_eq!(params[2].1, "auth,auth-int");
