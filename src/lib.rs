@@ -75,6 +75,19 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The severities the settings file gives rules, set on their findings.
+    fn apply_severities(&self, diagnostics: &mut [Diagnostic]) {
+        for diagnostic in diagnostics {
+            if let Some((_, severity)) = self
+                .severities
+                .iter()
+                .find(|(rule, _)| rule == diagnostic.rule)
+            {
+                diagnostic.severity = *severity;
+            }
+        }
+    }
+
     fn enabled(&self, meta: &RuleMeta) -> bool {
         let named = |list: &[String]| {
             list.iter()
@@ -137,15 +150,7 @@ fn lint_config(mut config: Config, settings: &Settings) -> Linted {
         asterisk_version: settings.asterisk_version,
     };
     let mut diagnostics = rules::check(&cx, |meta| settings.enabled(meta));
-    for diagnostic in &mut diagnostics {
-        if let Some((_, severity)) = settings
-            .severities
-            .iter()
-            .find(|(rule, _)| rule == diagnostic.rule)
-        {
-            diagnostic.severity = *severity;
-        }
-    }
+    settings.apply_severities(&mut diagnostics);
     diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.rule));
     Linted {
         config,

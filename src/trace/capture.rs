@@ -11,7 +11,7 @@ use pcap_parser::traits::PcapNGPacketBlock;
 use pcap_parser::{Linktype, PcapBlockOwned, PcapError};
 
 use super::sip::{self, SipMessage, MAX_BODY, MAX_HEADERS};
-use super::{Addr, Captured, Transport};
+use super::{Addr, Captured, Seen, Transport};
 
 /// The reader's buffer, and the most it grows to: one packet (or pcapng block) must fit, and
 /// libpcap's largest snapshot length is 256 KiB; a record claiming more is damage.
@@ -297,17 +297,8 @@ impl Decoder {
             let cut = stream.bytes.len() - MAX_STREAM;
             stream.bytes.drain(..cut);
         }
-        let number = self.number;
         for message in messages {
-            found(Captured {
-                number,
-                line: None,
-                time: Some(time),
-                from,
-                to,
-                transport: Transport::Tcp,
-                message,
-            });
+            found(self.captured(message, from, to, time, Transport::Tcp));
         }
     }
 
@@ -320,12 +311,14 @@ impl Decoder {
         transport: Transport,
     ) -> Captured {
         Captured {
-            number: self.number,
-            line: None,
-            time: Some(time),
-            from,
-            to,
-            transport,
+            seen: Seen {
+                number: self.number,
+                line: None,
+                time: Some(time),
+                from,
+                to,
+                transport,
+            },
             message,
         }
     }

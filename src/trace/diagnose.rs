@@ -75,14 +75,14 @@ impl<'a> Diagnoser<'a> {
     /// Each message kept, as it is read: the capture's start, Asterisk's own addresses, who
     /// answers at all.
     pub fn observe(&mut self, message: &Message) {
-        self.start = self.start.or(message.time);
+        self.start = self.start.or(message.seen.time);
         if message.code().is_some() {
-            self.responders.insert(message.from);
-        } else if !message.from.is_unspecified()
-            && !self.own.contains(&message.from.ip)
+            self.responders.insert(message.seen.from);
+        } else if !message.seen.from.is_unspecified()
+            && !self.own.contains(&message.seen.from.ip)
             && !matches!(self.sender_in_config(message), Sender::Unknown)
         {
-            self.own.push(message.from.ip);
+            self.own.push(message.seen.from.ip);
         }
     }
 
@@ -109,9 +109,10 @@ impl<'a> Diagnoser<'a> {
     fn evidence(&self, message: &Message, summary: String) -> Evidence {
         Evidence {
             capture: self.capture.to_owned(),
-            packet: message.number,
-            line: message.line,
+            packet: message.seen.number,
+            line: message.seen.line,
             time: message
+                .seen
                 .time
                 .zip(self.start)
                 .map(|(time, start)| ((time - start) * 1000.0).round() / 1000.0),
@@ -174,7 +175,7 @@ impl<'a> Diagnoser<'a> {
     // ------------------------------------------------------------------ who is who
 
     fn is_own(&self, message: &Message) -> bool {
-        message.from.is_unspecified() || self.own.contains(&message.from.ip)
+        message.seen.from.is_unspecified() || self.own.contains(&message.seen.from.ip)
     }
 
     /// The registration or trunk endpoint of this file that a request matches.
@@ -183,7 +184,7 @@ impl<'a> Diagnoser<'a> {
         let to_user = sip::uri_user(&request.to_header);
         let to_host = sip::uri_host(&request.to_header);
         let ruri_host = request.request_uri().and_then(sip::uri_host);
-        let destination = request.to.ip.to_string();
+        let destination = request.seen.to.ip.to_string();
         let same = |a: Option<&str>, b: Option<&str>| matches!((a, b), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b));
         if request.method() == Some("REGISTER") {
             for registration in config.objects.of_type("registration") {
@@ -245,7 +246,7 @@ impl<'a> Diagnoser<'a> {
             .unwrap_or("ip,username,anonymous");
         for method in list_items(order) {
             let found = match method {
-                "ip" => self.identify_by_ip(request.from.ip),
+                "ip" => self.identify_by_ip(request.seen.from.ip),
                 "username" => {
                     let user = sip::uri_user(&request.from_header);
                     let domain = sip::uri_host(&request.from_header);
@@ -468,7 +469,7 @@ impl<'a> Diagnoser<'a> {
             .iter()
             .rev()
             .filter_map(|t| dialog.final_response(t))
-            .filter(|r| r.number < request.number)
+            .filter(|r| r.seen.number < request.seen.number)
             .find_map(|r| {
                 let credentials = request.credentials.as_ref()?;
                 r.challenges
@@ -515,7 +516,7 @@ impl<'a> Diagnoser<'a> {
         format!(
             "{} from {} to {}{challenge}",
             response.title(),
-            response.from,
+            response.seen.from,
             Self::describe_request(request)
         )
     }
@@ -595,7 +596,7 @@ impl<'a> Diagnoser<'a> {
                          `{}`, realm `{}`) and got {code} again: the response matches this \
                          file's password, so the provider holds other credentials for this \
                          account (password, or the username/account id){did_hint}",
-                        response.from, credentials.username, credentials.realm
+                        response.seen.from, credentials.username, credentials.realm
                     ),
                     format!(
                         "set auth `{auth_name}`'s `password` (and `username`) to what the \
@@ -676,7 +677,7 @@ impl<'a> Diagnoser<'a> {
         };
         let config: &'a Config = self.config;
         let endpoint_name = self.name(endpoint);
-        let peer = request.from;
+        let peer = request.seen.from;
         let auths = self.auths(endpoint, "auth");
         let Some(auth) = auths.iter().copied().find(|auth| {
             config.option(auth, "username").map(str::trim) == Some(credentials.username.as_str())
@@ -774,7 +775,7 @@ impl<'a> Diagnoser<'a> {
                      has no `outbound_auth`, so there are no credentials to answer with \
                      (`There were no auth ids available`); the registration stops until a \
                      reload{suggestion}",
-                    response.from
+                    response.seen.from
                 ),
                 format!("add `outbound_auth=` naming the auth with the provider's credentials to {who}, then `pjsip reload`"),
                 evidence,
@@ -821,7 +822,7 @@ impl<'a> Diagnoser<'a> {
                     "{} challenged {who} with algorithm {algorithm} only, which auth \
                      `{auth_name}` does not answer (`supported_algorithms_uac`, MD5 by \
                      default): Asterisk sends no answer",
-                    response.from
+                    response.seen.from
                 ),
                 format!("add {algorithm} to auth `{auth_name}`'s `supported_algorithms_uac` (Asterisk 20.12/21.7/22.2 or later)"),
                 evidence,
@@ -835,7 +836,7 @@ impl<'a> Diagnoser<'a> {
                 format!(
                     "{} challenged {who}, and auth `{auth_name}` has no password to answer \
                      with: Asterisk sends no answer",
-                    response.from
+                    response.seen.from
                 ),
                 format!("set auth `{auth_name}`'s `password`"),
                 evidence,
@@ -902,7 +903,7 @@ impl<'a> Diagnoser<'a> {
                          the provider refuses this account (disabled, registration not \
                          allowed, no contacts allowed on its side, or the source address \
                          blocked)",
-                        response.from,
+                        response.seen.from,
                         request.method().unwrap_or("")
                     ),
                     "ask the provider why the account is refused; nothing to change in the \
@@ -946,7 +947,7 @@ impl<'a> Diagnoser<'a> {
                     format!(
                         "Asterisk answered {}'s authenticated {} for endpoint `{endpoint_name}` \
                          with 403 Forbidden: {cause}",
-                        request.from,
+                        request.seen.from,
                         request.method().unwrap_or("")
                     ),
                     "set `max_contacts=1` (or more) on the aor, or lift the block".to_owned(),
@@ -963,7 +964,7 @@ impl<'a> Diagnoser<'a> {
             .credentials
             .as_ref()
             .and_then(|c| nonce_seconds(&c.nonce))
-            .zip(request.time)
+            .zip(request.seen.time)
             .map(|(issued, time)| time - issued);
         let age = age
             .filter(|age| age.is_finite() && age.abs() < 1e9)
@@ -1006,7 +1007,7 @@ impl<'a> Diagnoser<'a> {
                 "the answer from {} was refused again and again with `stale=true`{age}: the \
                  nonce expires before the answer arrives, or the answer comes from another \
                  source address than the request it answers",
-                request.from
+                request.seen.from
             ),
             help,
             evidence,
@@ -1025,13 +1026,13 @@ impl<'a> Diagnoser<'a> {
                 "Asterisk matches {}'s {} (From user `{user}`) to no endpoint: no identify \
                  matches the address and no endpoint is named `{user}` (`No matching endpoint \
                  found`); it is challenged all the same, so the device sees 401 after 401",
-                request.from,
+                request.seen.from,
                 request.method().unwrap_or("")
             ),
             format!(
                 "add an endpoint `{user}` (with its auth and aor), or an identify whose `match` \
                  covers {}",
-                request.from.ip
+                request.seen.from.ip
             ),
             evidence,
         );
@@ -1040,7 +1041,7 @@ impl<'a> Diagnoser<'a> {
     /// The transport that received a request: the one bound to its port, else the first.
     fn receiving_transport(&self, request: &Message) -> Span {
         let config: &'a Config = self.config;
-        let port = request.to.port.to_string();
+        let port = request.seen.to.port.to_string();
         config
             .objects
             .of_type("transport")
@@ -1097,7 +1098,7 @@ impl<'a> Diagnoser<'a> {
                          Contact say {host} (a private address): Asterisk is behind NAT and \
                          transport `{}` has no `external_signaling_address`, so the provider \
                          sends requests and responses where they cannot arrive",
-                        response.from,
+                        response.seen.from,
                         self.name(transport)
                     ),
                     format!(
@@ -1115,7 +1116,7 @@ impl<'a> Diagnoser<'a> {
                 let Some(host) = sip::uri_host(contact) else {
                     return;
                 };
-                let source = request.from.ip.to_string();
+                let source = request.seen.from.ip.to_string();
                 if host == source
                     || !crate::network::is_private_host(host)
                     || crate::network::is_private_host(&source)
@@ -1139,7 +1140,7 @@ impl<'a> Diagnoser<'a> {
                         "{} sends from {source} but its Contact says {host} (a private \
                          address): the device is behind NAT and endpoint `{}` keeps that \
                          Contact, so calls to it will not arrive",
-                        request.from,
+                        request.seen.from,
                         self.name(endpoint)
                     ),
                     format!(
@@ -1158,7 +1159,7 @@ impl<'a> Diagnoser<'a> {
         match self
             .unanswered
             .iter_mut()
-            .find(|seen| seen.request.to == request.to)
+            .find(|seen| seen.request.seen.to == request.seen.to)
         {
             Some(seen) => {
                 seen.copies += copies;
@@ -1177,7 +1178,7 @@ impl<'a> Diagnoser<'a> {
     fn no_response(&mut self) {
         let unanswered: Vec<Unanswered> = std::mem::take(&mut self.unanswered)
             .into_iter()
-            .filter(|seen| !self.responders.contains(&seen.request.to))
+            .filter(|seen| !self.responders.contains(&seen.request.seen.to))
             .collect();
         for Unanswered {
             request,
@@ -1207,8 +1208,8 @@ impl<'a> Diagnoser<'a> {
                      transaction(s), retransmissions included): the credentials were never \
                      tested; a firewall, NAT, a wrong host, port or transport is in the way",
                     request.method().unwrap_or(""),
-                    request.to,
-                    request.transport.as_str()
+                    request.seen.to,
+                    request.seen.transport.as_str()
                 ),
                 format!(
                     "check {what}, the transport (UDP/TCP/TLS, port) the provider expects, and \

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::sip::{self, StartLine};
-use super::{Addr, Captured, Transport};
+use super::{Captured, Seen};
 
 /// A challenge (`WWW-Authenticate` or `Proxy-Authenticate`).
 #[derive(Debug, Clone, Default)]
@@ -34,12 +34,7 @@ pub struct Credentials {
 /// What is kept of one message.
 #[derive(Debug, Clone)]
 pub struct Message {
-    pub number: u64,
-    pub line: Option<u64>,
-    pub time: Option<f64>,
-    pub from: Addr,
-    pub to: Addr,
-    pub transport: Transport,
+    pub seen: Seen,
     pub start: StartLine,
     pub call_id: String,
     pub cseq: u32,
@@ -138,12 +133,7 @@ impl Message {
             .and_then(|c| c.qop.as_deref())
             .is_some_and(|qop| qop.eq_ignore_ascii_case("auth-int"));
         Message {
-            number: captured.number,
-            line: captured.line,
-            time: captured.time,
-            from: captured.from,
-            to: captured.to,
-            transport: captured.transport,
+            seen: captured.seen,
             call_id: message.call_id().to_owned(),
             cseq,
             cseq_method,
@@ -220,7 +210,7 @@ impl Dialog {
     }
 
     pub fn first_number(&self) -> u64 {
-        self.messages.first().map_or(0, |m| m.number)
+        self.messages.first().map_or(0, |m| m.seen.number)
     }
 }
 
@@ -258,7 +248,7 @@ impl Builder {
     pub fn add(&mut self, captured: Captured, sink: &mut dyn FnMut(Event<'_>)) {
         self.count += 1;
         let message = Message::of(captured);
-        self.now = message.time.or(self.now);
+        self.now = message.seen.time.or(self.now);
         let dialog = self
             .open
             .entry(message.call_id.clone())
@@ -266,7 +256,7 @@ impl Builder {
                 call_id: message.call_id.clone(),
                 ..Dialog::default()
             });
-        dialog.last_time = message.time.or(dialog.last_time);
+        dialog.last_time = message.seen.time.or(dialog.last_time);
         dialog.last_count = self.count;
         let key = (message.cseq, message.cseq_method.clone());
         let transactions = &mut dialog.transactions;

@@ -19,7 +19,7 @@ pub struct Ladder {
 impl Ladder {
     /// Each message as it is read: the first one's time is where the clock starts.
     pub fn observe(&mut self, message: &Message) {
-        self.start = self.start.or(message.time);
+        self.start = self.start.or(message.seen.time);
     }
 
     pub fn add(&mut self, dialog: &Dialog) {
@@ -37,7 +37,7 @@ impl Ladder {
                 lines.push((&dialog.messages[response], 1));
             }
         }
-        lines.sort_by_key(|(message, _)| message.number);
+        lines.sort_by_key(|(message, _)| message.seen.number);
         let call_id: String = dialog.call_id.chars().take(40).collect();
         self.text.push_str(&format!("Call-ID {call_id}\n"));
         for (message, copies) in lines.iter().take(MAX_LINES_PER_DIALOG) {
@@ -62,6 +62,7 @@ impl Ladder {
 
 fn line(message: &Message, copies: u32, start: Option<f64>) -> String {
     let time = message
+        .seen
         .time
         .zip(start)
         .map_or_else(String::new, |(t, s)| format!("{:8.3}", t - s));
@@ -90,9 +91,9 @@ fn line(message: &Message, copies: u32, start: Option<f64>) -> String {
     }
     format!(
         "  {:>5} {time} {:>21} -> {:<21} {text}\n",
-        message.number,
-        peer(message.from),
-        peer(message.to)
+        message.seen.number,
+        peer(message.seen.from),
+        peer(message.seen.to)
     )
 }
 

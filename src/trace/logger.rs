@@ -6,7 +6,7 @@ use std::io::BufRead;
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::sip;
-use super::{Addr, Captured, Transport};
+use super::{Addr, Captured, Seen, Transport};
 
 /// The longest line kept whole: a longer one (garbage) is cut.
 const MAX_LINE: usize = 64 * 1024;
@@ -116,12 +116,14 @@ fn emit(
         (marker.peer, local)
     };
     found(Captured {
-        number: *number,
-        line: Some(line),
-        time: marker.time,
-        from,
-        to,
-        transport: marker.transport,
+        seen: Seen {
+            number: *number,
+            line: Some(line),
+            time: marker.time,
+            from,
+            to,
+            transport: marker.transport,
+        },
         message,
     });
 }

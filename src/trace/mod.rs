@@ -68,9 +68,9 @@ impl Transport {
     }
 }
 
-/// One SIP message found in the input.
-#[derive(Debug, Clone)]
-pub struct Captured {
+/// Where and when a message was seen.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen {
     /// The packet number in the capture (1-based), or the message's ordinal in logger text.
     pub number: u64,
     /// The line the message starts on, in logger text.
@@ -80,6 +80,12 @@ pub struct Captured {
     pub from: Addr,
     pub to: Addr,
     pub transport: Transport,
+}
+
+/// One SIP message found in the input.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    pub seen: Seen,
     pub message: sip::SipMessage,
 }
 
@@ -175,15 +181,7 @@ pub fn analyse(
     };
     let mut diagnostics = diagnoser.finish();
     diagnostics.retain(|d| rules::find(d.rule).is_some_and(|meta| settings.enabled(meta)));
-    for diagnostic in &mut diagnostics {
-        if let Some((_, severity)) = settings
-            .severities
-            .iter()
-            .find(|(rule, _)| rule == diagnostic.rule)
-        {
-            diagnostic.severity = *severity;
-        }
-    }
+    settings.apply_severities(&mut diagnostics);
     Ok(TraceReport {
         ladder: ladder.finish(),
         messages,

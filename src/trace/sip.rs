@@ -58,20 +58,6 @@ impl SipMessage {
         let top = via.split(',').next().unwrap_or(via);
         header_param(top, "branch").map(str::to_owned)
     }
-
-    pub fn method(&self) -> Option<&str> {
-        match &self.start {
-            StartLine::Request { method, .. } => Some(method),
-            StartLine::Response { .. } => None,
-        }
-    }
-
-    pub fn code(&self) -> Option<u16> {
-        match &self.start {
-            StartLine::Response { code, .. } => Some(*code),
-            StartLine::Request { .. } => None,
-        }
-    }
 }
 
 /// Header names' compact forms (RFC 3261 section 7.3.3 and later RFCs).
