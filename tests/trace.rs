@@ -265,3 +265,223 @@ fn trace_exit_codes() {
         .unwrap();
     assert!(String::from_utf8_lossy(&explain.stdout).contains("## Why"));
 }
+
+// ---------------------------------------------------------------- causes beyond the scenarios
+
+use pjsiplint::trace::digest::{self, Algorithm, Secret};
+
+const TRUNK: &str = "[transport-udp]\ntype=transport\nprotocol=udp\nbind=0.0.0.0:5060\n\n\
+[provider-reg]\ntype=registration\ntransport=transport-udp\noutbound_auth=provider-auth\n\
+server_uri=sip:198.51.100.7:5060\nclient_uri=sip:4420@sip.carrier.example\n\n\
+[provider-auth]\ntype=auth\nauth_type=userpass\nusername=4420\npassword=Right-Pass-1\n";
+
+const PHONE: &str = "[transport-udp]\ntype=transport\nprotocol=udp\nbind=0.0.0.0:5060\n\n\
+[6001]\ntype=endpoint\ncontext=internal\nallow=ulaw\nauth=6001\naors=6001\n\n\
+[6001]\ntype=auth\nauth_type=userpass\nusername=6001\npassword=Desk-Pass-1\n\n\
+[6001]\ntype=aor\n";
+
+/// `pjsip set logger on` text: (sent by Asterisk, peer, start line, extra headers).
+fn logger_text(messages: &[(bool, &str, &str, Vec<String>)]) -> String {
+    let mut out = String::new();
+    for (index, (sent, peer, start, extra)) in messages.iter().enumerate() {
+        let cseq = if start.starts_with("SIP/2.0") {
+            index
+        } else {
+            index + 1
+        };
+        let mut text = format!(
+            "{start}\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;rport;branch=z9hG4bK{}\r\n\
+             From: <sip:4420@sip.carrier.example>;tag=a\r\nTo: <sip:4420@sip.carrier.example>\r\n\
+             Call-ID: case-1\r\nCSeq: {cseq} REGISTER\r\n",
+            cseq
+        );
+        for header in extra {
+            text.push_str(header);
+            text.push_str("\r\n");
+        }
+        text.push_str("Content-Length: 0\r\n\r\n");
+        let kind = if start.starts_with("SIP/2.0") {
+            "response"
+        } else {
+            "request"
+        };
+        let way = if *sent { "Transmitting" } else { "Received" };
+        let to = if *sent { "to" } else { "from" };
+        out.push_str(&format!(
+            "[2026-12-05 10:00:0{index}] VERBOSE[1] res_pjsip_logger.c: <--- {way} SIP {kind} \
+             ({} bytes) {to} UDP:{peer} --->\n{text}\n",
+            text.len()
+        ));
+    }
+    out
+}
+
+fn challenge(algorithm: &str) -> Vec<String> {
+    vec![format!(
+        "WWW-Authenticate: Digest realm=\"sip.carrier.example\",nonce=\"1796500000/ab\",\
+         opaque=\"x\",algorithm={algorithm},qop=\"auth\""
+    )]
+}
+
+fn authorization(password: &str, realm: &str, algorithm: &str) -> Vec<String> {
+    let answer = digest::Answer {
+        username: "4420",
+        realm,
+        nonce: "1796500000/ab",
+        uri: "sip:198.51.100.7:5060",
+        qop: Some("auth"),
+        nc: "00000001",
+        cnonce: "c1",
+    };
+    let parsed = Algorithm::parse(Some(algorithm)).unwrap();
+    let response = digest::response(parsed, Secret::Password(password), &answer, "REGISTER", b"");
+    vec![format!(
+        "Authorization: Digest username=\"4420\", realm=\"{realm}\", nonce=\"1796500000/ab\", \
+         uri=\"sip:198.51.100.7:5060\", response=\"{response}\", algorithm={algorithm}, \
+         cnonce=\"c1\", qop=auth, nc=00000001"
+    )]
+}
+
+/// The trace findings (rule, message) of a config and logger text.
+fn trace_findings(config: &str, text: &str) -> Vec<(&'static str, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pjsip.conf");
+    std::fs::write(&path, config).unwrap();
+    let linted = lint_path(&path, &Settings::default()).unwrap();
+    let report = analyse(text.as_bytes(), "case.log", &linted, &Settings::default()).unwrap();
+    report
+        .diagnostics
+        .into_iter()
+        .map(|d| (d.rule, d.message))
+        .collect()
+}
+
+const PROVIDER: &str = "198.51.100.7:5060";
+const REGISTER: &str = "REGISTER sip:198.51.100.7:5060 SIP/2.0";
+
+#[test]
+fn a_challenge_the_file_could_answer_but_asterisk_did_not_is_a_stale_config() {
+    let text = logger_text(&[
+        (true, PROVIDER, REGISTER, vec![]),
+        (
+            false,
+            PROVIDER,
+            "SIP/2.0 401 Unauthorized",
+            challenge("MD5"),
+        ),
+        (true, PROVIDER, REGISTER, vec![]),
+    ]);
+    let found = trace_findings(TRUNK, &text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "trace-challenge-unanswered");
+    assert!(found[0].1.contains("not reloaded"), "{}", found[0].1);
+}
+
+#[test]
+fn an_answer_from_another_password_or_a_rewritten_realm_is_a_mismatch() {
+    let rejected = |auth: Vec<String>| {
+        logger_text(&[
+            (true, PROVIDER, REGISTER, vec![]),
+            (
+                false,
+                PROVIDER,
+                "SIP/2.0 401 Unauthorized",
+                challenge("MD5"),
+            ),
+            (true, PROVIDER, REGISTER, auth),
+            (
+                false,
+                PROVIDER,
+                "SIP/2.0 401 Unauthorized",
+                challenge("MD5"),
+            ),
+        ])
+    };
+    let other = trace_findings(
+        TRUNK,
+        &rejected(authorization("Old-Pass", "sip.carrier.example", "MD5")),
+    );
+    assert_eq!(other.len(), 1, "{other:?}");
+    assert_eq!(other[0].0, "trace-digest-mismatch");
+    assert!(other[0].1.contains("not reloaded"), "{}", other[0].1);
+    // The answer made for the challenge's realm, its realm rewritten on the way.
+    let rewritten: Vec<String> = authorization("Right-Pass-1", "sip.carrier.example", "MD5")
+        .into_iter()
+        .map(|h| {
+            h.replace(
+                "realm=\"sip.carrier.example\"",
+                "realm=\"rewritten.example\"",
+            )
+        })
+        .collect();
+    let alg = trace_findings(TRUNK, &rejected(rewritten));
+    assert_eq!(alg[0].0, "trace-digest-mismatch");
+    assert!(
+        alg[0].1.contains("realm") && alg[0].1.contains("ALG"),
+        "{}",
+        alg[0].1
+    );
+    let right = trace_findings(
+        TRUNK,
+        &rejected(authorization("Right-Pass-1", "sip.carrier.example", "MD5")),
+    );
+    assert_eq!(right[0].0, "trace-credentials-rejected");
+}
+
+#[test]
+fn sha256_answers_are_checked_and_unsupported_algorithms_unanswered() {
+    let sha = format!("{TRUNK}supported_algorithms_uac=SHA-256\n");
+    let text = logger_text(&[
+        (true, PROVIDER, REGISTER, vec![]),
+        (
+            false,
+            PROVIDER,
+            "SIP/2.0 401 Unauthorized",
+            challenge("SHA-256"),
+        ),
+        (
+            true,
+            PROVIDER,
+            REGISTER,
+            authorization("Right-Pass-1", "sip.carrier.example", "SHA-256"),
+        ),
+        (
+            false,
+            PROVIDER,
+            "SIP/2.0 401 Unauthorized",
+            challenge("SHA-256"),
+        ),
+    ]);
+    let found = trace_findings(&sha, &text);
+    assert_eq!(found[0].0, "trace-credentials-rejected", "{found:?}");
+    let text = logger_text(&[
+        (true, PROVIDER, REGISTER, vec![]),
+        (
+            false,
+            PROVIDER,
+            "SIP/2.0 401 Unauthorized",
+            challenge("SHA-256"),
+        ),
+    ]);
+    let found = trace_findings(TRUNK, &text);
+    assert_eq!(found[0].0, "trace-challenge-unanswered", "{found:?}");
+    assert!(found[0].1.contains("SHA-256"), "{}", found[0].1);
+}
+
+#[test]
+fn a_403_to_a_phone_points_at_the_aor_without_max_contacts() {
+    let phone = "10.0.0.101:5060";
+    let start = "REGISTER sip:10.0.0.10 SIP/2.0";
+    // The phone's From user is 6001 (the helper writes 4420: replace it).
+    let text = logger_text(&[
+        (false, phone, start, vec![]),
+        (true, phone, "SIP/2.0 401 Unauthorized", challenge("MD5")),
+        (false, phone, start, vec!["Authorization: Digest username=\"6001\", realm=\"asterisk\", nonce=\"1/a\", uri=\"sip:10.0.0.10\", response=\"0\"".to_owned()]),
+        (true, phone, "SIP/2.0 403 Forbidden", vec![]),
+    ])
+    .replace("4420@sip.carrier.example", "6001@10.0.0.10");
+    let found = trace_findings(PHONE, &text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "trace-forbidden-after-auth");
+    assert!(found[0].1.contains("aor `6001`"), "{}", found[0].1);
+}

@@ -1,5 +1,5 @@
 //! Any bytes as a pjsip.conf: parse, includes, templates, objects, every rule, every output
-//! format's input, then every fix (safe and unsafe, in memory: nothing is written). Nothing may
+//! format's input, the bytes read as a `--trace` capture, then every fix (safe and unsafe, in memory: nothing is written). Nothing may
 //! panic, and parse-then-print must give the input back.
 #![no_main]
 
@@ -22,6 +22,9 @@ fuzz_target!(|data: &[u8]| {
     let linted = lint_bytes(path, "pjsip.conf".to_owned(), data.to_vec(), &settings);
     // What the JSON report would print: every location is computed.
     let _ = pjsiplint::report::json::entries(&linted.config, &linted.diagnostics).count();
+    // The same bytes as a capture for `--trace` (logger text, or pcap/pcapng when they start
+    // like one), against that configuration.
+    let _ = pjsiplint::trace::analyse(data, "capture", &linted, &settings);
 
     let input = FixInput::Bytes {
         path: path.to_path_buf(),

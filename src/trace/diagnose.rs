@@ -205,18 +205,33 @@ impl<'a> Diagnoser<'a> {
             }
             return Sender::Unknown;
         }
-        let from_user = sip::uri_user(&request.from_header);
         for trunk in &self.linted.trunks.list {
-            let endpoint = config.objects.by_id(trunk.endpoint);
             let host = trunk.host.as_deref();
-            let from_matches = config
-                .option(endpoint, "from_user")
-                .is_some_and(|user| same(Some(user), from_user));
-            if same(host, Some(&destination)) || (same(host, ruri_host) && from_matches) {
-                return Sender::Endpoint(endpoint);
+            if same(host, Some(&destination)) || same(host, ruri_host) {
+                return Sender::Endpoint(config.objects.by_id(trunk.endpoint));
             }
         }
-        Sender::Unknown
+        // An endpoint that answers challenges, whose aor contact is where the request went.
+        let contact_hosts = |endpoint: &'a Object| {
+            config
+                .referenced(endpoint, "aors")
+                .flat_map(move |aor| config.option_items(aor, "contact"))
+                .filter_map(sip::uri_host)
+        };
+        config
+            .objects
+            .of_type("endpoint")
+            .filter(|endpoint| {
+                config
+                    .option_items(endpoint, "outbound_auth")
+                    .next()
+                    .is_some()
+            })
+            .find(|endpoint| {
+                contact_hosts(endpoint)
+                    .any(|host| same(Some(host), Some(&destination)) || same(Some(host), ruri_host))
+            })
+            .map_or(Sender::Unknown, Sender::Endpoint)
     }
 
     /// Whether Asterisk sent this request, and as whom.
@@ -437,14 +452,16 @@ impl<'a> Diagnoser<'a> {
                             self.stale_loop(request, response, client);
                         }
                     }
-                    let answered = dialog.transactions[index + 1..]
+                    let next = dialog.transactions[index + 1..]
                         .iter()
                         .filter_map(|t| dialog.request(t))
-                        .find(|r| r.method() == Some(method))
-                        .is_some_and(|r| r.credentials.is_some());
+                        .find(|r| r.method() == Some(method));
+                    let answered = next.is_some_and(|r| r.credentials.is_some());
                     if !answered {
                         match client {
-                            Some(sender) => self.unanswered(request, response, sender),
+                            Some(sender) => {
+                                self.unanswered(request, response, sender, next.is_some())
+                            }
                             None => {
                                 if self.identify(request).is_none() {
                                     self.no_endpoint(request);
@@ -607,7 +624,15 @@ impl<'a> Diagnoser<'a> {
             }
             Check::Differs => {
                 let changed = self.changed_fields(dialog, request, credentials);
-                let cause = if changed.is_empty() {
+                let configured_user = self.config.option(auth, "username").unwrap_or("").trim();
+                let cause = if changed.is_empty() && configured_user != credentials.username {
+                    format!(
+                        "it answered as username `{}` while the file has `{configured_user}`: \
+                         the running Asterisk uses other credentials than this file (edited but \
+                         not reloaded, or another file is loaded)",
+                        credentials.username
+                    )
+                } else if changed.is_empty() {
                     "the running Asterisk answered with another password than this file's \
                      (edited but not reloaded, or another file is loaded)"
                         .to_owned()
@@ -753,8 +778,15 @@ impl<'a> Diagnoser<'a> {
         }
     }
 
-    /// Asterisk was challenged and did not answer.
-    fn unanswered(&mut self, request: &Message, response: &Message, sender: Sender<'a>) {
+    /// Asterisk was challenged and did not answer; `moved_on`: it sent the same request again
+    /// later without credentials (so the silence was not the capture ending).
+    fn unanswered(
+        &mut self,
+        request: &Message,
+        response: &Message,
+        sender: Sender<'a>,
+        moved_on: bool,
+    ) {
         let Some((object, auths)) = self.outbound_auths(sender) else {
             return;
         };
@@ -839,6 +871,21 @@ impl<'a> Diagnoser<'a> {
                     response.seen.from
                 ),
                 format!("set auth `{auth_name}`'s `password`"),
+                evidence,
+            );
+        } else if moved_on {
+            self.report(
+                &trace_rules::CHALLENGE_UNANSWERED,
+                self.header_span(auth),
+                format!(
+                    "{} challenged {who} (realm `{realm}`, {algorithm}); auth `{auth_name}` of \
+                     this file would answer, but Asterisk sent the request again without \
+                     credentials: the running Asterisk does not have this file's auth (edited \
+                     but not reloaded?)",
+                    response.seen.from
+                ),
+                "run `pjsip reload` after editing the file, and check that Asterisk reads it"
+                    .to_owned(),
                 evidence,
             );
         }
