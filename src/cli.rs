@@ -27,6 +27,11 @@ pub struct Cli {
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 
+    /// Read a SIP capture (pcap, pcapng, `pjsip set logger` text or pcap) beside the
+    /// configuration and report why digest authentication fails.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
+
     /// Print the objects Asterisk will create, with where each line came from, instead of findings.
     #[arg(long)]
     pub effective: bool,

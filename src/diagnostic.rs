@@ -42,6 +42,8 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     pub help: Option<Words>,
     pub fix: Option<Fix>,
+    /// For a finding of `--trace`: the message of the capture that shows it.
+    pub evidence: Option<Box<crate::trace::Evidence>>,
 }
 
 impl Diagnostic {
@@ -57,6 +59,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             fix: None,
+            evidence: None,
         }
     }
 

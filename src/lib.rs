@@ -31,6 +31,7 @@ pub mod settings;
 pub mod source;
 pub mod suppress;
 pub mod syntax;
+pub mod trace;
 pub mod trunks;
 pub mod validate;
 pub mod wizard;
@@ -75,6 +76,19 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The severities the settings file gives rules, set on their findings.
+    fn apply_severities(&self, diagnostics: &mut [Diagnostic]) {
+        for diagnostic in diagnostics {
+            if let Some((_, severity)) = self
+                .severities
+                .iter()
+                .find(|(rule, _)| rule == diagnostic.rule)
+            {
+                diagnostic.severity = *severity;
+            }
+        }
+    }
+
     fn enabled(&self, meta: &RuleMeta) -> bool {
         let named = |list: &[String]| {
             list.iter()
@@ -251,15 +265,7 @@ fn lint_config(mut config: Config, settings: &Settings, reported: Reported) -> L
         asterisk_version: settings.asterisk_version,
     };
     let mut diagnostics = rules::check(&cx, |meta| settings.enabled(meta));
-    for diagnostic in &mut diagnostics {
-        if let Some((_, severity)) = settings
-            .severities
-            .iter()
-            .find(|(rule, _)| rule == diagnostic.rule)
-        {
-            diagnostic.severity = *severity;
-        }
-    }
+    settings.apply_severities(&mut diagnostics);
     if reported != Reported::Both {
         diagnostics.retain(|d| reported.includes(config.root_of_file(d.primary.span.file).kind));
     }

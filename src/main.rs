@@ -17,7 +17,7 @@ use pjsiplint::fix::{
     self, Applicability, AppliedFix, ChangedFile, FixInput, FixOptions, FixOutcome,
 };
 use pjsiplint::report::{concise, effective, github, human, json, sarif};
-use pjsiplint::rules::{self, RULES};
+use pjsiplint::rules;
 use pjsiplint::{lint_bytes, lint_path, settings, Linted, Settings};
 
 #[global_allocator]
@@ -56,8 +56,8 @@ fn run(mut cli: Cli) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(name) = &cli.explain {
-        let rule = rules::find(name).ok_or_else(|| unknown_rule(name))?;
-        print(rule.meta().doc);
+        let meta = rules::find_meta(name).ok_or_else(|| unknown_rule(name))?;
+        print(meta.doc);
         return Ok(ExitCode::SUCCESS);
     }
     for list in [&cli.select, &cli.ignore] {
@@ -74,7 +74,13 @@ fn run(mut cli: Cli) -> Result<ExitCode, String> {
         None => paths,
     };
     if cli.fix || cli.diff || cli.unsafe_fixes || cli.show_fixes {
+        if cli.trace.is_some() {
+            return Err("--trace cannot be combined with --fix or --diff".to_owned());
+        }
         return run_fix(&cli, &paths, &settings);
+    }
+    if cli.trace.is_some() && (paths.len() != 1 || cli.effective) {
+        return Err("--trace reads one configuration (and not with --effective)".to_owned());
     }
     let results = lint_all(&paths, &cli, &settings);
     let mut linted = Vec::with_capacity(results.len());
@@ -87,6 +93,9 @@ fn run(mut cli: Cli) -> Result<ExitCode, String> {
                 failed = true;
             }
         }
+    }
+    if let Some(capture) = &cli.trace {
+        add_trace(&cli, capture, &mut linted, &settings)?;
     }
     if cli.effective {
         print_effective(&cli, &linted)?;
@@ -111,6 +120,35 @@ fn run(mut cli: Cli) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--trace`: reads the capture, adds its findings to the configuration's, and (human format)
+/// prints the ladders first.
+fn add_trace(
+    cli: &Cli,
+    capture: &Path,
+    linted: &mut [Linted],
+    settings: &Settings,
+) -> Result<(), String> {
+    let Some(one) = linted.first_mut() else {
+        return Ok(());
+    };
+    let file = std::fs::File::open(capture).map_err(|e| format!("{}: {e}", capture.display()))?;
+    let name = capture.display().to_string();
+    let report = pjsiplint::trace::analyse(file, &name, one, settings)
+        .map_err(|e| format!("{name}: {e}"))?;
+    if let Some(warning) = &report.warning {
+        eprintln!("pjsiplint: {name}: {warning}");
+    }
+    if cli.format() == Format::Human && !cli.quiet {
+        print(&format!(
+            "{name}: {} SIP messages\n{}\n",
+            report.messages, report.ladder
+        ));
+    }
+    // The capture's findings first: they are the answer to the question `--trace` asks.
+    one.diagnostics.splice(0..0, report.diagnostics);
+    Ok(())
 }
 
 /// Lints every path, on all cores; results come back in the order of `paths`.
@@ -392,8 +430,7 @@ fn list_rules() -> String {
         "{:<28} {:<10} {:<8} {:<7} summary\n",
         "rule", "category", "severity", "fix"
     );
-    for rule in RULES {
-        let meta = rule.meta();
+    for meta in rules::all_metas() {
         let fix = match meta.fix {
             Some(pjsiplint::fix::Applicability::Safe) => "safe",
             Some(pjsiplint::fix::Applicability::Unsafe) => "unsafe",
@@ -412,7 +449,7 @@ fn list_rules() -> String {
 }
 
 fn unknown_rule(name: &str) -> String {
-    let names: Vec<&str> = RULES.iter().map(|rule| rule.meta().name).collect();
+    let names: Vec<&str> = rules::all_metas().map(|meta| meta.name).collect();
     format!(
         "unknown rule or category `{name}`; see --list-rules (rules: {})",
         names.join(", ")

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use ini::Ini;
 
 use crate::diagnostic::Severity;
-use crate::rules::{Category, RULES};
+use crate::rules::Category;
 
 pub const FILE_NAME: &str = ".pjsiplint.ini";
 
@@ -80,7 +80,7 @@ pub fn load(path: &Path) -> Result<FileSettings, String> {
             }
             Some("rules") => {
                 for (rule, value) in properties.iter() {
-                    if !RULES.iter().any(|r| r.meta().name == rule) {
+                    if crate::rules::find_meta(rule).is_none() {
                         errors.push(format!("unknown rule `{rule}` in [rules]"));
                         continue;
                     }
@@ -181,7 +181,7 @@ pub fn rule_list(value: &str) -> Result<Vec<String>, String> {
         .map(str::trim)
         .filter(|name| !name.is_empty())
         .map(|name| {
-            let known = RULES.iter().any(|rule| rule.meta().name == name)
+            let known = crate::rules::find_meta(name).is_some()
                 || Category::ALL
                     .iter()
                     .any(|category| category.as_str() == name);

@@ -43,10 +43,21 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         "duplicate-option/bad.conf",
         "transport-bind-conflict/bad.conf",
     ];
-    let linted: Vec<_> = paths
+    let mut linted: Vec<_> = paths
         .iter()
         .map(|p| lint_path(&corpus(p), &Settings::default()).unwrap())
         .collect();
+    // And a `--trace` finding, whose evidence is a location in the capture.
+    let mut traced = lint_path(
+        &corpus("trace-credentials-rejected/bad.conf"),
+        &Settings::default(),
+    )
+    .unwrap();
+    let capture = std::fs::File::open(corpus("trace-credentials-rejected/bad.log")).unwrap();
+    let report =
+        pjsiplint::trace::analyse(capture, "bad.log", &traced, &Settings::default()).unwrap();
+    traced.diagnostics.extend(report.diagnostics);
+    linted.push(traced);
     let log = sarif::render(linted.iter().map(|l| (&l.config, l.diagnostics.as_slice())));
     let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
@@ -59,7 +70,10 @@ fn sarif_output_is_valid_sarif_2_1_0() {
     let rules = log["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    assert_eq!(rules.len(), pjsiplint::rules::RULES.len());
+    assert_eq!(rules.len(), pjsiplint::rules::all_metas().count());
+    assert!(results
+        .iter()
+        .any(|r| r["properties"]["evidence"]["capture"] == "bad.log"));
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! Any bytes as a pjsip.conf and as a pjsip_wizard.conf: parse, includes, templates, objects, every rule, every output
-//! format's input, then every fix (safe and unsafe, in memory: nothing is written). Nothing may
+//! Any bytes as a pjsip.conf and as a pjsip_wizard.conf: parse, includes, templates, objects,
+//! every rule, every output format's input, the bytes read as a `--trace` capture, then every fix
+//! (safe and unsafe, in memory: nothing is written). Nothing may
 //! panic, and parse-then-print must give the input back.
 #![no_main]
 
@@ -28,6 +29,9 @@ fn lint_and_fix(data: &[u8], name: &str) {
     let settings = Settings::default();
     let linted = lint_bytes(&path, name.to_owned(), data.to_vec(), &settings);
     let _ = pjsiplint::report::json::entries(&linted.config, &linted.diagnostics).count();
+    // The same bytes as a capture for `--trace` (logger text, or pcap/pcapng when they start
+    // like one), against that configuration.
+    let _ = pjsiplint::trace::analyse(data, "capture", &linted, &settings);
 
     let input = FixInput::Bytes {
         path,

@@ -1,6 +1,6 @@
 //! One line per finding: `file:line:col: severity[rule] message` (editors, grep).
 
-use super::location;
+use super::{location, message_with_evidence};
 use crate::diagnostic::Diagnostic;
 use crate::model::Config;
 
@@ -14,7 +14,7 @@ pub fn render(config: &Config, diagnostics: &[Diagnostic], out: &mut String) {
             at.start.column,
             diagnostic.severity.as_str(),
             diagnostic.rule,
-            diagnostic.message
+            message_with_evidence(diagnostic)
         ));
     }
 }

@@ -1,7 +1,7 @@
 //! `--format github`: workflow commands that GitHub Actions shows as annotations on the diff:
 //! `::error file=F,line=L,col=C,endLine=L,endColumn=C,title=pjsiplint (RULE)::message`.
 
-use super::location;
+use super::{location, message_with_evidence};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Config;
 
@@ -21,7 +21,7 @@ pub fn render(config: &Config, diagnostics: &[Diagnostic], out: &mut String) {
             at.end.line,
             at.end.column,
             escape_property(&format!("pjsiplint ({})", diagnostic.rule)),
-            escape_data(&diagnostic.message)
+            escape_data(&message_with_evidence(diagnostic))
         ));
     }
 }

@@ -189,6 +189,9 @@ fn to_miette(
         }
     }
     let mut help = diagnostic.help.as_deref().unwrap_or_default().to_owned();
+    if let Some(evidence) = &diagnostic.evidence {
+        notes.push(format!("seen in {evidence}"));
+    }
     for note in notes {
         if !help.is_empty() {
             help.push('\n');

@@ -6,6 +6,7 @@ use super::location;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::Applicability;
 use crate::model::Config;
+use crate::trace::Evidence;
 
 #[derive(Serialize)]
 pub struct JsonDiagnostic<'a> {
@@ -18,6 +19,9 @@ pub struct JsonDiagnostic<'a> {
     pub end_column: usize,
     pub message: &'a str,
     pub fix: Option<JsonFix<'a>>,
+    /// `--trace` findings only: the capture message that shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<&'a Evidence>,
 }
 
 #[derive(Serialize)]
@@ -45,6 +49,7 @@ pub fn entries<'a>(
                 applicability: fix.applicability,
                 title: &fix.title,
             }),
+            evidence: diagnostic.evidence.as_deref(),
         }
     })
 }

@@ -19,6 +19,15 @@ pub struct Location<'a> {
     pub end: LineCol,
 }
 
+/// A finding's message, followed by its capture evidence for `--trace` findings (the
+/// one-line formats carry it this way).
+pub fn message_with_evidence(diagnostic: &Diagnostic) -> std::borrow::Cow<'_, str> {
+    match &diagnostic.evidence {
+        Some(evidence) => format!("{} [{evidence}]", diagnostic.message).into(),
+        None => diagnostic.message.as_str().into(),
+    }
+}
+
 pub fn location<'a>(config: &'a Config, diagnostic: &Diagnostic) -> Location<'a> {
     let span = diagnostic.primary.span;
     let file = config.file(span.file);

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Config;
-use crate::rules::RULES;
+use crate::rules::all_metas;
 use crate::source::Span;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -73,6 +73,23 @@ fn result(config: &Config, diagnostic: &Diagnostic) -> Value {
             })
             .collect();
     }
+    if let Some(evidence) = &diagnostic.evidence {
+        // The capture as a related location: SARIF regions address text, so the packet
+        // number goes in the message and the properties.
+        let related = json!({
+            "id": diagnostic.secondary.len(),
+            "message": { "text": evidence.to_string() },
+            "physicalLocation": { "artifactLocation": { "uri": uri(&evidence.capture) } },
+        });
+        match result
+            .get_mut("relatedLocations")
+            .and_then(Value::as_array_mut)
+        {
+            Some(list) => list.push(related),
+            None => result["relatedLocations"] = json!([related]),
+        }
+        result["properties"] = json!({ "evidence": evidence });
+    }
     if let Some(fix) = &diagnostic.fix {
         let changes: Vec<Value> = fix
             .edits
@@ -97,10 +114,8 @@ fn result(config: &Config, diagnostic: &Diagnostic) -> Value {
 
 /// The whole SARIF log for the findings of several configurations.
 pub fn render<'a>(linted: impl IntoIterator<Item = (&'a Config, &'a [Diagnostic])>) -> Value {
-    let rules: Vec<Value> = RULES
-        .iter()
-        .map(|rule| {
-            let meta = rule.meta();
+    let rules: Vec<Value> = all_metas()
+        .map(|meta| {
             json!({
                 "id": meta.name,
                 "shortDescription": { "text": meta.summary },

@@ -168,6 +168,8 @@ pub enum Category {
     Suppression,
     /// pjsip_wizard.conf: what the wizard ignores or cannot make.
     Wizard,
+    /// What a SIP capture read with `--trace` shows (src/trace/rules.rs).
+    Trace,
 }
 
 impl Category {
@@ -180,6 +182,7 @@ impl Category {
         Category::Call,
         Category::Suppression,
         Category::Wizard,
+        Category::Trace,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -192,6 +195,7 @@ impl Category {
             Category::Call => "call",
             Category::Suppression => "suppression",
             Category::Wizard => "wizard",
+            Category::Trace => "trace",
         }
     }
 }
@@ -247,6 +251,19 @@ pub struct Context<'a> {
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|rule| rule.meta().name == name)
+}
+
+/// Every rule's meta: the configuration rules, then the `--trace` rules.
+pub fn all_metas() -> impl Iterator<Item = &'static RuleMeta> {
+    RULES
+        .iter()
+        .map(|rule| rule.meta())
+        .chain(crate::trace::rules::TRACE_RULES.iter().copied())
+}
+
+/// A configuration or trace rule's meta, by name (`--explain`).
+pub fn find_meta(name: &str) -> Option<&'static RuleMeta> {
+    all_metas().find(|meta| meta.name == name)
 }
 
 /// Runs the rules `enabled` accepts (on every core; findings come back in registry order),
@@ -643,8 +660,7 @@ pub(crate) fn report_group(
 pub fn markdown_table() -> String {
     let mut out =
         String::from("| rule | category | severity | fix | what |\n|---|---|---|---|---|\n");
-    for rule in RULES {
-        let meta = rule.meta();
+    for meta in all_metas() {
         let fix = match meta.fix {
             Some(Applicability::Safe) => "safe",
             Some(Applicability::Unsafe) => "unsafe",
