@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::build::Builder;
+use super::files::Files;
 use super::Config;
 use crate::source::{FileId, SourceFile};
 
@@ -26,12 +27,15 @@ pub struct LoadOptions {
     /// Contents read instead of the disk's, by canonical path: the fixer lints its fixed text
     /// before writing it (`crate::fix`). `None` reads every file from disk.
     pub overlay: Option<Arc<HashMap<PathBuf, Vec<u8>>>>,
+    /// The overlay holds every file there is: the disk is never read (the WebAssembly playground,
+    /// which has none). Paths are then compared as written, not resolved through the disk.
+    pub in_memory: bool,
 }
 
 /// Reads the root file at `path` and everything it includes. Only a failure to read the root file
 /// is an error; problems with includes are recorded in [`Config::load_problems`].
 pub fn load(path: &Path, options: &LoadOptions) -> io::Result<Config> {
-    let bytes = read_source(path, options.overlay.as_deref())?;
+    let bytes = Files::new(options).read(path)?;
     let name = path.to_string_lossy().into_owned();
     Ok(load_bytes(path, name, bytes, options))
 }
@@ -47,24 +51,14 @@ pub fn load_bytes(path: &Path, name: String, bytes: Vec<u8>, options: &LoadOptio
     config
         .files
         .push(SourceFile::new(path.to_path_buf(), name, bytes));
-    if let Ok(canonical) = fs::canonicalize(path) {
+    let files = Files::new(options);
+    if let Some(canonical) = files.canonical(path) {
         config.file_index.insert(canonical, FileId(0));
     }
-    Builder::new(&mut config, config_dir, options.overlay.clone()).run();
+    Builder::new(&mut config, config_dir, files).run();
     config.index_key_names();
     config.objects = super::objects::build(&config);
     config
-}
-
-/// A file's bytes: from the overlay when it holds the file, else [`read_regular_file`].
-pub(super) fn read_source(
-    path: &Path,
-    overlay: Option<&HashMap<PathBuf, Vec<u8>>>,
-) -> io::Result<Vec<u8>> {
-    if let Some(bytes) = overlay.and_then(|o| o.get(&fs::canonicalize(path).ok()?)) {
-        return Ok(bytes.clone());
-    }
-    read_regular_file(path)
 }
 
 /// Reads a file only if it is a regular file: a directory, FIFO or device (`/dev/zero`) would
@@ -87,7 +81,7 @@ pub(super) enum Resolved {
     Nothing,
 }
 
-pub(super) fn resolve_include(config_dir: &Path, target: &str) -> Resolved {
+pub(super) fn resolve_include(files: &Files, config_dir: &Path, target: &str) -> Resolved {
     let joined = if Path::new(target).is_absolute() {
         PathBuf::from(target)
     } else {
@@ -104,17 +98,13 @@ pub(super) fn resolve_include(config_dir: &Path, target: &str) -> Resolved {
     if !has_magic {
         // GLOB_NOMAGIC: a plain path is used as it is.
         let path = PathBuf::from(pattern);
-        return if path.exists() {
+        return if files.exists(&path) {
             Resolved::Files(vec![path])
         } else {
             Resolved::Nothing
         };
     }
-    let Ok(paths) = glob::glob(pattern) else {
-        return Resolved::Nothing;
-    };
-    let mut files: Vec<PathBuf> = paths.filter_map(Result::ok).collect();
-    files.sort();
+    let files = files.glob(pattern);
     if files.is_empty() {
         Resolved::Nothing
     } else {
