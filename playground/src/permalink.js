@@ -46,10 +46,20 @@ export function fromFragment(fragment) {
     } else if (name === "file") {
       const colon = value.indexOf(":");
       const text = colon < 0 ? null : fromBase64Url(value.slice(colon + 1));
-      if (text !== null) others.push({ name: decodeURIComponent(value.slice(0, colon)), text });
+      const name = text === null ? null : decodedName(value.slice(0, colon));
+      if (name) others.push({ name, text });
     } else if (name === "version" && /^\d+$/.test(value)) {
       version = Number(value);
     }
   }
   return root === null ? null : { root, others, version };
+}
+
+/** A percent-encoded file name; `null` when the encoding is broken. */
+function decodedName(encoded) {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
 }

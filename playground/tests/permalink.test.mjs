@@ -30,5 +30,5 @@ test("a fragment holds the root, the other files and the version", () => {
 
 test("a fragment without config= is not a permalink; unknown parts are ignored", () => {
   assert.equal(fromFragment("#version=20"), null);
-  assert.deepEqual(fromFragment("#config=W2Fd&theme=dark"), { root: "[a]", others: [], version: null });
+  assert.deepEqual(fromFragment("#config=W2Fd&theme=dark&file=%E0%A4%A:W2Fd"), { root: "[a]", others: [], version: null });
 });
