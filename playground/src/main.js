@@ -8,7 +8,9 @@ import { StreamLanguage, syntaxHighlighting, defaultHighlightStyle } from "@code
 import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import init, * as pjsiplint from "../pkg/pjsiplint_wasm.js";
 import { fromFragment, toFragment } from "./permalink.js";
-import { sampleConfig } from "./sample.js";
+// What the page shows before anything is typed: the README's demo, two files with mistakes.
+import demoRoot from "../../corpus/demo/pjsip.conf";
+import demoTrunk from "../../corpus/demo/pjsip_trunk.conf";
 
 const ROOT = "pjsip.conf";
 const LINT_DELAY_MS = 250;
@@ -354,7 +356,8 @@ async function main() {
   for (const tab of document.querySelectorAll("#output-tabs button")) tab.addEventListener("click", () => showOutput(tab.dataset.tab));
   window.addEventListener("hashchange", loadFragment);
   if (!loadFragment()) {
-    files.push({ name: ROOT, state: newState(sampleConfig) });
+    files.push({ name: ROOT, state: newState(demoRoot) });
+    addFile("pjsip_trunk.conf", demoTrunk);
     view.setState(files[0].state);
     lintNow();
   }

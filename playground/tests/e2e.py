@@ -4,7 +4,8 @@ Serves dist/ on 127.0.0.1, types a configuration with known mistakes, checks the
 their underlines, the --explain text, applies the safe fixes and reads the diff, the unsafe fixes,
 the --effective tab, several files through #include, and permalinks (made by the page and made
 by hand); records every request the browser makes and fails if one leaves the page's origin.
-Leaves a screenshot in target/playground-e2e/screenshot.png.
+Leaves screenshots in target/playground-e2e/: demo.png (the page as it opens), fixes.png (a diff)
+and screenshot.png (a permalink made by hand, its finding explained).
 
 Run `scripts/playground` first, then `python3 playground/tests/e2e.py` from the repository root.
 Needs Debian's chromium and chromium-driver and selenium from PyPI.
@@ -114,6 +115,9 @@ class Page:
             self.driver.save_screenshot(str(OUT / "failure.png"))
             raise AssertionError(f"{what}; findings: {self.findings()}; see {OUT / 'failure.png'}")
 
+    def tabs(self):
+        return [tab.get_attribute("data-file") for tab in self.all("#file-tabs .tab")]
+
     def editor_text(self):
         return self.driver.execute_script(
             "return Array.from(document.querySelectorAll('#editor .cm-line'), l => l.textContent).join('\\n')"
@@ -125,7 +129,11 @@ class Page:
 
 def check(page, origin):
     page.open(origin + "/")
-    page.wait_for("the sample is linted", lambda: len(page.findings()) > 0)
+    page.wait_for("the demo is linted, the file it includes too", lambda: ("trunk-missing-identify", "pjsip_trunk.conf") in page.findings())
+    page.driver.save_screenshot(str(OUT / "demo.png"))
+    page.css('#file-tabs .close[title="Remove pjsip_trunk.conf"]').click()
+    page.wait_for("the included file removed", lambda: page.tabs() == ["pjsip.conf"])
+    page.wait_for("its include then missing", lambda: ("include-not-found", "pjsip.conf") in page.findings())
 
     # Type a configuration with known mistakes.
     editor = page.css("#editor .cm-content")
@@ -187,7 +195,7 @@ def check(page, origin):
     assert "username=7001\npassword=****\n" in linked, linked
     page.driver.get("about:blank")
     page.open(link)
-    page.wait_for("the linked files", lambda: [t.get_attribute("data-file") for t in page.all("#file-tabs .tab")] == ["pjsip.conf", "phones.conf"])
+    page.wait_for("the linked files", lambda: page.tabs() == ["pjsip.conf", "phones.conf"])
     assert "#include phones.conf" in page.editor_text()
 
     # A permalink made by hand, as README documents it: padding optional, version 20.
