@@ -82,6 +82,7 @@ let findings = [];
 
 function lintNow() {
   clearTimeout(lintTimer);
+  lintTimer = null;
   try {
     findings = call(pjsiplint.lint).findings;
   } catch (error) {
@@ -91,8 +92,13 @@ function lintNow() {
   underline();
   renderFindings();
   renderTabs();
-  renderFixes();
-  renderEffective();
+  renderShownOutput();
+}
+
+/** Fixes and --effective cost a lint each: made only for the tab shown. */
+function renderShownOutput() {
+  if ($("fixes").classList.contains("active")) renderFixes();
+  if ($("effective").classList.contains("active")) renderEffective();
 }
 
 function showError(error) {
@@ -234,6 +240,8 @@ function renderFixes() {
 }
 
 function applyFixes() {
+  // Typed since the last lint: the fixes shown are of an older text.
+  if (lintTimer !== null) lintNow();
   if (!lastFixes) return;
   for (const fixed of lastFixes.files) {
     const index = files.findIndex((file) => file.name === fixed.name);
@@ -301,6 +309,7 @@ function addFile(name, text = "") {
 function showOutput(name) {
   for (const tab of document.querySelectorAll("#output-tabs button")) tab.classList.toggle("active", tab.dataset.tab === name);
   for (const pane of document.querySelectorAll(".output")) pane.classList.toggle("active", pane.id === name);
+  renderShownOutput();
 }
 
 /** Loads the files a permalink holds; false when the fragment holds none. */

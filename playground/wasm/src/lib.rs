@@ -35,10 +35,6 @@ pub struct Request {
     pub unsafe_fixes: bool,
 }
 
-fn default_version() -> u32 {
-    Settings::default().asterisk_version
-}
-
 /// One finding, with its place both as the CLI shows it (1-based line and column, byte offsets)
 /// and as the editor needs it (UTF-16 offsets into the file's text).
 #[derive(Debug, Serialize)]
@@ -109,10 +105,10 @@ pub fn versions() -> Vec<u32> {
     SUPPORTED_MAJORS.collect()
 }
 
-/// The version linted when a request names none.
+/// The version linted when a request names none (the CLI's default).
 #[wasm_bindgen(js_name = defaultVersion)]
-pub fn default_version_js() -> u32 {
-    default_version()
+pub fn default_version() -> u32 {
+    Settings::default().asterisk_version
 }
 
 /// Every rule, as `--list-rules` lists them: JSON `[RuleInfo]`.

@@ -1,9 +1,7 @@
-//! The exported API as the page calls it, run in WebAssembly (wasm-bindgen-test-runner, in
-//! Node.js): `scripts/playground --test`.
+//! The exported API as the page calls it, run in WebAssembly: `cargo test` in playground/wasm
+//! (wasm-bindgen-test-runner, in Node.js).
 
-use pjsiplint_wasm::{
-    default_version_js, effective, explain, fixes, lint, masked, rules, versions,
-};
+use pjsiplint_wasm::{default_version, effective, explain, fixes, lint, masked, rules, versions};
 use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -157,7 +155,7 @@ fn explain_rules_and_versions() {
     assert!(names.contains(&"unknown-option"));
     assert!(names.iter().all(|name| explain(name).is_some()));
     assert_eq!(versions(), (16..=23).collect::<Vec<u32>>());
-    assert_eq!(default_version_js(), 22);
+    assert_eq!(default_version(), 22);
 }
 
 #[wasm_bindgen_test]
