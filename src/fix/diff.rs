@@ -42,8 +42,7 @@ pub fn unified_diff(old: &[u8], new: &[u8], path: &str) -> Diff {
     // take long, so past the deadline similar settles for a correct diff that is not minimal.
     // wasm32-unknown-unknown has no clock (`Instant::now` panics): no deadline in the playground,
     // whose texts are small.
-    let deadline =
-        (!cfg!(target_arch = "wasm32")).then(|| Instant::now() + Duration::from_secs(2));
+    let deadline = (!cfg!(target_arch = "wasm32")).then(|| Instant::now() + Duration::from_secs(2));
     let ops = capture_diff_slices_deadline(Algorithm::Myers, &old_lines, &new_lines, deadline);
     let mut text = format!("--- a/{path}\n+++ b/{path}\n").into_bytes();
     let mut masked_any = false;

@@ -44,8 +44,11 @@ impl Files {
                 .map(<[u8]>::to_vec)
                 .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound));
         }
-        if let Some(bytes) = self.canonical(path).and_then(|path| self.text(&path)) {
-            return Ok(bytes.to_vec());
+        // Resolved only when there is an overlay to look in: a path costs a system call.
+        if self.overlay.is_some() {
+            if let Some(bytes) = self.canonical(path).and_then(|path| self.text(&path)) {
+                return Ok(bytes.to_vec());
+            }
         }
         read_regular_file(path)
     }
@@ -118,6 +121,41 @@ mod tests {
         assert!(files.read(Path::new("/etc/hostname")).is_err());
         assert!(!files.exists(Path::new("/etc/hostname")));
         assert!(files.canonical(Path::new("/etc/hostname")).is_none());
+    }
+
+    #[test]
+    fn a_configuration_loads_from_memory_with_its_includes() {
+        let texts = [
+            (
+                "pjsip.conf",
+                "#include conf.d/*.conf\n#include phones.conf\n",
+            ),
+            ("conf.d/b.conf", "[b]\ntype=aor\n"),
+            ("conf.d/a.conf", "[a]\ntype=aor\n"),
+            ("phones.conf", "[p]\ntype=aor\n"),
+        ];
+        let options = LoadOptions {
+            config_dir: Some(PathBuf::new()),
+            overlay: Some(Arc::new(
+                texts
+                    .iter()
+                    .map(|(name, text)| (PathBuf::from(name), text.as_bytes().to_vec()))
+                    .collect(),
+            )),
+            in_memory: true,
+        };
+        let config = super::super::load(Path::new("pjsip.conf"), &options).unwrap();
+        let names: Vec<&str> = config.files.iter().map(|file| file.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "pjsip.conf",
+                "conf.d/a.conf",
+                "conf.d/b.conf",
+                "phones.conf"
+            ]
+        );
+        assert!(config.load_problems.is_empty());
     }
 
     #[test]
