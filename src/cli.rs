@@ -17,8 +17,10 @@ pub const DEFAULT_PATH: &str = "/etc/asterisk/pjsip.conf";
     after_help = "Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage or I/O error."
 )]
 pub struct Cli {
-    /// Files to lint (`-` reads stdin; a directory means its pjsip.conf).
-    /// Default: /etc/asterisk/pjsip.conf.
+    /// Files to lint (`-` reads stdin). A directory means its pjsip.conf and pjsip_wizard.conf,
+    /// read together as Asterisk reads them; a file named pjsip.conf or pjsip_wizard.conf is read
+    /// with the other one beside it, and only its own findings are shown.
+    /// Default: /etc/asterisk (pjsip.conf and pjsip_wizard.conf).
     pub paths: Vec<PathBuf>,
 
     /// Output format [default: human; github when GITHUB_ACTIONS=true].
@@ -28,6 +30,11 @@ pub struct Cli {
     /// Print the objects Asterisk will create, with where each line came from, instead of findings.
     #[arg(long)]
     pub effective: bool,
+
+    /// Read the files named as pjsip_wizard.conf (res_pjsip_config_wizard), whatever their
+    /// names; files whose name ends in pjsip_wizard.conf are read so without it.
+    #[arg(long)]
+    pub wizard: bool,
 
     /// Directory that relative #include paths are resolved against (Asterisk's astetcdir).
     /// Default: the directory of the file given.

@@ -35,6 +35,7 @@ pub mod suppress;
 pub mod syntax;
 pub mod trunks;
 pub mod validate;
+pub mod wizard;
 
 use std::io;
 use std::path::Path;
@@ -95,10 +96,102 @@ pub struct Linted {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads `path` (and its includes) and runs the rules.
+/// Reads `path` (and its includes) and runs the rules. pjsip.conf and pjsip_wizard.conf are read
+/// together as Asterisk reads them (wizard objects use pjsip.conf's transports, pjsip.conf may
+/// name wizard objects): a file named exactly one of them brings the other beside it as context,
+/// and only the findings in `path`'s own files are reported. A directory: both of its files,
+/// with the findings of both.
 pub fn lint_path(path: &Path, settings: &Settings) -> io::Result<Linted> {
-    let config = model::load(path, &settings.load)?;
-    Ok(lint_config(config, settings))
+    if path.is_dir() {
+        return lint_dir(path, settings);
+    }
+    let root = model::RootFile::read(path, &settings.load)?;
+    let wizard = settings
+        .load
+        .wizard
+        .unwrap_or_else(|| model::is_wizard_name(&root.name));
+    let file_name = path.file_name().and_then(|name| name.to_str());
+    let companion = |name: &str| -> Option<model::RootFile> {
+        // Not there, or not a regular file: the read fails (in memory too, for the playground).
+        model::RootFile::read(&path.with_file_name(name), &settings.load).ok()
+    };
+    let (sources, reported) = if wizard {
+        // Named so by Asterisk's name or by the setting, it is the pjsip_wizard.conf of the
+        // pjsip.conf beside it.
+        let pjsip = (file_name == Some(WIZARD_CONF) || settings.load.wizard == Some(true))
+            .then(|| companion(PJSIP_CONF))
+            .flatten();
+        (
+            model::Sources {
+                pjsip,
+                wizard: Some(root),
+                pjsip_absent: false,
+            },
+            Reported::Wizard,
+        )
+    } else {
+        let wizard = (file_name == Some(PJSIP_CONF))
+            .then(|| companion(WIZARD_CONF))
+            .flatten();
+        (
+            model::Sources {
+                pjsip: Some(root),
+                wizard,
+                pjsip_absent: false,
+            },
+            Reported::Pjsip,
+        )
+    };
+    let mut load = settings.load.clone();
+    load.wizard = None;
+    Ok(lint_config(
+        model::load_roots(sources, &load),
+        settings,
+        reported,
+    ))
+}
+
+/// The name Asterisk reads pjsip.conf by.
+pub const PJSIP_CONF: &str = "pjsip.conf";
+/// The name res_pjsip_config_wizard.c reads (`object_type_loaded_observer`).
+pub const WIZARD_CONF: &str = "pjsip_wizard.conf";
+
+/// Lints a directory as Asterisk reads it: its pjsip.conf and its pjsip_wizard.conf (either may
+/// be missing, not both).
+pub fn lint_dir(dir: &Path, settings: &Settings) -> io::Result<Linted> {
+    let read = |name: &str| -> io::Result<Option<model::RootFile>> {
+        let path = dir.join(name);
+        if path.is_file() {
+            model::RootFile::read(&path, &settings.load).map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let pjsip = read(PJSIP_CONF)?;
+    let sources = model::Sources {
+        pjsip_absent: pjsip.is_none(),
+        pjsip,
+        wizard: read(WIZARD_CONF)?,
+    };
+    if sources.pjsip.is_none() && sources.wizard.is_none() {
+        // The error of the file Asterisk needs.
+        model::RootFile::read(&dir.join(PJSIP_CONF), &settings.load)?;
+    }
+    Ok(lint_config(
+        model::load_roots(sources, &settings.load),
+        settings,
+        Reported::Both,
+    ))
+}
+
+/// Lints pjsip.conf and pjsip_wizard.conf already in memory (tests, the browser); includes
+/// are still read from disk. The findings of both are reported.
+pub fn lint_sources(sources: model::Sources, settings: &Settings) -> Linted {
+    lint_config(
+        model::load_roots(sources, &settings.load),
+        settings,
+        Reported::Both,
+    )
 }
 
 /// Lints a root file already in memory (stdin, tests); includes are still read from disk.
@@ -106,10 +199,29 @@ pub fn lint_bytes(path: &Path, name: String, bytes: Vec<u8>, settings: &Settings
     lint_config(
         model::load_bytes(path, name, bytes, &settings.load),
         settings,
+        Reported::Both,
     )
 }
 
-fn lint_config(mut config: Config, settings: &Settings) -> Linted {
+/// Whose findings a lint reports: a file read only as context stays quiet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reported {
+    Pjsip,
+    Wizard,
+    Both,
+}
+
+impl Reported {
+    fn includes(self, kind: model::RootKind) -> bool {
+        match self {
+            Reported::Both => true,
+            Reported::Pjsip => kind == model::RootKind::Pjsip,
+            Reported::Wizard => kind != model::RootKind::Pjsip,
+        }
+    }
+}
+
+fn lint_config(mut config: Config, settings: &Settings, reported: Reported) -> Linted {
     let root = config.file(source::FileId(0)).path.clone();
     let config_dir = settings.load.config_dir.clone().unwrap_or_else(|| {
         root.parent()
@@ -146,6 +258,9 @@ fn lint_config(mut config: Config, settings: &Settings) -> Linted {
         {
             diagnostic.severity = *severity;
         }
+    }
+    if reported != Reported::Both {
+        diagnostics.retain(|d| reported.includes(config.root_of_file(d.primary.span.file).kind));
     }
     diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.rule));
     Linted {

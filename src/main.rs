@@ -156,17 +156,22 @@ fn lint_one(path: &Path, cli: &Cli, settings: &Settings) -> Result<Linted, Strin
         let settings = stdin_settings(settings)?;
         return Ok(lint_bytes(Path::new(&name), name.clone(), bytes, &settings));
     }
-    let path = if path.is_dir() {
-        path.join("pjsip.conf")
-    } else {
-        path.to_path_buf()
-    };
-    lint_path(&path, settings).map_err(|e| match e.kind() {
+    lint_path(&lint_target(path), settings).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound if path == Path::new(DEFAULT_PATH) => {
             format!("no path given and {DEFAULT_PATH} does not exist; name the pjsip.conf to lint")
         }
         _ => e.to_string(),
     })
+}
+
+/// What a path names for linting: a directory (pjsip.conf and pjsip_wizard.conf together) or a
+/// file. With no path at all, the directory of the default pjsip.conf, so that its
+/// pjsip_wizard.conf is linted too.
+fn lint_target(path: &Path) -> PathBuf {
+    match Path::new(DEFAULT_PATH).parent() {
+        Some(dir) if path == Path::new(DEFAULT_PATH) && dir.is_dir() => dir.to_path_buf(),
+        _ => path.to_path_buf(),
+    }
 }
 
 /// Includes of a config read from stdin are resolved against the current directory unless
@@ -314,6 +319,9 @@ fn resolve_settings(
     let mut settings = file.to_settings();
     if let Some(version) = cli.asterisk_version {
         settings.asterisk_version = version;
+    }
+    if cli.wizard {
+        settings.load.wizard = Some(true);
     }
     if let Some(dir) = &cli.config_dir {
         settings.load.config_dir = Some(dir.clone());
@@ -584,10 +592,8 @@ fn fix_one(
             name,
             bytes,
         }
-    } else if path.is_dir() {
-        FixInput::Path(path.join("pjsip.conf"))
     } else {
-        FixInput::Path(path.to_path_buf())
+        FixInput::Path(lint_target(path))
     };
     fix::fix(input, &settings, options).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound if path == Path::new(DEFAULT_PATH) => {

@@ -10,6 +10,7 @@
 //! select = syntax,schema
 //! ignore = endpoint-default-context
 //! check-files = no
+//! wizard = no                     ; yes: the linted files are pjsip_wizard.conf files
 //! root = pjsip.conf               ; lint included files in the context of this root file
 //!
 //! [rules]
@@ -37,6 +38,8 @@ pub struct FileSettings {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub check_files: Option<bool>,
+    /// Read the linted files as pjsip_wizard.conf whatever their names.
+    pub wizard: Option<bool>,
     /// The root pjsip.conf: a changed included file is linted as part of it.
     pub root: Option<PathBuf>,
     /// `[rules]`: a severity per rule (`off` is in `ignore`).
@@ -112,6 +115,7 @@ impl FileSettings {
             asterisk_version: self.asterisk_version.unwrap_or(defaults.asterisk_version),
             load: crate::model::LoadOptions {
                 config_dir: self.config_dir.clone(),
+                wizard: self.wizard,
                 ..defaults.load
             },
             select: self.select.clone(),
@@ -143,16 +147,19 @@ impl FileSettings {
             }
             "select" => self.select = rule_list(value)?,
             "ignore" => self.ignore.extend(rule_list(value)?),
-            "check-files" => {
-                self.check_files = Some(match value.to_ascii_lowercase().as_str() {
-                    "yes" | "true" | "on" => true,
-                    "no" | "false" | "off" => false,
-                    _ => return Err(format!("check-files `{value}` is not yes or no")),
-                });
-            }
+            "check-files" => self.check_files = Some(yes_or_no(key, value)?),
+            "wizard" => self.wizard = Some(yes_or_no(key, value)?),
             other => return Err(format!("unknown setting `{other}` in [pjsiplint]")),
         }
         Ok(())
+    }
+}
+
+fn yes_or_no(key: &str, value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "yes" | "true" | "on" => Ok(true),
+        "no" | "false" | "off" => Ok(false),
+        _ => Err(format!("{key} `{value}` is not yes or no")),
     }
 }
 

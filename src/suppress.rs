@@ -42,7 +42,7 @@ impl Suppressions {
     /// Reads every suppression comment of every file.
     pub fn parse(config: &Config) -> Suppressions {
         let mut list = Vec::new();
-        for (index, file) in config.files.iter().enumerate() {
+        for (index, file) in config.written_files() {
             let file_id = FileId(index as u32);
             let lines = &file.syntax.lines;
             // Found once a file, when its first suppression comment needs it (not by a scan

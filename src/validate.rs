@@ -192,6 +192,16 @@ pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
             }
         }
     }
+    // pjsip.conf's object hides the wizard's of the same type and id only when it loads: the
+    // lookup falls through to the wizard's store otherwise (main/sorcery.c, observed with the
+    // oracle: ../shared/corpus/wizard/made/id_collision_with_pjsip_conf).
+    for &(first, hidden) in config.objects.hidden_by().to_vec().iter() {
+        if config.objects.by_id(first).loads() {
+            config
+                .objects
+                .mark_not_loaded(hidden, NotLoaded::HiddenByPjsipConf);
+        }
+    }
     validation.referrers = referrers_of_rejected(config);
     validation
 }

@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use pjsiplint::model::LoadOptions;
+use pjsiplint::model::{LoadOptions, RootFile, Sources};
 use pjsiplint::validate::ProblemKind;
-use pjsiplint::{lint_path, Linted, Settings};
+use pjsiplint::{lint_path, lint_sources, Linted, Settings};
 
 /// The types the expected files list.
 const TYPES: &[&str] = &[
@@ -20,6 +20,7 @@ const TYPES: &[&str] = &[
     "transport",
     "registration",
     "identify",
+    "phoneprov",
 ];
 
 type Key = (String, String);
@@ -296,4 +297,79 @@ fn configs_asterisk_loads_completely_get_no_error() {
         "only {clean_configs} fully loading configs"
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every wizard file and hand-made wizard case of ../shared/corpus/wizard/, loaded as real
+/// Asterisk loaded it (as pjsip_wizard.conf beside the case's pjsip.conf, or an empty one):
+/// the same objects, with the same printed values.
+#[test]
+fn wizard_files_make_the_objects_asterisk_made() {
+    let Some(shared) = common::shared_dir("wizard_files_make_the_objects_asterisk_made") else {
+        return;
+    };
+    let wizard = shared.join("corpus/wizard");
+    let made = wizard.join("made");
+    let mut cases: Vec<(String, Sources, PathBuf, PathBuf)> = Vec::new();
+    let root_file = |path: &Path| RootFile {
+        path: path.to_path_buf(),
+        name: path.to_string_lossy().into_owned(),
+        bytes: fs::read(path).unwrap(),
+    };
+    for path in common::files_below(&wizard) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.parent() != Some(wizard.as_path()) || !name.ends_with(".conf") {
+            continue;
+        }
+        let sources = Sources {
+            pjsip: None,
+            wizard: Some(root_file(&path)),
+            pjsip_absent: true,
+        };
+        cases.push((
+            name.clone(),
+            sources,
+            wizard.join("expected").join(&name),
+            wizard.clone(),
+        ));
+    }
+    for entry in fs::read_dir(&made).unwrap().flatten() {
+        let dir = entry.path();
+        if !dir.join("pjsip_wizard.conf").is_file() {
+            continue;
+        }
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let pjsip = dir.join("pjsip.conf");
+        let sources = Sources {
+            pjsip: pjsip.is_file().then(|| root_file(&pjsip)),
+            wizard: Some(root_file(&dir.join("pjsip_wizard.conf"))),
+            pjsip_absent: !pjsip.is_file(),
+        };
+        cases.push((
+            name.clone(),
+            sources,
+            made.join("expected").join(&name),
+            dir,
+        ));
+    }
+    assert!(cases.len() >= 15, "only {} wizard cases found", cases.len());
+    let mut problems = Vec::new();
+    for (name, sources, expected, dir) in cases {
+        let linted = lint_sources(sources, &settings_in(&dir));
+        let expected_objects = read_expected(&expected);
+        problems.extend(compare(&name, &linted, &expected_objects));
+        let values =
+            fs::read_to_string(format!("{}.values.tsv", expected.display())).unwrap_or_default();
+        problems.extend(value_disagreements(&name, &linted, &values));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn settings_in(dir: &Path) -> Settings {
+    Settings {
+        load: LoadOptions {
+            config_dir: Some(dir.to_path_buf()),
+            ..LoadOptions::default()
+        },
+        ..Settings::default()
+    }
 }

@@ -173,18 +173,20 @@ impl SectionHeaderParts {
 impl<'c> Builder<'c> {
     pub fn new(config: &'c mut Config, config_dir: PathBuf, files: Files) -> Self {
         let bytes_read = config.files.iter().map(|file| file.bytes.len()).sum();
+        // By section index: another root's sections come first.
+        let sections_before = config.sections.len();
         Builder {
             config,
             config_dir,
             by_name: FxHashMap::default(),
-            next_same_name: Vec::new(),
+            next_same_name: vec![None; sections_before],
             key_ids: FxHashMap::default(),
             stack: Vec::new(),
             files,
             copied: 0,
             copy_limit_hit: false,
             last_of_key: FxHashMap::default(),
-            has_key_index: Vec::new(),
+            has_key_index: vec![false; sections_before],
             var_rooms: FxHashMap::default(),
             piece_rooms: FxHashMap::default(),
             base_rooms: FxHashMap::default(),
@@ -194,9 +196,10 @@ impl<'c> Builder<'c> {
         }
     }
 
-    pub fn run(mut self) {
+    /// Reads `file` (a file Asterisk reads on its own) and what it includes.
+    pub fn run(mut self, file: FileId) {
         let root = Reading {
-            file: FileId(0),
+            file,
             level: 1,
             dropped: false,
         };

@@ -143,6 +143,7 @@ mod tests {
                     .collect(),
             )),
             in_memory: true,
+            ..LoadOptions::default()
         };
         let config = super::super::load(Path::new("pjsip.conf"), &options).unwrap();
         let names: Vec<&str> = config.files.iter().map(|file| file.name.as_str()).collect();

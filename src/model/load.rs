@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::build::Builder;
 use super::files::Files;
-use super::Config;
+use super::{Config, Root, RootKind};
 use crate::source::{FileId, SourceFile};
 
 /// Asterisk's MAX_INCLUDE_LEVEL: the root file is level 1.
@@ -27,38 +27,156 @@ pub struct LoadOptions {
     /// Contents read instead of the disk's, by canonical path: the fixer lints its fixed text
     /// before writing it (`crate::fix`). `None` reads every file from disk.
     pub overlay: Option<Arc<HashMap<PathBuf, Vec<u8>>>>,
+    /// Read the root file as a pjsip_wizard.conf (`Some(true)`) or as a pjsip.conf
+    /// (`Some(false)`) whatever its name; `None`: by its name ([`is_wizard_name`]).
+    pub wizard: Option<bool>,
     /// The overlay holds every file there is: the disk is never read (the WebAssembly playground,
     /// which has none). Paths are then compared as written, not resolved through the disk.
     pub in_memory: bool,
 }
 
 /// Reads the root file at `path` and everything it includes. Only a failure to read the root file
-/// is an error; problems with includes are recorded in [`Config::load_problems`].
+/// is an error; problems with includes are recorded in [`Config::load_problems`]. A file named
+/// like pjsip_wizard.conf (or any file with [`LoadOptions::wizard`]) is read as a wizard file.
 pub fn load(path: &Path, options: &LoadOptions) -> io::Result<Config> {
-    let bytes = Files::new(options).read(path)?;
-    let name = path.to_string_lossy().into_owned();
-    Ok(load_bytes(path, name, bytes, options))
+    let root = RootFile::read(path, options)?;
+    Ok(load_roots(root.into_sources(options), options))
 }
 
 /// Builds the configuration from a root file already in memory (stdin, tests).
 pub fn load_bytes(path: &Path, name: String, bytes: Vec<u8>, options: &LoadOptions) -> Config {
-    let config_dir = options.config_dir.clone().unwrap_or_else(|| {
-        path.parent()
-            .filter(|dir| !dir.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    });
-    let mut config = Config::default();
-    config
-        .files
-        .push(SourceFile::new(path.to_path_buf(), name, bytes));
-    let files = Files::new(options);
-    if let Some(canonical) = files.canonical(path) {
-        config.file_index.insert(canonical, FileId(0));
+    let root = RootFile {
+        path: path.to_path_buf(),
+        name,
+        bytes,
+    };
+    load_roots(root.into_sources(options), options)
+}
+
+/// A file Asterisk reads on its own, read into memory.
+#[derive(Debug)]
+pub struct RootFile {
+    pub path: PathBuf,
+    /// The name diagnostics show.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl RootFile {
+    pub fn read(path: &Path, options: &LoadOptions) -> io::Result<RootFile> {
+        Ok(RootFile {
+            bytes: Files::new(options).read(path)?,
+            name: path.to_string_lossy().into_owned(),
+            path: path.to_path_buf(),
+        })
     }
-    Builder::new(&mut config, config_dir, files).run();
+
+    fn into_sources(self, options: &LoadOptions) -> Sources {
+        if options.wizard.unwrap_or_else(|| is_wizard_name(&self.name)) {
+            Sources {
+                pjsip: None,
+                wizard: Some(self),
+                pjsip_absent: false,
+            }
+        } else {
+            Sources {
+                pjsip: Some(self),
+                wizard: None,
+                pjsip_absent: false,
+            }
+        }
+    }
+}
+
+/// Whether a file's name says it is a pjsip_wizard.conf (or a copy or template of one, such as
+/// `pjsip_wizard.conf.j2` or `site__pjsip_wizard.conf`).
+pub fn is_wizard_name(name: &str) -> bool {
+    let base = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(name)
+        .to_ascii_lowercase();
+    base.ends_with("pjsip_wizard.conf") || base.contains("pjsip_wizard.conf.")
+}
+
+/// The files Asterisk reads on its own: pjsip.conf (res_pjsip) and pjsip_wizard.conf
+/// (res_pjsip_config_wizard), either of them possibly absent.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub pjsip: Option<RootFile>,
+    pub wizard: Option<RootFile>,
+    /// There is no pjsip.conf where Asterisk would read it (not: it was not looked for), so
+    /// the wizard's objects have no transport but what pjsip.conf would define: none.
+    pub pjsip_absent: bool,
+}
+
+/// Builds the configuration from the root files: pjsip.conf first (its objects win over the
+/// wizard's of the same id), then pjsip_wizard.conf, then the objects the wizard makes of it.
+/// Each root has its own templates and names, as main/config.c loads each file apart.
+pub fn load_roots(sources: Sources, options: &LoadOptions) -> Config {
+    let mut config = Config {
+        pjsip_absent: sources.pjsip_absent,
+        ..Config::default()
+    };
+    if let Some(pjsip) = sources.pjsip {
+        read_root(&mut config, pjsip, RootKind::Pjsip, options);
+    }
+    if let Some(wizard) = sources.wizard {
+        let root = read_root(&mut config, wizard, RootKind::Wizard, options);
+        if config.root_loads(&root) {
+            let mut expansion = crate::wizard::expand(&config, &root);
+            expansion.file = Some(crate::source::FileId(config.files.len() as u32));
+            let generated = RootFile {
+                path: config.file(root.root_file()).path.clone(),
+                name: format!(
+                    "{} (the wizard's objects)",
+                    config.file(root.root_file()).name
+                ),
+                bytes: expansion.text.clone().into_bytes(),
+            };
+            config.expansion = Some(expansion);
+            read_root(&mut config, generated, RootKind::WizardObjects, options);
+        }
+    }
     config.index_key_names();
     config.objects = super::objects::build(&config);
     config
+}
+
+/// Reads one root file and its includes into `config`, as a root of `kind`.
+fn read_root(config: &mut Config, file: RootFile, kind: RootKind, options: &LoadOptions) -> Root {
+    let config_dir = options.config_dir.clone().unwrap_or_else(|| {
+        file.path
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    });
+    let id = FileId(config.files.len() as u32);
+    let first_section = config.sections.len() as u32;
+    // Each root reads its includes apart: a file both include is read twice, as Asterisk does.
+    config.file_index.clear();
+    let files = Files::new(options);
+    if kind != RootKind::WizardObjects {
+        if let Some(canonical) = files.canonical(&file.path) {
+            config.file_index.insert(canonical, id);
+        }
+    }
+    config
+        .files
+        .push(SourceFile::new(file.path, file.name, file.bytes));
+    if kind == RootKind::WizardObjects {
+        // Written by pjsiplint: no includes to follow, nothing to read from disk.
+        Builder::new(config, config_dir, Files::default()).run(id);
+    } else {
+        Builder::new(config, config_dir, files).run(id);
+    }
+    let root = Root {
+        kind,
+        files: id.0..config.files.len() as u32,
+        sections: first_section..config.sections.len() as u32,
+    };
+    config.roots.push(root.clone());
+    root
 }
 
 /// Reads a file only if it is a regular file: a directory, FIFO or device (`/dev/zero`) would

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use compact_str::CompactString;
 
-pub use load::{load, load_bytes, LoadOptions};
+pub use load::{is_wizard_name, load, load_bytes, load_roots, LoadOptions, RootFile, Sources};
 pub use objects::{NotLoaded, Object, ObjectId, Objects};
 pub use vars::{Vars, VarsIter};
 
@@ -50,6 +50,13 @@ pub struct Config {
     /// Mistakes found while reading that make Asterisk drop more than a line.
     pub load_problems: Vec<LoadProblem>,
     pub objects: Objects,
+    /// The files Asterisk reads on its own (pjsip.conf, pjsip_wizard.conf) and the objects the
+    /// wizard makes, in load order: each has its own files and sections.
+    pub roots: Vec<Root>,
+    /// How the wizard's objects map back to pjsip_wizard.conf, when there is one.
+    pub expansion: Option<crate::wizard::Expansion>,
+    /// See [`Sources::pjsip_absent`].
+    pub pjsip_absent: bool,
     /// The bases of every section, each section's in one run: see [`Config::bases`].
     bases: Vec<Base>,
     /// Every section's own lines, in pieces ([`Config::vars`]): one allocation instead of one
@@ -86,6 +93,45 @@ pub struct Section {
     /// Asterisk never reads this section: it comes after a mistake that made it stop reading an
     /// included file.
     pub dropped: bool,
+}
+
+/// A file Asterisk reads on its own, with what it includes: its own templates and names
+/// (main/config.c loads each file apart), or the objects the wizard makes of one.
+#[derive(Debug, Clone)]
+pub struct Root {
+    pub kind: RootKind,
+    /// Its files (the root file first, then what it includes), as [`FileId`] numbers.
+    pub files: Range<u32>,
+    /// Its sections, as [`SectionId`] numbers.
+    pub sections: Range<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootKind {
+    /// pjsip.conf (or a part of it linted alone): sections are sorcery objects.
+    Pjsip,
+    /// pjsip_wizard.conf: `type=wizard` sections, expanded by res_pjsip_config_wizard.c.
+    Wizard,
+    /// The objects the wizard made, written out as pjsip.conf text (see [`crate::wizard`]):
+    /// a second store that Asterisk searches after pjsip.conf's.
+    WizardObjects,
+}
+
+/// The root of a configuration whose roots were not recorded.
+const ALL_PJSIP: Root = Root {
+    kind: RootKind::Pjsip,
+    files: 0..u32::MAX,
+    sections: 0..u32::MAX,
+};
+
+impl Root {
+    pub fn root_file(&self) -> FileId {
+        FileId(self.files.start)
+    }
+
+    pub fn section_ids(&self) -> impl Iterator<Item = SectionId> {
+        self.sections.clone().map(SectionId)
+    }
 }
 
 /// A template or section named in a header's `(...)`.
@@ -246,12 +292,73 @@ pub enum Effect {
 }
 
 impl Config {
-    /// Whether Asterisk loads anything from this configuration at all.
+    /// Whether Asterisk loads anything from pjsip.conf at all (a fatal mistake in
+    /// pjsip_wizard.conf loses only the wizard's objects).
     pub fn file_loads(&self) -> bool {
+        !self.load_problems.iter().any(|p| {
+            p.effect == Effect::WholeConfigDropped
+                && self.root_of_file(p.span.file).kind == RootKind::Pjsip
+        })
+    }
+
+    /// Whether Asterisk reads anything of `root`'s files.
+    pub fn root_loads(&self, root: &Root) -> bool {
         !self
             .load_problems
             .iter()
-            .any(|p| p.effect == Effect::WholeConfigDropped)
+            .any(|p| p.effect == Effect::WholeConfigDropped && root.files.contains(&p.span.file.0))
+    }
+
+    /// The roots read, in order (a configuration built by hand is all pjsip.conf).
+    fn all_roots(&self) -> &[Root] {
+        if self.roots.is_empty() {
+            std::slice::from_ref(&ALL_PJSIP)
+        } else {
+            &self.roots
+        }
+    }
+
+    /// The root whose reading read `file`.
+    pub fn root_of_file(&self, file: FileId) -> &Root {
+        let roots = self.all_roots();
+        roots
+            .iter()
+            .find(|root| root.files.contains(&file.0))
+            .unwrap_or(&roots[0])
+    }
+
+    /// The root that `section` belongs to.
+    pub fn root_of_section(&self, section: SectionId) -> &Root {
+        let roots = self.all_roots();
+        roots
+            .iter()
+            .find(|root| root.sections.contains(&section.0))
+            .unwrap_or(&roots[0])
+    }
+
+    /// Whether a pjsip_wizard.conf was read without its pjsip.conf, which may define what the
+    /// wizard's objects name (its transports): not read, rather than known to be absent.
+    pub fn pjsip_conf_unread(&self) -> bool {
+        self.root(RootKind::Wizard).is_some()
+            && self.root(RootKind::Pjsip).is_none()
+            && !self.pjsip_absent
+    }
+
+    /// The root of this kind, if the configuration has one.
+    pub fn root(&self, kind: RootKind) -> Option<&Root> {
+        self.all_roots().iter().find(|root| root.kind == kind)
+    }
+
+    /// The sections of pjsip.conf (none of the wizard's), with their index: the rules about
+    /// sections as written read these.
+    pub fn pjsip_sections(&self) -> impl Iterator<Item = (usize, &Section)> {
+        let range = self.root(RootKind::Pjsip).map_or(0..0, |root| {
+            root.sections.start as usize..(root.sections.end as usize).min(self.sections.len())
+        });
+        self.sections[range.clone()]
+            .iter()
+            .enumerate()
+            .map(move |(offset, section)| (range.start + offset, section))
     }
 
     /// Whether the linted root file is a whole pjsip.conf (`pjsip.conf`, or a template or copy
@@ -260,7 +367,11 @@ impl Config {
     /// (`pjsip.endpoint.conf`, `pjsip_custom.conf`) is a part that pjsip.conf includes, so the
     /// objects it names may be defined in the other parts.
     pub fn root_is_pjsip_conf(&self) -> bool {
-        let Some(root) = self.files.first() else {
+        let Some(root) = self
+            .root(RootKind::Pjsip)
+            .and_then(|root| self.files.get(root.files.start as usize))
+        else {
+            // No pjsip.conf read: a wizard file alone (see `pjsip_conf_unread`).
             return true;
         };
         let base = |text: &str| -> String {
@@ -283,6 +394,29 @@ impl Config {
     /// Objects it names may then be in the other parts.
     pub fn is_part_of_pjsip_conf(&self) -> bool {
         !self.root_is_pjsip_conf() && self.objects.of_type("transport").next().is_none()
+    }
+
+    /// Where the bytes at `span` were written by a person: for the wizard's objects, the wizard
+    /// line that made them ([`crate::wizard::Expansion::remap`]).
+    pub fn written_at(&self, span: Span) -> Span {
+        match &self.expansion {
+            Some(expansion) => expansion.remap(span),
+            None => span,
+        }
+    }
+
+    /// The files a person wrote (not the wizard's objects pjsiplint wrote out), with their
+    /// [`FileId`] numbers: what the rules about lines and files read.
+    pub fn written_files(&self) -> impl Iterator<Item = (usize, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !self.is_generated(FileId(*index as u32)))
+    }
+
+    /// Whether `file` is the wizard's objects written out by pjsiplint (nothing a person wrote).
+    pub fn is_generated(&self, file: FileId) -> bool {
+        self.root_of_file(file).kind == RootKind::WizardObjects
     }
 
     pub fn file(&self, id: FileId) -> &SourceFile {

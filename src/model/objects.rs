@@ -4,7 +4,7 @@
 use hashbrown::HashTable;
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{Config, KeyId, SectionId};
+use super::{Config, KeyId, RootKind, SectionId};
 use crate::lookup::list_items;
 use crate::schema::{schema, ObjectType};
 
@@ -73,6 +73,9 @@ pub enum NotLoaded {
     /// A registration while no transport loads, though transports are defined: a knock-on of
     /// the transports' own findings (see `validate.rs`).
     NoTransportLoads,
+    /// Made by the wizard while pjsip.conf has a loading object of the same type and id:
+    /// Asterisk finds pjsip.conf's and never this one.
+    HiddenByPjsipConf,
 }
 
 impl NotLoaded {
@@ -94,13 +97,19 @@ impl NotLoaded {
             NotLoaded::NoTransportLoads => {
                 "no transport loads, so Asterisk cannot create the registration".to_owned()
             }
+            NotLoaded::HiddenByPjsipConf => format!(
+                "pjsip.conf has a {kind} of the same id, which Asterisk finds instead of this one"
+            ),
         }
     }
 
     /// Whether the reason goes away once the file-level failures are fixed: the object's own
     /// lines are not at fault (see [`Object::usable`]).
     pub fn is_file_level(&self) -> bool {
-        !matches!(self, NotLoaded::Rejected { .. })
+        !matches!(
+            self,
+            NotLoaded::Rejected { .. } | NotLoaded::HiddenByPjsipConf
+        )
     }
 }
 
@@ -145,6 +154,8 @@ pub struct Objects {
     references: Vec<Reference>,
     /// See [`Objects::twins`].
     twins: Vec<(ObjectId, ObjectId)>,
+    /// See [`Objects::hidden_by`].
+    hidden_by: Vec<(ObjectId, ObjectId)>,
     /// The first object of each (type, id): the table holds only object ids, and hashes and
     /// compares the pair through the object and its section's name in the configuration's text
     /// (no key is copied, and an entry is 4 bytes).
@@ -166,10 +177,20 @@ impl Config {
         self.section_name(self.section(object.section))
     }
 
-    /// The first object of that type and id.
+    /// The object Asterisk finds by that type and id: the first of pjsip.conf, or the wizard's
+    /// when pjsip.conf's does not load (the stores are searched in order).
     pub fn object(&self, kind: &str, id: &str) -> Option<&Object> {
         let objects = &self.objects;
-        objects.find(self, kind, id).map(|id| objects.by_id(id))
+        let first = objects.find(self, kind, id)?;
+        let found = match objects.by_id(first).loads() {
+            true => first,
+            false => objects
+                .hidden_by
+                .iter()
+                .find(|(pjsip, _)| *pjsip == first)
+                .map_or(first, |&(_, wizard)| wizard),
+        };
+        Some(objects.by_id(found))
     }
 }
 
@@ -188,6 +209,12 @@ impl Objects {
     /// load order.
     pub fn twins(&self) -> &[(ObjectId, ObjectId)] {
         &self.twins
+    }
+
+    /// Each object the wizard made whose type and id an object of pjsip.conf has, with that
+    /// object (pjsip.conf's first).
+    pub fn hidden_by(&self) -> &[(ObjectId, ObjectId)] {
+        &self.hidden_by
     }
 
     /// The object's references, in line order.
@@ -258,6 +285,10 @@ impl Objects {
 /// an object type of pjsip.conf; otherwise a section named exactly `global` or `system` whose
 /// keys all belong to that type (the `explicit_name` mapping).
 pub fn section_kind(config: &Config, section: SectionId) -> Option<&'static ObjectType> {
+    if config.root_of_section(section).kind == RootKind::Wizard {
+        // pjsip_wizard.conf's own sections are no objects: the wizard's objects are.
+        return None;
+    }
     let section = config.section(section);
     if section.template {
         return None;
@@ -304,6 +335,9 @@ pub(super) fn build(config: &Config) -> Objects {
         per_type[ty.index] += 1;
     }
     objects.by_kind = per_type.into_iter().map(Vec::with_capacity).collect();
+    let wizard_objects = config
+        .root(RootKind::WizardObjects)
+        .map_or(0..0, |root| root.sections.clone());
     for (index, (section, kind)) in config.sections.iter().zip(kinds).enumerate() {
         let section_id = SectionId(index as u32);
         let Some(ty) = kind else {
@@ -313,6 +347,34 @@ pub(super) fn build(config: &Config) -> Objects {
         let kind = ty.name.as_str();
         let name = config.section_name(section);
         let first_twin = objects.find(config, kind, name);
+        let from_wizard = wizard_objects.contains(&(index as u32));
+        if from_wizard {
+            // The wizard's objects are a second store, searched after pjsip.conf's (main/sorcery.c
+            // tries the wizards in order): an object of the same type and id in pjsip.conf hides
+            // this one, and is no duplicate of it.
+            objects.by_section[index] = id;
+            objects.by_kind[ty.index].push(id);
+            objects.list.push(Object {
+                ty,
+                section: section_id,
+                not_loaded: 0,
+                references: 0..0,
+            });
+            match first_twin {
+                Some(first) => objects.hidden_by.push((first, id)),
+                None => {
+                    let list = &objects.list;
+                    let rehash = |&other: &ObjectId| {
+                        let object = &list[other.0 as usize];
+                        pair_hash(object.kind_name(), config.object_id(object))
+                    };
+                    objects
+                        .index
+                        .insert_unique(pair_hash(kind, name), id, rehash);
+                }
+            }
+            continue;
+        }
         if first_twin.is_none() {
             let list = &objects.list;
             let rehash = |&other: &ObjectId| {

@@ -123,12 +123,13 @@ fn effective_object<'a>(
     trunk: Option<EffectiveTrunk<'a>>,
 ) -> EffectiveObject<'a> {
     let section = config.section(object.section);
-    let file = config.file(section.name_span.file);
+    let place = config.written_at(section.name_span);
+    let file = config.file(place.file);
     EffectiveObject {
         kind: object.kind_name(),
         id: config.object_id(object),
         file: &file.name,
-        line: file.line_col(section.name_span.start).line,
+        line: file.line_col(place.start).line,
         loads: object.loads(),
         not_loaded: config
             .objects
@@ -194,12 +195,13 @@ pub fn render_text(effective: &Effective, out: &mut impl Write) -> io::Result<()
         }
         let section = config.section(object.section);
         for (var, (key, value)) in config.vars(section).iter().zip(&shown.options) {
-            let file = config.file(var.origin.file);
+            let place = config.written_at(config.var_span(var));
+            let file = config.file(place.file);
             write!(
                 out,
                 "{key} = {value} ; {}:{}",
                 file.name,
-                var.origin.line + 1
+                file.line_col(place.start).line
             )?;
             if let Some(base) = config.inherited_from(section, var) {
                 let base = config.section_name(config.section(base));

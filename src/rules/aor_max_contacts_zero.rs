@@ -72,7 +72,13 @@ impl Rule for AorMaxContactsZero {
             .enumerate()
             // An aor Asterisk rejects is another rule's finding (the REGISTER gets 404, not 403).
             .filter(|(_, object)| {
-                object.kind_name() == "aor" && object.usable() && accepts_none(object)
+                object.kind_name() == "aor"
+                    && object.usable()
+                    && accepts_none(object)
+                    // A wizard's `accepts_registrations=yes`: wizard-max-contacts-missing.
+                    && !crate::wizard::wizard_of(config, object).is_some_and(|wizard| {
+                        super::wizard_max_contacts_missing::registers_nothing(&wizard)
+                    })
             })
             .map(|(index, _)| ObjectId(index as u32))
             .collect();

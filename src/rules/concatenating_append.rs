@@ -73,7 +73,7 @@ impl Rule for ConcatenatingAppend {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
-        for (index, section) in config.sections.iter().enumerate() {
+        for (index, section) in config.pjsip_sections() {
             // Most sections have no `+=` line: no need to know their type.
             if config.vars(section).iter().all(|var| !var.is_appended()) {
                 continue;

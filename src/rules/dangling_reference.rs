@@ -98,6 +98,15 @@ impl Rule for DanglingReference {
                 if reference.target.is_some() {
                     continue;
                 }
+                // A name the wizard writes itself (`outbound_auth=ID-oauth`) names an object it
+                // failed to make: `wizard-object-not-made` reports why.
+                if config
+                    .expansion
+                    .as_ref()
+                    .is_some_and(|expansion| expansion.is_made(config.var_span(reference.var)))
+                {
+                    continue;
+                }
                 // A template line inherited by many objects is one reference.
                 if !reported.insert((reference.var.origin, reference.name)) {
                     continue;
@@ -171,11 +180,15 @@ enum Elsewhere {
     OtherPart,
     /// An `#include` (or `#tryinclude`) matched no file.
     MissingInclude,
+    /// A pjsip_wizard.conf linted without the pjsip.conf beside it (its transports are there).
+    PjsipConfNotRead,
 }
 
 impl Elsewhere {
     fn of(config: &crate::model::Config) -> Elsewhere {
-        if config.is_part_of_pjsip_conf() {
+        if config.pjsip_conf_unread() {
+            Elsewhere::PjsipConfNotRead
+        } else if config.is_part_of_pjsip_conf() {
             Elsewhere::OtherPart
         } else if config
             .load_problems
@@ -198,6 +211,7 @@ impl Elsewhere {
             Elsewhere::Nowhere => None,
             Elsewhere::OtherPart => Some("another file that pjsip.conf includes"),
             Elsewhere::MissingInclude => Some("an include that matches no file"),
+            Elsewhere::PjsipConfNotRead => Some("the pjsip.conf that was not read with this file"),
         }
     }
 
@@ -210,6 +224,13 @@ impl Elsewhere {
                 diagnostic.help(
                     "lint the pjsip.conf that includes every part (or set `root =` in \
                      .pjsiplint.ini), so that references between the files resolve",
+                )
+            }
+            Elsewhere::PjsipConfNotRead => {
+                diagnostic.severity = Severity::Info;
+                diagnostic.help(
+                    "lint the directory holding pjsip.conf and pjsip_wizard.conf (or name \
+                     pjsip_wizard.conf beside its pjsip.conf), so that the two are read together",
                 )
             }
             Elsewhere::MissingInclude => {

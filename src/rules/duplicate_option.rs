@@ -59,7 +59,7 @@ impl Rule for DuplicateOption {
             config.additions.iter().filter_map(|a| a.target).collect();
         // Per option index: the section and position of its last own line seen.
         let mut last_line: Vec<Option<(usize, usize)>> = Vec::new();
-        for (index, section) in config.sections.iter().enumerate() {
+        for (index, section) in config.pjsip_sections() {
             let id = SectionId(index as u32);
             if reopened.contains(&id) {
                 continue;

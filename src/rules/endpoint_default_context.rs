@@ -60,6 +60,13 @@ impl Rule for EndpointDefaultContext {
         let found = loaded_endpoints(config)
             .filter(|endpoint| calls.takes_calls(config, endpoint))
             .filter_map(|endpoint| match config.option_var(endpoint, context) {
+                // A wizard whose context line the wizard ignores (`Endpoint/context`,
+                // `context`): wizard-ignored-line's finding.
+                None if crate::wizard::wizard_of(config, endpoint)
+                    .is_some_and(|wizard| wizard.has_ignored("context")) =>
+                {
+                    None
+                }
                 None => Some((0, endpoint, None)),
                 Some(var) if config.value(var).trim().is_empty() => Some((1, endpoint, Some(var))),
                 Some(_) => None,

@@ -75,6 +75,12 @@ impl Rule for EndpointWithoutCodecs {
             if !calls.takes_calls(config, endpoint) || codecs.check(config, endpoint) {
                 continue;
             }
+            // A wizard whose `allow` line the wizard ignores: wizard-ignored-line's finding.
+            if crate::wizard::wizard_of(config, endpoint)
+                .is_some_and(|wizard| wizard.has_ignored("allow"))
+            {
+                continue;
+            }
             let lines = codec_lines(config, endpoint);
             // The line that removed the last codec, when there were codecs to remove.
             let culprit = lines

@@ -111,7 +111,8 @@ impl Rule for MissingRequiredOption {
         }
         // No transport at all: one cause for every registration, one finding.
         let groups = problem_groups(cx, |kind| matches!(kind, ProblemKind::NoTransport));
-        if let Some(first) = groups.first() {
+        // A pjsip_wizard.conf read without its pjsip.conf: the transports are there.
+        if let Some(first) = groups.first().filter(|_| !config.pjsip_conf_unread()) {
             let mut diagnostic = no_transport(cx, first, groups.len());
             for other in groups.iter().skip(1).take(5) {
                 let registration = other.objects[0];

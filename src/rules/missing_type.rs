@@ -68,7 +68,7 @@ impl Rule for MissingType {
                     .is_none_or(|base| missing_base.get(base.0 as usize) == Some(&true))
             });
         }
-        for (index, section) in config.sections.iter().enumerate() {
+        for (index, section) in config.pjsip_sections() {
             let id = SectionId(index as u32);
             // Cheapest first: nearly every section is an object, found by index.
             if config.objects.of_section(id).is_some()

@@ -70,6 +70,11 @@ mod weak_password;
 mod webrtc_codecs;
 mod webrtc_incomplete;
 mod websocket_transport_ignored;
+mod wizard_id_collision;
+mod wizard_ignored_line;
+mod wizard_max_contacts_missing;
+mod wizard_object_not_made;
+mod wizard_username_in_contact;
 mod world_readable_secrets;
 
 /// Every rule, in the order `--list-rules` shows them.
@@ -137,6 +142,11 @@ pub static RULES: &[&dyn Rule] = &[
     &tls_verification_off::TlsVerificationOff,
     &unauthenticated_options::UnauthenticatedOptions,
     &acl_missing_on_public_transport::AclMissingOnPublicTransport,
+    &wizard_ignored_line::WizardIgnoredLine,
+    &wizard_object_not_made::WizardObjectNotMade,
+    &wizard_max_contacts_missing::WizardMaxContactsMissing,
+    &wizard_username_in_contact::WizardUsernameInContact,
+    &wizard_id_collision::WizardIdCollision,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -156,6 +166,8 @@ pub enum Category {
     Call,
     /// pjsiplint's own suppression comments.
     Suppression,
+    /// pjsip_wizard.conf: what the wizard ignores or cannot make.
+    Wizard,
 }
 
 impl Category {
@@ -167,6 +179,7 @@ impl Category {
         Category::Security,
         Category::Call,
         Category::Suppression,
+        Category::Wizard,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -178,6 +191,7 @@ impl Category {
             Category::Security => "security",
             Category::Call => "call",
             Category::Suppression => "suppression",
+            Category::Wizard => "wizard",
         }
     }
 }
@@ -244,6 +258,9 @@ pub fn check(cx: &Context<'_>, enabled: impl Fn(&RuleMeta) -> bool + Sync) -> Ve
         .filter(|rule| enabled(rule.meta()) && !rule.runs_after_suppression())
         .collect();
     let mut out = run_parallel(cx, &early);
+    // Findings about the wizard's objects belong at the wizard lines (where suppression
+    // comments and fixes are).
+    crate::wizard::remap_diagnostics(cx.config, &mut out);
     cx.suppressions.apply(cx.config, &mut out);
     for rule in RULES
         .iter()
@@ -329,7 +346,7 @@ pub(crate) fn lines(
         &crate::syntax::Line,
     ),
 > {
-    config.files.iter().enumerate().flat_map(|(index, file)| {
+    config.written_files().flat_map(|(index, file)| {
         let id = crate::source::FileId(index as u32);
         file.syntax.lines.iter().map(move |line| (id, file, line))
     })

@@ -126,7 +126,8 @@ fn without_params(uri: &str) -> &str {
 /// Whether the line goes on with an unescaped `;lr`, which Asterisk read as a comment
 /// (unescaped-semicolon reports it).
 fn lr_cut_as_comment(config: &Config, var: &Var) -> bool {
-    let span = config.value_span(var);
+    // For a wizard's object, the wizard line the value was copied from.
+    let span = config.written_at(config.value_span(var));
     let bytes = &config.file(span.file).bytes[..];
     bytes
         .get(span.end as usize..)

@@ -1,5 +1,6 @@
 use super::{lines, problem_groups, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::RootKind;
 use crate::report::secrets::is_secret_key;
 use crate::validate::ProblemKind;
 
@@ -89,7 +90,7 @@ impl Rule for PlaceholderValue {
             )
         }) {
             if let Some(var) = group.var(config) {
-                let span = config.value_span(var);
+                let span = config.written_at(config.value_span(var));
                 rejected
                     .entry((span.file.0, span.start))
                     .or_insert_with(|| group.objects_phrase(config));
@@ -106,7 +107,16 @@ impl Rule for PlaceholderValue {
             };
             let key = file.text(&assignment.key);
             let value = file.text(&assignment.value);
-            let Some(kind) = placeholder(key, value) else {
+            let kind = if config.root_of_file(file_id).kind == RootKind::Wizard
+                && crate::wizard::is_uri_pattern(key)
+            {
+                // The wizard fills these in itself (`wizard-username-in-contact` is about
+                // the one it leaves empty).
+                placeholder(key, &crate::wizard::without_pattern_variables(value))
+            } else {
+                placeholder(key, value)
+            };
+            let Some(kind) = kind else {
                 continue;
             };
             let secret = is_secret_key(key);

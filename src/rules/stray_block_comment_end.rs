@@ -50,7 +50,7 @@ impl Rule for StrayBlockCommentEnd {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (index, file) in cx.config.files.iter().enumerate() {
+        for (index, file) in cx.config.written_files() {
             let lines = &file.syntax.lines;
             let strays = &file.syntax.stray_block_ends;
             // How many lines each `--;` hides: the run of ignored lines after it, which goes on

@@ -60,7 +60,7 @@ impl Rule for TemplateNotMarked {
         let config = cx.config;
         // Each base with the first section that builds on it.
         let mut used_by: HashMap<SectionId, SectionId> = HashMap::default();
-        for (index, section) in config.sections.iter().enumerate() {
+        for (index, section) in config.pjsip_sections() {
             for base in config.bases(section).iter().filter_map(Base::resolved) {
                 used_by.entry(base).or_insert(SectionId(index as u32));
             }

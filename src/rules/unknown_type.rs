@@ -37,8 +37,10 @@ starts to load).
 
 ## When it does not apply
 - A section with no `type=` at all: missing-type.
-- `type=wizard` in a file named like `pjsip_wizard.conf`: that is where wizard sections belong
-  (res_pjsip_config_wizard reads that file; pjsiplint does not expand wizard files yet).
+- pjsip_wizard.conf itself (a file named so, or linted with `--wizard`): its `type=wizard`
+  sections are expanded as res_pjsip_config_wizard does (see the `wizard-*` rules). A
+  `type=wizard` section read as part of pjsip.conf (written there, or in a file pjsip.conf
+  `#include`s) is this rule: res_pjsip_config_wizard reads pjsip_wizard.conf on its own.
 - A value that differs from a type only in case (`type=Endpoint`) is still this rule: Asterisk
   compares it with case.
 "#,
@@ -54,7 +56,7 @@ impl Rule for UnknownType {
         let config = cx.config;
         // A template's bad `type=` inherited by many sections is one finding.
         let mut reported = rustc_hash::FxHashSet::default();
-        for (index, section) in config.sections.iter().enumerate() {
+        for (index, section) in config.pjsip_sections() {
             // A section that became an object has a known type.
             if section.template || config.objects.of_section(SectionId(index as u32)).is_some() {
                 continue;
@@ -66,9 +68,6 @@ impl Rule for UnknownType {
                 continue;
             }
             let value = config.value(var);
-            if value.eq_ignore_ascii_case("wizard") && in_wizard_file(config, var) {
-                continue;
-            }
             let known = schema().object_type(value);
             if known.is_some_and(|ty| ty.in_pjsip_conf) {
                 continue;
@@ -84,7 +83,18 @@ impl Rule for UnknownType {
                 ("friend" | "peer" | "user", _, _) => {
                     " (a chan_sip type: pjsip uses an endpoint, an auth and an aor)".to_owned()
                 }
-                ("wizard", _, _) => " (wizard sections belong in pjsip_wizard.conf)".to_owned(),
+                ("wizard", _, _)
+                    if config.root_of_file(var.origin.file).root_file() != var.origin.file =>
+                {
+                    " (pjsip.conf includes this file, so Asterisk reads it as pjsip.conf: \
+                     res_pjsip_config_wizard reads pjsip_wizard.conf on its own, so drop the \
+                     `#include`)"
+                        .to_owned()
+                }
+                ("wizard", _, _) => " (wizard sections belong in pjsip_wizard.conf, which \
+                     res_pjsip_config_wizard reads on its own; lint a wizard file of another \
+                     name with `--wizard`)"
+                    .to_owned(),
                 _ => String::new(),
             };
             let mut diagnostic = META
@@ -110,15 +120,4 @@ impl Rule for UnknownType {
             out.push(diagnostic);
         }
     }
-}
-
-/// Whether the line is in a file named like `pjsip_wizard.conf` (by its path or its name).
-fn in_wizard_file(config: &crate::model::Config, var: &crate::model::Var) -> bool {
-    let file = config.file(config.key_span(var).file);
-    let named = |name: &str| name.to_ascii_lowercase().contains("wizard");
-    named(&file.name)
-        || file
-            .path
-            .file_name()
-            .is_some_and(|n| named(&n.to_string_lossy()))
 }

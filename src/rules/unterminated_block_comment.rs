@@ -46,7 +46,7 @@ impl Rule for UnterminatedBlockComment {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (index, file) in cx.config.files.iter().enumerate() {
+        for (index, file) in cx.config.written_files() {
             if let Some(range) = &file.syntax.unterminated_block {
                 let span = Span::new(FileId(index as u32), range.clone());
                 let line = file.line_index(range.start);

@@ -92,7 +92,7 @@ impl Rule for WorldReadableSecrets {
         if !cx.check_files {
             return;
         }
-        for (index, file) in cx.config.files.iter().enumerate() {
+        for (index, file) in cx.config.written_files() {
             if file.path.as_os_str() == "-" {
                 continue;
             }

@@ -214,6 +214,7 @@ fn settings(request: &Request) -> Result<Settings, String> {
             config_dir: Some(PathBuf::new()),
             overlay: Some(Arc::new(texts)),
             in_memory: true,
+            ..LoadOptions::default()
         },
         check_files: Some(false),
         ..Settings::default()

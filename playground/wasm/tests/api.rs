@@ -187,3 +187,17 @@ fn masked_hides_passwords_only() {
         "[a]\ntype=auth\nusername=6001\npassword=**************\n"
     );
 }
+
+#[wasm_bindgen_test]
+fn a_pjsip_wizard_conf_beside_is_read_as_asterisk_reads_it() {
+    let pjsip = "[t-udp]\ntype=transport\nprotocol=udp\nbind=0.0.0.0\n\n[itsp-identify]\ntype=identify\nendpoint=itsp\nmatch=192.0.2.1\n";
+    let wizard = "[itsp]\ntype = wizard\nremote_hosts = sip.example.net\nendpoint/context = from-itsp\nendpoint/allow = !all,ulaw\ntransport = t-udp\n";
+    let alone = json!({"files": {"pjsip.conf": pjsip}, "root": "pjsip.conf"});
+    assert_eq!(
+        rules_found(&parse(&lint(&alone.to_string()))),
+        [("pjsip.conf", "dangling-reference")]
+    );
+    let both =
+        json!({"files": {"pjsip.conf": pjsip, "pjsip_wizard.conf": wizard}, "root": "pjsip.conf"});
+    assert_eq!(rules_found(&parse(&lint(&both.to_string()))), []);
+}

@@ -1,0 +1,318 @@
+//! Each wizard section's objects, as `wizard_apply_handler` makes them for each object type.
+
+use super::section::{wizards, Wizard};
+use super::{Expansion, GeneratedLine, Origin};
+use crate::model::{Config, Root, Var};
+use crate::source::Span;
+
+/// The objects every wizard section of `root` (a pjsip_wizard.conf read into `config`) makes.
+pub fn expand(config: &Config, root: &Root) -> Expansion {
+    let mut out = Writer::default();
+    for wizard in wizards(config).filter(|w| root.sections.contains(&w.section_id.0)) {
+        expand_one(&wizard, &mut out);
+    }
+    out.expansion
+}
+
+fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
+    let id = wizard.id();
+    let header = wizard.header();
+    let hosts = wizard.remote_hosts();
+    let at_line = |key: &str| wizard.last(key).map(|var| wizard.config.var_span(var));
+    let sends_auth = wizard.is_true("sends_auth");
+    let accepts_auth = wizard.is_true("accepts_auth");
+
+    // handle_auths: the outbound auth first; when it fails (no username), the inbound one is
+    // not made either.
+    let outbound_made = auth(wizard, "outbound", sends_auth, out);
+    if outbound_made {
+        auth(wizard, "inbound", accepts_auth, out);
+    }
+
+    // handle_aor: always made; one contact per remote host from contact_pattern unless
+    // aor/contact is given.
+    out.section(wizard, id, "aor");
+    out.copy_prefixed(wizard, "aor/");
+    copy_wizard_value(wizard, "outbound_proxy", out);
+    if wizard.prefixed_value("aor/", "contact").is_none() {
+        let pattern = wizard
+            .value("contact_pattern")
+            .unwrap_or("sip:${REMOTE_HOST}");
+        if !pattern.is_empty() {
+            for (host, span) in &hosts {
+                let contact = substitute(pattern, &[("REMOTE_HOST", host)]);
+                out.made("contact", &contact, *span);
+            }
+        }
+    }
+
+    // handle_endpoint.
+    out.section(wizard, id, "endpoint");
+    out.copy_prefixed(wizard, "endpoint/");
+    out.made("aors", id, header);
+    copy_wizard_value(wizard, "outbound_proxy", out);
+    copy_wizard_value(wizard, "transport", out);
+    if sends_auth {
+        let line = at_line("sends_auth").unwrap_or(header);
+        out.made("outbound_auth", &format!("{id}-oauth"), line);
+    }
+    if accepts_auth {
+        let line = at_line("accepts_auth").unwrap_or(header);
+        out.made("auth", &format!("{id}-iauth"), line);
+    }
+
+    // handle_identify: none when accepting registrations or sending them with line; an error
+    // (no identify) without remote_hosts.
+    let no_identify =
+        wizard.is_true("accepts_registrations") || wizard.is_true("sends_line_with_registrations");
+    if !no_identify && !hosts.is_empty() {
+        out.section(wizard, &format!("{id}-identify"), "identify");
+        out.copy_prefixed(wizard, "identify/");
+        out.made("endpoint", id, header);
+        if wizard.prefixed_value("identify/", "match").is_none() {
+            for (host, span) in &hosts {
+                out.line("match", host, Origin::copy_of(*span, host, wizard.config));
+            }
+        }
+    }
+
+    // handle_registrations: one per remote host; USERNAME is outbound_auth/username when
+    // sending auth (none: no registration), else the wizard's id.
+    if wizard.is_true("sends_registrations") && !hosts.is_empty() {
+        let username = if sends_auth {
+            wizard.prefixed_value("outbound_auth/", "username")
+        } else {
+            Some(id)
+        };
+        if let Some(username) = username {
+            registrations(wizard, &hosts, username, out);
+        }
+    }
+
+    // handle_phoneprov: only with has_phoneprov, and an error without phoneprov/MAC.
+    if wizard.is_true("has_phoneprov") && wizard.value("phoneprov/MAC").is_some() {
+        out.section(wizard, &format!("{id}-phoneprov"), "phoneprov");
+        out.copy_prefixed(wizard, "phoneprov/");
+        out.made("endpoint", id, header);
+    }
+}
+
+/// `handle_auth` for one direction: whether it went on (false: the username is missing).
+fn auth(wizard: &Wizard<'_>, direction: &str, wanted: bool, out: &mut Writer) -> bool {
+    if !wanted {
+        return true;
+    }
+    let prefix = format!("{direction}_auth/");
+    if wizard.prefixed_value(&prefix, "username").is_none() {
+        return false;
+    }
+    let suffix = if direction == "outbound" {
+        "oauth"
+    } else {
+        "iauth"
+    };
+    let header = wizard.header();
+    out.section(wizard, &format!("{}-{suffix}", wizard.id()), "auth");
+    out.copy_prefixed(wizard, &prefix);
+    if wizard.prefixed_value(&prefix, "auth_type").is_none() {
+        out.made("auth_type", "userpass", header);
+    }
+    true
+}
+
+fn registrations(wizard: &Wizard<'_>, hosts: &[(String, Span)], username: &str, out: &mut Writer) {
+    let id = wizard.id();
+    let header = wizard.header();
+    let server = wizard
+        .value("server_uri_pattern")
+        .unwrap_or("sip:${REMOTE_HOST}");
+    let client = wizard
+        .value("client_uri_pattern")
+        .unwrap_or("sip:${USERNAME}@${REMOTE_HOST}");
+    let at = |key: &str, host: Span| {
+        wizard
+            .last(key)
+            .map_or(host, |var| wizard.config.var_span(var))
+    };
+    for (index, (host, span)) in hosts.iter().enumerate() {
+        out.section(wizard, &format!("{id}-reg-{index}"), "registration");
+        out.copy_prefixed(wizard, "registration/");
+        let names = [("REMOTE_HOST", host.as_str()), ("USERNAME", username)];
+        if !server.is_empty() {
+            let uri = substitute(server, &names);
+            out.made("server_uri", &uri, at("server_uri_pattern", *span));
+        }
+        if !client.is_empty() {
+            let uri = substitute(client, &names);
+            out.made("client_uri", &uri, at("client_uri_pattern", *span));
+        }
+        if wizard.is_true("sends_auth") {
+            let line = wizard
+                .last("sends_auth")
+                .map_or(header, |var| wizard.config.var_span(var));
+            out.made("outbound_auth", &format!("{id}-oauth"), line);
+        }
+        copy_wizard_value(wizard, "transport", out);
+        copy_wizard_value(wizard, "outbound_proxy", out);
+        if wizard.is_true("sends_line_with_registrations") {
+            let line = wizard
+                .last("sends_line_with_registrations")
+                .map_or(header, |var| wizard.config.var_span(var));
+            out.made("line", "yes", line);
+            out.made("endpoint", id, line);
+        }
+    }
+}
+
+/// A wizard key the object gets under its own name (`transport`, `outbound_proxy`), when set.
+fn copy_wizard_value(wizard: &Wizard<'_>, key: &str, out: &mut Writer) {
+    if let Some(var) = wizard
+        .last(key)
+        .filter(|var| !wizard.config.value(var).is_empty())
+    {
+        let config = wizard.config;
+        let mut origin = Origin::of_var(config, var);
+        origin.key = None;
+        out.line(key, &written_value(config, var), origin);
+    }
+}
+
+/// `ast_str_substitute_variables_varshead` with only the given variables: `${NAME}` becomes its
+/// value, any other `${...}` nothing.
+fn substitute(pattern: &str, names: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = &after[..end];
+        if let Some((_, value)) = names.iter().find(|(known, _)| *known == name) {
+            out.push_str(value);
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A value as it must be written in pjsip.conf text to be read back as `config.value(var)`:
+/// the bytes as written when they are one line's, else the joined value with `;` escaped.
+fn written_value(config: &Config, var: &Var) -> String {
+    match raw_value(config, var) {
+        Some(raw) => raw.to_owned(),
+        None => escape(config.value(var)),
+    }
+}
+
+/// The bytes of the line that wrote `var`'s value, when they alone make the value (no `+=`).
+fn raw_value<'a>(config: &'a Config, var: &Var) -> Option<&'a str> {
+    if var.is_appended() {
+        return None;
+    }
+    let span = config.value_span(var);
+    config.file(span.file).bytes.str(span.range())
+}
+
+fn escape(value: &str) -> String {
+    value.replace(';', "\\;")
+}
+
+impl Origin {
+    /// A wizard line copied as it is: key (after the prefix, `strip` bytes) and value.
+    fn of_var(config: &Config, var: &Var) -> Origin {
+        let key = config.key_span(var);
+        let value = raw_value(config, var).map(|_| config.value_span(var));
+        Origin {
+            at: config.var_span(var),
+            key: Some(key),
+            value,
+        }
+    }
+
+    /// A value made from the bytes at `span`: a copy of them when they read `text`.
+    fn copy_of(span: Span, text: &str, config: &Config) -> Origin {
+        let exact = config.file(span.file).bytes.str(span.range()) == Some(text);
+        Origin {
+            at: span,
+            key: None,
+            value: exact.then_some(span),
+        }
+    }
+}
+
+/// Builds the text and its line map.
+#[derive(Default)]
+struct Writer {
+    expansion: Expansion,
+}
+
+impl Writer {
+    fn section(&mut self, wizard: &Wizard<'_>, name: &str, kind: &str) {
+        let header = wizard.header();
+        let origin = Origin {
+            at: header,
+            key: None,
+            value: None,
+        };
+        let start = self.expansion.text.len() as u32;
+        self.expansion.sections.push((start, wizard.section_id));
+        self.expansion.text.push('[');
+        self.expansion.text.push_str(name);
+        self.expansion.text.push_str("]\n");
+        self.expansion.lines.push(GeneratedLine {
+            start,
+            key_end: start,
+            value_start: start,
+            end: self.expansion.text.len() as u32 - 1,
+            origin,
+        });
+        self.line("type", kind, origin);
+    }
+
+    /// A line the wizard makes itself (its value is no copy of the wizard file's bytes).
+    fn made(&mut self, key: &str, value: &str, at: Span) {
+        let origin = Origin {
+            at,
+            key: None,
+            value: None,
+        };
+        self.line(key, &escape(value), origin);
+    }
+
+    /// Every line of `prefix`, the prefix stripped, in order.
+    fn copy_prefixed(&mut self, wizard: &Wizard<'_>, prefix: &str) {
+        let config = wizard.config;
+        for var in wizard.prefixed(prefix) {
+            let mut origin = Origin::of_var(config, var);
+            let key = &config.key(var)[prefix.len()..];
+            origin.key = origin
+                .key
+                .filter(|span| span.end - span.start == config.key(var).len() as u32)
+                .map(|span| Span::new(span.file, span.start + prefix.len() as u32..span.end));
+            self.line(key, &written_value(config, var), origin);
+        }
+    }
+
+    fn line(&mut self, key: &str, value: &str, origin: Origin) {
+        let text = &mut self.expansion.text;
+        let start = text.len() as u32;
+        text.push_str(key);
+        let key_end = text.len() as u32;
+        text.push('=');
+        let value_start = text.len() as u32;
+        text.push_str(value);
+        let end = text.len() as u32;
+        text.push('\n');
+        self.expansion.lines.push(GeneratedLine {
+            start,
+            key_end,
+            value_start,
+            end,
+            origin,
+        });
+    }
+}

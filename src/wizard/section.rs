@@ -1,0 +1,202 @@
+//! A `type=wizard` section of pjsip_wizard.conf, read the way res_pjsip_config_wizard.c reads it.
+
+use crate::model::{Config, RootKind, Section, SectionId, Var};
+use crate::source::Span;
+
+/// The prefixes whose lines go to one object (`get_object_variables`), with that object's type.
+pub const PREFIXES: &[(&str, &str)] = &[
+    ("endpoint/", "endpoint"),
+    ("aor/", "aor"),
+    ("inbound_auth/", "auth"),
+    ("outbound_auth/", "auth"),
+    ("identify/", "identify"),
+    ("registration/", "registration"),
+    ("phoneprov/", "phoneprov"),
+];
+
+/// The wizard's own keys: each `handle_*` function reads them with
+/// `ast_variable_find_last_in_list` (names compared without case).
+pub const WIZARD_KEYS: &[&str] = &[
+    "type",
+    "transport",
+    "remote_hosts",
+    "outbound_proxy",
+    "sends_auth",
+    "accepts_auth",
+    "sends_registrations",
+    "accepts_registrations",
+    "sends_line_with_registrations",
+    "server_uri_pattern",
+    "client_uri_pattern",
+    "contact_pattern",
+    "has_hint",
+    "hint_context",
+    "hint_exten",
+    "hint_application",
+    "has_phoneprov",
+];
+
+/// One wizard section: the sections `ast_category_browse_filtered(cfg, NULL, category,
+/// "type=^wizard$")` returns (templates are skipped, the value must be exactly `wizard`).
+#[derive(Clone, Copy)]
+pub struct Wizard<'c> {
+    pub config: &'c Config,
+    pub section_id: SectionId,
+    pub section: &'c Section,
+}
+
+/// Every wizard section of the configuration's pjsip_wizard.conf, in load order.
+pub fn wizards(config: &Config) -> impl Iterator<Item = Wizard<'_>> {
+    config
+        .root(RootKind::Wizard)
+        .into_iter()
+        .flat_map(|root| root.section_ids())
+        .filter_map(move |id| {
+            let section = config.section(id);
+            let wizard = Wizard {
+                config,
+                section_id: id,
+                section,
+            };
+            (!section.template && !section.dropped && wizard.is_wizard()).then_some(wizard)
+        })
+}
+
+impl<'c> Wizard<'c> {
+    /// The wizard's id: its section's name.
+    pub fn id(&self) -> &'c str {
+        self.config.section_name(self.section)
+    }
+
+    fn is_wizard(&self) -> bool {
+        self.config
+            .type_var(self.section)
+            .is_some_and(|var| self.config.value(var) == "wizard")
+    }
+
+    /// The section's lines, inherited ones first.
+    pub fn vars(&self) -> impl Iterator<Item = &'c Var> {
+        self.config.vars(self.section).iter()
+    }
+
+    /// The last line of `key` (any case): `ast_variable_find_last_in_list`.
+    pub fn last(&self, key: &str) -> Option<&'c Var> {
+        self.vars()
+            .filter(|var| self.config.key(var).eq_ignore_ascii_case(key))
+            .last()
+    }
+
+    /// The value of the last line of `key`.
+    pub fn value(&self, key: &str) -> Option<&'c str> {
+        self.last(key).map(|var| self.config.value(var))
+    }
+
+    /// `is_variable_true`: `ast_true` of the last value.
+    pub fn is_true(&self, key: &str) -> bool {
+        self.value(key).is_some_and(ast_true)
+    }
+
+    /// The lines `get_object_variables` passes to the object of `prefix`: names beginning with
+    /// the prefix exactly (case-sensitive, `ast_begins_with`) and longer than it.
+    pub fn prefixed<'p>(&self, prefix: &'p str) -> impl Iterator<Item = &'c Var> + 'p
+    where
+        'c: 'p,
+    {
+        let config = self.config;
+        self.vars().filter(move |var| {
+            let key = config.key(var);
+            key.len() > prefix.len() && key.starts_with(prefix)
+        })
+    }
+
+    /// The last value of `name` among the lines of `prefix` (the prefix stripped).
+    pub fn prefixed_value(&self, prefix: &str, name: &str) -> Option<&'c str> {
+        let config = self.config;
+        self.prefixed(prefix)
+            .filter(|var| config.key(var)[prefix.len()..].eq_ignore_ascii_case(name))
+            .last()
+            .map(|var| config.value(var))
+    }
+
+    /// The hosts of the last `remote_hosts` (split at commas, each trimmed: `ast_strsep` with
+    /// `AST_STRSEP_TRIM`), each with the bytes it was written at when they can be told (else the
+    /// whole line).
+    pub fn remote_hosts(&self) -> Vec<(String, Span)> {
+        let Some(var) = self.last("remote_hosts") else {
+            return Vec::new();
+        };
+        let config = self.config;
+        let value = config.value(var);
+        if value.is_empty() {
+            return Vec::new();
+        }
+        let value_span = config.value_span(var);
+        let raw = config
+            .file(value_span.file)
+            .bytes
+            .str(value_span.range())
+            .filter(|raw| *raw == value && !var.is_appended());
+        let mut hosts = Vec::new();
+        let mut offset = 0;
+        for piece in value.split(',') {
+            let trimmed = piece.trim_matches(|c: char| c.is_ascii_whitespace());
+            let span = match raw {
+                Some(_) => {
+                    let lead = piece.len()
+                        - piece
+                            .trim_start_matches(|c: char| c.is_ascii_whitespace())
+                            .len();
+                    let start = value_span.start + (offset + lead) as u32;
+                    Span::new(value_span.file, start..start + trimmed.len() as u32)
+                }
+                None => config.var_span(var),
+            };
+            hosts.push((trimmed.to_owned(), span));
+            offset += piece.len() + 1;
+        }
+        hosts
+    }
+
+    /// Whether the wizard has a line for the endpoint's `option` that it ignores: the option
+    /// without a prefix, or behind a prefix in another case (`Endpoint/context`).
+    pub fn has_ignored(&self, option: &str) -> bool {
+        self.vars().any(|var| {
+            let key = self.config.key(var);
+            let (prefix, name) = key.rsplit_once('/').unwrap_or(("", key));
+            name.eq_ignore_ascii_case(option)
+                && !key.starts_with("endpoint/")
+                && (prefix.is_empty() || prefix.eq_ignore_ascii_case("endpoint"))
+        })
+    }
+
+    /// The span of the section's name in its header.
+    pub fn header(&self) -> Span {
+        self.section.name_span
+    }
+}
+
+/// Asterisk's `ast_true`: yes, true, y, t, 1, on (any case).
+pub fn ast_true(value: &str) -> bool {
+    ["yes", "true", "y", "t", "1", "on"]
+        .iter()
+        .any(|word| value.eq_ignore_ascii_case(word))
+}
+
+/// The keys whose `${REMOTE_HOST}` and `${USERNAME}` the wizard fills in
+/// (`handle_aor`, `handle_registrations`).
+pub fn is_uri_pattern(key: &str) -> bool {
+    [
+        "server_uri_pattern",
+        "client_uri_pattern",
+        "contact_pattern",
+    ]
+    .iter()
+    .any(|pattern| key.eq_ignore_ascii_case(pattern))
+}
+
+/// A pattern without the variables the wizard fills in.
+pub fn without_pattern_variables(value: &str) -> String {
+    value
+        .replace("${REMOTE_HOST}", "")
+        .replace("${USERNAME}", "")
+}
