@@ -295,17 +295,25 @@ fn fix_request(request: &Request) -> Result<Fixes, String> {
 }
 
 fn findings(linted: &Linted) -> Vec<Finding> {
+    // Each file's UTF-16 index, made when a finding first needs it.
+    let mut offsets: Vec<Option<Utf16Offsets>> = Vec::new();
+    offsets.resize_with(linted.config.files.len(), || None);
     linted
         .diagnostics
         .iter()
-        .map(|diagnostic| finding(linted, diagnostic))
+        .map(|diagnostic| {
+            let span = diagnostic.primary.span;
+            let file = linted.config.file(span.file);
+            let index =
+                offsets[span.file.0 as usize].get_or_insert_with(|| Utf16Offsets::new(file));
+            finding(linted, diagnostic, index)
+        })
         .collect()
 }
 
-fn finding(linted: &Linted, diagnostic: &Diagnostic) -> Finding {
+fn finding(linted: &Linted, diagnostic: &Diagnostic, offsets: &Utf16Offsets) -> Finding {
     let at = location(&linted.config, diagnostic);
     let span = diagnostic.primary.span;
-    let file = linted.config.file(span.file);
     Finding {
         rule: diagnostic.rule,
         severity: diagnostic.severity,
@@ -319,8 +327,8 @@ fn finding(linted: &Linted, diagnostic: &Diagnostic) -> Finding {
         column: at.start.column,
         end_line: at.end.line,
         end_column: at.end.column,
-        from: utf16_offset(file, span.start),
-        to: utf16_offset(file, span.end),
+        from: offsets.of(span.start),
+        to: offsets.of(span.end),
         fix: diagnostic.fix.as_ref().map(|fix| FindingFix {
             applicability: fix.applicability,
             title: fix.title.clone(),
@@ -328,11 +336,41 @@ fn finding(linted: &Linted, diagnostic: &Diagnostic) -> Finding {
     }
 }
 
-/// A byte offset of a file as an offset in UTF-16 code units, as JavaScript strings (and the
-/// editor) count them.
-fn utf16_offset(file: &SourceFile, byte: u32) -> usize {
-    let end = (byte as usize).min(file.bytes.len());
-    String::from_utf8_lossy(&file.bytes[..end])
-        .encode_utf16()
-        .count()
+/// A file's byte offsets as offsets in UTF-16 code units, as JavaScript strings (and the editor)
+/// count them. One pass over the file records where each line starts in both units, so that a
+/// configuration with many findings is not counted again from its start for each of them.
+struct Utf16Offsets<'a> {
+    bytes: &'a [u8],
+    /// (byte, UTF-16) offset of each line's start; empty for an ASCII file, where they are equal.
+    lines: Vec<(usize, usize)>,
+}
+
+impl<'a> Utf16Offsets<'a> {
+    fn new(file: &'a SourceFile) -> Self {
+        let bytes: &[u8] = &file.bytes;
+        let mut lines = Vec::new();
+        if !bytes.is_ascii() {
+            let (mut start, mut units) = (0, 0);
+            for line in bytes.split_inclusive(|&byte| byte == b'\n') {
+                lines.push((start, units));
+                start += line.len();
+                units += utf16_len(line);
+            }
+        }
+        Utf16Offsets { bytes, lines }
+    }
+
+    fn of(&self, byte: u32) -> usize {
+        let byte = (byte as usize).min(self.bytes.len());
+        if self.lines.is_empty() {
+            return byte;
+        }
+        let line = self.lines.partition_point(|&(start, _)| start <= byte) - 1;
+        let (start, units) = self.lines[line];
+        units + utf16_len(&self.bytes[start..byte])
+    }
+}
+
+fn utf16_len(bytes: &[u8]) -> usize {
+    String::from_utf8_lossy(bytes).encode_utf16().count()
 }
