@@ -170,6 +170,7 @@ function openFinding(finding) {
 }
 
 function showExplain(rule) {
+  $("rule-picker").value = rule;
   const text = pjsiplint.explain(rule);
   const article = $("explain-text");
   // The docs open with their rule's name as a heading.
@@ -350,6 +351,10 @@ async function main() {
     version = Number(event.target.value);
     lintNow();
   });
+  $("rule-picker").append(
+    ...JSON.parse(pjsiplint.rules()).map((rule) => element("option", { value: rule.name, title: rule.summary }, `${rule.name} (${rule.category})`)),
+  );
+  $("rule-picker").addEventListener("change", (event) => event.target.value && showExplain(event.target.value));
   $("unsafe-fixes").addEventListener("change", renderFixes);
   $("apply-fixes").addEventListener("click", applyFixes);
   $("make-link").addEventListener("click", makeLink);

@@ -25,7 +25,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DIST = ROOT / "playground" / "dist"
@@ -155,6 +155,10 @@ def check(page, origin):
     page.wait_for("the explain tab", lambda: page.css("#explain").is_displayed())
     explain = page.css("#explain-text").text
     assert explain.startswith("duplicate-option") and "Fix" in explain, explain
+
+    # Any rule's --explain, from the list of rules.
+    Select(page.css("#rule-picker")).select_by_value("weak-password")
+    page.wait_for("the picked rule explained", lambda: page.css("#explain-text h2").text == "weak-password")
 
     # The safe fix, as a diff, applied with a click.
     page.tab("fixes")
