@@ -15,6 +15,8 @@
 pub mod diff;
 pub mod edits;
 pub mod engine;
+// Writes through unix file APIs: native builds only (the wasm playground shows fixed texts instead).
+#[cfg(not(target_arch = "wasm32"))]
 pub mod write;
 
 use crate::source::{FileId, Span};

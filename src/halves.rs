@@ -9,7 +9,8 @@ const MIN_ITEMS: usize = 4096;
 /// `work` over `0..len`: the two halves on two threads when `len` is large, else all of it on the
 /// calling thread (the second result is then `work` over an empty range).
 pub fn in_two_halves<T: Send>(len: usize, work: impl Fn(Range<usize>) -> T + Sync) -> (T, T) {
-    if len < MIN_ITEMS {
+    // wasm32-unknown-unknown has no threads (spawning one panics): all of it on this one.
+    if len < MIN_ITEMS || cfg!(target_arch = "wasm32") {
         return (work(0..len), work(len..len));
     }
     let middle = len / 2;

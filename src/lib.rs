@@ -15,6 +15,8 @@
 // The pest parser is generated for pest without `std` (see Cargo.toml), which names `::alloc`.
 extern crate alloc;
 
+// mimalloc is a C library: native builds only (the wasm playground uses Rust's allocator).
+#[cfg(not(target_arch = "wasm32"))]
 pub mod allocator;
 pub mod cli;
 pub mod diagnostic;
@@ -124,11 +126,8 @@ pub fn lint_path(path: &Path, settings: &Settings) -> io::Result<Linted> {
         .unwrap_or_else(|| model::is_wizard_name(&root.name));
     let file_name = path.file_name().and_then(|name| name.to_str());
     let companion = |name: &str| -> Option<model::RootFile> {
-        let beside = path.with_file_name(name);
-        beside
-            .is_file()
-            .then(|| model::RootFile::read(&beside, &settings.load).ok())
-            .flatten()
+        // Not there, or not a regular file: the read fails (in memory too, for the playground).
+        model::RootFile::read(&path.with_file_name(name), &settings.load).ok()
     };
     let (sources, reported) = if wizard {
         // Named so by Asterisk's name or by the setting, it is the pjsip_wizard.conf of the

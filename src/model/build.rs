@@ -4,15 +4,14 @@
 //! key; an `#include`d file continues the includer's current section.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::fs;
 use std::path::PathBuf;
 
 use compact_str::CompactString;
 use regex::Regex;
 use rustc_hash::FxHashMap;
 
-use super::load::{read_source, resolve_include, Resolved, MAX_INCLUDE_LEVEL};
+use super::files::Files;
+use super::load::{resolve_include, Resolved, MAX_INCLUDE_LEVEL};
 use super::{
     is_blank, Addition, Appended, Base, Config, Effect, Include, KeyId, LineRef, LoadProblem,
     LoadProblemKind, Piece, Section, SectionId, Var, INHERITED,
@@ -32,8 +31,8 @@ pub(super) struct Builder<'c> {
     key_ids: FxHashMap<Box<str>, KeyId>,
     /// The include chain being read, to stop at cycles.
     stack: Vec<FileId>,
-    /// [`super::LoadOptions::overlay`].
-    overlay: Option<std::sync::Arc<HashMap<PathBuf, Vec<u8>>>>,
+    /// Where files are read: the disk (and the fixer's overlay), or memory only.
+    files: Files,
     /// Lines inherited so far: a few kilobytes of templates inheriting each other several times
     /// over can ask for billions of copies (Asterisk would run out of memory). Sections share
     /// their templates' lines (see `inherit`), but every rule reads every line a section has, so
@@ -172,11 +171,7 @@ impl SectionHeaderParts {
 }
 
 impl<'c> Builder<'c> {
-    pub fn new(
-        config: &'c mut Config,
-        config_dir: PathBuf,
-        overlay: Option<std::sync::Arc<HashMap<PathBuf, Vec<u8>>>>,
-    ) -> Self {
+    pub fn new(config: &'c mut Config, config_dir: PathBuf, files: Files) -> Self {
         let bytes_read = config.files.iter().map(|file| file.bytes.len()).sum();
         // By section index: another root's sections come first.
         let sections_before = config.sections.len();
@@ -187,7 +182,7 @@ impl<'c> Builder<'c> {
             next_same_name: vec![None; sections_before],
             key_ids: FxHashMap::default(),
             stack: Vec::new(),
-            overlay,
+            files,
             copied: 0,
             copy_limit_hit: false,
             last_of_key: FxHashMap::default(),
@@ -817,7 +812,7 @@ impl<'c> Builder<'c> {
                 (kind, span)
             })
         };
-        let paths = match resolve_include(&self.config_dir, target) {
+        let paths = match resolve_include(&self.files, &self.config_dir, target) {
             Resolved::Nothing => return not_found(),
             Resolved::Files(paths) => paths,
         };
@@ -865,11 +860,11 @@ impl<'c> Builder<'c> {
     /// The file at `path`, read once however often it is included. Non-regular files (a
     /// directory, a FIFO, a device) are skipped as Asterisk skips them.
     fn source_file(&mut self, path: &std::path::Path) -> Option<FileId> {
-        let canonical = fs::canonicalize(path).ok()?;
+        let canonical = self.files.canonical(path)?;
         if let Some(&id) = self.config.file_index.get(&canonical) {
             return Some(id);
         }
-        let bytes = read_source(&canonical, self.overlay.as_deref()).ok()?;
+        let bytes = self.files.read(&canonical).ok()?;
         let id = FileId(self.config.files.len() as u32);
         let name = path.to_string_lossy().into_owned();
         self.bytes_read += bytes.len();

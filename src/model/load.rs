@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::build::Builder;
+use super::files::Files;
 use super::{Config, Root, RootKind};
 use crate::source::{FileId, SourceFile};
 
@@ -29,6 +30,9 @@ pub struct LoadOptions {
     /// Read the root file as a pjsip_wizard.conf (`Some(true)`) or as a pjsip.conf
     /// (`Some(false)`) whatever its name; `None`: by its name ([`is_wizard_name`]).
     pub wizard: Option<bool>,
+    /// The overlay holds every file there is: the disk is never read (the WebAssembly playground,
+    /// which has none). Paths are then compared as written, not resolved through the disk.
+    pub in_memory: bool,
 }
 
 /// Reads the root file at `path` and everything it includes. Only a failure to read the root file
@@ -61,7 +65,7 @@ pub struct RootFile {
 impl RootFile {
     pub fn read(path: &Path, options: &LoadOptions) -> io::Result<RootFile> {
         Ok(RootFile {
-            bytes: read_source(path, options.overlay.as_deref())?,
+            bytes: Files::new(options).read(path)?,
             name: path.to_string_lossy().into_owned(),
             path: path.to_path_buf(),
         })
@@ -151,8 +155,9 @@ fn read_root(config: &mut Config, file: RootFile, kind: RootKind, options: &Load
     let first_section = config.sections.len() as u32;
     // Each root reads its includes apart: a file both include is read twice, as Asterisk does.
     config.file_index.clear();
+    let files = Files::new(options);
     if kind != RootKind::WizardObjects {
-        if let Ok(canonical) = fs::canonicalize(&file.path) {
+        if let Some(canonical) = files.canonical(&file.path) {
             config.file_index.insert(canonical, id);
         }
     }
@@ -161,9 +166,9 @@ fn read_root(config: &mut Config, file: RootFile, kind: RootKind, options: &Load
         .push(SourceFile::new(file.path, file.name, file.bytes));
     if kind == RootKind::WizardObjects {
         // Written by pjsiplint: no includes to follow, nothing to read from disk.
-        Builder::new(config, config_dir, None).run(id);
+        Builder::new(config, config_dir, Files::default()).run(id);
     } else {
-        Builder::new(config, config_dir, options.overlay.clone()).run(id);
+        Builder::new(config, config_dir, files).run(id);
     }
     let root = Root {
         kind,
@@ -172,17 +177,6 @@ fn read_root(config: &mut Config, file: RootFile, kind: RootKind, options: &Load
     };
     config.roots.push(root.clone());
     root
-}
-
-/// A file's bytes: from the overlay when it holds the file, else [`read_regular_file`].
-pub(super) fn read_source(
-    path: &Path,
-    overlay: Option<&HashMap<PathBuf, Vec<u8>>>,
-) -> io::Result<Vec<u8>> {
-    if let Some(bytes) = overlay.and_then(|o| o.get(&fs::canonicalize(path).ok()?)) {
-        return Ok(bytes.clone());
-    }
-    read_regular_file(path)
 }
 
 /// Reads a file only if it is a regular file: a directory, FIFO or device (`/dev/zero`) would
@@ -205,7 +199,7 @@ pub(super) enum Resolved {
     Nothing,
 }
 
-pub(super) fn resolve_include(config_dir: &Path, target: &str) -> Resolved {
+pub(super) fn resolve_include(files: &Files, config_dir: &Path, target: &str) -> Resolved {
     let joined = if Path::new(target).is_absolute() {
         PathBuf::from(target)
     } else {
@@ -222,17 +216,13 @@ pub(super) fn resolve_include(config_dir: &Path, target: &str) -> Resolved {
     if !has_magic {
         // GLOB_NOMAGIC: a plain path is used as it is.
         let path = PathBuf::from(pattern);
-        return if path.exists() {
+        return if files.exists(&path) {
             Resolved::Files(vec![path])
         } else {
             Resolved::Nothing
         };
     }
-    let Ok(paths) = glob::glob(pattern) else {
-        return Resolved::Nothing;
-    };
-    let mut files: Vec<PathBuf> = paths.filter_map(Result::ok).collect();
-    files.sort();
+    let files = files.glob(pattern);
     if files.is_empty() {
         Resolved::Nothing
     } else {

@@ -6,6 +6,7 @@
 //! res_sorcery_config.c creates and says which of them Asterisk drops.
 
 mod build;
+mod files;
 mod load;
 pub mod objects;
 mod vars;

@@ -87,10 +87,7 @@ impl Rule for WorldReadableSecrets {
         &META
     }
 
-    #[cfg(unix)]
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        use std::os::unix::fs::PermissionsExt;
-
         // A checkout (git keeps only 0644/0755) says nothing about the modes on the PBX.
         if !cx.check_files {
             return;
@@ -103,10 +100,9 @@ impl Rule for WorldReadableSecrets {
                 continue;
             };
             // The mode of the file Asterisk would open (symbolic links followed).
-            let Ok(metadata) = std::fs::metadata(&file.path) else {
+            let Some(mode) = permission_bits(&file.path) else {
                 continue;
             };
-            let mode = metadata.permissions().mode() & 0o777;
             let Some(problem) = permission_problem(mode) else {
                 continue;
             };
@@ -124,9 +120,19 @@ impl Rule for WorldReadableSecrets {
             );
         }
     }
+}
 
-    #[cfg(not(unix))]
-    fn check(&self, _cx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+/// The permission bits of the file at `path` (symbolic links followed); `None` where it cannot be
+/// read or the platform has none (the WebAssembly playground).
+#[cfg(unix)]
+fn permission_bits(path: &std::path::Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::metadata(path).ok()?.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn permission_bits(_path: &std::path::Path) -> Option<u32> {
+    None
 }
 
 #[cfg(test)]
