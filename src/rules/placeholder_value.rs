@@ -107,18 +107,19 @@ impl Rule for PlaceholderValue {
             };
             let key = file.text(&assignment.key);
             let value = file.text(&assignment.value);
-            let kind = if config.root_of_file(file_id).kind == RootKind::Wizard
-                && crate::wizard::is_uri_pattern(key)
-            {
-                // The wizard fills these in itself (`wizard-username-in-contact` is about
-                // the one it leaves empty).
-                placeholder(key, &crate::wizard::without_pattern_variables(value))
-            } else {
-                placeholder(key, value)
-            };
-            let Some(kind) = kind else {
+            let Some(mut kind) = placeholder(key, value) else {
                 continue;
             };
+            if crate::wizard::is_uri_pattern(key)
+                && config.root_of_file(file_id).kind == RootKind::Wizard
+            {
+                // The wizard fills these in itself (`wizard-username-in-contact` is about the
+                // one it leaves empty).
+                match placeholder(key, &crate::wizard::without_pattern_variables(value)) {
+                    Some(left) => kind = left,
+                    None => continue,
+                }
+            }
             let secret = is_secret_key(key);
             let shown = if secret {
                 String::new()
