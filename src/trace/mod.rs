@@ -180,6 +180,13 @@ pub fn analyse(
         Ok(()) => None,
     };
     let mut diagnostics = diagnoser.finish();
+    // The causes of failed authentication first, in the order of the rule list: a request that
+    // matches no endpoint, or an address behind NAT, is worth knowing but seldom the answer.
+    diagnostics.sort_by_key(|d| {
+        rules::TRACE_RULES
+            .iter()
+            .position(|meta| meta.name == d.rule)
+    });
     diagnostics.retain(|d| rules::find(d.rule).is_some_and(|meta| settings.enabled(meta)));
     settings.apply_severities(&mut diagnostics);
     Ok(TraceReport {
