@@ -426,6 +426,14 @@ fn an_answer_from_another_password_or_a_rewritten_realm_is_a_mismatch() {
         &rejected(authorization("Right-Pass-1", "sip.carrier.example", "MD5")),
     );
     assert_eq!(right[0].0, "trace-credentials-rejected");
+    assert!(!right[0].1.contains("phone number"), "{}", right[0].1);
+    // A phone number as the authentication user is named as the suspect.
+    let did = TRUNK.replace("username=4420", "username=4930123456");
+    let right = trace_findings(
+        &did,
+        &rejected(authorization("Right-Pass-1", "sip.carrier.example", "MD5")),
+    );
+    assert!(right[0].1.contains("phone number (DID)"), "{}", right[0].1);
 }
 
 #[test]
