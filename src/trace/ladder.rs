@@ -103,16 +103,7 @@ fn line(message: &Message, copies: u32, start: Option<f64>) -> String {
     format!(
         "  {:>5} {time} {:>21} -> {:<21} {text}\n",
         message.seen.number,
-        peer(message.seen.from),
-        peer(message.seen.to)
+        message.seen.from.to_string(),
+        message.seen.to.to_string()
     )
-}
-
-/// Asterisk's own side in logger text and logger pcap files is unknown (0.0.0.0:0).
-fn peer(addr: super::Addr) -> String {
-    if addr.is_unspecified() {
-        "asterisk".to_owned()
-    } else {
-        addr.to_string()
-    }
 }

@@ -40,8 +40,12 @@ impl Addr {
     }
 }
 
+/// Asterisk's own side, where the input does not say its address, shows as `Asterisk`.
 impl fmt::Display for Addr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_unspecified() && self.port == 0 {
+            return f.write_str("Asterisk");
+        }
         match self.ip {
             IpAddr::V6(ip) => write!(f, "[{ip}]:{}", self.port),
             IpAddr::V4(ip) => write!(f, "{ip}:{}", self.port),
