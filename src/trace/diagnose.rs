@@ -1032,7 +1032,16 @@ impl<'a> Diagnoser<'a> {
             .map(|(issued, time)| time - issued);
         let age = age
             .filter(|age| age.is_finite() && age.abs() < 1e9)
-            .map(|age| format!(" (the nonce answered was issued {age:.0} s before the answer)"))
+            .map(|age| {
+                if !(-2.0..=3600.0).contains(&age) {
+                    format!(
+                        " (the nonce's own time, {age:.0} s from the capture's clock, says the \
+                         two clocks differ)"
+                    )
+                } else {
+                    format!(" (the nonce answered was issued {age:.0} s before the answer)")
+                }
+            })
             .unwrap_or_default();
         let (span, help) = match client {
             Some(sender) => (
