@@ -1024,11 +1024,13 @@ impl<'a> Diagnoser<'a> {
     /// Re-challenged with `stale=true` again and again.
     fn stale_loop(&mut self, request: &Message, response: &Message, client: Option<Sender<'a>>) {
         let evidence = self.evidence(response, Self::describe_response(response, request));
+        // Only a capture's clock is UTC like the nonce's; a log writes local time.
+        let capture_time = request.seen.time.filter(|_| request.seen.line.is_none());
         let age = request
             .credentials
             .as_ref()
             .and_then(|c| nonce_seconds(&c.nonce))
-            .zip(request.seen.time)
+            .zip(capture_time)
             .map(|(issued, time)| time - issued);
         let age = age
             .filter(|age| age.is_finite() && age.abs() < 1e9)
