@@ -281,7 +281,7 @@ const PHONE: &str = "[transport-udp]\ntype=transport\nprotocol=udp\nbind=0.0.0.0
 [6001]\ntype=aor\n";
 
 /// `pjsip set logger on` text: (sent by Asterisk, peer, start line, extra headers).
-fn logger_text(messages: &[(bool, &str, &str, Vec<String>)]) -> String {
+fn logger_text(messages: &[Logged<'_>]) -> String {
     let mut out = String::new();
     for (index, (sent, peer, start, extra)) in messages.iter().enumerate() {
         let cseq = if start.starts_with("SIP/2.0") {
@@ -314,6 +314,24 @@ fn logger_text(messages: &[(bool, &str, &str, Vec<String>)]) -> String {
         ));
     }
     out
+}
+
+/// An entry of [`logger_text`].
+type Logged<'a> = (bool, &'a str, &'a str, Vec<String>);
+
+/// Asterisk's REGISTER to the provider, its challenge with `algorithm`, then `more`.
+fn register_challenged(algorithm: &str, more: &[Logged<'_>]) -> String {
+    let mut messages: Vec<Logged<'_>> = vec![
+        (true, PROVIDER, REGISTER, vec![]),
+        (
+            false,
+            PROVIDER,
+            "SIP/2.0 401 Unauthorized",
+            challenge(algorithm),
+        ),
+    ];
+    messages.extend(more.iter().cloned());
+    logger_text(&messages)
 }
 
 fn challenge(algorithm: &str) -> Vec<String> {
@@ -361,16 +379,7 @@ const REGISTER: &str = "REGISTER sip:198.51.100.7:5060 SIP/2.0";
 
 #[test]
 fn a_challenge_the_file_could_answer_but_asterisk_did_not_is_a_stale_config() {
-    let text = logger_text(&[
-        (true, PROVIDER, REGISTER, vec![]),
-        (
-            false,
-            PROVIDER,
-            "SIP/2.0 401 Unauthorized",
-            challenge("MD5"),
-        ),
-        (true, PROVIDER, REGISTER, vec![]),
-    ]);
+    let text = register_challenged("MD5", &[(true, PROVIDER, REGISTER, vec![])]);
     let found = trace_findings(TRUNK, &text);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, "trace-challenge-unanswered");
@@ -380,22 +389,18 @@ fn a_challenge_the_file_could_answer_but_asterisk_did_not_is_a_stale_config() {
 #[test]
 fn an_answer_from_another_password_or_a_rewritten_realm_is_a_mismatch() {
     let rejected = |auth: Vec<String>| {
-        logger_text(&[
-            (true, PROVIDER, REGISTER, vec![]),
-            (
-                false,
-                PROVIDER,
-                "SIP/2.0 401 Unauthorized",
-                challenge("MD5"),
-            ),
-            (true, PROVIDER, REGISTER, auth),
-            (
-                false,
-                PROVIDER,
-                "SIP/2.0 401 Unauthorized",
-                challenge("MD5"),
-            ),
-        ])
+        register_challenged(
+            "MD5",
+            &[
+                (true, PROVIDER, REGISTER, auth),
+                (
+                    false,
+                    PROVIDER,
+                    "SIP/2.0 401 Unauthorized",
+                    challenge("MD5"),
+                ),
+            ],
+        )
     };
     let other = trace_findings(
         TRUNK,
@@ -426,43 +431,39 @@ fn an_answer_from_another_password_or_a_rewritten_realm_is_a_mismatch() {
         &rejected(authorization("Right-Pass-1", "sip.carrier.example", "MD5")),
     );
     assert_eq!(right[0].0, "trace-credentials-rejected");
+    assert!(!right[0].1.contains("phone number"), "{}", right[0].1);
+    // A phone number as the authentication user is named as the suspect.
+    let did = TRUNK.replace("username=4420", "username=4930123456");
+    let right = trace_findings(
+        &did,
+        &rejected(authorization("Right-Pass-1", "sip.carrier.example", "MD5")),
+    );
+    assert!(right[0].1.contains("phone number (DID)"), "{}", right[0].1);
 }
 
 #[test]
 fn sha256_answers_are_checked_and_unsupported_algorithms_unanswered() {
     let sha = format!("{TRUNK}supported_algorithms_uac=SHA-256\n");
-    let text = logger_text(&[
-        (true, PROVIDER, REGISTER, vec![]),
-        (
-            false,
-            PROVIDER,
-            "SIP/2.0 401 Unauthorized",
-            challenge("SHA-256"),
-        ),
-        (
-            true,
-            PROVIDER,
-            REGISTER,
-            authorization("Right-Pass-1", "sip.carrier.example", "SHA-256"),
-        ),
-        (
-            false,
-            PROVIDER,
-            "SIP/2.0 401 Unauthorized",
-            challenge("SHA-256"),
-        ),
-    ]);
+    let text = register_challenged(
+        "SHA-256",
+        &[
+            (
+                true,
+                PROVIDER,
+                REGISTER,
+                authorization("Right-Pass-1", "sip.carrier.example", "SHA-256"),
+            ),
+            (
+                false,
+                PROVIDER,
+                "SIP/2.0 401 Unauthorized",
+                challenge("SHA-256"),
+            ),
+        ],
+    );
     let found = trace_findings(&sha, &text);
     assert_eq!(found[0].0, "trace-credentials-rejected", "{found:?}");
-    let text = logger_text(&[
-        (true, PROVIDER, REGISTER, vec![]),
-        (
-            false,
-            PROVIDER,
-            "SIP/2.0 401 Unauthorized",
-            challenge("SHA-256"),
-        ),
-    ]);
+    let text = register_challenged("SHA-256", &[]);
     let found = trace_findings(TRUNK, &text);
     assert_eq!(found[0].0, "trace-challenge-unanswered", "{found:?}");
     assert!(found[0].1.contains("SHA-256"), "{}", found[0].1);

@@ -588,7 +588,24 @@ impl<'a> Diagnoser<'a> {
         let auth_name = self.name(auth);
         match self.check(auth, credentials, request) {
             Check::Matches => {
-                let username = self.config.option(auth, "username").unwrap_or("");
+                let username = self.config.option(auth, "username").unwrap_or("").trim();
+                // A phone number as the authentication user (what auth-username-is-did looks
+                // for in the file): the usual reason a right password is refused.
+                let is_number = {
+                    let digits = username.strip_prefix('+').unwrap_or(username);
+                    (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+                };
+                let (span, suspect) = if is_number {
+                    (
+                        self.option_span(auth, "username"),
+                        format!(
+                            "; its username `{username}` is a phone number (DID), and most \
+                             providers expect an account id there"
+                        ),
+                    )
+                } else {
+                    (self.option_span(auth, "password"), String::new())
+                };
                 let did_hint = match sender {
                     Sender::Registration(registration) => self
                         .config
@@ -607,12 +624,12 @@ impl<'a> Diagnoser<'a> {
                 };
                 self.report(
                     &trace_rules::CREDENTIALS_REJECTED,
-                    self.option_span(auth, "password"),
+                    span,
                     format!(
                         "{who} answered {}'s challenge with auth `{auth_name}` (username \
                          `{}`, realm `{}`) and got {code} again: the response matches this \
                          file's password, so the provider holds other credentials for this \
-                         account (password, or the username/account id){did_hint}",
+                         account (password, or the username/account id){suspect}{did_hint}",
                         response.seen.from, credentials.username, credentials.realm
                     ),
                     format!(
@@ -1007,15 +1024,26 @@ impl<'a> Diagnoser<'a> {
     /// Re-challenged with `stale=true` again and again.
     fn stale_loop(&mut self, request: &Message, response: &Message, client: Option<Sender<'a>>) {
         let evidence = self.evidence(response, Self::describe_response(response, request));
+        // Only a capture's clock is UTC like the nonce's; a log writes local time.
+        let capture_time = request.seen.time.filter(|_| request.seen.line.is_none());
         let age = request
             .credentials
             .as_ref()
             .and_then(|c| nonce_seconds(&c.nonce))
-            .zip(request.seen.time)
+            .zip(capture_time)
             .map(|(issued, time)| time - issued);
         let age = age
             .filter(|age| age.is_finite() && age.abs() < 1e9)
-            .map(|age| format!(" (the nonce answered was issued {age:.0} s before the answer)"))
+            .map(|age| {
+                if !(-2.0..=3600.0).contains(&age) {
+                    format!(
+                        " (the nonce's own time, {age:.0} s from the capture's clock, says the \
+                         two clocks differ)"
+                    )
+                } else {
+                    format!(" (the nonce answered was issued {age:.0} s before the answer)")
+                }
+            })
             .unwrap_or_default();
         let (span, help) = match client {
             Some(sender) => (

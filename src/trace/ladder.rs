@@ -39,7 +39,18 @@ impl Ladder {
         }
         lines.sort_by_key(|(message, _)| message.seen.number);
         let call_id: String = dialog.call_id.chars().take(40).collect();
-        self.text.push_str(&format!("Call-ID {call_id}\n"));
+        // What the dialog is: its first request's method and To (the account or the callee).
+        let what = lines
+            .iter()
+            .find_map(|(message, _)| {
+                let method = message.method()?;
+                Some(format!(
+                    "  {method} to {}",
+                    super::sip::addr_uri(&message.to_header)
+                ))
+            })
+            .unwrap_or_default();
+        self.text.push_str(&format!("Call-ID {call_id}{what}\n"));
         for (message, copies) in lines.iter().take(MAX_LINES_PER_DIALOG) {
             self.text.push_str(&line(message, *copies, self.start));
         }
@@ -92,16 +103,7 @@ fn line(message: &Message, copies: u32, start: Option<f64>) -> String {
     format!(
         "  {:>5} {time} {:>21} -> {:<21} {text}\n",
         message.seen.number,
-        peer(message.seen.from),
-        peer(message.seen.to)
+        message.seen.from.to_string(),
+        message.seen.to.to_string()
     )
-}
-
-/// Asterisk's own side in logger text and logger pcap files is unknown (0.0.0.0:0).
-fn peer(addr: super::Addr) -> String {
-    if addr.is_unspecified() {
-        "asterisk".to_owned()
-    } else {
-        addr.to_string()
-    }
 }

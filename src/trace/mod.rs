@@ -40,8 +40,12 @@ impl Addr {
     }
 }
 
+/// Asterisk's own side, where the input does not say its address, shows as `Asterisk`.
 impl fmt::Display for Addr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_unspecified() && self.port == 0 {
+            return f.write_str("Asterisk");
+        }
         match self.ip {
             IpAddr::V6(ip) => write!(f, "[{ip}]:{}", self.port),
             IpAddr::V4(ip) => write!(f, "{ip}:{}", self.port),
@@ -180,6 +184,13 @@ pub fn analyse(
         Ok(()) => None,
     };
     let mut diagnostics = diagnoser.finish();
+    // The causes of failed authentication first, in the order of the rule list: a request that
+    // matches no endpoint, or an address behind NAT, is worth knowing but seldom the answer.
+    diagnostics.sort_by_key(|d| {
+        rules::TRACE_RULES
+            .iter()
+            .position(|meta| meta.name == d.rule)
+    });
     diagnostics.retain(|d| rules::find(d.rule).is_some_and(|meta| settings.enabled(meta)));
     settings.apply_severities(&mut diagnostics);
     Ok(TraceReport {

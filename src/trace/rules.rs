@@ -49,7 +49,7 @@ running Asterisk is not using this file's auth (edited but not reloaded).
 [provider-auth]
 type=auth
 username=4420
-password=Example-Secret-7k   ; the provider has Example-Secret-7K
+password=Acme-Trunk-51   ; the provider has Acme-Trunk-5l
 ```
 
 ## Fix
@@ -84,8 +84,8 @@ was edited but not reloaded), or something on the way changed the fields the dig
 (realm, nonce, uri: a SIP ALG).
 
 ## Example
-Auth `6001` has `password=Example-6001-Pw`; the phone was given
-`Example-6001-Px`.
+Auth `6001` has `password=Phone-Key-77`; the phone was given
+`Phone-Key-78`.
 
 ## Fix
 Make the device's password equal to the auth's `password` (or the other way round);
