@@ -192,6 +192,7 @@ pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
             }
         }
     }
+    crate::wizard::mark_inbound_auths_not_made(config);
     // pjsip.conf's object hides the wizard's of the same type and id only when it loads: the
     // lookup falls through to the wizard's store otherwise (main/sorcery.c, observed with the
     // oracle: ../shared/corpus/wizard/made/id_collision_with_pjsip_conf).

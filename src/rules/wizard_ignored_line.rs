@@ -103,31 +103,39 @@ impl Rule for WizardIgnoredLine {
     }
 }
 
-/// A section with a `type` that is not exactly `wizard`: the wizard makes nothing of it.
+/// A section with a `type` line that is not a wizard: the wizard makes nothing of it.
 fn not_a_wizard(config: &Config, section: &crate::model::Section) -> Option<Diagnostic> {
-    let var = config.type_var(section)?;
-    let value = config.value(var);
-    if value == "wizard" {
+    if crate::wizard::is_wizard_section(config, section) {
         return None;
     }
+    let var = config.type_var(section)?;
+    let key = config.key(var);
+    let value = config.value(var);
     let name = config.section_name(section);
-    let span = config.value_span(var);
     if value.trim().eq_ignore_ascii_case("wizard") {
+        // The key (`Type`) or the value (`Wizard`) is not what the filter `type=^wizard$`
+        // matches, which compares both with case.
+        let (span, right, what) = if value == "wizard" {
+            (config.key_span(var), "type", format!("`{key}`"))
+        } else {
+            (config.value_span(var), "wizard", format!("`type={value}`"))
+        };
         let diagnostic = Diagnostic::new(
             META.name,
             Severity::Warning,
             span,
             format!(
-                "`type={value}`: the wizard expands only sections whose type is exactly \
-                 `wizard`, so it makes nothing of [{name}], without a word"
+                "{what}: the wizard expands only sections with a line `type = wizard` (both \
+                 words in lower case), so it makes nothing of [{name}], without a word"
             ),
         )
-        .label("not exactly `wizard`");
+        .label("not exactly `type = wizard`");
         return Some(diagnostic.fix(Fix::unsafe_fix(
-            "write `type=wizard`",
-            vec![Edit::replace(span, "wizard")],
+            format!("write `{right}`"),
+            vec![Edit::replace(span, right)],
         )));
     }
+    let span = config.value_span(var);
     let what = match schema().object_type(value).filter(|ty| ty.in_pjsip_conf) {
         Some(_) => format!(
             "a `type={value}` section belongs in pjsip.conf: the wizard makes nothing of [{name}]"
@@ -146,7 +154,11 @@ fn ignored_line(wizard: &Wizard<'_>, var: &Var) -> Option<Diagnostic> {
     let key_span = config.key_span(var);
     if let Some(known) = WIZARD_KEYS.iter().find(|k| key.eq_ignore_ascii_case(k)) {
         let value = config.value(var);
-        if YES_NO_KEYS.contains(known) && !ast_true(value) && !ast_false(value) {
+        // Only the last line of a key counts (`ast_variable_find_last_in_list`).
+        let last = wizard
+            .last(known)
+            .is_some_and(|last| last.origin == var.origin);
+        if last && YES_NO_KEYS.contains(known) && !ast_true(value) && !ast_false(value) {
             return Some(
                 Diagnostic::new(
                     META.name,
@@ -185,10 +197,16 @@ fn ignored_line(wizard: &Wizard<'_>, var: &Var) -> Option<Diagnostic> {
             .find(|(prefix, _)| written.eq_ignore_ascii_case(prefix) && !after.is_empty())
         {
             let right = format!("{prefix}{after}");
+            // handle_registrations reads `outbound_auth/username` in any case for ${USERNAME}.
+            let but = if key.eq_ignore_ascii_case("outbound_auth/username") {
+                "; only the registrations' client URI takes it"
+            } else {
+                ""
+            };
             let diagnostic = ignored(
                 format!(
-                    "prefixes are case-sensitive: the wizard ignores `{key}` without a word \
-                     (it passes only lines beginning with `{prefix}`)"
+                    "prefixes are case-sensitive: the wizard does not pass `{key}` to its object, \
+                     without a word (it passes only lines beginning with `{prefix}`){but}"
                 ),
                 "ignored",
             );
@@ -264,7 +282,10 @@ fn with_fix(diagnostic: Diagnostic, fix: Option<Fix>) -> Diagnostic {
 
 /// The one candidate within a small edit distance of `written` (any case), if exactly one is
 /// nearest.
-fn nearest<'a>(written: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+pub(crate) fn nearest<'a>(
+    written: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<String> {
     let written = written.to_ascii_lowercase();
     let limit = (written.len() / 4).clamp(1, 3);
     let mut found: Vec<(usize, &str)> = candidates

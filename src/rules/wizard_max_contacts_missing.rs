@@ -55,21 +55,38 @@ impl Rule for WizardMaxContactsMissing {
             if !registers_nothing(&wizard) {
                 continue;
             }
-            let Some(line) = wizard.last("accepts_registrations") else {
-                continue;
-            };
             let id = wizard.id();
-            out.push(
-                Diagnostic::new(
-                    META.name,
-                    Severity::Warning,
-                    cx.config.var_span(line),
+            // `aor/max_contacts = 0` written out: that line; else the line that asks for
+            // registrations.
+            let zero = wizard
+                .prefixed("aor/")
+                .filter(|var| cx.config.key(var)[4..].eq_ignore_ascii_case("max_contacts"))
+                .last();
+            let (line, message) = match zero {
+                Some(var) => (
+                    cx.config.value_span(var),
                     format!(
-                        "`accepts_registrations=yes` but no `aor/max_contacts`: Asterisk makes \
-                         aor '{id}' with max_contacts 0, so every REGISTER from the phone gets 403"
+                        "`aor/max_contacts = 0` beside `accepts_registrations=yes`: aor '{id}' \
+                         takes no contact, so every REGISTER from the phone gets 403"
                     ),
-                )
-                .help("add `aor/max_contacts = 1`"),
+                ),
+                None => {
+                    let Some(var) = wizard.last("accepts_registrations") else {
+                        continue;
+                    };
+                    (
+                        cx.config.var_span(var),
+                        format!(
+                            "`accepts_registrations=yes` but no `aor/max_contacts`: Asterisk \
+                             makes aor '{id}' with max_contacts 0, so every REGISTER from the \
+                             phone gets 403"
+                        ),
+                    )
+                }
+            };
+            out.push(
+                Diagnostic::new(META.name, Severity::Warning, line, message)
+                    .help("set `aor/max_contacts = 1`"),
             );
         }
     }

@@ -89,7 +89,7 @@ fn auths(wizard: &Wizard<'_>, out: &mut Vec<Diagnostic>) {
         if wizard.is_true("accepts_auth") {
             lost.push_str(&format!(" (nor the inbound '{id}-iauth')"));
         }
-        if wizard.is_true("sends_registrations") {
+        if wizard.is_true("sends_registrations") && wizard.registration_username().is_none() {
             lost.push_str(" and no registration");
         }
         out.push(Diagnostic::new(
@@ -154,13 +154,19 @@ fn remote_hosts(wizard: &Wizard<'_>, out: &mut Vec<Diagnostic>) {
     );
 }
 
-/// A line whose key looks like a misspelt registration key (`accept_registrations`): the
-/// missing identify follows from it, and `wizard-ignored-line` reports it.
+/// A line whose key is a misspelling of `accepts_registrations` or
+/// `sends_line_with_registrations` (`accept_registrations`): once it is fixed no identify is
+/// needed, so the missing one follows from it, and `wizard-ignored-line` reports it.
 fn misspelt_registration_key(wizard: &Wizard<'_>) -> bool {
     wizard.vars().any(|var| {
-        let key = wizard.config.key(var).to_ascii_lowercase();
-        key.contains("regist")
-            && !key.contains('/')
-            && !crate::wizard::WIZARD_KEYS.contains(&key.as_str())
+        let key = wizard.config.key(var);
+        !key.contains('/')
+            && !crate::wizard::WIZARD_KEYS
+                .iter()
+                .any(|known| key.eq_ignore_ascii_case(known))
+            && super::wizard_ignored_line::nearest(key, crate::wizard::WIZARD_KEYS.iter().copied())
+                .is_some_and(|near| {
+                    near == "accepts_registrations" || near == "sends_line_with_registrations"
+                })
     })
 }

@@ -40,8 +40,9 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
             .unwrap_or("sip:${REMOTE_HOST}");
         if !pattern.is_empty() {
             for (host, span) in &hosts {
-                let contact = substitute(pattern, &[("REMOTE_HOST", host)]);
+                let (contact, known) = substitute(pattern, &[("REMOTE_HOST", host)]);
                 out.made("contact", &contact, *span);
+                out.mark_unknown_unless(known);
             }
         }
     }
@@ -80,7 +81,7 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
     // sending auth (none: no registration), else the wizard's id.
     if wizard.is_true("sends_registrations") && !hosts.is_empty() {
         let username = if sends_auth {
-            wizard.prefixed_value("outbound_auth/", "username")
+            wizard.registration_username()
         } else {
             Some(id)
         };
@@ -139,12 +140,14 @@ fn registrations(wizard: &Wizard<'_>, hosts: &[(String, Span)], username: &str, 
         out.copy_prefixed(wizard, "registration/");
         let names = [("REMOTE_HOST", host.as_str()), ("USERNAME", username)];
         if !server.is_empty() {
-            let uri = substitute(server, &names);
+            let (uri, known) = substitute(server, &names);
             out.made("server_uri", &uri, at("server_uri_pattern", *span));
+            out.mark_unknown_unless(known);
         }
         if !client.is_empty() {
-            let uri = substitute(client, &names);
+            let (uri, known) = substitute(client, &names);
             out.made("client_uri", &uri, at("client_uri_pattern", *span));
+            out.mark_unknown_unless(known);
         }
         if wizard.is_true("sends_auth") {
             let line = wizard
@@ -177,26 +180,75 @@ fn copy_wizard_value(wizard: &Wizard<'_>, key: &str, out: &mut Writer) {
     }
 }
 
-/// `ast_str_substitute_variables_varshead` with only the given variables: `${NAME}` becomes its
-/// value, any other `${...}` nothing.
-fn substitute(pattern: &str, names: &[(&str, &str)]) -> String {
+/// `ast_str_substitute_variables_varshead` with only the given variables: `${NAME}` and the
+/// substrings `${NAME:offset}` / `${NAME:offset:length}` become their text. Whether the whole
+/// pattern could be read is the second value: a function (`${CUT(REMOTE_HOST,:,1)}`), an
+/// expression (`$[...]`) or another name depends on what Asterisk has at load time, so the
+/// line is kept (as near as can be told) but no finding is made about its value.
+fn substitute(pattern: &str, names: &[(&str, &str)]) -> (String, bool) {
     let mut out = String::with_capacity(pattern.len());
+    let mut known = true;
     let mut rest = pattern;
-    while let Some(start) = rest.find("${") {
+    while let Some(start) = rest.find('$') {
         out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            out.push_str(&rest[start..]);
-            return out;
+        let after = &rest[start + 1..];
+        let (open, close) = match after.chars().next() {
+            Some('{') => ('{', '}'),
+            Some('[') => ('[', ']'),
+            _ => {
+                out.push('$');
+                rest = after;
+                continue;
+            }
         };
-        let name = &after[..end];
-        if let Some((_, value)) = names.iter().find(|(known, _)| *known == name) {
-            out.push_str(value);
-        }
+        let Some(end) = super::section::closing(after, open, close) else {
+            out.push_str(&rest[start..]);
+            return (out, known);
+        };
+        let inner = &after[1..end];
         rest = &after[end + 1..];
+        if open == '{' {
+            if let Some(text) = variable(inner, names) {
+                out.push_str(&text);
+                continue;
+            }
+            // Near enough for the lines that follow: the variable it works on.
+            if let Some((_, value)) = names.iter().find(|(name, _)| inner.contains(name)) {
+                out.push_str(value);
+            }
+        }
+        known = false;
     }
     out.push_str(rest);
-    out
+    (out, known)
+}
+
+/// `NAME`, `NAME:offset` or `NAME:offset:length` of a known variable (`ast_str_substring`).
+fn variable(inner: &str, names: &[(&str, &str)]) -> Option<String> {
+    let mut parts = inner.splitn(3, ':');
+    let name = parts.next()?;
+    let value = names.iter().find(|(known, _)| *known == name)?.1;
+    let chars: Vec<char> = value.chars().collect();
+    let len = chars.len() as i64;
+    let offset = match parts.next() {
+        Some(text) => text.trim().parse::<i64>().ok()?,
+        None => return Some(value.to_owned()),
+    };
+    let length = match parts.next() {
+        Some(text) => Some(text.trim().parse::<i64>().ok()?),
+        None => None,
+    };
+    let start = if offset < 0 {
+        (len + offset).max(0)
+    } else {
+        offset.min(len)
+    };
+    let end = match length {
+        None => len,
+        Some(length) if length >= 0 => (start + length).min(len),
+        Some(length) => (len + length).max(start),
+    };
+    Some(chars[start as usize..end as usize].iter().collect())
 }
 
 /// A value as it must be written in pjsip.conf text to be read back as `config.value(var)`:
@@ -297,12 +349,22 @@ impl Writer {
         }
     }
 
+    /// The line just written holds a value pjsiplint cannot tell (see [`substitute`]).
+    fn mark_unknown_unless(&mut self, known: bool) {
+        if !known {
+            self.expansion
+                .unknown
+                .push(self.expansion.lines.len() as u32 - 1);
+        }
+    }
+
     fn line(&mut self, key: &str, value: &str, origin: Origin) {
         let text = &mut self.expansion.text;
         let start = text.len() as u32;
         text.push_str(key);
         let key_end = text.len() as u32;
-        text.push('=');
+        // Blanks around `=`: a value starting with `>` must not make `=>`.
+        text.push_str(" = ");
         let value_start = text.len() as u32;
         text.push_str(value);
         let end = text.len() as u32;

@@ -16,7 +16,8 @@ mod section;
 pub use expand::expand;
 pub use remap::remap_diagnostics;
 pub use section::{
-    ast_true, is_uri_pattern, without_pattern_variables, wizards, Wizard, PREFIXES, WIZARD_KEYS,
+    ast_true, is_uri_pattern, is_wizard_section, without_pattern_variables, wizards, Wizard,
+    PREFIXES, WIZARD_KEYS,
 };
 
 use crate::model::{Config, Object, SectionId};
@@ -31,6 +32,9 @@ pub struct Expansion {
     lines: Vec<GeneratedLine>,
     /// Where each object's header starts in the text, with the wizard section that made it.
     sections: Vec<(u32, SectionId)>,
+    /// The lines (by index) whose value depends on what Asterisk has at load time (a function
+    /// in a URI pattern): no finding is made about them.
+    unknown: Vec<u32>,
 }
 
 /// One line of the text: its key and value ranges (offsets in the text) and its origin.
@@ -66,6 +70,14 @@ impl Expansion {
                 .is_some_and(|line| line.origin.key.is_none() && line.origin.value.is_none())
     }
 
+    /// Whether `span` of the text lies on a line whose value pjsiplint cannot tell.
+    pub fn is_unknown(&self, span: Span) -> bool {
+        Some(span.file) == self.file && {
+            let index = self.lines.partition_point(|line| line.end < span.start) as u32;
+            self.unknown.contains(&index)
+        }
+    }
+
     /// The line of the text holding `offset`.
     fn line_at(&self, offset: u32) -> Option<&GeneratedLine> {
         let index = self.lines.partition_point(|line| line.end < offset);
@@ -89,4 +101,46 @@ pub fn wizard_of<'c>(config: &'c Config, object: &Object) -> Option<Wizard<'c>> 
         section_id,
         section: config.section(section_id),
     })
+}
+
+/// `handle_auths` stops at an outbound auth that fails (`create_object` rejects it): the
+/// wizard's inbound auth is then not made either. Marked once the objects' own problems are
+/// known (`validate`).
+pub fn mark_inbound_auths_not_made(config: &mut Config) {
+    let Some(root) = config.root(crate::model::RootKind::WizardObjects) else {
+        return;
+    };
+    let sections = root.sections.clone();
+    let mut auths: rustc_hash::FxHashMap<&str, crate::model::ObjectId> = Default::default();
+    let mut rejected_outbound = Vec::new();
+    for id in config.objects.ids() {
+        let object = config.objects.by_id(id);
+        if object.kind_name() != "auth" || !sections.contains(&object.section.0) {
+            continue;
+        }
+        let name = config.object_id(object);
+        auths.insert(name, id);
+        if let Some(wizard) = name.strip_suffix("-oauth") {
+            if !object.usable() {
+                rejected_outbound.push(wizard);
+            }
+        }
+    }
+    let lost: Vec<(crate::model::ObjectId, String)> = rejected_outbound
+        .iter()
+        .filter_map(|wizard| {
+            let inbound = *auths.get(format!("{wizard}-iauth").as_str())?;
+            Some((inbound, format!("{wizard}-oauth")))
+        })
+        .collect();
+    for (inbound, outbound) in lost {
+        config.objects.mark_not_loaded(
+            inbound,
+            crate::model::NotLoaded::Rejected {
+                reason: format!(
+                    "the wizard makes no inbound auth once its outbound auth '{outbound}' fails"
+                ),
+            },
+        );
+    }
 }

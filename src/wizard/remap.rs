@@ -54,7 +54,12 @@ pub fn remap_diagnostics(config: &Config, diagnostics: &mut Vec<Diagnostic>) {
     let Some(expansion) = &config.expansion else {
         return;
     };
-    for diagnostic in diagnostics.iter_mut() {
+    diagnostics.retain(|d| !expansion.is_unknown(d.primary.span));
+    let mut seen = rustc_hash::FxHashSet::default();
+    diagnostics.retain_mut(|diagnostic| {
+        if Some(diagnostic.primary.span.file) != expansion.file {
+            return true;
+        }
         diagnostic.primary.span = expansion.remap(diagnostic.primary.span);
         for label in &mut diagnostic.secondary {
             label.span = expansion.remap(label.span);
@@ -71,10 +76,27 @@ pub fn remap_diagnostics(config: &Config, diagnostics: &mut Vec<Diagnostic>) {
                 diagnostic.fix = None;
             }
         }
-    }
-    let mut seen = rustc_hash::FxHashSet::default();
-    diagnostics.retain(|d| {
-        let span = d.primary.span;
-        seen.insert((d.rule, span.file, span.start, span.end))
+        let span = diagnostic.primary.span;
+        seen.insert((diagnostic.rule, span.file, span.start, span.end))
     });
+    // Labels and fixes of findings made elsewhere may point into the text too.
+    for diagnostic in diagnostics.iter_mut() {
+        for label in &mut diagnostic.secondary {
+            label.span = expansion.remap(label.span);
+        }
+        let exact = diagnostic.fix.as_mut().is_none_or(|fix| {
+            fix.edits
+                .iter_mut()
+                .all(|edit| match expansion.remap_exact(edit.span) {
+                    Some(span) => {
+                        edit.span = span;
+                        true
+                    }
+                    None => false,
+                })
+        });
+        if !exact {
+            diagnostic.fix = None;
+        }
+    }
 }

@@ -69,9 +69,7 @@ impl<'c> Wizard<'c> {
     }
 
     fn is_wizard(&self) -> bool {
-        self.config
-            .type_var(self.section)
-            .is_some_and(|var| self.config.value(var) == "wizard")
+        is_wizard_section(self.config, self.section)
     }
 
     /// The section's lines, inherited ones first.
@@ -107,6 +105,13 @@ impl<'c> Wizard<'c> {
             let key = config.key(var);
             key.len() > prefix.len() && key.starts_with(prefix)
         })
+    }
+
+    /// The username `handle_registrations` fills in for `${USERNAME}` when sending auth: the
+    /// last line named `outbound_auth/username` in any case (`ast_variable_find_last_in_list`
+    /// on the wizard's lines, not the auth's own prefixed lines).
+    pub fn registration_username(&self) -> Option<&'c str> {
+        self.value("outbound_auth/username")
     }
 
     /// The last value of `name` among the lines of `prefix` (the prefix stripped).
@@ -175,6 +180,16 @@ impl<'c> Wizard<'c> {
     }
 }
 
+/// Whether the wizard expands `section`: main/config.c `does_category_match` with the filter
+/// `type=^wizard$` compiles `type` as an unanchored, case-sensitive regex over every line's
+/// name (inherited lines too), and any one line whose value is exactly `wizard` is enough.
+pub fn is_wizard_section(config: &Config, section: &Section) -> bool {
+    config
+        .vars(section)
+        .iter()
+        .any(|var| config.key(var).contains("type") && config.value(var) == "wizard")
+}
+
 /// Asterisk's `ast_true`: yes, true, y, t, 1, on (any case).
 pub fn ast_true(value: &str) -> bool {
     ["yes", "true", "y", "t", "1", "on"]
@@ -194,9 +209,44 @@ pub fn is_uri_pattern(key: &str) -> bool {
     .any(|pattern| key.eq_ignore_ascii_case(pattern))
 }
 
-/// A pattern without the variables the wizard fills in.
+/// A pattern without what the wizard expands: every `${...}` (variables, functions, substrings;
+/// braces nested) and `$[...]` expression (`ast_str_substitute_variables_full2`).
 pub fn without_pattern_variables(value: &str) -> String {
-    value
-        .replace("${REMOTE_HOST}", "")
-        .replace("${USERNAME}", "")
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(start) = rest.find(['$']) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let (open, close) = match after.chars().next() {
+            Some('{') => ('{', '}'),
+            Some('[') => ('[', ']'),
+            _ => {
+                out.push('$');
+                rest = after;
+                continue;
+            }
+        };
+        match closing(after, open, close) {
+            Some(end) => rest = &after[end + 1..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte index of the bracket closing the one `text` starts with, nesting counted.
+pub(super) fn closing(text: &str, open: char, close: char) -> Option<usize> {
+    let mut depth = 0usize;
+    for (index, c) in text.char_indices() {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(index);
+            }
+        }
+    }
+    None
 }
