@@ -141,25 +141,19 @@ impl<'c> Wizard<'c> {
             .bytes
             .str(value_span.range())
             .filter(|raw| *raw == value && !var.is_appended());
-        let mut hosts = Vec::new();
-        let mut offset = 0;
-        for piece in value.split(',') {
-            let trimmed = piece.trim_matches(|c: char| c.is_ascii_whitespace());
-            let span = match raw {
-                Some(_) => {
-                    let lead = piece.len()
-                        - piece
-                            .trim_start_matches(|c: char| c.is_ascii_whitespace())
-                            .len();
-                    let start = value_span.start + (offset + lead) as u32;
-                    Span::new(value_span.file, start..start + trimmed.len() as u32)
-                }
-                None => config.var_span(var),
-            };
-            hosts.push((trimmed.to_owned(), span));
-            offset += piece.len() + 1;
-        }
-        hosts
+        strsep_trimmed(value, b',')
+            .into_iter()
+            .map(|range| {
+                let span = match raw {
+                    Some(_) => Span::new(
+                        value_span.file,
+                        value_span.start + range.start as u32..value_span.start + range.end as u32,
+                    ),
+                    None => config.var_span(var),
+                };
+                (value[range].to_owned(), span)
+            })
+            .collect()
     }
 
     /// Whether the wizard has a line for the endpoint's `option` that it ignores: the option
@@ -188,6 +182,59 @@ pub fn is_wizard_section(config: &Config, section: &Section) -> bool {
         .vars(section)
         .iter()
         .any(|var| config.key(var).contains("type") && config.value(var) == "wizard")
+}
+
+/// The items `ast_strsep(.., sep, AST_STRSEP_TRIM)` returns one by one (main/utils.c), as byte
+/// ranges of `value`: a separator inside quotes (`'` and `"`, nested up to 7 deep) or after a
+/// backslash does not split; each item is trimmed of blanks; an empty rest ends the list (so
+/// `a,` is one item, `a,,b` three); more than 7 open quotes ends it too.
+pub fn strsep_trimmed(value: &str, sep: u8) -> Vec<std::ops::Range<usize>> {
+    let bytes = value.as_bytes();
+    let mut items = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let mut quotes: Vec<u8> = Vec::new();
+        let mut at = start;
+        let mut end = None;
+        while at < bytes.len() {
+            if bytes[at] == b'\\' {
+                at += 2;
+                if at >= bytes.len() {
+                    break;
+                }
+            }
+            let c = bytes[at];
+            if c == b'\'' || c == b'"' {
+                if quotes.last() == Some(&c) {
+                    quotes.pop();
+                } else if quotes.len() >= 7 {
+                    return items;
+                } else {
+                    quotes.push(c);
+                }
+            }
+            if c == sep && quotes.is_empty() {
+                end = Some(at);
+                break;
+            }
+            at += 1;
+        }
+        let stop = end.unwrap_or(bytes.len());
+        let item = &value[start..stop];
+        let lead = item.len() - item.trim_start_matches(is_space).len();
+        let trimmed = item.trim_matches(is_space);
+        items.push(start + lead..start + lead + trimmed.len());
+        match end {
+            Some(at) => start = at + 1,
+            None => break,
+        }
+    }
+    items
+}
+
+/// `isspace` in the C locale, as `ast_strip` uses it.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
 }
 
 /// Asterisk's `ast_true`: yes, true, y, t, 1, on (any case).
@@ -249,4 +296,28 @@ pub(super) fn closing(text: &str, open: char, close: char) -> Option<usize> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strsep_trimmed;
+
+    fn items(value: &str) -> Vec<&str> {
+        strsep_trimmed(value, b',')
+            .into_iter()
+            .map(|range| &value[range])
+            .collect()
+    }
+
+    #[test]
+    fn remote_hosts_split_as_ast_strsep_does() {
+        assert_eq!(items("a, b:5060 ,c"), ["a", "b:5060", "c"]);
+        assert_eq!(items("a,"), ["a"]);
+        assert_eq!(items("a,,b"), ["a", "", "b"]);
+        assert_eq!(items("a, "), ["a", ""]);
+        assert_eq!(items("\"x,y\", z"), ["\"x,y\"", "z"]);
+        assert_eq!(items("p\\,q,r"), ["p\\,q", "r"]);
+        assert_eq!(items("trailing\\"), ["trailing\\"]);
+        assert!(items("").is_empty());
+    }
 }
