@@ -68,12 +68,14 @@ impl Rule for WizardIdCollision {
             let Some(wizard) = wizard_of(config, object) else {
                 continue;
             };
-            match by_wizard
-                .iter_mut()
-                .find(|(id, _)| *id == wizard.section_id)
-            {
-                Some((_, list)) => list.push(pjsip),
-                None => by_wizard.push((wizard.section_id, vec![pjsip])),
+            match at.entry(wizard.section_id) {
+                std::collections::hash_map::Entry::Occupied(entry) => {
+                    by_wizard[*entry.get()].1.push(pjsip)
+                }
+                std::collections::hash_map::Entry::Vacant(entry) => {
+                    entry.insert(by_wizard.len());
+                    by_wizard.push((wizard.section_id, vec![pjsip]));
+                }
             }
         }
         repeated_names(config, out);
