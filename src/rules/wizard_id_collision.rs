@@ -57,6 +57,8 @@ impl Rule for WizardIdCollision {
         let objects = &config.objects;
         // Per wizard: the pjsip.conf objects hiding its objects.
         let mut by_wizard: Vec<(crate::model::SectionId, Vec<crate::model::ObjectId>)> = Vec::new();
+        // Where each wizard is in `by_wizard`.
+        let mut at: rustc_hash::FxHashMap<crate::model::SectionId, usize> = Default::default();
         for &(pjsip, made) in objects.hidden_by() {
             let object = objects.by_id(made);
             if !objects
