@@ -1,7 +1,8 @@
 //! The whole tool on generated configs of every shape (`generate::Shape`): parse, include,
 //! resolve, every rule, JSON output.
 //! Run: `cargo bench --bench pipeline` (optionally `-- 100000` for the number of phones, and
-//! shape names to run only those, e.g. `-- 50000 flat crlf`).
+//! shape names to run only those, e.g. `-- 50000 flat crlf`; `-- --write DIR` only writes each
+//! shape's files at N phones into DIR/<shape>/, to profile the binary on them).
 //! Prints, for a typical 10 KB config and for each shape at N/10 and N phones, the best of
 //! several runs, the throughput, how time grows with size, and the peak memory against the
 //! input; then the release binary's whole-process time and peak (`/usr/bin/time`) on the 10 KB
@@ -30,14 +31,22 @@ fn main() {
         .unwrap_or(100_000);
     let names: Vec<&String> = args
         .iter()
-        .filter(|arg| arg.starts_with(char::is_alphabetic))
+        .filter(|arg| Shape::ALL.iter().any(|shape| shape.name() == arg.as_str()))
         .collect();
     let shapes = Shape::ALL
         .into_iter()
         .filter(|shape| names.is_empty() || names.iter().any(|name| *name == shape.name()));
+    if let Some(at) = args.iter().position(|arg| arg == "--write") {
+        let dir = Path::new(args.get(at + 1).expect("--write DIR"));
+        for shape in shapes {
+            let written = write_shape(&dir.join(shape.name()), shape, phones);
+            println!("{}", written.root.display());
+        }
+        return;
+    }
     let dir = std::env::temp_dir().join(format!("pjsiplint-bench-{}", std::process::id()));
     // A typical small config (about 10 KB): what a pre-commit hook lints.
-    let small = write_shape(&dir.join("small"), Shape::Templates, 40);
+    let small = write_shape(&dir.join("small"), Shape::Commented, 40);
     let best = best_of(50, || run(&small.root));
     println!(
         "{:<10} {:>7} phones, {:>6.1} KB: best {:>7.2} ms",

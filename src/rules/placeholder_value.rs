@@ -219,8 +219,11 @@ impl Rule for PlaceholderValue {
 /// What kind of placeholder `value` of option `key` is, if it is one. Cheap on ordinary values:
 /// most lines are refused by the first byte scan.
 pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
-    // A `//` remark after a value is part of the value, not a placeholder.
-    let value = value.split("//").next().unwrap_or(value).trim();
+    // A `//` remark after a value is part of the value, not a placeholder. Found by its first
+    // `/` (most values have none): a substring search per value was 4% of the whole run.
+    let bytes = value.as_bytes();
+    let remark = memchr::memchr_iter(b'/', bytes).find(|&at| bytes.get(at + 1) == Some(&b'/'));
+    let value = remark.map_or(value, |at| &value[..at]).trim();
     if value.is_empty() {
         return None;
     }
