@@ -159,19 +159,22 @@ fn lint_all(paths: &[PathBuf], cli: &Cli, settings: &Settings) -> Vec<Result<Lin
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(paths.len());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = paths.get(index) else {
-                    break;
-                };
-                let result = lint_one(path, cli, settings);
-                if let Ok(mut slot) = results[index].lock() {
-                    *slot = Some(result);
-                }
-            });
+    let work = || loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(path) = paths.get(index) else {
+            break;
+        };
+        let result = lint_one(path, cli, settings);
+        if let Ok(mut slot) = results[index].lock() {
+            *slot = Some(result);
         }
+    };
+    // This thread is one of the workers: one path is linted without starting a thread.
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(work);
+        }
+        work();
     });
     results
         .into_iter()

@@ -306,20 +306,24 @@ fn run_parallel(cx: &Context<'_>, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(rules.len());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(rule) = rules.get(index) else {
-                    break;
-                };
-                let mut found = Vec::new();
-                rule.check(cx, &mut found);
-                if let Ok(mut slot) = results[index].lock() {
-                    *slot = found;
-                }
-            });
+    let work = || loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(rule) = rules.get(index) else {
+            break;
+        };
+        let mut found = Vec::new();
+        rule.check(cx, &mut found);
+        if let Ok(mut slot) = results[index].lock() {
+            *slot = found;
         }
+    };
+    // This thread is one of the workers: on a small config it has run every rule before a
+    // spawned thread is scheduled, instead of waiting for one on a busy machine.
+    std::thread::scope(|scope| {
+        for _ in 1..workers {
+            scope.spawn(work);
+        }
+        work();
     });
     let found: Vec<Vec<Diagnostic>> = results
         .into_iter()

@@ -219,8 +219,11 @@ impl Rule for PlaceholderValue {
 /// What kind of placeholder `value` of option `key` is, if it is one. Cheap on ordinary values:
 /// most lines are refused by the first byte scan.
 pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
-    // A `//` remark after a value is part of the value, not a placeholder.
-    let value = value.split("//").next().unwrap_or(value).trim();
+    // A `//` remark after a value is part of the value, not a placeholder. Found by its first
+    // `/` (most values have none): a substring search per value was 4% of the whole run.
+    let bytes = value.as_bytes();
+    let remark = memchr::memchr_iter(b'/', bytes).find(|&at| bytes.get(at + 1) == Some(&b'/'));
+    let value = remark.map_or(value, |at| &value[..at]).trim();
     if value.is_empty() {
         return None;
     }
@@ -241,7 +244,8 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
         matches!(b, b'$' | b'{' | b'[' | b'#' | b'_' | b'%' | b'*') || (b == b'<' && angle_counts)
     });
     let address_key = ADDRESS_OPTIONS.iter().any(|k| key.eq_ignore_ascii_case(k));
-    if !special && !address_key && !markers().is_match(value) {
+    let marked = markers().is_match(value);
+    if !special && !address_key && !marked {
         return None;
     }
     // A secret masked before the file was published (`*********`), or the word itself in
@@ -262,17 +266,21 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     if lower.contains("[object object]") || lower == "undefined" {
         return Some("a value from a broken generator");
     }
-    if ADDRESSES.iter().any(|address| lower.contains(address)) {
-        return Some("a placeholder address");
-    }
-    if WORDS.iter().any(|word| lower.contains(word)) {
-        return Some("a placeholder to change");
-    }
-    if has_your_word(&lower) || lower.contains("_here") || lower.contains("insert ") {
-        return Some("a placeholder to fill in");
-    }
-    if has_x_run(value) {
-        return Some("a placeholder of x's");
+    // Each of these holds one of the marker texts: an address or URI without one (most of a
+    // trunk's lines) skips them (they were a quarter of the run on many trunks).
+    if marked {
+        if ADDRESSES.iter().any(|address| lower.contains(address)) {
+            return Some("a placeholder address");
+        }
+        if WORDS.iter().any(|word| lower.contains(word)) {
+            return Some("a placeholder to change");
+        }
+        if has_your_word(&lower) || lower.contains("_here") || lower.contains("insert ") {
+            return Some("a placeholder to fill in");
+        }
+        if has_x_run(value) {
+            return Some("a placeholder of x's");
+        }
     }
     if has_fenced_name(value, b'#') || has_fenced_name(value, b'_') {
         return Some("a placeholder name");
@@ -290,7 +298,8 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
             return Some("a `<...>` placeholder");
         }
     }
-    if ADDRESS_OPTIONS.contains(&key.to_ascii_lowercase().as_str()) && has_caps_name(value) {
+    // A caps name holds an upper-case letter.
+    if address_key && value.bytes().any(|b| b.is_ascii_uppercase()) && has_caps_name(value) {
         return Some("a placeholder name");
     }
     None
@@ -509,6 +518,18 @@ mod tests {
             ("external_media_address", "ASTERISK-PRIVATE-IP"),
         ] {
             assert!(placeholder(key, value).is_some(), "{key}={value}");
+        }
+    }
+
+    #[test]
+    fn the_texts_checked_only_with_a_marker_hold_one() {
+        let marked = |text: &str| markers().is_match(text);
+        for text in ADDRESSES
+            .iter()
+            .chain(WORDS)
+            .chain(&[YOUR, "_here", "insert ", "xxx"])
+        {
+            assert!(marked(text), "{text}");
         }
     }
 

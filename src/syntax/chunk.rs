@@ -13,11 +13,11 @@ use std::sync::Mutex;
 
 use pest::Parser;
 
-use super::plain;
 use super::statement::{self, Cx, Physical, Stored};
+use super::{markers, plain};
 use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, MAX_LINE_BYTES};
 
-/// A comment marker found by the grammar's `lexical` rule.
+/// A comment marker found by the grammar's `lexical` rule (`markers.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Marker {
     Escape,
@@ -199,20 +199,7 @@ fn parse_run(
     // Stage 1: markers.
     let first_marker = chunk.markers.len();
     if memchr::memchr(b';', run_text.as_bytes()).is_some() {
-        if let Ok(pairs) = PjsipGrammar::parse(Rule::lexical, run_text) {
-            for pair in pairs {
-                let marker = match pair.as_rule() {
-                    Rule::escaped_semicolon => Marker::Escape,
-                    Rule::block_open => Marker::Open,
-                    Rule::block_close => Marker::Close,
-                    Rule::semicolon => Marker::Semicolon,
-                    _ => continue,
-                };
-                let span = pair.as_span();
-                let range = (base + span.start()) as u32..(base + span.end()) as u32;
-                chunk.markers.push((marker, range));
-            }
-        }
+        markers::find(run_text.as_bytes(), base, &mut chunk.markers);
         // The comment of each line that starts with a plain `;` (what the walk keeps outside
         // a block comment).
         let markers = &chunk.markers[first_marker..];

@@ -8,6 +8,7 @@
 
 mod chunk;
 mod comments;
+mod markers;
 mod plain;
 mod statement;
 
