@@ -72,7 +72,11 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
         out.made("endpoint", id, header);
         if wizard.prefixed_value("identify/", "match").is_none() {
             for (host, span) in &hosts {
-                out.line("match", &escape(host), Origin::copy_of(*span, host, wizard.config));
+                out.line(
+                    "match",
+                    &escape(host),
+                    Origin::copy_of(*span, host, wizard.config),
+                );
             }
         }
     }
