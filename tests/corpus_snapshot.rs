@@ -12,22 +12,11 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use pjsiplint::model::LoadOptions;
 use pjsiplint::report::concise;
-use pjsiplint::{lint_bytes, lint_path, Linted, Settings};
+use pjsiplint::{lint_bytes, lint_path, Linted};
 
 /// The folders of single files, each linted alone.
 const SINGLE_FILE_FOLDERS: &[&str] = &["real", "wizard", "templated", "asterisk-samples"];
-
-fn settings_in(dir: &Path) -> Settings {
-    Settings {
-        load: LoadOptions {
-            config_dir: Some(dir.to_path_buf()),
-            ..LoadOptions::default()
-        },
-        ..Settings::default()
-    }
-}
 
 fn render(linted: &Linted, out: &mut String) {
     concise::render(&linted.config, &linted.diagnostics, out);
@@ -59,7 +48,7 @@ fn corpus_findings(shared: &Path) -> String {
                 &empty.path().join("pjsip.conf"),
                 name,
                 fs::read(&path).unwrap(),
-                &settings_in(empty.path()),
+                &common::settings_in(empty.path()),
             );
             render(&linted, &mut text);
         }
@@ -74,7 +63,7 @@ fn corpus_findings(shared: &Path) -> String {
     set_dirs.sort();
     for dir in set_dirs {
         files += 1;
-        let linted = lint_path(&dir.join("pjsip.conf"), &settings_in(&dir)).unwrap();
+        let linted = lint_path(&dir.join("pjsip.conf"), &common::settings_in(&dir)).unwrap();
         let mut found = String::new();
         render(&linted, &mut found);
         text.push_str(&found.replace(&format!("{}/", corpus.display()), ""));
@@ -91,7 +80,7 @@ fn corpus_findings(shared: &Path) -> String {
     made_dirs.sort();
     for dir in made_dirs {
         files += 1;
-        let linted = lint_path(&dir, &settings_in(&dir)).unwrap();
+        let linted = lint_path(&dir, &common::settings_in(&dir)).unwrap();
         let mut found = String::new();
         render(&linted, &mut found);
         text.push_str(&found.replace(&format!("{}/", corpus.display()), ""));

@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use pjsiplint::model::{LoadOptions, RootFile, Sources};
+use pjsiplint::model::{RootFile, Sources};
 use pjsiplint::validate::ProblemKind;
-use pjsiplint::{lint_path, lint_sources, Linted, Settings};
+use pjsiplint::{lint_path, lint_sources, Linted};
 
 /// The types the expected files list.
 const TYPES: &[&str] = &[
@@ -126,14 +126,7 @@ fn compare(name: &str, linted: &Linted, expected: &Expected) -> Vec<String> {
 }
 
 fn lint_alone(path: &Path, dir: &Path) -> Linted {
-    let settings = Settings {
-        load: LoadOptions {
-            config_dir: Some(dir.to_path_buf()),
-            ..LoadOptions::default()
-        },
-        ..Settings::default()
-    };
-    lint_path(path, &settings).unwrap()
+    lint_path(path, &common::settings_in(dir)).unwrap()
 }
 
 /// Every single config under ../shared/corpus/real/, linted as Asterisk loaded it: alone, as
@@ -354,7 +347,7 @@ fn wizard_files_make_the_objects_asterisk_made() {
     assert!(cases.len() >= 15, "only {} wizard cases found", cases.len());
     let mut problems = Vec::new();
     for (name, sources, expected, dir) in cases {
-        let linted = lint_sources(sources, &settings_in(&dir));
+        let linted = lint_sources(sources, &common::settings_in(&dir));
         let expected_objects = read_expected(&expected);
         problems.extend(compare(&name, &linted, &expected_objects));
         let values =
@@ -362,14 +355,4 @@ fn wizard_files_make_the_objects_asterisk_made() {
         problems.extend(value_disagreements(&name, &linted, &values));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-fn settings_in(dir: &Path) -> Settings {
-    Settings {
-        load: LoadOptions {
-            config_dir: Some(dir.to_path_buf()),
-            ..LoadOptions::default()
-        },
-        ..Settings::default()
-    }
 }

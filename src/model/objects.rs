@@ -264,6 +264,18 @@ impl Objects {
         }
     }
 
+    /// Makes `id` the object found by its type and id (the first of them).
+    fn index_first(&mut self, config: &Config, id: ObjectId) {
+        let list = &self.list;
+        let rehash = |&other: &ObjectId| {
+            let object = &list[other.0 as usize];
+            pair_hash(object.kind_name(), config.object_id(object))
+        };
+        let object = &list[id.0 as usize];
+        let hash = pair_hash(object.kind_name(), config.object_id(object));
+        self.index.insert_unique(hash, id, rehash);
+    }
+
     /// Adds a reason why Asterisk does not load the object.
     pub fn mark_not_loaded(&mut self, id: ObjectId, why: NotLoaded) {
         let object = &mut self.list[id.0 as usize];
@@ -355,19 +367,18 @@ pub(super) fn build(config: &Config) -> Objects {
         let kind = ty.name.as_str();
         let name = config.section_name(section);
         let first_twin = objects.find(config, kind, name);
-        let from_wizard = wizard_objects.contains(&(index as u32));
-        if from_wizard {
+        objects.by_section[index] = id;
+        objects.by_kind[ty.index].push(id);
+        objects.list.push(Object {
+            ty,
+            section: section_id,
+            not_loaded: 0,
+            references: 0..0,
+        });
+        if wizard_objects.contains(&(index as u32)) {
             // The wizard's objects are a second store, searched after pjsip.conf's (main/sorcery.c
             // tries the wizards in order): an object of the same type and id in pjsip.conf hides
             // this one, and is no duplicate of it.
-            objects.by_section[index] = id;
-            objects.by_kind[ty.index].push(id);
-            objects.list.push(Object {
-                ty,
-                section: section_id,
-                not_loaded: 0,
-                references: 0..0,
-            });
             match first_twin {
                 // Two wizard sections of one name: the wizard applies both in order, and the
                 // later one's objects replace the earlier one's in its store (`update`).
@@ -381,37 +392,13 @@ pub(super) fn build(config: &Config) -> Objects {
                     }
                 }
                 Some(first) => objects.hidden_by.push((first, id)),
-                None => {
-                    let list = &objects.list;
-                    let rehash = |&other: &ObjectId| {
-                        let object = &list[other.0 as usize];
-                        pair_hash(object.kind_name(), config.object_id(object))
-                    };
-                    objects
-                        .index
-                        .insert_unique(pair_hash(kind, name), id, rehash);
-                }
+                None => objects.index_first(config, id),
             }
             continue;
         }
         if first_twin.is_none() {
-            let list = &objects.list;
-            let rehash = |&other: &ObjectId| {
-                let object = &list[other.0 as usize];
-                pair_hash(object.kind_name(), config.object_id(object))
-            };
-            objects
-                .index
-                .insert_unique(pair_hash(kind, name), id, rehash);
+            objects.index_first(config, id);
         }
-        objects.by_section[index] = id;
-        objects.by_kind[ty.index].push(id);
-        objects.list.push(Object {
-            ty,
-            section: section_id,
-            not_loaded: 0,
-            references: 0..0,
-        });
         if !file_loads {
             objects.mark_not_loaded(id, NotLoaded::FileInvalid);
         }

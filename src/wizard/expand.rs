@@ -1,6 +1,6 @@
 //! Each wizard section's objects, as `wizard_apply_handler` makes them for each object type.
 
-use super::section::{wizards, Wizard};
+use super::section::{pattern_pieces, wizards, PatternPiece, Wizard};
 use super::{Expansion, GeneratedLine, Origin};
 use crate::model::{Config, Root, Var};
 use crate::source::Span;
@@ -192,38 +192,22 @@ fn copy_wizard_value(wizard: &Wizard<'_>, key: &str, out: &mut Writer) {
 fn substitute(pattern: &str, names: &[(&str, &str)]) -> (String, bool) {
     let mut out = String::with_capacity(pattern.len());
     let mut known = true;
-    let mut rest = pattern;
-    while let Some(start) = rest.find('$') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        let (open, close) = match after.chars().next() {
-            Some('{') => ('{', '}'),
-            Some('[') => ('[', ']'),
-            _ => {
-                out.push('$');
-                rest = after;
-                continue;
-            }
-        };
-        let Some(end) = super::section::closing(after, open, close) else {
-            out.push_str(&rest[start..]);
-            return (out, known);
-        };
-        let inner = &after[1..end];
-        rest = &after[end + 1..];
-        if open == '{' {
-            if let Some(text) = variable(inner, names) {
-                out.push_str(&text);
-                continue;
-            }
-            // Near enough for the lines that follow: the variable it works on.
-            if let Some((_, value)) = names.iter().find(|(name, _)| inner.contains(name)) {
-                out.push_str(value);
-            }
+    for piece in pattern_pieces(pattern) {
+        match piece {
+            PatternPiece::Text(text) | PatternPiece::Unclosed(text) => out.push_str(text),
+            PatternPiece::Variable(inner) => match variable(inner, names) {
+                Some(text) => out.push_str(&text),
+                None => {
+                    // Near enough for the lines that follow: the variable it works on.
+                    if let Some((_, value)) = names.iter().find(|(name, _)| inner.contains(name)) {
+                        out.push_str(value);
+                    }
+                    known = false;
+                }
+            },
+            PatternPiece::Expression => known = false,
         }
-        known = false;
     }
-    out.push_str(rest);
     (out, known)
 }
 

@@ -259,31 +259,57 @@ pub fn is_uri_pattern(key: &str) -> bool {
 /// A pattern without what the wizard expands: every `${...}` (variables, functions, substrings;
 /// braces nested) and `$[...]` expression (`ast_str_substitute_variables_full2`).
 pub fn without_pattern_variables(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(start) = rest.find(['$']) {
-        out.push_str(&rest[..start]);
+    pattern_pieces(value)
+        .into_iter()
+        .filter_map(|piece| match piece {
+            PatternPiece::Text(text) => Some(text),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A URI pattern cut where `ast_str_substitute_variables_full2` expands it.
+pub(super) enum PatternPiece<'a> {
+    Text(&'a str),
+    /// The inside of `${...}`.
+    Variable(&'a str),
+    /// A `$[...]` expression.
+    Expression,
+    /// From a `${` or `$[` that is never closed to the end.
+    Unclosed(&'a str),
+}
+
+pub(super) fn pattern_pieces(pattern: &str) -> Vec<PatternPiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find('$') {
         let after = &rest[start + 1..];
         let (open, close) = match after.chars().next() {
             Some('{') => ('{', '}'),
             Some('[') => ('[', ']'),
             _ => {
-                out.push('$');
+                pieces.push(PatternPiece::Text(&rest[..start + 1]));
                 rest = after;
                 continue;
             }
         };
-        match closing(after, open, close) {
-            Some(end) => rest = &after[end + 1..],
-            None => return out,
-        }
+        pieces.push(PatternPiece::Text(&rest[..start]));
+        let Some(end) = closing(after, open, close) else {
+            pieces.push(PatternPiece::Unclosed(&rest[start..]));
+            return pieces;
+        };
+        pieces.push(match open {
+            '{' => PatternPiece::Variable(&after[1..end]),
+            _ => PatternPiece::Expression,
+        });
+        rest = &after[end + 1..];
     }
-    out.push_str(rest);
-    out
+    pieces.push(PatternPiece::Text(rest));
+    pieces
 }
 
 /// The byte index of the bracket closing the one `text` starts with, nesting counted.
-pub(super) fn closing(text: &str, open: char, close: char) -> Option<usize> {
+fn closing(text: &str, open: char, close: char) -> Option<usize> {
     let mut depth = 0usize;
     for (index, c) in text.char_indices() {
         if c == open {

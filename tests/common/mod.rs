@@ -35,3 +35,15 @@ pub fn files_below(dir: &std::path::Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The default settings, with relative includes resolved against `dir` (where Asterisk's
+/// config directory would be).
+pub fn settings_in(dir: &std::path::Path) -> pjsiplint::Settings {
+    pjsiplint::Settings {
+        load: pjsiplint::model::LoadOptions {
+            config_dir: Some(dir.to_path_buf()),
+            ..pjsiplint::model::LoadOptions::default()
+        },
+        ..pjsiplint::Settings::default()
+    }
+}
