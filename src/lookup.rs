@@ -181,9 +181,7 @@ impl Config {
     /// Whether a later line of `var`'s option replaces an earlier one in this object's type
     /// (an option the type does not know: as if it did, Asterisk rejects the object anyway).
     fn replaces_earlier(&self, object: &Object, var: &Var) -> bool {
-        object
-            .ty
-            .option(self.key(var))
+        self.option_spec(object.ty, var)
             .is_none_or(|spec| spec.repeat == crate::schema::Repeat::LastWins)
     }
 

@@ -10,8 +10,8 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::model::{Config, KeyId, LineRef, NotLoaded, Object, ObjectId, Var, Vars};
-use crate::schema::{schema, values, ObjectType, OptionSpec, ValueCheck};
+use crate::model::{Config, KeyMeanings, LineRef, NotLoaded, Object, ObjectId, Var, Vars};
+use crate::schema::{schema, values, OptionSpec, ValueCheck};
 
 /// One problem with one object.
 #[derive(Debug, Clone)]
@@ -74,80 +74,9 @@ pub struct Validation {
     /// referring object and the index of its line), in load order: they are part of the
     /// rejection's finding (its related locations), not findings of their own.
     pub referrers: HashMap<ObjectId, Vec<(ObjectId, u32)>>,
-    /// The option each key of the objects names in their type.
-    options: OptionsByKey,
-}
-
-impl Validation {
-    /// The option `var` sets in an object of type `ty` (names compared without case), whatever
-    /// the version; `None` for a key the type does not know.
-    pub fn option_spec(
-        &self,
-        config: &Config,
-        ty: &'static ObjectType,
-        var: &Var,
-    ) -> Option<&'static OptionSpec> {
-        match self.options.known(ty, var.key) {
-            Some(meaning) => meaning.spec,
-            None => ty.option(config.key(var)),
-        }
-    }
-}
-
-/// What a key means in an object type: looked up once per (type, key id), since thousands of
-/// objects repeat the same few keys and a schema lookup compares names.
-#[derive(Debug, Default)]
-struct OptionsByKey {
-    /// Per type index, per key id.
-    by_type: Vec<Vec<Option<KeyMeaning>>>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct KeyMeaning {
-    spec: Option<&'static OptionSpec>,
-    /// `type` itself, or a key one of the type's patterns accepts: no option handler checks it.
-    unchecked: bool,
-}
-
-impl OptionsByKey {
-    fn known(&self, ty: &ObjectType, key: KeyId) -> Option<KeyMeaning> {
-        *self.by_type.get(ty.index)?.get(key.0 as usize)?
-    }
-
-    /// Adds what `other` looked up and this did not.
-    fn merge(&mut self, other: OptionsByKey) {
-        if self.by_type.len() < other.by_type.len() {
-            self.by_type.resize_with(other.by_type.len(), Vec::new);
-        }
-        for (keys, other_keys) in self.by_type.iter_mut().zip(other.by_type) {
-            if keys.len() < other_keys.len() {
-                keys.resize(other_keys.len(), None);
-            }
-            for (meaning, other_meaning) in keys.iter_mut().zip(other_keys) {
-                *meaning = meaning.or(other_meaning);
-            }
-        }
-    }
-
-    fn resolve(&mut self, config: &Config, ty: &'static ObjectType, var: &Var) -> KeyMeaning {
-        if let Some(meaning) = self.known(ty, var.key) {
-            return meaning;
-        }
-        let key = config.key(var);
-        let meaning = KeyMeaning {
-            spec: ty.option(key),
-            unchecked: key.eq_ignore_ascii_case("type") || ty.matches_pattern(key),
-        };
-        if self.by_type.len() <= ty.index {
-            self.by_type.resize_with(ty.index + 1, Vec::new);
-        }
-        let keys = &mut self.by_type[ty.index];
-        if keys.len() <= var.key.0 as usize {
-            keys.resize(var.key.0 as usize + 1, None);
-        }
-        keys[var.key.0 as usize] = Some(meaning);
-        meaning
-    }
+    /// The option each key of the objects names in their type (moved to the configuration
+    /// when validation ends).
+    options: KeyMeanings,
 }
 
 /// How to validate.
@@ -170,6 +99,7 @@ pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
         });
     validation.problems.extend(second.problems);
     validation.options.merge(second.options);
+    config.key_meanings = std::mem::take(&mut validation.options);
     bind_conflicts(config, &mut validation.problems);
     bind_addresses(config, options, &mut validation.problems);
     for registration in registrations_without_transport(config, &mut validation.problems) {

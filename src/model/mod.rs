@@ -8,6 +8,7 @@
 mod build;
 mod files;
 mod load;
+mod meanings;
 pub mod objects;
 mod vars;
 
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 use compact_str::CompactString;
 
 pub use load::{is_wizard_name, load, load_bytes, load_roots, LoadOptions, RootFile, Sources};
+pub use meanings::{KeyMeaning, KeyMeanings};
 pub use objects::{NotLoaded, Object, ObjectId, Objects};
 pub use vars::{Vars, VarsIter};
 
@@ -76,6 +78,8 @@ pub struct Config {
     /// The [`KeyId`]s of each option name compared without case (lower-case name -> ids):
     /// looking up an object's option compares integers, not strings.
     key_ids_by_name: rustc_hash::FxHashMap<Box<str>, Vec<KeyId>>,
+    /// What each key means in each object type: see [`Config::option_spec`].
+    pub key_meanings: KeyMeanings,
 }
 
 #[derive(Debug)]

@@ -305,6 +305,19 @@ impl Objects {
 /// an object type of pjsip.conf; otherwise a section named exactly `global` or `system` whose
 /// keys all belong to that type (the `explicit_name` mapping).
 pub fn section_kind(config: &Config, section: SectionId) -> Option<&'static ObjectType> {
+    section_kind_with(config, section, &mut None)
+}
+
+/// The last `type` line read and the type it named: the sections built on one template share
+/// its `type` line, and looking the name up compares strings.
+type LastTypeLine = Option<(super::LineRef, Option<&'static ObjectType>)>;
+
+/// [`section_kind`], remembering the last `type` line read.
+fn section_kind_with(
+    config: &Config,
+    section: SectionId,
+    last: &mut LastTypeLine,
+) -> Option<&'static ObjectType> {
     if config.root_of_section(section).kind == RootKind::Wizard {
         // pjsip_wizard.conf's own sections are no objects: the wizard's objects are.
         return None;
@@ -315,8 +328,17 @@ pub fn section_kind(config: &Config, section: SectionId) -> Option<&'static Obje
     }
     match config.type_var(section) {
         Some(var) => {
+            if let Some((line, ty)) = *last {
+                if line == var.origin && !var.is_appended() {
+                    return ty;
+                }
+            }
             let value = config.value(var);
-            schema().object_type(value).filter(|ty| ty.in_pjsip_conf)
+            let ty = schema().object_type(value).filter(|ty| ty.in_pjsip_conf);
+            if !var.is_appended() {
+                *last = Some((var.origin, ty));
+            }
+            ty
         }
         None => {
             let ty = schema()
@@ -343,8 +365,9 @@ pub(super) fn build(config: &Config) -> Objects {
     // Each section's type (its `type` line read from the file: a wait on memory per section), on
     // both cores for a large configuration; the objects are then made in order.
     let (mut kinds, second) = crate::halves::in_two_halves(config.sections.len(), |which| {
+        let mut last = None;
         which
-            .map(|index| section_kind(config, SectionId(index as u32)))
+            .map(|index| section_kind_with(config, SectionId(index as u32), &mut last))
             .collect::<Vec<_>>()
     });
     kinds.extend(second);

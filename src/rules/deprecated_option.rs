@@ -55,9 +55,8 @@ impl Rule for DeprecatedOption {
         for object in &config.objects.list {
             let ty = object.ty;
             for var in config.vars(config.section(object.section)) {
-                let Some(spec) = cx
-                    .validation
-                    .option_spec(config, ty, var)
+                let Some(spec) = config
+                    .option_spec(ty, var)
                     .filter(|spec| spec.deprecated && spec.available_in(cx.asterisk_version))
                 else {
                     continue;

@@ -71,9 +71,8 @@ impl Rule for DuplicateOption {
                 if var.is_inherited() || var.is_appended() {
                     continue;
                 }
-                let Some(spec) = cx
-                    .validation
-                    .option_spec(config, ty, var)
+                let Some(spec) = config
+                    .option_spec(ty, var)
                     .filter(|spec| spec.repeat == Repeat::LastWins && spec.name != "type")
                 else {
                     continue;

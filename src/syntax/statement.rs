@@ -211,11 +211,12 @@ impl Cx<'_> {
                 .file()
                 .get(span.start as usize..span.end as usize)
                 == Some(original);
-        let stored: Box<str> = match std::str::from_utf8(original) {
-            Ok(_) if in_place => return Text { span },
-            Ok(text) => text.into(),
-            Err(_) => String::from_utf8_lossy(original).into(),
-        };
+        // Most texts are short and ASCII: `is_ascii` answers them without from_utf8's call
+        // (which was 3% of a large config's instructions).
+        if in_place && (original.is_ascii() || std::str::from_utf8(original).is_ok()) {
+            return Text { span };
+        }
+        let stored: Box<str> = String::from_utf8_lossy(original).into();
         self.stored.borrow_mut().texts.push((span.clone(), stored));
         Text { span }
     }
