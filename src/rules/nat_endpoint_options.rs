@@ -109,6 +109,8 @@ impl Rule for NatEndpointOptions {
             .map(str::trim)
             .collect();
         let aors_name = config.option_name("aors");
+        let webrtc = config.option_name("webrtc");
+        let aor_options = config.options(["contact", "max_contacts"]);
         let options = config.options([
             "transport",
             "direct_media",
@@ -123,7 +125,7 @@ impl Rule for NatEndpointOptions {
             let id = config.object_id(endpoint);
             if identified.contains(id)
                 || id.eq_ignore_ascii_case("anonymous")
-                || config.option_is_true(endpoint, "webrtc")
+                || config.option_is_true(endpoint, webrtc)
             {
                 continue;
             }
@@ -132,13 +134,11 @@ impl Rule for NatEndpointOptions {
                 .last_line_targets(endpoint, aors_name)
                 .flatten()
                 .any(|aor| {
+                    let [contact, max_contacts] = aor_options.last_lines(config, aor);
                     aor.usable()
-                        && config
-                            .option(aor, "contact")
-                            .is_none_or(|c| c.trim().is_empty())
-                        && config
-                            .option(aor, "max_contacts")
-                            .and_then(|m| m.trim().parse::<u32>().ok())
+                        && contact.is_none_or(|c| config.value(c).trim().is_empty())
+                        && max_contacts
+                            .and_then(|m| config.value(m).trim().parse::<u32>().ok())
                             .is_some_and(|m| m > 0)
                 });
             if !registers {
