@@ -138,8 +138,17 @@ impl Rule for AllowAllCodecs {
 /// What a codec line does with `all`: allows it (`Some(true)`), takes it back (`Some(false)`),
 /// or neither. The last `all` item of the line decides.
 fn says_all(config: &Config, allowing: bool, var: &Var) -> Option<bool> {
+    let value = config.value(var);
+    // Most lines name codecs only: no item can be `all` without the three letters.
+    if !value
+        .as_bytes()
+        .windows(3)
+        .any(|window| window.eq_ignore_ascii_case(b"all"))
+    {
+        return None;
+    }
     let mut says = None;
-    for item in config.value(var).split([',', '|']) {
+    for item in value.split([',', '|']) {
         let Ok((negated, name)) = codec_item(item.trim()) else {
             continue;
         };

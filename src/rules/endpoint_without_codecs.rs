@@ -4,7 +4,7 @@ use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::OptionName;
 use crate::model::{Config, LineRef, Object, SectionId, Var};
-use crate::schema::show_codecs;
+use crate::schema::codec_cap;
 
 pub struct EndpointWithoutCodecs;
 
@@ -159,11 +159,13 @@ impl<'a> CallEndpoints<'a> {
 }
 
 /// Whether endpoints are left with a codec. Endpoints built on one template share its codec
-/// lines, so each list of lines is worked out once.
+/// lines, so each list of lines is worked out once; endpoints that each write the same `allow=`
+/// text share the answer too (a list of sixteen codecs is a few thousand instructions to read).
 struct HasCodecs<'a> {
     allow: OptionName<'a>,
     disallow: OptionName<'a>,
     by_lines: HashMap<Vec<LineRef>, bool>,
+    by_values: HashMap<Vec<(bool, &'a str)>, bool>,
     /// The codec lines of the endpoint being checked (kept to reuse the allocation).
     lines: Vec<LineRef>,
 }
@@ -174,27 +176,39 @@ impl<'a> HasCodecs<'a> {
             allow: config.option_name("allow"),
             disallow: config.option_name("disallow"),
             by_lines: HashMap::default(),
+            by_values: HashMap::default(),
             lines: Vec::new(),
         }
     }
 
-    fn check(&mut self, config: &Config, endpoint: &Object) -> bool {
-        let has_codecs = || !endpoint_codecs(config, &codec_lines(config, endpoint)).is_empty();
+    fn check(&mut self, config: &'a Config, endpoint: &Object) -> bool {
         self.lines.clear();
+        // A line extended by `+=` has a value of its own section's making: not one of a list
+        // of lines shared with others.
+        let mut appended = false;
         for var in config.vars(config.section(endpoint.section)) {
             if self.allow.names(var) || self.disallow.names(var) {
-                // A line extended by `+=` has a value of its own section's making.
-                if var.is_appended() {
-                    return has_codecs();
-                }
+                appended |= var.is_appended();
                 self.lines.push(var.origin);
             }
         }
-        if let Some(&known) = self.by_lines.get(self.lines.as_slice()) {
-            return known;
+        if !appended {
+            if let Some(&known) = self.by_lines.get(self.lines.as_slice()) {
+                return known;
+            }
         }
-        let has = has_codecs();
-        self.by_lines.insert(self.lines.clone(), has);
+        let ops = codec_ops(config, &codec_lines(config, endpoint));
+        let has = match self.by_values.get(&ops) {
+            Some(&known) => known,
+            None => {
+                let has = !codec_cap(&ops).is_empty();
+                self.by_values.insert(ops, has);
+                has
+            }
+        };
+        if !appended {
+            self.by_lines.insert(self.lines.clone(), has);
+        }
         has
     }
 }
@@ -228,16 +242,18 @@ pub(super) fn codec_lines<'a>(config: &'a Config, endpoint: &Object) -> Vec<(boo
 /// The codecs these lines leave the endpoint with, in preference order (lower case), as
 /// `pjsip show endpoint` prints them (`crate::schema::show_codecs`).
 pub(super) fn endpoint_codecs(config: &Config, lines: &[(bool, &Var)]) -> Vec<String> {
-    let ops: Vec<(bool, &str)> = lines
+    codec_cap(&codec_ops(config, lines))
+        .into_iter()
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
+/// The `(allow, value)` of each line, as [`codec_cap`] reads them.
+fn codec_ops<'a>(config: &'a Config, lines: &[(bool, &'a Var)]) -> Vec<(bool, &'a str)> {
+    lines
         .iter()
         .map(|&(allow, var)| (allow, config.value(var)))
-        .collect();
-    let shown = show_codecs(&ops);
-    let inner = shown.trim_start_matches('(').trim_end_matches(')');
-    if inner == "nothing" || inner.is_empty() {
-        return Vec::new();
-    }
-    inner.split('|').map(str::to_ascii_lowercase).collect()
+        .collect()
 }
 
 /// Endpoints with the same finding. A template line inherited by a hundred endpoints, or a

@@ -53,7 +53,7 @@ use std::sync::OnceLock;
 
 pub use refresh::{refresh_data, to_data_string, trim_upstream};
 pub(crate) use values::codec_item;
-pub use values::{check_value, show_codecs, show_value, ValueCheck};
+pub use values::{check_value, codec_cap, show_codecs, show_value, ValueCheck};
 
 /// The checked-in schema data (see the module documentation).
 pub const DATA: &str = include_str!("pjsip-options.data.json");

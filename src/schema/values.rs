@@ -391,7 +391,7 @@ fn check_codecs(value: &str, allowing: bool) -> ValueCheck {
             return rejected("empty codec name (a stray ',' or '|')");
         }
         match codec_item(item) {
-            Ok((_, name)) if schema().is_codec(name) => {}
+            Ok((_, name)) if is_codec(name) => {}
             Ok((_, name)) => return rejected(format!("'{name}' is not a known codec")),
             Err(ValueCheck::Unchecked) => result = ValueCheck::Unchecked,
             Err(other) => return other,
@@ -404,8 +404,22 @@ fn check_codecs(value: &str, allowing: bool) -> ValueCheck {
 /// (`false`) lines, in file order: `(ulaw|alaw)`, or `(nothing)`. Items Asterisk rejects are
 /// skipped (the endpoint would not load anyway).
 pub fn show_codecs(ops: &[(bool, &str)]) -> String {
-    let s = schema();
-    let mut cap: Vec<&str> = Vec::new();
+    let cap = codec_cap(ops);
+    if cap.is_empty() {
+        "(nothing)".to_string()
+    } else {
+        format!("({})", cap.join("|"))
+    }
+}
+
+/// The codecs an endpoint ends up with after these `allow` (`true`) and `disallow` (`false`)
+/// lines, in the order `pjsip show endpoint` prints them (names as the schema spells them).
+pub fn codec_cap(ops: &[(bool, &str)]) -> Vec<&'static str> {
+    let names = codec_names_indexed();
+    let all = &names.in_order;
+    // Membership by codec index: an endpoint's list is looked up per item, not scanned.
+    let mut member = vec![false; all.len()];
+    let mut cap: Vec<usize> = Vec::new();
     for &(allowing, list) in ops {
         if !allowing && list.is_empty() {
             continue;
@@ -419,33 +433,74 @@ pub fn show_codecs(ops: &[(bool, &str)]) -> String {
                 if allow {
                     // ast_format_cap_append_by_type(): every codec in registration order,
                     // except the "none" format.
-                    for c in s.codec_names().filter(|c| *c != "all" && *c != "none") {
-                        if !cap.contains(&c) {
-                            cap.push(c);
+                    for (index, codec) in all.iter().enumerate() {
+                        if *codec != "all" && *codec != "none" && !member[index] {
+                            member[index] = true;
+                            cap.push(index);
                         }
                     }
                 } else {
                     cap.clear();
+                    member.fill(false);
                 }
                 continue;
             }
-            let Some(c) = s.codec_names().find(|c| c.eq_ignore_ascii_case(name)) else {
+            let Some(index) = names.index_of(name) else {
                 continue;
             };
             if allow {
-                if !cap.contains(&c) {
-                    cap.push(c);
+                if !member[index] {
+                    member[index] = true;
+                    cap.push(index);
                 }
-            } else {
-                cap.retain(|x| *x != c);
+            } else if member[index] {
+                member[index] = false;
+                cap.retain(|&x| x != index);
             }
         }
     }
-    if cap.is_empty() {
-        "(nothing)".to_string()
-    } else {
-        format!("({})", cap.join("|"))
+    cap.into_iter().map(|index| all[index]).collect()
+}
+
+/// The schema's codec names, and their positions by length (names are compared without case).
+struct CodecNames {
+    in_order: Vec<&'static str>,
+    /// Per name length, the positions of the names of that length, in order.
+    by_length: Vec<Vec<usize>>,
+}
+
+impl CodecNames {
+    /// The position of the first codec named `name` (any case), as a search in registration
+    /// order finds it.
+    fn index_of(&self, name: &str) -> Option<usize> {
+        self.by_length
+            .get(name.len())?
+            .iter()
+            .copied()
+            .find(|&index| self.in_order[index].eq_ignore_ascii_case(name))
     }
+}
+
+fn codec_names_indexed() -> &'static CodecNames {
+    static NAMES: std::sync::OnceLock<CodecNames> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let in_order: Vec<&'static str> = schema().codec_names().collect();
+        let longest = in_order.iter().map(|name| name.len()).max().unwrap_or(0);
+        let mut by_length = vec![Vec::new(); longest + 1];
+        for (index, name) in in_order.iter().enumerate() {
+            by_length[name.len()].push(index);
+        }
+        CodecNames {
+            in_order,
+            by_length,
+        }
+    })
+}
+
+/// Whether `name` is a codec `allow=`/`disallow=` accept (case-insensitive, `all` included):
+/// [`super::Schema::is_codec`] without a scan of every name.
+fn is_codec(name: &str) -> bool {
+    codec_names_indexed().index_of(name).is_some()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1321,6 +1376,12 @@ mod tests {
         assert!(all.starts_with("(alaw|ulaw|codec2|g723|gsm|"), "{all}");
         assert!(!all.contains("none") && all.ends_with("|silk24)"));
         assert_eq!(show_codecs(&[(true, "ulaw"), (false, "")]), "(ulaw)");
+        // Names in any case, packetization times, unknown names skipped, order kept.
+        assert_eq!(
+            show_codecs(&[(true, "ULAW, Alaw:20,bogus,g729:30"), (false, "ALAW")]),
+            "(ulaw|g729)"
+        );
+        assert!(codec_cap(&[(true, "bogus")]).is_empty());
     }
 
     #[test]
