@@ -244,7 +244,7 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
         matches!(b, b'$' | b'{' | b'[' | b'#' | b'_' | b'%' | b'*') || (b == b'<' && angle_counts)
     });
     let address_key = ADDRESS_OPTIONS.iter().any(|k| key.eq_ignore_ascii_case(k));
-    let marked = markers().is_match(value);
+    let marked = may_hold_marker(value.as_bytes()) && markers().is_match(value);
     if !special && !address_key && !marked {
         return None;
     }
@@ -321,6 +321,31 @@ const MARKERS: &[&str] = &[
     "a.b.c.d",
     "_here",
 ];
+
+/// The first two bytes of every marker, lower case, as a set of byte pairs (bit `a << 8 | b`).
+const MARKER_STARTS: [u64; 1024] = {
+    let mut set = [0u64; 1024];
+    let mut index = 0;
+    while index < MARKERS.len() {
+        let marker = MARKERS[index].as_bytes();
+        let pair = (marker[0].to_ascii_lowercase() as usize) << 8
+            | marker[1].to_ascii_lowercase() as usize;
+        set[pair / 64] |= 1 << (pair % 64);
+        index += 1;
+    }
+    set
+};
+
+/// Whether some two bytes of `value` (any case) start a marker: most values (`ulaw`, `yes`,
+/// `transport-udp`) have no such pair and skip the automaton, whose set-up per value cost more
+/// than this scan.
+fn may_hold_marker(value: &[u8]) -> bool {
+    value.windows(2).any(|pair| {
+        let pair =
+            (pair[0].to_ascii_lowercase() as usize) << 8 | pair[1].to_ascii_lowercase() as usize;
+        MARKER_STARTS[pair / 64] & (1 << (pair % 64)) != 0
+    })
+}
 
 fn markers() -> &'static aho_corasick::AhoCorasick {
     static AUTOMATON: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
@@ -493,6 +518,29 @@ fn has_your_word(lower: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte-pair prefilter never hides a marker from the automaton.
+        #[test]
+        fn prefilter_keeps_every_marker(
+            before in "[a-zA-Z0-9._ -]{0,6}",
+            marker in proptest::sample::select(MARKERS),
+            upper in proptest::bool::ANY,
+            after in "[a-zA-Z0-9._ -]{0,6}",
+        ) {
+            let marker = if upper { marker.to_ascii_uppercase() } else { marker.to_owned() };
+            let value = format!("{before}{marker}{after}");
+            proptest::prop_assert!(markers().is_match(&value));
+            proptest::prop_assert!(may_hold_marker(value.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn prefilter_refuses_common_values() {
+        for value in ["ulaw", "yes", "transport-udp", "100000", "udp"] {
+            assert!(!may_hold_marker(value.as_bytes()), "{value}");
+        }
+    }
 
     #[test]
     fn placeholders_found() {
