@@ -10,12 +10,15 @@
 
 use std::ops::Range;
 
-use super::statement::Cx;
+use super::statement::{Cx, StatementSource};
 use super::LineKind;
 
 /// The statement of `range` (a physical line cut at its first `;`, offsets in `cx`'s parsed
 /// text), or `None` when the grammar must read it.
-pub(super) fn statement(cx: &Cx<'_>, range: Range<usize>) -> Option<LineKind> {
+pub(super) fn statement<S: StatementSource + ?Sized>(
+    cx: &Cx<'_, S>,
+    range: Range<usize>,
+) -> Option<LineKind> {
     let parsed = cx.source.parsed();
     let text = &parsed[range.clone()];
     let Some(first) = text.iter().position(|&b| b >= 33) else {
@@ -30,7 +33,11 @@ pub(super) fn statement(cx: &Cx<'_>, range: Range<usize>) -> Option<LineKind> {
 }
 
 /// `[name]`, then `(items)` if `(` follows at once, then anything (garbage).
-fn header(cx: &Cx<'_>, start: usize, end: usize) -> Option<LineKind> {
+fn header<S: StatementSource + ?Sized>(
+    cx: &Cx<'_, S>,
+    start: usize,
+    end: usize,
+) -> Option<LineKind> {
     let parsed = cx.source.parsed();
     let name_start = start + 1;
     let name_end = name_start + memchr::memchr(b']', &parsed[name_start..end])?;
@@ -57,7 +64,11 @@ fn header(cx: &Cx<'_>, start: usize, end: usize) -> Option<LineKind> {
 
 /// `key = value`, `key => value`, `key += value`: the key ends at the first `=` (or at the `+`
 /// of a `+=`).
-fn assignment(cx: &Cx<'_>, start: usize, end: usize) -> Option<LineKind> {
+fn assignment<S: StatementSource + ?Sized>(
+    cx: &Cx<'_, S>,
+    start: usize,
+    end: usize,
+) -> Option<LineKind> {
     let parsed = cx.source.parsed();
     let equals = start + memchr::memchr(b'=', &parsed[start..end])?;
     let (key_end, value_start) = if equals > start && parsed[equals - 1] == b'+' {
@@ -81,7 +92,10 @@ mod tests {
     use super::super::{LineKind, PjsipGrammar, Rule};
 
     /// `read` applied to a physical line, with the texts it stored.
-    fn reading(line: &str, read: impl FnOnce(&Cx<'_>) -> Option<LineKind>) -> Option<String> {
+    fn reading(
+        line: &str,
+        read: impl FnOnce(&Cx<'_, Physical<'_>>) -> Option<LineKind>,
+    ) -> Option<String> {
         let source = Physical {
             bytes: line.as_bytes(),
             parsed: line.as_bytes(),
@@ -98,7 +112,7 @@ mod tests {
 
     /// What pest reads from one physical line (the `physical_line` rule).
     fn by_grammar(line: &str) -> String {
-        let read = |cx: &Cx<'_>| {
+        let read = |cx: &Cx<'_, Physical<'_>>| {
             let pairs = PjsipGrammar::parse(Rule::physical_line, line).expect("accepts any line");
             Some(statement::convert(cx, &mut pairs.peekable()))
         };

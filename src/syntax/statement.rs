@@ -122,7 +122,10 @@ impl StatementSource for LogicalText<'_> {
 
 /// Converts the statement whose first pair is next in `pairs`, taking its pairs (and no more).
 /// Returns `Empty` when the next pair starts no statement (a `comment`, or nothing).
-pub(super) fn convert<'i>(cx: &Cx<'_>, pairs: &mut Peekable<Pairs<'i, Rule>>) -> LineKind {
+pub(super) fn convert<'i, S: StatementSource + ?Sized>(
+    cx: &Cx<'_, S>,
+    pairs: &mut Peekable<Pairs<'i, Rule>>,
+) -> LineKind {
     let Some(first) = pairs.peek() else {
         return LineKind::Empty;
     };
@@ -169,13 +172,16 @@ pub(super) struct Stored {
 
 /// A statement being converted: where its text lives, where pest's input started in it, and
 /// where what it keeps outside its line goes.
-pub(super) struct Cx<'s> {
-    pub source: &'s dyn StatementSource,
+///
+/// Generic over the source so that reading a physical line (most lines) calls its small
+/// accessors directly instead of through a vtable.
+pub(super) struct Cx<'s, S: StatementSource + ?Sized> {
+    pub source: &'s S,
     pub base: usize,
     pub stored: &'s RefCell<Stored>,
 }
 
-impl Cx<'_> {
+impl<S: StatementSource + ?Sized> Cx<'_, S> {
     fn range(&self, pair: &Pair<'_, Rule>) -> Range<usize> {
         let span = pair.as_span();
         self.base + span.start()..self.base + span.end()
