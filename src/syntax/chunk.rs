@@ -198,7 +198,8 @@ fn parse_run(
     let run_text = &text[base..last.end as usize];
     // Stage 1: markers.
     let first_marker = chunk.markers.len();
-    if memchr::memchr(b';', run_text.as_bytes()).is_some() {
+    let has_semicolon = memchr::memchr(b';', run_text.as_bytes()).is_some();
+    if has_semicolon {
         markers::find(run_text.as_bytes(), base, &mut chunk.markers);
         // The comment of each line that starts with a plain `;` (what the walk keeps outside
         // a block comment).
@@ -232,8 +233,12 @@ fn parse_run(
     };
     for line in lines {
         let range = line.start as usize..line.end as usize;
-        let statement_end = memchr::memchr(b';', &text.as_bytes()[range.clone()])
-            .map_or(range.end, |at| range.start + at);
+        // Without a `;` in the whole run, no line has one to look for.
+        let statement_end = match has_semicolon {
+            true => memchr::memchr(b';', &text.as_bytes()[range.clone()])
+                .map_or(range.end, |at| range.start + at),
+            false => range.end,
+        };
         line.kind = match plain::statement(&cx, range.start..statement_end) {
             Some(kind) => kind,
             None => match PjsipGrammar::parse(Rule::physical_line, &text[range.clone()]) {
