@@ -461,52 +461,49 @@ struct Group<'a> {
     auths: Vec<(&'a Object, &'a crate::model::Var, Option<&'a Object>)>,
 }
 
-/// An auth's password and user name, read once for both passes of the check.
-struct Candidate<'a> {
-    auth: &'a Object,
-    password_line: &'a crate::model::Var,
-    password: &'a str,
-    username: Option<&'a str>,
-    auth_type: Option<&'a crate::model::Var>,
-}
-
 /// The usable auths with a password line that is not a placeholder (`${PASSWORD}`, `<secret>`,
-/// `{{ pass }}` are placeholder-value's finding: one mistake, one finding).
-fn candidates<'a>(config: &'a Config, options: &crate::lookup::Options<3>) -> Vec<Candidate<'a>> {
+/// `{{ pass }}` are placeholder-value's finding: one mistake, one finding), with that line and
+/// the username line. Walked twice rather than kept: a large configuration has one per phone.
+fn candidates<'a>(
+    config: &'a Config,
+    options: &'a crate::lookup::Options<3>,
+) -> impl Iterator<
+    Item = (
+        &'a Object,
+        &'a crate::model::Var,
+        Option<&'a crate::model::Var>,
+    ),
+> + 'a {
     config
         .objects
         .of_type("auth")
         .filter(|a| a.usable())
         .filter_map(|auth| {
-            let [Some(password_line), username, auth_type] = options.last_lines(config, auth)
-            else {
+            let [Some(password_line), username_line, _] = options.last_lines(config, auth) else {
                 return None;
             };
             let password = config.value(password_line);
             if super::placeholder_value::placeholder("password", password).is_some() {
                 return None;
             }
-            Some(Candidate {
-                auth,
-                password_line,
-                password,
-                username: username.map(|var| config.value(var)),
-                auth_type,
-            })
+            Some((auth, password_line, username_line))
         })
-        .collect()
 }
 
 /// How many auths with different user names share each password (by a hash of the password:
 /// no password is kept). Three or more is a published default or a copied example.
-fn shared_passwords(candidates: &[Candidate<'_>]) -> HashMap<u64, usize> {
+fn shared_passwords(config: &Config, options: &crate::lookup::Options<3>) -> HashMap<u64, usize> {
     // Up to three user names per password, inline: one entry per auth in a large configuration,
     // so no allocation each and the table sized once.
     let mut users: HashMap<u64, (usize, [u64; 3])> = HashMap::default();
-    users.reserve(candidates.len());
-    for candidate in candidates.iter().filter(|c| !c.password.is_empty()) {
-        let user = password_hash(candidate.username.unwrap_or(""));
-        let (count, seen) = users.entry(password_hash(candidate.password)).or_default();
+    users.reserve(config.objects.of_type("auth").size_hint().0);
+    for (_, password_line, username_line) in candidates(config, options) {
+        let password = config.value(password_line);
+        if password.is_empty() {
+            continue;
+        }
+        let user = password_hash(username_line.map_or("", |var| config.value(var)));
+        let (count, seen) = users.entry(password_hash(password)).or_default();
         // At most three kept: that is all the count needs.
         if *count < 3 && !seen[..*count].contains(&user) {
             seen[*count] = user;
@@ -535,19 +532,14 @@ impl Rule for WeakPassword {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let options = config.options(["password", "username", "auth_type"]);
-        let candidates = candidates(config, &options);
-        let shared = shared_passwords(&candidates);
+        let shared = shared_passwords(config, &options);
         let mut lowered = Lowered::default();
         let mut weak: Vec<(&Object, &crate::model::Var, Vec<&'static str>)> = Vec::new();
-        for candidate in &candidates {
-            let (auth, var, password) =
-                (candidate.auth, candidate.password_line, candidate.password);
-            let mut reasons = weaknesses_with(
-                &mut lowered,
-                password,
-                candidate.username,
-                config.object_id(auth),
-            );
+        for (auth, var, username_line) in candidates(config, &options) {
+            let password = config.value(var);
+            let username = username_line.map(|line| config.value(line));
+            let mut reasons =
+                weaknesses_with(&mut lowered, password, username, config.object_id(auth));
             // Only said of a password that fails nothing else: "123456" shared by ten phones is
             // weak for its own reasons, and one more reason would split their group.
             if reasons.is_empty()
@@ -561,9 +553,8 @@ impl Rule for WeakPassword {
                 continue;
             }
             // Asked only now: most passwords are strong, and each value read is a cache miss.
-            let auth_type = candidate
-                .auth_type
-                .map_or("userpass", |var| config.value(var));
+            let [_, _, auth_type] = options.last_lines(config, auth);
+            let auth_type = auth_type.map_or("userpass", |var| config.value(var));
             if auth_type.trim().eq_ignore_ascii_case("google_oauth") {
                 continue;
             }
