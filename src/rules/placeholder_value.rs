@@ -256,19 +256,27 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     if matches!(value, "PASSWORD" | "PASSWD" | "SECRET" | "YOURPASSWORD") {
         return Some("a placeholder to change");
     }
-    let lower = value.to_ascii_lowercase();
-    if lower.contains("{{") || lower.contains("{%") || lower.contains("<%") {
+    // Each check below needs a byte most values lack: it runs only when the value holds it
+    // (the checks, in this order, decide which kind is reported). Substring searches and the
+    // lower-case copy were most of the cost of an address line (a trunk's URIs and matches).
+    let has = |byte: u8| value.as_bytes().contains(&byte);
+    if has(b'{') && (value.contains("{{") || value.contains("{%"))
+        || has(b'%') && value.contains("<%")
+    {
         return Some("template-engine code");
     }
-    if value.contains("${") || has_dollar_name(value) {
+    if has(b'$') && (value.contains("${") || has_dollar_name(value)) {
         return Some("a `${...}` variable, which Asterisk does not expand in pjsip.conf");
     }
-    if lower.contains("[object object]") || lower == "undefined" {
+    if has(b'[') && value.to_ascii_lowercase().contains("[object object]")
+        || value.eq_ignore_ascii_case("undefined")
+    {
         return Some("a value from a broken generator");
     }
     // Each of these holds one of the marker texts: an address or URI without one (most of a
     // trunk's lines) skips them (they were a quarter of the run on many trunks).
     if marked {
+        let lower = value.to_ascii_lowercase();
         if ADDRESSES.iter().any(|address| lower.contains(address)) {
             return Some("a placeholder address");
         }
@@ -282,7 +290,7 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
             return Some("a placeholder of x's");
         }
     }
-    if has_fenced_name(value, b'#') || has_fenced_name(value, b'_') {
+    if has(b'#') && has_fenced_name(value, b'#') || has(b'_') && has_fenced_name(value, b'_') {
         return Some("a placeholder name");
     }
     if value.contains('<') && !key.eq_ignore_ascii_case("callerid") {
