@@ -104,7 +104,7 @@ impl Rule for DeprecatedOption {
                         applicability,
                         edits: vec![Edit {
                             span: config.key_span(var),
-                            replacement: new.name.clone(),
+                            replacement: new.name.to_string(),
                         }],
                     });
                 }

@@ -113,7 +113,7 @@ impl Rule for UnknownType {
                     applicability: Applicability::Unsafe,
                     edits: vec![Edit {
                         span: config.value_span(var),
-                        replacement: ty.name.clone(),
+                        replacement: ty.name.to_string(),
                     }],
                 });
             }

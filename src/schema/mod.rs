@@ -28,8 +28,10 @@
 //! `tests/schema_data.rs` fails while the checked-in file is stale.
 //!
 //! # Runtime
-//! The data is embedded with `include_str!` and parsed once, on first use of [`schema`]
-//! (about 0.2 ms in a release build).
+//! The build script (`build.rs`) writes the data out as Rust statics, so [`schema`] costs
+//! nothing: no JSON is parsed and nothing is allocated in a run. [`Schema::from_json`] reads
+//! other data into the same types at run time (tests, the refresh example). Texts are
+//! [`SchemaStr`]s.
 //!
 //! ```
 //! use pjsiplint::schema::{check_value, closest_option, schema, ValueCheck};
@@ -41,16 +43,16 @@
 //! assert!(!endpoint.option("rtp_port_start").unwrap().available_in(21));
 //! ```
 
+mod data;
 pub mod refresh;
 pub mod values;
 
 pub(crate) mod addr;
 
-use serde::Deserialize;
-use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use data::{cmp_ignore_case, Data};
+pub use data::{Repeat, ValueKind};
 pub use refresh::{refresh_data, to_data_string, trim_upstream};
 pub(crate) use values::codec_item;
 pub use values::{check_value, codec_cap, show_codecs, show_value, ValueCheck};
@@ -59,58 +61,171 @@ pub use values::{check_value, codec_cap, show_codecs, show_value, ValueCheck};
 pub const DATA: &str = include_str!("pjsip-options.data.json");
 
 /// Major Asterisk branches the availability data covers.
-pub const SUPPORTED_MAJORS: std::ops::RangeInclusive<u32> = 16..=23;
+pub const SUPPORTED_MAJORS: std::ops::RangeInclusive<u32> = data::MAJORS;
 
-/// The schema parsed from [`DATA`], built on first use.
+// `static SCHEMA: Schema`, written by build.rs from DATA.
+include!(concat!(env!("OUT_DIR"), "/schema_data.rs"));
+
+/// The schema of [`DATA`].
 pub fn schema() -> &'static Schema {
-    static SCHEMA: OnceLock<Schema> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        Schema::from_json(DATA).expect("src/schema/pjsip-options.data.json is valid")
-    })
+    &SCHEMA
+}
+
+/// A text of the schema: a `&'static str` (a static's, or leaked by [`Schema::from_json`]) that
+/// reads like the `String` it replaces (`as_str`, `Option::as_deref`, comparisons with `str`),
+/// so that code reading the schema need not know where it came from.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SchemaStr(&'static str);
+
+impl SchemaStr {
+    pub const fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::ops::Deref for SchemaStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for SchemaStr {
+    fn borrow(&self) -> &str {
+        self.0
+    }
+}
+
+impl std::fmt::Debug for SchemaStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::fmt::Display for SchemaStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl PartialEq<str> for SchemaStr {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for SchemaStr {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for SchemaStr {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == other
+    }
 }
 
 /// Every object type with its options, plus the codec names.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct Schema {
     /// The Asterisk commit the facts were extracted from.
-    pub asterisk_commit: String,
+    pub asterisk_commit: SchemaStr,
     /// Words `ast_true()` accepts (case-insensitive): the value is "yes".
-    pub accepted_true: Vec<String>,
+    pub accepted_true: &'static [SchemaStr],
     /// Words `ast_false()` accepts (case-insensitive): the value is "no".
-    pub accepted_false: Vec<String>,
+    pub accepted_false: &'static [SchemaStr],
     /// Codec (format) names in Asterisk's registration order, including `all`.
-    codec_names: Vec<String>,
+    codec_names: &'static [SchemaStr],
     /// Sorted by name.
-    types: Vec<ObjectType>,
-    /// The names of the options (of any type) that name other objects, sorted without case.
-    #[serde(skip)]
-    reference_names: Vec<String>,
+    types: &'static [ObjectType],
+    /// The names of the options (of any type) that name other objects, lower-cased and sorted.
+    reference_names: &'static [SchemaStr],
 }
 
 impl Schema {
-    /// Parses schema data in the layout [`refresh::to_data_string`] writes.
+    /// Reads schema data in the layout [`refresh::to_data_string`] writes. The result lives as
+    /// long as the program, like [`schema`]'s: its text is leaked.
     pub fn from_json(text: &str) -> Result<Schema, serde_json::Error> {
-        let mut schema: Schema = serde_json::from_str(text)?;
-        schema.types.sort_by(|a, b| a.name.cmp(&b.name));
-        for (index, ty) in schema.types.iter_mut().enumerate() {
-            ty.index = index;
-            ty.options.sort_by(|a, b| cmp_ignore_case(&a.name, &b.name));
-            for (index, option) in ty.options.iter_mut().enumerate() {
-                option.index = index;
+        Ok(Schema::leak(Data::from_json(text)?))
+    }
+
+    fn leak(data: Data) -> Schema {
+        let types = data.types.into_iter().enumerate().map(|(index, ty)| {
+            let options = ty
+                .options
+                .into_iter()
+                .enumerate()
+                .map(|(index, o)| OptionSpec {
+                    name: leak(o.name),
+                    kind: o.kind,
+                    opt_type: o.opt_type.map(leak),
+                    handler: o.handler.map(leak),
+                    subkind: o.subkind.map(leak),
+                    default: o.default.map(leak),
+                    default_effective: o.default_effective.map(leak),
+                    values: leak_all(o.values),
+                    case_sensitive: o.case_sensitive,
+                    also_accepted: leak_all(o.also_accepted),
+                    accepted_true: o.accepted_true.map(leak_all),
+                    accepted_false: o.accepted_false.map(leak_all),
+                    range: o.range,
+                    repeat: o.repeat,
+                    refs: o.refs.map(leak),
+                    deprecated: o.deprecated,
+                    replacement: o.replacement.map(leak),
+                    deprecated_values: Box::leak(
+                        (o.deprecated_values.into_iter())
+                            .map(|(word, instead)| (leak(word), leak(instead)))
+                            .collect(),
+                    ),
+                    availability: o.availability.map(|a| Availability {
+                        firsts: leak(a.firsts),
+                        branches: a.branches,
+                        gaps: Box::leak(a.gaps.into_iter().map(|(m, g)| (m, leak(g))).collect()),
+                    }),
+                    release_candidates: leak_all(o.release_candidates),
+                    max_length: o.max_length,
+                    nonempty_required: o.nonempty_required,
+                    required: o.required,
+                    invalid_ignored: o.invalid_ignored,
+                    via_pattern: o.via_pattern.map(leak),
+                    codec_op: o.codec_op.map(leak),
+                    alias: o.alias,
+                    secret: o.secret,
+                    index,
+                });
+            let patterns = ty.option_patterns.into_iter().map(|p| OptionPattern {
+                regex: leak(p.regex),
+                kind: p.kind,
+                repeat: p.repeat,
+                subkind: p.subkind.map(leak),
+                matcher: OnceLock::new(),
+            });
+            let removed = ty.removed_options.into_iter().map(|r| RemovedOption {
+                name: leak(r.name),
+                present_only_in: leak_all(r.present_only_in),
+            });
+            ObjectType {
+                name: leak(ty.name),
+                module: leak(ty.module),
+                in_pjsip_conf: ty.in_pjsip_conf,
+                single_object: ty.single_object,
+                explicit_name: ty.explicit_name.map(leak),
+                option_patterns: Box::leak(patterns.collect()),
+                removed_options: Box::leak(removed.collect()),
+                options: Box::leak(options.collect()),
+                index,
             }
+        });
+        Schema {
+            asterisk_commit: leak(data.asterisk_commit),
+            accepted_true: leak_all(data.accepted_true),
+            accepted_false: leak_all(data.accepted_false),
+            codec_names: leak_all(data.codec_names),
+            types: Box::leak(types.collect()),
+            reference_names: leak_all(data.reference_names),
         }
-        let mut names: Vec<String> = schema
-            .types
-            .iter()
-            .flat_map(|ty| &ty.options)
-            .filter(|option| option.refs.is_some())
-            .map(|option| option.name.to_ascii_lowercase())
-            .collect();
-        names.sort();
-        names.dedup();
-        schema.reference_names = names;
-        Ok(schema)
     }
 
     /// Whether an option of that name (compared without case) names other objects in some
@@ -150,7 +265,7 @@ impl Schema {
 
     /// Codec names in Asterisk's registration order (the order `allow=all` adds them in).
     pub fn codec_names(&self) -> impl Iterator<Item = &str> {
-        self.codec_names.iter().map(String::as_str)
+        self.codec_names.iter().map(|name| name.as_str())
     }
 
     /// Whether `value` is one of the `ast_true()` words.
@@ -168,30 +283,35 @@ impl Schema {
     }
 }
 
+fn leak(text: String) -> SchemaStr {
+    SchemaStr(Box::leak(text.into_boxed_str()))
+}
+
+fn leak_all(texts: Vec<String>) -> &'static [SchemaStr] {
+    Box::leak(texts.into_iter().map(leak).collect())
+}
+
 /// One sorcery object type (`type=endpoint`, `type=aor`, ...).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct ObjectType {
     /// The `type=` value.
-    pub name: String,
+    pub name: SchemaStr,
     /// The Asterisk module that registers the type (e.g. `res_pjsip`).
-    pub module: String,
+    pub module: SchemaStr,
     /// False for types that exist in sorcery but are not read from pjsip.conf by default
     /// (`contact`, `subscription_persistence`).
     pub in_pjsip_conf: bool,
     /// At most one object of this type may exist (`global`, `system`).
     pub single_object: bool,
     /// A section with exactly this name is taken as the object even without `type=`.
-    pub explicit_name: Option<String>,
+    pub explicit_name: Option<SchemaStr>,
     /// Key patterns accepted besides the named options.
-    pub option_patterns: Vec<OptionPattern>,
+    pub option_patterns: &'static [OptionPattern],
     /// Options that existed only in a few releases.
-    #[serde(default)]
-    pub removed_options: Vec<RemovedOption>,
+    pub removed_options: &'static [RemovedOption],
     /// Sorted by lower-cased name.
-    options: Vec<OptionSpec>,
+    options: &'static [OptionSpec],
     /// Its position in [`Schema::object_types`]: tables kept per type index by it.
-    #[serde(skip)]
     pub index: usize,
 }
 
@@ -229,25 +349,34 @@ impl ObjectType {
 }
 
 /// A key pattern registered with `ACO_REGEX` (POSIX extended, case-sensitive).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct OptionPattern {
     /// The regular expression as Asterisk registers it (e.g. `^@`).
-    pub regex: String,
+    pub regex: SchemaStr,
     /// Value kind of the keys it accepts.
     pub kind: ValueKind,
     /// What repeating such a key does.
     pub repeat: Repeat,
     /// Intended content, when known.
-    pub subkind: Option<String>,
-    #[serde(skip)]
+    pub subkind: Option<SchemaStr>,
     matcher: OnceLock<Matcher>,
+}
+
+/// The data only: whether the matcher was made yet is no part of the schema.
+impl std::fmt::Debug for OptionPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OptionPattern")
+            .field("regex", &self.regex)
+            .field("kind", &self.kind)
+            .field("repeat", &self.repeat)
+            .field("subkind", &self.subkind)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
 enum Matcher {
     /// `^` followed by literal characters: a prefix test, no regex engine needed.
-    Prefix(String),
+    Prefix(&'static str),
     Regex(regex::Regex),
     /// A pattern the regex crate cannot compile: matches nothing (never seen in the data).
     Never,
@@ -257,17 +386,16 @@ impl OptionPattern {
     /// Whether `key` matches the pattern.
     pub fn matches(&self, key: &str) -> bool {
         let matcher = self.matcher.get_or_init(|| {
-            let literal = self
-                .regex
+            let literal = (self.regex.as_str())
                 .strip_prefix('^')
                 .filter(|rest| !rest.chars().any(|c| "\\.^$|?*+()[]{}".contains(c)));
             match literal {
-                Some(prefix) => Matcher::Prefix(prefix.to_string()),
+                Some(prefix) => Matcher::Prefix(prefix),
                 None => regex::Regex::new(&self.regex).map_or(Matcher::Never, Matcher::Regex),
             }
         });
         match matcher {
-            Matcher::Prefix(p) => key.starts_with(p.as_str()),
+            Matcher::Prefix(p) => key.starts_with(p),
             Matcher::Regex(re) => re.is_match(key),
             Matcher::Never => false,
         }
@@ -275,98 +403,83 @@ impl OptionPattern {
 }
 
 /// An option that existed only in some releases.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct RemovedOption {
-    pub name: String,
+    pub name: SchemaStr,
     /// The only releases that registered it.
-    pub present_only_in: Vec<String>,
+    pub present_only_in: &'static [SchemaStr],
 }
 
 /// Everything known about one option.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct OptionSpec {
     /// The name as Asterisk registers it.
-    pub name: String,
+    pub name: SchemaStr,
     pub kind: ValueKind,
     /// The `aco_option_type` (`OPT_BOOL_T`, `OPT_YESNO_T`, `OPT_CUSTOM_T`, ...); `None` for
     /// options that exist only through a pattern.
-    pub opt_type: Option<String>,
+    pub opt_type: Option<SchemaStr>,
     /// The C handler of a custom option (e.g. `dtls_handler`).
-    pub handler: Option<String>,
+    pub handler: Option<SchemaStr>,
     /// Intended content (e.g. `sip_uri`, `acl_rules`, `name_list`).
-    pub subkind: Option<String>,
+    pub subkind: Option<SchemaStr>,
     /// The value the code applies before the section's own lines; `None` = empty/NULL.
-    pub default: Option<String>,
+    pub default: Option<SchemaStr>,
     /// What the running system uses when the option is absent, when it differs from `default`.
-    pub default_effective: Option<String>,
+    pub default_effective: Option<SchemaStr>,
     /// Accepted words of an enum (or of a list's items).
-    #[serde(default)]
-    pub values: Vec<String>,
+    pub values: &'static [SchemaStr],
     /// Whether `values` are compared case-sensitively.
-    #[serde(default)]
     pub case_sensitive: bool,
     /// Further accepted values (e.g. the `ast_true`/`ast_false` words, `<integer> (sscanf %d)`).
-    #[serde(default)]
-    pub also_accepted: Vec<String>,
+    pub also_accepted: &'static [SchemaStr],
     /// Bool words for "yes", when they differ from [`Schema::accepted_true`].
-    pub accepted_true: Option<Vec<String>>,
+    pub accepted_true: Option<&'static [SchemaStr]>,
     /// Bool words for "no", when they differ from [`Schema::accepted_false`].
-    pub accepted_false: Option<Vec<String>>,
+    pub accepted_false: Option<&'static [SchemaStr]>,
     /// Inclusive bounds checked by the parser.
     pub range: Option<(i64, i64)>,
     pub repeat: Repeat,
     /// The section type (or foreign object) the value names.
-    pub refs: Option<String>,
-    #[serde(default)]
+    pub refs: Option<SchemaStr>,
     pub deprecated: bool,
-    pub replacement: Option<String>,
-    /// Deprecated words of an enum and their replacements.
-    #[serde(default)]
-    pub deprecated_values: BTreeMap<String, String>,
+    pub replacement: Option<SchemaStr>,
+    /// Deprecated words of an enum and their replacements, sorted by the deprecated word.
+    pub deprecated_values: &'static [(SchemaStr, SchemaStr)],
     /// First release per major branch; `None` for options that exist only through a pattern.
     pub availability: Option<Availability>,
     /// Release candidates of an option that is not in any final release yet.
-    #[serde(default)]
-    pub release_candidates: Vec<String>,
+    pub release_candidates: &'static [SchemaStr],
     /// Buffer size of a `char_array` option (values are cut to `max_length - 1` bytes).
     pub max_length: Option<u32>,
     /// An empty value is an error.
-    #[serde(default)]
     pub nonempty_required: bool,
     /// The object is incomplete without it.
-    #[serde(default)]
     pub required: bool,
     /// Values the handler does not understand are accepted without an error.
-    #[serde(default)]
     pub invalid_ignored: bool,
     /// The option exists through this key pattern rather than its own registration.
-    pub via_pattern: Option<String>,
+    pub via_pattern: Option<SchemaStr>,
     /// `allow` or `disallow` for codec lists.
-    pub codec_op: Option<String>,
+    pub codec_op: Option<SchemaStr>,
     /// Registered as an alias: not shown by `pjsip show`.
-    #[serde(default)]
     pub alias: bool,
-    #[serde(default)]
     secret: bool,
     /// Its position in [`ObjectType::options`]: tables kept per option index by it.
-    #[serde(skip)]
     pub index: usize,
 }
 
 /// The first release of each major branch that registers an option.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Availability {
     /// One entry per branch of [`SUPPORTED_MAJORS`], separated by spaces; `-` = none.
-    /// (One string instead of eight keeps the schema parse fast.)
-    firsts: String,
+    firsts: SchemaStr,
     /// Bit `major - 16` is set when branch `major` has a first release: validation asks this
     /// for every line, so it must not split `firsts`.
     branches: u32,
     /// Upstream `{"first", "gaps"}` entries: the option disappeared again for some releases
-    /// of that branch. The gaps are kept as upstream writes them.
-    pub gaps: Vec<(u32, serde_json::Value)>,
+    /// of that branch. The gaps are kept as upstream writes them (JSON text).
+    pub gaps: &'static [(u32, SchemaStr)],
 }
 
 impl Availability {
@@ -385,119 +498,6 @@ impl Availability {
             .split(' ')
             .nth(usize::try_from(i).ok()?)
             .filter(|f| *f != "-")
-    }
-}
-
-/// One value of the upstream-shaped `availability` map.
-enum BranchEntry<'de> {
-    None,
-    Borrowed(&'de str),
-    Owned(String),
-    Gaps(String, serde_json::Value),
-}
-
-impl<'de> Deserialize<'de> for BranchEntry<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = BranchEntry<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("null, a release string or {\"first\", \"gaps\"}")
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-                Ok(BranchEntry::None)
-            }
-            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-                Ok(BranchEntry::None)
-            }
-            fn visit_borrowed_str<E: serde::de::Error>(
-                self,
-                v: &'de str,
-            ) -> Result<Self::Value, E> {
-                Ok(BranchEntry::Borrowed(v))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(BranchEntry::Owned(v.to_string()))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let (mut first, mut gaps) = (None, serde_json::Value::Null);
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "first" => first = Some(map.next_value::<String>()?),
-                        "gaps" => gaps = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let first = first.ok_or_else(|| serde::de::Error::missing_field("first"))?;
-                Ok(BranchEntry::Gaps(first, gaps))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// Reads `{"16": ..., ..., "23": ...}` (the data file keeps upstream's per-branch map).
-impl<'de> Deserialize<'de> for Availability {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Availability;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a map from major branch to first release")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Availability, A::Error> {
-                use serde::de::Error;
-                const N: usize = (*SUPPORTED_MAJORS.end() - *SUPPORTED_MAJORS.start() + 1) as usize;
-                let mut firsts: [Option<std::borrow::Cow<'de, str>>; N] = Default::default();
-                let mut gaps = Vec::new();
-                while let Some(key) = map.next_key::<&'de str>()? {
-                    let major: u32 = key
-                        .parse()
-                        .map_err(|_| A::Error::custom(format!("bad branch '{key}'")))?;
-                    let i = major
-                        .checked_sub(*SUPPORTED_MAJORS.start())
-                        .map(|i| i as usize)
-                        .filter(|&i| i < N)
-                        .ok_or_else(|| A::Error::custom(format!("unsupported branch {major}")))?;
-                    firsts[i] = match map.next_value::<BranchEntry<'de>>()? {
-                        BranchEntry::None => None,
-                        BranchEntry::Borrowed(s) => Some(s.into()),
-                        BranchEntry::Owned(s) => Some(s.into()),
-                        BranchEntry::Gaps(first, g) => {
-                            gaps.push((major, g));
-                            Some(first.into())
-                        }
-                    };
-                }
-                let mut joined = String::with_capacity(N * 8);
-                const { assert!(N <= 32, "one bit per branch") };
-                let mut branches = 0u32;
-                for (i, f) in firsts.iter().enumerate() {
-                    if i > 0 {
-                        joined.push(' ');
-                    }
-                    let first = f.as_deref().filter(|f| !f.is_empty() && !f.contains(' '));
-                    if first.is_some_and(|f| f != "-") {
-                        branches |= 1 << i;
-                    }
-                    joined.push_str(first.unwrap_or("-"));
-                }
-                Ok(Availability {
-                    firsts: joined,
-                    branches,
-                    gaps,
-                })
-            }
-        }
-        d.deserialize_map(V)
     }
 }
 
@@ -520,51 +520,6 @@ impl OptionSpec {
     pub fn is_secret(&self) -> bool {
         self.secret
     }
-}
-
-/// How a value is parsed (upstream `kind`; see `value_kinds` in the upstream file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ValueKind {
-    /// `ast_true()`: unknown words silently mean "no".
-    Bool,
-    /// `strtoul` base 0, 32 bits.
-    Uint,
-    /// `strtol` base 0, 32 bits.
-    Int,
-    /// `strtod`.
-    Double,
-    /// Any text.
-    String,
-    /// Text cut to `max_length - 1` bytes.
-    CharArray,
-    /// One word of `values`.
-    Enum,
-    /// `allow` / `disallow`.
-    CodecList,
-    /// A handler of its own.
-    Custom,
-    /// The `type=` key itself.
-    Type,
-}
-
-/// What repeating a key in one section does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Repeat {
-    /// A later line replaces an earlier one (template lines come first).
-    LastWins,
-    /// Every line adds to a list.
-    Accumulate,
-    /// Lines add, but a line with the same sub-key replaces the earlier one.
-    AccumulatePerKey,
-}
-
-/// ASCII case-insensitive ordering (`strcasecmp` in the C locale).
-fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// Did-you-mean: options of `ty` available in branch `major` whose names are within a small
@@ -684,10 +639,12 @@ mod tests {
             .unwrap()
             .option("auth_type")
             .unwrap();
-        assert_eq!(
-            auth_type.deprecated_values.get("md5").map(String::as_str),
-            Some("digest")
-        );
+        let instead = |word: &str| {
+            (auth_type.deprecated_values.iter())
+                .find(|(deprecated, _)| deprecated == word)
+                .map(|(_, instead)| instead.as_str())
+        };
+        assert_eq!(instead("md5"), Some("digest"));
     }
 
     #[test]
@@ -737,6 +694,13 @@ mod tests {
         assert_eq!(o.first_release(23), Some("23.0.0"));
         assert_eq!(o.availability.as_ref().unwrap().gaps.len(), 1);
         assert!(Schema::from_json(&text.replace(r#""23":"#, r#""24":"#)).is_err());
+    }
+
+    /// The statics build.rs writes and the run-time reading of the same data agree.
+    #[test]
+    fn built_schema_is_the_data() {
+        let parsed = Schema::from_json(DATA).unwrap();
+        assert_eq!(format!("{parsed:#?}"), format!("{:#?}", schema()));
     }
 
     #[test]

@@ -40,7 +40,7 @@
 //! [`show_value`] predicts how `pjsip show <type> <id>` prints a written value.
 
 use super::addr::{self, Problem};
-use super::{schema, OptionSpec, ValueKind};
+use super::{schema, OptionSpec, SchemaStr, ValueKind};
 
 /// What Asterisk's handler does with one value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -310,7 +310,7 @@ fn enum_word<'a>(opt: &'a OptionSpec, value: &str) -> Option<&'a str> {
                 v.eq_ignore_ascii_case(value)
             }
         })
-        .map(String::as_str)
+        .map(SchemaStr::as_str)
 }
 
 /// `also_accepted`: words (case-insensitive) or `<integer> (sscanf %d)`.
