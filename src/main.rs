@@ -156,9 +156,11 @@ fn lint_all(paths: &[PathBuf], cli: &Cli, settings: &Settings) -> Vec<Result<Lin
     let results: Vec<Mutex<Option<Result<Linted, String>>>> =
         paths.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len());
+    // One path (the usual case) needs no count of the cores: it costs some twenty system calls.
+    let workers = match paths.len() {
+        0 | 1 => 1,
+        many => std::thread::available_parallelism().map_or(1, |n| n.get().min(many)),
+    };
     let work = || loop {
         let index = next.fetch_add(1, Ordering::Relaxed);
         let Some(path) = paths.get(index) else {

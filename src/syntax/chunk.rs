@@ -69,10 +69,15 @@ pub(super) fn parse_chunks(bytes: &[u8], text: &str, lines: &mut Vec<Line>) -> V
         jobs.push((first_line..first_line + count, own));
         first_line += count;
     }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, NonZeroUsize::get)
-        .min(jobs.len());
-    if text.len() < PARALLEL_BYTES || threads < 2 {
+    // Asked only for a large file: the answer costs some twenty system calls (cgroup files).
+    let threads = if text.len() < PARALLEL_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, NonZeroUsize::get)
+            .min(jobs.len())
+    };
+    if threads < 2 {
         return jobs
             .into_iter()
             .map(|(indexes, own)| parse_chunk(bytes, text, indexes, own))
