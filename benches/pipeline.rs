@@ -23,7 +23,6 @@ use pjsiplint::{lint_path, Linted, Settings};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    pjsiplint::allocator::purge_freed_memory_at_once();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let phones: usize = args
         .iter()

@@ -24,7 +24,6 @@ use pjsiplint::{lint_bytes, lint_path, settings, Linted, Settings};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    pjsiplint::allocator::purge_freed_memory_at_once();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -91,6 +91,9 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: PathBuf, name: String, bytes: Vec<u8>) -> SourceFile {
+        // A large input tunes the allocator before its lines are made.
+        #[cfg(not(target_arch = "wasm32"))]
+        crate::allocator::input_read(bytes.len());
         let bytes = Contents::from(bytes);
         let utf8 = match &bytes {
             Contents::Utf8(text) => Some(text.as_str()),
