@@ -30,6 +30,14 @@ pub fn input_read(bytes: usize) {
     }
 }
 
+/// Call as the process ends: mimalloc's exit handler collects the heap and hands the free memory
+/// back to the system, which then only costs time (10 KB config: 8 `madvise` calls, each
+/// splitting a huge page).
+pub fn keep_memory_at_exit() {
+    // SAFETY: as in `input_read`; -1 is "never purge".
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{input_read, LARGE_INPUT, PURGE_DELAY};

@@ -25,13 +25,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let code = match run(cli) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("pjsiplint: {message}");
             ExitCode::from(2)
         }
-    }
+    };
+    pjsiplint::allocator::keep_memory_at_exit();
+    code
 }
 
 fn run(mut cli: Cli) -> Result<ExitCode, String> {
