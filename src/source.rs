@@ -91,10 +91,19 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: PathBuf, name: String, bytes: Vec<u8>) -> SourceFile {
+        SourceFile::parse(path, name, Contents::from(bytes))
+    }
+
+    /// A file of text pjsiplint wrote itself (the wizard's objects): known to be UTF-8, so not
+    /// checked again.
+    pub fn from_text(path: PathBuf, name: String, text: String) -> SourceFile {
+        SourceFile::parse(path, name, Contents::Utf8(text))
+    }
+
+    fn parse(path: PathBuf, name: String, bytes: Contents) -> SourceFile {
         // A large input tunes the allocator before its lines are made.
         #[cfg(not(target_arch = "wasm32"))]
         crate::allocator::input_read(bytes.len());
-        let bytes = Contents::from(bytes);
         let utf8 = match &bytes {
             Contents::Utf8(text) => Some(text.as_str()),
             Contents::Bytes(_) => None,

@@ -124,18 +124,25 @@ pub fn load_roots(sources: Sources, options: &LoadOptions) -> Config {
     if let Some(wizard) = sources.wizard {
         let root = read_root(&mut config, wizard, RootKind::Wizard, options);
         if config.root_loads(&root) {
-            let mut expansion = crate::wizard::expand(&config, &root);
-            expansion.file = Some(crate::source::FileId(config.files.len() as u32));
-            let generated = RootFile {
-                path: config.file(root.root_file()).path.clone(),
-                name: format!(
-                    "{} (the wizard's objects)",
-                    config.file(root.root_file()).name
-                ),
-                bytes: expansion.text.clone().into_bytes(),
-            };
+            let (text, mut expansion) = crate::wizard::expand(&config, &root);
+            let wizard_file = config.file(root.root_file());
+            let generated = SourceFile::from_text(
+                wizard_file.path.clone(),
+                format!("{} (the wizard's objects)", wizard_file.name),
+                text,
+            );
+            expansion.file = Some(FileId(config.files.len() as u32));
             config.expansion = Some(expansion);
-            read_root(&mut config, generated, RootKind::WizardObjects, options);
+            config.file_index.clear();
+            let config_dir = config_dir_of(&generated.path, options);
+            // Written by pjsiplint: no includes to follow, nothing to read from disk.
+            add_root(
+                &mut config,
+                generated,
+                RootKind::WizardObjects,
+                config_dir,
+                Files::default(),
+            );
         }
     }
     config.index_key_names();
@@ -145,31 +152,41 @@ pub fn load_roots(sources: Sources, options: &LoadOptions) -> Config {
 
 /// Reads one root file and its includes into `config`, as a root of `kind`.
 fn read_root(config: &mut Config, file: RootFile, kind: RootKind, options: &LoadOptions) -> Root {
-    let config_dir = options.config_dir.clone().unwrap_or_else(|| {
-        file.path
-            .parent()
-            .filter(|dir| !dir.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-    });
-    let id = FileId(config.files.len() as u32);
-    let first_section = config.sections.len() as u32;
+    let config_dir = config_dir_of(&file.path, options);
     // Each root reads its includes apart: a file both include is read twice, as Asterisk does.
     config.file_index.clear();
     let files = Files::new(options);
-    if kind != RootKind::WizardObjects {
-        if let Some(canonical) = files.canonical(&file.path) {
-            config.file_index.insert(canonical, id);
-        }
+    if let Some(canonical) = files.canonical(&file.path) {
+        config
+            .file_index
+            .insert(canonical, FileId(config.files.len() as u32));
     }
-    config
-        .files
-        .push(SourceFile::new(file.path, file.name, file.bytes));
-    if kind == RootKind::WizardObjects {
-        // Written by pjsiplint: no includes to follow, nothing to read from disk.
-        Builder::new(config, config_dir, Files::default()).run(id);
-    } else {
-        Builder::new(config, config_dir, files).run(id);
-    }
+    let source = SourceFile::new(file.path, file.name, file.bytes);
+    add_root(config, source, kind, config_dir, files)
+}
+
+/// Where the includes of the root file at `path` are found: [`LoadOptions::config_dir`], else
+/// the file's directory.
+fn config_dir_of(path: &Path, options: &LoadOptions) -> PathBuf {
+    options.config_dir.clone().unwrap_or_else(|| {
+        path.parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    })
+}
+
+/// Adds a root file already parsed, and what it includes, as a root of `kind`.
+fn add_root(
+    config: &mut Config,
+    file: SourceFile,
+    kind: RootKind,
+    config_dir: PathBuf,
+    files: Files,
+) -> Root {
+    let id = FileId(config.files.len() as u32);
+    let first_section = config.sections.len() as u32;
+    config.files.push(file);
+    Builder::new(config, config_dir, files).run(id);
     let root = Root {
         kind,
         files: id.0..config.files.len() as u32,

@@ -404,7 +404,7 @@ impl Config {
     /// line that made them ([`crate::wizard::Expansion::remap`]).
     pub fn written_at(&self, span: Span) -> Span {
         match &self.expansion {
-            Some(expansion) => expansion.remap(span),
+            Some(expansion) => expansion.remap(self, span),
             None => span,
         }
     }

@@ -84,7 +84,7 @@ impl Rule for AuthInsteadOfOutboundAuth {
             let by_wizard = config
                 .expansion
                 .as_ref()
-                .is_some_and(|expansion| expansion.is_made(config.var_span(var)));
+                .is_some_and(|expansion| expansion.is_made(config, config.var_span(var)));
             let mut diagnostic =
                 if by_wizard {
                     META.report(

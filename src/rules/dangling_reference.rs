@@ -100,11 +100,9 @@ impl Rule for DanglingReference {
                 }
                 // A name the wizard writes itself (`outbound_auth=ID-oauth`) names an object it
                 // failed to make: `wizard-object-not-made` reports why.
-                if config
-                    .expansion
-                    .as_ref()
-                    .is_some_and(|expansion| expansion.is_made(config.var_span(reference.var)))
-                {
+                if config.expansion.as_ref().is_some_and(|expansion| {
+                    expansion.is_made(config, config.var_span(reference.var))
+                }) {
                     continue;
                 }
                 // A template line inherited by many objects is one reference.

@@ -1,17 +1,18 @@
 //! Each wizard section's objects, as `wizard_apply_handler` makes them for each object type.
 
 use super::section::{pattern_pieces, wizards, PatternPiece, Wizard};
-use super::{Expansion, GeneratedLine, Origin};
+use super::{Expansion, Source};
 use crate::model::{Config, Root, Var};
 use crate::source::Span;
 
-/// The objects every wizard section of `root` (a pjsip_wizard.conf read into `config`) makes.
-pub fn expand(config: &Config, root: &Root) -> Expansion {
+/// The objects every wizard section of `root` (a pjsip_wizard.conf read into `config`) makes, as
+/// pjsip.conf text, and where each of its lines came from.
+pub fn expand(config: &Config, root: &Root) -> (String, Expansion) {
     let mut out = Writer::default();
     for wizard in wizards(config).filter(|w| root.sections.contains(&w.section_id.0)) {
         expand_one(&wizard, &mut out);
     }
-    out.expansion
+    (out.text, out.expansion)
 }
 
 fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
@@ -72,11 +73,8 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
         out.made("endpoint", id, header);
         if wizard.prefixed_value("identify/", "match").is_none() {
             for (host, span) in &hosts {
-                out.line(
-                    "match",
-                    &escape(host),
-                    Origin::copy_of(*span, host, wizard.config),
-                );
+                let exact = wizard.config.file(span.file).bytes.str(span.range()) == Some(host);
+                out.line("match", host, Source::made(*span, exact));
             }
         }
     }
@@ -177,10 +175,7 @@ fn copy_wizard_value(wizard: &Wizard<'_>, key: &str, out: &mut Writer) {
         .last(key)
         .filter(|var| !wizard.config.value(var).is_empty())
     {
-        let config = wizard.config;
-        let mut origin = Origin::of_var(config, var);
-        origin.key = None;
-        out.line(key, &written_value(config, var), origin);
+        out.copy(wizard.config, key, var, 0, false);
     }
 }
 
@@ -239,47 +234,21 @@ fn variable(inner: &str, names: &[(&str, &str)]) -> Option<String> {
     Some(chars[start as usize..end as usize].iter().collect())
 }
 
-/// A value as it must be written in pjsip.conf text to be read back as `config.value(var)`:
-/// the bytes as written when they are one line's, else the joined value with `;` escaped.
-fn written_value(config: &Config, var: &Var) -> String {
-    match raw_value(config, var) {
-        Some(raw) => raw.to_owned(),
-        None => escape(config.value(var)),
+/// `value` as pjsip.conf text that reads back as it: `;` escaped.
+fn push_escaped(text: &mut String, value: &str) {
+    if value.contains(';') {
+        text.push_str(&value.replace(';', "\\;"));
+    } else {
+        text.push_str(value);
     }
 }
 
-/// The bytes of the line that wrote `var`'s value, when they alone make the value (no `+=`).
-fn raw_value<'a>(config: &'a Config, var: &Var) -> Option<&'a str> {
-    if var.is_appended() {
-        return None;
-    }
-    let span = config.value_span(var);
-    config.file(span.file).bytes.str(span.range())
-}
-
-fn escape(value: &str) -> String {
-    value.replace(';', "\\;")
-}
-
-impl Origin {
-    /// A wizard line copied as it is: key (after the prefix, `strip` bytes) and value.
-    fn of_var(config: &Config, var: &Var) -> Origin {
-        let key = config.key_span(var);
-        let value = raw_value(config, var).map(|_| config.value_span(var));
-        Origin {
-            at: config.var_span(var),
-            key: Some(key),
-            value,
-        }
-    }
-
-    /// A value made from the bytes at `span`: a copy of them when they read `text`.
-    fn copy_of(span: Span, text: &str, config: &Config) -> Origin {
-        let exact = config.file(span.file).bytes.str(span.range()) == Some(text);
-        Origin {
-            at: span,
-            key: None,
-            value: exact.then_some(span),
+impl Source {
+    fn made(at: Span, value_copied: bool) -> Source {
+        Source::Made {
+            at,
+            value_copied,
+            unknown: false,
         }
     }
 }
@@ -287,82 +256,92 @@ impl Origin {
 /// Builds the text and its line map.
 #[derive(Default)]
 struct Writer {
+    text: String,
     expansion: Expansion,
 }
 
 impl Writer {
     fn section(&mut self, wizard: &Wizard<'_>, name: &str, kind: &str) {
-        let header = wizard.header();
-        let origin = Origin {
-            at: header,
-            key: None,
-            value: None,
-        };
-        let start = self.expansion.text.len() as u32;
+        let header = Source::made(wizard.header(), false);
+        let start = self.text.len() as u32;
         self.expansion.sections.push((start, wizard.section_id));
-        self.expansion.text.push('[');
-        self.expansion.text.push_str(name);
-        self.expansion.text.push_str("]\n");
-        self.expansion.lines.push(GeneratedLine {
-            start,
-            key_end: start,
-            value_start: start,
-            end: self.expansion.text.len() as u32 - 1,
-            origin,
-        });
-        self.line("type", kind, origin);
+        self.text.push('[');
+        self.text.push_str(name);
+        self.text.push_str("]\n");
+        self.expansion.lines.push(header);
+        self.line("type", kind, header);
     }
 
     /// A line the wizard makes itself (its value is no copy of the wizard file's bytes).
     fn made(&mut self, key: &str, value: &str, at: Span) {
-        let origin = Origin {
-            at,
-            key: None,
-            value: None,
-        };
-        self.line(key, &escape(value), origin);
+        self.line(key, value, Source::made(at, false));
     }
 
     /// Every line of `prefix`, the prefix stripped, in order.
     fn copy_prefixed(&mut self, wizard: &Wizard<'_>, prefix: &str) {
         let config = wizard.config;
         for var in wizard.prefixed(prefix) {
-            let mut origin = Origin::of_var(config, var);
-            let key = &config.key(var)[prefix.len()..];
-            origin.key = origin
-                .key
-                .filter(|span| span.end - span.start == config.key(var).len() as u32)
-                .map(|span| Span::new(span.file, span.start + prefix.len() as u32..span.end));
-            self.line(key, &written_value(config, var), origin);
+            self.copy(
+                config,
+                &config.key(var)[prefix.len()..],
+                var,
+                prefix.len(),
+                true,
+            );
+        }
+    }
+
+    /// The wizard line `var` under the name `key`: its key copied when `key` is its bytes after
+    /// `strip` bytes (`copy_key`), its value as written when one line wrote it (no `+=`).
+    fn copy(&mut self, config: &Config, key: &str, var: &Var, strip: usize, copy_key: bool) {
+        let assignment = config.assignment(var.origin);
+        let raw = if var.is_appended() {
+            None
+        } else {
+            let span = &assignment.value.span;
+            config
+                .file(var.origin.file)
+                .bytes
+                .str(span.start as usize..span.end as usize)
+        };
+        let key_span = &assignment.key.span;
+        let source = Source::Copy {
+            line: var.origin,
+            strip: strip as u8,
+            key_copied: copy_key && key_span.end - key_span.start == config.key(var).len() as u32,
+            value_copied: raw.is_some(),
+        };
+        match raw {
+            Some(raw) => self.write(key, raw, false, source),
+            None => self.write(key, config.value(var), true, source),
         }
     }
 
     /// The line just written holds a value pjsiplint cannot tell (see [`substitute`]).
     fn mark_unknown_unless(&mut self, known: bool) {
-        if !known {
-            self.expansion
-                .unknown
-                .push(self.expansion.lines.len() as u32 - 1);
+        if let (false, Some(Source::Made { unknown, .. })) =
+            (known, self.expansion.lines.last_mut())
+        {
+            *unknown = true;
         }
     }
 
-    fn line(&mut self, key: &str, value: &str, origin: Origin) {
-        let text = &mut self.expansion.text;
-        let start = text.len() as u32;
+    /// A line of `key` and `value` (`;` escaped).
+    fn line(&mut self, key: &str, value: &str, source: Source) {
+        self.write(key, value, true, source);
+    }
+
+    fn write(&mut self, key: &str, value: &str, escape: bool, source: Source) {
+        let text = &mut self.text;
         text.push_str(key);
-        let key_end = text.len() as u32;
         // Blanks around `=`: a value starting with `>` must not make `=>`.
         text.push_str(" = ");
-        let value_start = text.len() as u32;
-        text.push_str(value);
-        let end = text.len() as u32;
+        if escape {
+            push_escaped(text, value);
+        } else {
+            text.push_str(value);
+        }
         text.push('\n');
-        self.expansion.lines.push(GeneratedLine {
-            start,
-            key_end,
-            value_start,
-            end,
-            origin,
-        });
+        self.expansion.lines.push(source);
     }
 }

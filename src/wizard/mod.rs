@@ -20,22 +20,50 @@ pub use section::{
     PREFIXES, WIZARD_KEYS,
 };
 
-use crate::model::{Config, Object, SectionId};
+use crate::model::{Config, LineRef, Object, SectionId};
 use crate::source::{FileId, Span};
 
-/// The wizard's objects as pjsip.conf text, and where each of its lines came from.
+/// Where the lines of the wizard's objects came from. The objects themselves are written out as
+/// pjsip.conf text ([`expand`] returns it beside this) and read as a file of the configuration.
 #[derive(Debug, Default)]
 pub struct Expansion {
-    pub text: String,
     /// The file the text was read as (set once it is in the configuration).
     pub file: Option<FileId>,
-    lines: Vec<GeneratedLine>,
+    /// Where each line of the text came from, by the line's index: each written line ends with a
+    /// `\n` and holds no other, so it is the file's line of the same index. 16 bytes a line (a
+    /// large wizard file makes millions).
+    lines: Vec<Source>,
     /// Where each object's header starts in the text, with the wizard section that made it.
     sections: Vec<(u32, SectionId)>,
-    /// The lines (by index) whose value depends on what Asterisk has at load time (a function
-    /// in a URI pattern): no finding is made about them.
-    unknown: Vec<u32>,
 }
+
+/// Where one written line came from, in as few bytes as the remapping needs: the spans are read
+/// from the configuration when a finding is remapped (few), not kept for every line.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// A line the wizard makes itself (`type = aor`, `aors = ID`, a contact, a match): a finding
+    /// about it points at `at`.
+    Made {
+        at: Span,
+        /// The value is a byte-for-byte copy of the bytes at `at` (a host of `remote_hosts`).
+        value_copied: bool,
+        /// Its value depends on what Asterisk has at load time (a function in a URI pattern):
+        /// no finding is made about it.
+        unknown: bool,
+    },
+    /// A wizard line passed on (`allow` of `endpoint/allow`).
+    Copy {
+        line: LineRef,
+        /// The prefix left out of the key (`endpoint/`).
+        strip: u8,
+        /// The written key is the line's key bytes after the prefix.
+        key_copied: bool,
+        /// The written value is the line's value bytes (no `+=` joined another line to it).
+        value_copied: bool,
+    },
+}
+
+const _: () = assert!(std::mem::size_of::<Source>() <= 16);
 
 /// One line of the text: its key and value ranges (offsets in the text) and its origin.
 #[derive(Debug, Clone)]
@@ -60,28 +88,89 @@ pub struct Origin {
     pub value: Option<Span>,
 }
 
+impl Source {
+    fn origin(self, config: &Config) -> Origin {
+        match self {
+            Source::Made {
+                at, value_copied, ..
+            } => Origin {
+                at,
+                key: None,
+                value: value_copied.then_some(at),
+            },
+            Source::Copy {
+                line,
+                strip,
+                key_copied,
+                value_copied,
+            } => {
+                let assignment = config.assignment(line);
+                let key = &assignment.key.span;
+                Origin {
+                    at: Span::new(line.file, assignment.span()),
+                    key: key_copied
+                        .then(|| Span::new(line.file, key.start + u32::from(strip)..key.end)),
+                    value: value_copied
+                        .then(|| Span::new(line.file, assignment.value.span.clone())),
+                }
+            }
+        }
+    }
+}
+
 impl Expansion {
     /// Whether the line at `span` of the text is one the wizard makes itself (`aors=ID`,
     /// `outbound_auth=ID-oauth`, ...), not a copy of a wizard line.
-    pub fn is_made(&self, span: Span) -> bool {
-        Some(span.file) == self.file
-            && self
-                .line_at(span.start)
-                .is_some_and(|line| line.origin.key.is_none() && line.origin.value.is_none())
+    pub fn is_made(&self, config: &Config, span: Span) -> bool {
+        self.source_at(config, span)
+            .is_some_and(|source| match source {
+                Source::Made { value_copied, .. } => !value_copied,
+                Source::Copy {
+                    key_copied,
+                    value_copied,
+                    ..
+                } => !key_copied && !value_copied,
+            })
     }
 
     /// Whether `span` of the text lies on a line whose value pjsiplint cannot tell.
-    pub fn is_unknown(&self, span: Span) -> bool {
-        Some(span.file) == self.file && {
-            let index = self.lines.partition_point(|line| line.end < span.start) as u32;
-            self.unknown.contains(&index)
+    pub fn is_unknown(&self, config: &Config, span: Span) -> bool {
+        self.source_at(config, span)
+            .is_some_and(|source| matches!(source, Source::Made { unknown: true, .. }))
+    }
+
+    /// Where the written line holding the start of `span` came from, if `span` is in the text.
+    fn source_at(&self, config: &Config, span: Span) -> Option<Source> {
+        if Some(span.file) != self.file {
+            return None;
         }
+        let index = config.file(span.file).line_index(span.start);
+        self.lines.get(index).copied()
     }
 
     /// The line of the text holding `offset`.
-    fn line_at(&self, offset: u32) -> Option<&GeneratedLine> {
-        let index = self.lines.partition_point(|line| line.end < offset);
-        self.lines.get(index).filter(|line| line.start <= offset)
+    fn line_at(&self, config: &Config, offset: u32) -> Option<GeneratedLine> {
+        let file = config.file(self.file?);
+        let index = file.line_index(offset);
+        let origin = self.lines.get(index)?.origin(config);
+        let line = &file.syntax.lines[index];
+        let (start, end) = (line.start, line.end);
+        // A header (`[ID]`) has no key or value; any other line is `key = value`, and a key
+        // never holds `=` (Asterisk splits a line at its first one).
+        let (key_end, value_start) = match file.bytes.get(start as usize..end as usize) {
+            Some(text) if text.first() != Some(&b'[') => match memchr::memchr(b'=', text) {
+                Some(at) => (start + at as u32 - 1, start + at as u32 + 2),
+                None => (start, start),
+            },
+            _ => (start, start),
+        };
+        Some(GeneratedLine {
+            start,
+            key_end,
+            value_start,
+            end,
+            origin,
+        })
     }
 }
 
