@@ -123,6 +123,7 @@ pub fn load_roots(sources: Sources, options: &LoadOptions) -> Config {
     }
     if let Some(wizard) = sources.wizard {
         let root = read_root(&mut config, wizard, RootKind::Wizard, options);
+        config.wizard_keys = crate::wizard::KeyClasses::new(&config);
         if config.root_loads(&root) {
             let (text, mut expansion) = crate::wizard::expand(&config, &root);
             let wizard_file = config.file(root.root_file());

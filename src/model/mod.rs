@@ -59,6 +59,8 @@ pub struct Config {
     pub expansion: Option<crate::wizard::Expansion>,
     /// See [`Sources::pjsip_absent`].
     pub pjsip_absent: bool,
+    /// How the wizard reads each option name of pjsip_wizard.conf.
+    pub wizard_keys: crate::wizard::KeyClasses,
     /// The bases of every section, each section's in one run: see [`Config::bases`].
     bases: Vec<Base>,
     /// Every section's own lines, in pieces ([`Config::vars`]): one allocation instead of one
@@ -485,6 +487,11 @@ impl Config {
                 .or_default()
                 .push(KeyId(index as u32));
         }
+    }
+
+    /// Every option name as written, by [`KeyId`] order.
+    pub fn key_names(&self) -> impl Iterator<Item = &str> {
+        self.key_names.iter().map(|name| &**name)
     }
 
     pub fn key(&self, var: &Var) -> &str {

@@ -121,19 +121,20 @@ impl Rule for WizardIdCollision {
 
 /// Wizard sections whose name a later wizard section repeats: their objects are replaced.
 fn repeated_names(config: &crate::model::Config, out: &mut Vec<Diagnostic>) {
-    let mut first_of: rustc_hash::FxHashMap<&str, crate::wizard::Wizard<'_>> = Default::default();
+    // The header of the last wizard of each name.
+    let mut last_of: rustc_hash::FxHashMap<&str, crate::source::Span> = Default::default();
     for wizard in crate::wizard::wizards(config) {
-        match first_of.entry(wizard.id()) {
+        match last_of.entry(wizard.id()) {
             std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert(wizard);
+                entry.insert(wizard.header());
             }
             std::collections::hash_map::Entry::Occupied(mut entry) => {
-                let earlier = entry.insert(wizard);
+                let earlier = entry.insert(wizard.header());
                 out.push(
                     Diagnostic::new(
                         META.name,
                         Severity::Warning,
-                        earlier.header(),
+                        earlier,
                         format!(
                             "wizard [{}] is written again below: the wizard applies both, and the \
                              later one's objects replace these, so the lines here are lost",

@@ -16,8 +16,8 @@ mod section;
 pub use expand::expand;
 pub use remap::remap_diagnostics;
 pub use section::{
-    ast_true, is_uri_pattern, is_wizard_section, without_pattern_variables, wizards, Wizard,
-    PREFIXES, WIZARD_KEYS,
+    ast_true, is_uri_pattern, is_wizard_section, without_pattern_variables, wizards, KeyClasses,
+    Wizard, PREFIXES, WIZARD_KEYS,
 };
 
 use crate::model::{Config, LineRef, Object, SectionId};
@@ -185,11 +185,7 @@ pub fn wizard_of<'c>(config: &'c Config, object: &Object) -> Option<Wizard<'c>> 
         .sections
         .partition_point(|&(start, _)| start <= header.start);
     let (_, section_id) = *expansion.sections.get(at.checked_sub(1)?)?;
-    Some(Wizard {
-        config,
-        section_id,
-        section: config.section(section_id),
-    })
+    Some(Wizard::read(config, section_id).0)
 }
 
 /// `handle_auths` stops at an outbound auth that fails (`create_object` rejects it): the

@@ -36,6 +36,104 @@ pub const WIZARD_KEYS: &[&str] = &[
     "has_phoneprov",
 ];
 
+/// The whole keys the wizard reads the last line of, in any case, besides [`WIZARD_KEYS`]:
+/// `handle_registrations` reads `outbound_auth/username` that way, `handle_phoneprov`
+/// `phoneprov/MAC`.
+const OTHER_NAMED: &[&str] = &["outbound_auth/username", "phoneprov/MAC"];
+
+/// The prefixed lines whose last value the wizard reads (the prefix in its case, the name in
+/// any case): what decides whether it makes an object, and what it fills in.
+const PREFIXED_NAMES: &[(&str, &str)] = &[
+    ("aor/", "contact"),
+    ("aor/", "max_contacts"),
+    ("identify/", "match"),
+    ("inbound_auth/", "username"),
+    ("outbound_auth/", "username"),
+    ("inbound_auth/", "auth_type"),
+    ("outbound_auth/", "auth_type"),
+];
+
+/// How many lines a wizard finds by name in one pass ([`Wizard::last`]).
+const LOOKUPS: usize = WIZARD_KEYS.len() + OTHER_NAMED.len() + PREFIXED_NAMES.len();
+
+/// Bits of a key's [`KeyClasses`] mask after the lookups': the key begins with the prefix of
+/// that index in [`PREFIXES`] and is longer than it.
+const PREFIX_BITS: usize = LOOKUPS;
+
+/// Bit of a key's mask: the key holds `type` (`does_category_match` compiles `type` as an
+/// unanchored regex over every key).
+const TYPE_BIT: u64 = 1 << (PREFIX_BITS + PREFIXES.len());
+
+const _: () = assert!(PREFIX_BITS + PREFIXES.len() < 64);
+
+/// What the wizard reads each option name as ([`KeyId`] -> a mask of the lookups it answers,
+/// the prefix it has, whether it holds `type`), worked out once per name rather than once per
+/// line of every wizard.
+#[derive(Debug, Default)]
+pub struct KeyClasses {
+    masks: Vec<u64>,
+}
+
+impl KeyClasses {
+    /// The classes of every name known to `config` (the names read later are worked out when
+    /// asked: [`KeyClasses::of`]).
+    pub fn new(config: &Config) -> KeyClasses {
+        KeyClasses {
+            masks: config.key_names().map(classify).collect(),
+        }
+    }
+
+    fn of(&self, config: &Config, var: &Var) -> u64 {
+        match self.masks.get(var.key.0 as usize) {
+            Some(&mask) => mask,
+            None => classify(config.key(var)),
+        }
+    }
+}
+
+fn classify(key: &str) -> u64 {
+    let mut mask = 0;
+    let named = WIZARD_KEYS.iter().chain(OTHER_NAMED);
+    for (index, name) in named.enumerate() {
+        if key.eq_ignore_ascii_case(name) {
+            mask |= 1 << index;
+        }
+    }
+    let first_prefixed = WIZARD_KEYS.len() + OTHER_NAMED.len();
+    for (index, (prefix, name)) in PREFIXED_NAMES.iter().enumerate() {
+        if key.len() > prefix.len()
+            && key.starts_with(prefix)
+            && key[prefix.len()..].eq_ignore_ascii_case(name)
+        {
+            mask |= 1 << (first_prefixed + index);
+        }
+    }
+    for (index, (prefix, _)) in PREFIXES.iter().enumerate() {
+        if key.len() > prefix.len() && key.starts_with(prefix) {
+            mask |= 1 << (PREFIX_BITS + index);
+        }
+    }
+    if key.contains("type") {
+        mask |= TYPE_BIT;
+    }
+    mask
+}
+
+/// Where `key` is among the lines a wizard finds in one pass, if it is one.
+fn named_lookup(key: &str) -> Option<usize> {
+    WIZARD_KEYS
+        .iter()
+        .chain(OTHER_NAMED)
+        .position(|name| *name == key)
+}
+
+fn prefixed_lookup(prefix: &str, name: &str) -> Option<usize> {
+    PREFIXED_NAMES
+        .iter()
+        .position(|pair| *pair == (prefix, name))
+        .map(|index| WIZARD_KEYS.len() + OTHER_NAMED.len() + index)
+}
+
 /// One wizard section: the sections `ast_category_browse_filtered(cfg, NULL, category,
 /// "type=^wizard$")` returns (templates are skipped, the value must be exactly `wizard`).
 #[derive(Clone, Copy)]
@@ -43,6 +141,9 @@ pub struct Wizard<'c> {
     pub config: &'c Config,
     pub section_id: SectionId,
     pub section: &'c Section,
+    /// The last line of each lookup (see [`LOOKUPS`]): the wizard asks for the same few keys
+    /// many times, and each question would otherwise walk all its lines.
+    last: [Option<&'c Var>; LOOKUPS],
 }
 
 /// Every wizard section of the configuration's pjsip_wizard.conf, in load order.
@@ -53,23 +154,44 @@ pub fn wizards(config: &Config) -> impl Iterator<Item = Wizard<'_>> {
         .flat_map(|root| root.section_ids())
         .filter_map(move |id| {
             let section = config.section(id);
-            let wizard = Wizard {
-                config,
-                section_id: id,
-                section,
-            };
-            (!section.template && !section.dropped && wizard.is_wizard()).then_some(wizard)
+            if section.template || section.dropped {
+                return None;
+            }
+            let (wizard, is_wizard) = Wizard::read(config, id);
+            is_wizard.then_some(wizard)
         })
 }
 
 impl<'c> Wizard<'c> {
+    /// The section `id` read as a wizard, and whether the wizard expands it
+    /// ([`is_wizard_section`]), in one pass over its lines.
+    pub(super) fn read(config: &'c Config, id: SectionId) -> (Wizard<'c>, bool) {
+        let section = config.section(id);
+        let mut last = [None; LOOKUPS];
+        let mut is_wizard = false;
+        for var in config.vars(section).iter() {
+            let mut mask = config.wizard_keys.of(config, var);
+            if mask & TYPE_BIT != 0 && config.value(var) == "wizard" {
+                is_wizard = true;
+            }
+            mask &= (1 << LOOKUPS) - 1;
+            while mask != 0 {
+                last[mask.trailing_zeros() as usize] = Some(var);
+                mask &= mask - 1;
+            }
+        }
+        let wizard = Wizard {
+            config,
+            section_id: id,
+            section,
+            last,
+        };
+        (wizard, is_wizard)
+    }
+
     /// The wizard's id: its section's name.
     pub fn id(&self) -> &'c str {
         self.config.section_name(self.section)
-    }
-
-    fn is_wizard(&self) -> bool {
-        is_wizard_section(self.config, self.section)
     }
 
     /// The section's lines, inherited ones first.
@@ -79,9 +201,13 @@ impl<'c> Wizard<'c> {
 
     /// The last line of `key` (any case): `ast_variable_find_last_in_list`.
     pub fn last(&self, key: &str) -> Option<&'c Var> {
-        self.vars()
-            .filter(|var| self.config.key(var).eq_ignore_ascii_case(key))
-            .last()
+        match named_lookup(key) {
+            Some(index) => self.last[index],
+            None => self
+                .vars()
+                .filter(|var| self.config.key(var).eq_ignore_ascii_case(key))
+                .last(),
+        }
     }
 
     /// The value of the last line of `key`.
@@ -101,9 +227,16 @@ impl<'c> Wizard<'c> {
         'c: 'p,
     {
         let config = self.config;
-        self.vars().filter(move |var| {
-            let key = config.key(var);
-            key.len() > prefix.len() && key.starts_with(prefix)
+        let bit = PREFIXES
+            .iter()
+            .position(|(known, _)| *known == prefix)
+            .map(|index| 1 << (PREFIX_BITS + index));
+        self.vars().filter(move |var| match bit {
+            Some(bit) => config.wizard_keys.of(config, var) & bit != 0,
+            None => {
+                let key = config.key(var);
+                key.len() > prefix.len() && key.starts_with(prefix)
+            }
         })
     }
 
@@ -117,10 +250,14 @@ impl<'c> Wizard<'c> {
     /// The last value of `name` among the lines of `prefix` (the prefix stripped).
     pub fn prefixed_value(&self, prefix: &str, name: &str) -> Option<&'c str> {
         let config = self.config;
-        self.prefixed(prefix)
-            .filter(|var| config.key(var)[prefix.len()..].eq_ignore_ascii_case(name))
-            .last()
-            .map(|var| config.value(var))
+        let var = match prefixed_lookup(prefix, name) {
+            Some(index) => self.last[index],
+            None => self
+                .prefixed(prefix)
+                .filter(|var| config.key(var)[prefix.len()..].eq_ignore_ascii_case(name))
+                .last(),
+        };
+        var.map(|var| config.value(var))
     }
 
     /// The hosts of the last `remote_hosts` (split at commas, each trimmed: `ast_strsep` with
@@ -178,10 +315,9 @@ impl<'c> Wizard<'c> {
 /// `type=^wizard$` compiles `type` as an unanchored, case-sensitive regex over every line's
 /// name (inherited lines too), and any one line whose value is exactly `wizard` is enough.
 pub fn is_wizard_section(config: &Config, section: &Section) -> bool {
-    config
-        .vars(section)
-        .iter()
-        .any(|var| config.key(var).contains("type") && config.value(var) == "wizard")
+    config.vars(section).iter().any(|var| {
+        config.wizard_keys.of(config, var) & TYPE_BIT != 0 && config.value(var) == "wizard"
+    })
 }
 
 /// The items `ast_strsep(.., sep, AST_STRSEP_TRIM)` returns one by one (main/utils.c), as byte
