@@ -356,7 +356,8 @@ impl<'a> Applied<'a> {
     }
 }
 
-/// The problem of each template line, per object type it was inherited into.
+/// The problem of each shared line (a template's, a wizard's: [`ObjectView::shared_line`]), per
+/// object type it was inherited into.
 type InheritedLines = HashMap<(usize, LineRef), Option<ProblemKind>>;
 
 /// An object's lines, read the way its options end up (last line wins).
@@ -421,12 +422,15 @@ impl<'a> ObjectView<'a> {
                         Some(ProblemKind::NotInVersion)
                     }
                 }
-                // A template line unchanged by `+=` reads the same in every object built on it.
-                _ if var.is_inherited() && !var.is_appended() => inherited
-                    .entry((self.object.ty.index, var.origin))
-                    .or_insert_with(|| self.line_problem(meaning.spec, var, options.version))
-                    .clone(),
-                _ => self.line_problem(meaning.spec, var, options.version),
+                // A template line unchanged by `+=` reads the same in every object built on it,
+                // and so does a wizard line the wizard passed on to many objects.
+                _ => match self.shared_line(var) {
+                    Some(line) => inherited
+                        .entry((self.object.ty.index, line))
+                        .or_insert_with(|| self.line_problem(meaning.spec, var, options.version))
+                        .clone(),
+                    None => self.line_problem(meaning.spec, var, options.version),
+                },
             };
             if let Some(kind) = kind {
                 validation.problems.push(ObjectProblem {
@@ -436,6 +440,15 @@ impl<'a> ObjectView<'a> {
                 });
             }
         }
+    }
+
+    /// The line `var` shares with other objects' lines ([`Config::shared_line`]), if it does.
+    fn shared_line(&self, var: &Var) -> Option<LineRef> {
+        if var.is_appended() {
+            return None;
+        }
+        let line = self.config.shared_line(var);
+        (var.is_inherited() || line != var.origin).then_some(line)
     }
 
     /// What Asterisk's handler makes of the line `var` of option `spec` (`None`: unknown key).

@@ -501,6 +501,18 @@ impl Config {
         }
     }
 
+    /// The line `var` reads as, shared by every var that reads the same key and value from
+    /// it: its own line, or for a line the wizard passed on unchanged to one of its objects,
+    /// the wizard's line (phones on one wizard template share its lines, as phones on a
+    /// pjsip.conf template share the template's). What is worked out from a line's key and
+    /// value can be kept by this line, for a var no `+=` extended ([`Var::is_appended`]).
+    pub fn shared_line(&self, var: &Var) -> LineRef {
+        self.expansion
+            .as_ref()
+            .and_then(|expansion| expansion.copied_line(var.origin))
+            .unwrap_or(var.origin)
+    }
+
     /// The joined value and the `+=` lines, when later lines extended `var`.
     pub fn appended(&self, var: &Var) -> Option<&Appended> {
         self.appends.get(var.appended_index()?)

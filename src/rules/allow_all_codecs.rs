@@ -66,8 +66,8 @@ impl Rule for AllowAllCodecs {
         let calls = CallEndpoints::new(config);
         let allow = config.option_name("allow");
         let disallow = config.option_name("disallow");
-        // Whether each codec line (by the line that wrote it: a template's line is shared by
-        // every endpoint built on it) allows `all` (`Some(true)`), takes it back
+        // Whether each codec line (by the line it reads as: a template's line is shared by
+        // every endpoint built on it, a wizard template's by every wizard's) allows `all` (`Some(true)`), takes it back
         // (`Some(false)`), or does neither.
         let mut said: HashMap<LineRef, Option<bool>> = HashMap::default();
         let mut found = Vec::new();
@@ -83,7 +83,7 @@ impl Rule for AllowAllCodecs {
                     says_all(config, allowing, var)
                 } else {
                     *said
-                        .entry(var.origin)
+                        .entry(config.shared_line(var))
                         .or_insert_with(|| says_all(config, allowing, var))
                 };
                 match says {

@@ -158,9 +158,10 @@ impl<'a> CallEndpoints<'a> {
     }
 }
 
-/// Whether endpoints are left with a codec. Endpoints built on one template share its codec
-/// lines, so each list of lines is worked out once; endpoints that each write the same `allow=`
-/// text share the answer too (a list of sixteen codecs is a few thousand instructions to read).
+/// Whether endpoints are left with a codec. Endpoints built on one template (or wizard
+/// template) share its codec lines, so each list of lines is worked out once; endpoints that
+/// each write the same `allow=` text share the answer too (a list of sixteen codecs is a few
+/// thousand instructions to read).
 struct HasCodecs<'a> {
     allow: OptionName<'a>,
     disallow: OptionName<'a>,
@@ -189,7 +190,7 @@ impl<'a> HasCodecs<'a> {
         for var in config.vars(config.section(endpoint.section)) {
             if self.allow.names(var) || self.disallow.names(var) {
                 appended |= var.is_appended();
-                self.lines.push(var.origin);
+                self.lines.push(config.shared_line(var));
             }
         }
         if !appended {

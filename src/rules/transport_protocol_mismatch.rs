@@ -1,7 +1,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::endpoint_without_codecs::loaded_endpoints;
-use super::webrtc_incomplete::{endpoint_transport, protocol};
+use super::webrtc_incomplete::{protocol, NamedTransports};
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::OptionName;
@@ -253,18 +253,20 @@ impl Rule for TransportProtocolMismatch {
 
         let hop_names = HopNames::new(config);
         let transport_name = config.option_name("transport");
+        let named = NamedTransports::new(config);
         for endpoint in loaded_endpoints(config) {
-            let transport = if config.option_var(endpoint, transport_name).is_some() {
-                // A transport= naming nothing is dangling-reference's finding.
-                let Some(found) = endpoint_transport(config, endpoint) else {
-                    continue;
-                };
-                if matches!(protocol(config, found.1).as_str(), "ws" | "wss") {
-                    continue;
+            let transport = match config.option_var(endpoint, transport_name) {
+                Some(line) => {
+                    // A transport= naming nothing is dangling-reference's finding.
+                    let Some((transport, protocol)) = named.named(config, line) else {
+                        continue;
+                    };
+                    if matches!(protocol, "ws" | "wss") {
+                        continue;
+                    }
+                    Some((line, transport))
                 }
-                Some(found)
-            } else {
-                None
+                None => None,
             };
             for (line, uri, what) in next_hops(config, &hop_names, endpoint) {
                 check(line, uri, what, endpoint, transport, out);

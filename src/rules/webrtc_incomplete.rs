@@ -125,6 +125,35 @@ fn transport_named<'a>(config: &'a Config, line: &Var) -> Option<&'a Object> {
     config.object("transport", config.value(line).trim())
 }
 
+/// The transport each name finds ([`Config::object`]) with its protocol, worked out once per
+/// transport: every phone of a large configuration names one of the same few.
+pub(super) struct NamedTransports<'a> {
+    by_name: rustc_hash::FxHashMap<&'a str, (&'a Object, String)>,
+}
+
+impl<'a> NamedTransports<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        let mut by_name = rustc_hash::FxHashMap::default();
+        for transport in config.objects.of_type("transport") {
+            let name = config.object_id(transport);
+            if by_name.contains_key(name) {
+                continue;
+            }
+            if let Some(found) = config.object("transport", name) {
+                by_name.insert(name, (found, protocol(config, found)));
+            }
+        }
+        NamedTransports { by_name }
+    }
+
+    /// The transport a `transport=` line names, if it exists, with its protocol
+    /// ([`protocol`]).
+    pub fn named(&self, config: &Config, line: &Var) -> Option<(&'a Object, &str)> {
+        let (transport, protocol) = self.by_name.get(config.value(line).trim())?;
+        Some((transport, protocol))
+    }
+}
+
 /// Which endpoints signal over websockets or talk to browsers. What that takes of the
 /// transports is worked out once, not by a scan of every transport per endpoint.
 pub(super) struct Websockets<'a> {
@@ -133,6 +162,7 @@ pub(super) struct Websockets<'a> {
     /// At least one transport loads and each one that does is ws/wss: an endpoint naming none
     /// signals over a websocket.
     only_websockets: bool,
+    transports: NamedTransports<'a>,
     config: &'a Config,
 }
 
@@ -148,6 +178,7 @@ impl<'a> Websockets<'a> {
         Websockets {
             options: config.options(["webrtc", "transport"]),
             only_websockets,
+            transports: NamedTransports::new(config),
             config,
         }
     }
@@ -164,9 +195,11 @@ impl<'a> Websockets<'a> {
             return self.only_websockets.then_some(Websocket::OnlyTransports);
         };
         // A transport Asterisk rejects carries nothing: that is the transport's finding.
-        let transport = transport_named(self.config, line).filter(|t| t.usable())?;
-        is_websocket(&protocol(self.config, transport))
-            .then_some(Websocket::Transport { line, transport })
+        let (transport, protocol) = self
+            .transports
+            .named(self.config, line)
+            .filter(|(t, _)| t.usable())?;
+        is_websocket(protocol).then_some(Websocket::Transport { line, transport })
     }
 
     /// Whether the endpoint talks to a browser: `webrtc=yes`, or signalling over a websocket.

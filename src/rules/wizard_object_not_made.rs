@@ -117,19 +117,20 @@ fn auths(wizard: &Wizard<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn remote_hosts(wizard: &Wizard<'_>, out: &mut Vec<Diagnostic>) {
-    if !wizard.remote_hosts().is_empty() || misspelt_registration_key(wizard) {
-        return;
-    }
-    let id = wizard.id();
     let wants_identify = !wizard.is_true("accepts_registrations")
         && !wizard.is_true("sends_line_with_registrations");
     let sends = wizard.is_true("sends_registrations");
+    let id = wizard.id();
+    // Asked first: most wizards are phones that register, and need no remote_hosts.
     let lost = match (wants_identify, sends) {
         (true, true) => format!("no identify '{id}-identify' and no registration"),
         (true, false) => format!("no identify '{id}-identify'"),
         (false, true) => "no registration".to_owned(),
         (false, false) => return,
     };
+    if !wizard.remote_hosts().is_empty() || misspelt_registration_key(wizard) {
+        return;
+    }
     let mut consequence = Vec::new();
     if wants_identify {
         consequence.push(format!(

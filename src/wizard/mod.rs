@@ -139,6 +139,23 @@ impl Expansion {
             .is_some_and(|source| matches!(source, Source::Made { unknown: true, .. }))
     }
 
+    /// The wizard line that `line` of the text is an unchanged copy of (key and value read
+    /// from it, no `+=` joined to it), if it is one: every object made from that wizard line
+    /// holds the same line.
+    pub fn copied_line(&self, line: LineRef) -> Option<LineRef> {
+        if Some(line.file) != self.file {
+            return None;
+        }
+        match self.lines.get(line.line as usize)? {
+            &Source::Copy {
+                line,
+                value_copied: true,
+                ..
+            } => Some(line),
+            _ => None,
+        }
+    }
+
     /// Where the written line holding the start of `span` came from, if `span` is in the text.
     fn source_at(&self, config: &Config, span: Span) -> Option<Source> {
         if Some(span.file) != self.file {
