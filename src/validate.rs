@@ -356,8 +356,8 @@ impl<'a> Applied<'a> {
     }
 }
 
-/// The problem of each shared line (a template's, a wizard's: [`ObjectView::shared_line`]), per
-/// object type it was inherited into.
+/// The problem of each shared line (a template's, a wizard template's:
+/// [`ObjectView::shared_line`]), per object type it was inherited into.
 type InheritedLines = HashMap<(usize, LineRef), Option<ProblemKind>>;
 
 /// An object's lines, read the way its options end up (last line wins).

@@ -502,14 +502,15 @@ impl Config {
     }
 
     /// The line `var` reads as, shared by every var that reads the same key and value from
-    /// it: its own line, or for a line the wizard passed on unchanged to one of its objects,
-    /// the wizard's line (phones on one wizard template share its lines, as phones on a
-    /// pjsip.conf template share the template's). What is worked out from a line's key and
-    /// value can be kept by this line, for a var no `+=` extended ([`Var::is_appended`]).
+    /// it: its own line, or for a wizard template's line that the wizard passed on unchanged
+    /// to its objects, the template's line (phones on one wizard template share its lines, as
+    /// phones on a pjsip.conf template share the template's). What is worked out from a line's
+    /// key and value can be kept by this line, for a var no `+=` extended
+    /// ([`Var::is_appended`]).
     pub fn shared_line(&self, var: &Var) -> LineRef {
         self.expansion
             .as_ref()
-            .and_then(|expansion| expansion.copied_line(var.origin))
+            .and_then(|expansion| expansion.template_line(var.origin))
             .unwrap_or(var.origin)
     }
 

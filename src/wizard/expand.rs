@@ -310,6 +310,7 @@ impl Writer {
             strip: strip as u8,
             key_copied: copy_key && key_span.end - key_span.start == config.key(var).len() as u32,
             value_copied: raw.is_some(),
+            inherited: var.is_inherited(),
         };
         match raw {
             Some(raw) => self.write(key, raw, false, source),

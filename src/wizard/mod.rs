@@ -60,6 +60,8 @@ enum Source {
         key_copied: bool,
         /// The written value is the line's value bytes (no `+=` joined another line to it).
         value_copied: bool,
+        /// The wizard got the line from a template: other wizards pass it on too.
+        inherited: bool,
     },
 }
 
@@ -103,6 +105,7 @@ impl Source {
                 strip,
                 key_copied,
                 value_copied,
+                ..
             } => {
                 let assignment = config.assignment(line);
                 let key = &assignment.key.span;
@@ -139,10 +142,10 @@ impl Expansion {
             .is_some_and(|source| matches!(source, Source::Made { unknown: true, .. }))
     }
 
-    /// The wizard line that `line` of the text is an unchanged copy of (key and value read
-    /// from it, no `+=` joined to it), if it is one: every object made from that wizard line
-    /// holds the same line.
-    pub fn copied_line(&self, line: LineRef) -> Option<LineRef> {
+    /// The wizard template line that `line` of the text is an unchanged copy of (key and value
+    /// read from it, no `+=` joined to it), if it is one: every object made from a wizard on
+    /// that template holds the same line.
+    pub fn template_line(&self, line: LineRef) -> Option<LineRef> {
         if Some(line.file) != self.file {
             return None;
         }
@@ -150,6 +153,7 @@ impl Expansion {
             &Source::Copy {
                 line,
                 value_copied: true,
+                inherited: true,
                 ..
             } => Some(line),
             _ => None,
