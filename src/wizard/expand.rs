@@ -1,9 +1,10 @@
 //! Each wizard section's objects, as `wizard_apply_handler` makes them for each object type.
 
 use super::section::{pattern_pieces, wizards, PatternPiece, Wizard};
-use super::{Expansion, Source};
+use super::{Expansion, Source, AT_HEADER};
 use crate::model::{Config, Root, Var};
 use crate::source::Span;
+use rustc_hash::FxHashMap;
 
 /// The objects every wizard section of `root` (a pjsip_wizard.conf read into `config`) makes, as
 /// pjsip.conf text, and where each of its lines came from.
@@ -42,8 +43,7 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
         if !pattern.is_empty() {
             for (host, span) in &hosts {
                 let (contact, known) = substitute(pattern, &[("REMOTE_HOST", host)]);
-                out.made("contact", &contact, *span);
-                out.mark_unknown_unless(known);
+                out.substituted("contact", &contact, *span, known);
             }
         }
     }
@@ -143,13 +143,11 @@ fn registrations(wizard: &Wizard<'_>, hosts: &[(String, Span)], username: &str, 
         let names = [("REMOTE_HOST", host.as_str()), ("USERNAME", username)];
         if !server.is_empty() {
             let (uri, known) = substitute(server, &names);
-            out.made("server_uri", &uri, at("server_uri_pattern", *span));
-            out.mark_unknown_unless(known);
+            out.substituted("server_uri", &uri, at("server_uri_pattern", *span), known);
         }
         if !client.is_empty() {
             let (uri, known) = substitute(client, &names);
-            out.made("client_uri", &uri, at("client_uri_pattern", *span));
-            out.mark_unknown_unless(known);
+            out.substituted("client_uri", &uri, at("client_uri_pattern", *span), known);
         }
         if wizard.is_true("sends_auth") {
             let line = wizard
@@ -258,23 +256,39 @@ impl Source {
 struct Writer {
     text: String,
     expansion: Expansion,
+    /// The header of the wizard being written.
+    header: Option<Span>,
+    /// Where each source that lines of many wizards may share is in `expansion.sources`: the
+    /// lines of a wizard template, and the lines the wizard makes of them.
+    shared: FxHashMap<Source, u32>,
 }
 
 impl Writer {
     fn section(&mut self, wizard: &Wizard<'_>, name: &str, kind: &str) {
-        let header = Source::made(wizard.header(), false);
+        self.header = Some(wizard.header());
         let start = self.text.len() as u32;
         self.expansion.sections.push((start, wizard.section_id));
         self.text.push('[');
         self.text.push_str(name);
         self.text.push_str("]\n");
-        self.expansion.lines.push(header);
-        self.line("type", kind, header);
+        self.expansion.lines.push(AT_HEADER);
+        self.write("type", kind, true, None);
     }
 
     /// A line the wizard makes itself (its value is no copy of the wizard file's bytes).
     fn made(&mut self, key: &str, value: &str, at: Span) {
-        self.line(key, value, Source::made(at, false));
+        self.substituted(key, value, at, true);
+    }
+
+    /// A line the wizard makes of a URI pattern: pjsiplint cannot tell its value unless it is
+    /// `known` (see [`substitute`]).
+    fn substituted(&mut self, key: &str, value: &str, at: Span, known: bool) {
+        let source = (Some(at) != self.header || !known).then_some(Source::Made {
+            at,
+            value_copied: false,
+            unknown: !known,
+        });
+        self.write(key, value, true, source);
     }
 
     /// Every line of `prefix`, the prefix stripped, in order.
@@ -313,26 +327,19 @@ impl Writer {
             inherited: var.is_inherited(),
         };
         match raw {
-            Some(raw) => self.write(key, raw, false, source),
-            None => self.write(key, config.value(var), true, source),
-        }
-    }
-
-    /// The line just written holds a value pjsiplint cannot tell (see [`substitute`]).
-    fn mark_unknown_unless(&mut self, known: bool) {
-        if let (false, Some(Source::Made { unknown, .. })) =
-            (known, self.expansion.lines.last_mut())
-        {
-            *unknown = true;
+            Some(raw) => self.write(key, raw, false, Some(source)),
+            None => self.write(key, config.value(var), true, Some(source)),
         }
     }
 
     /// A line of `key` and `value` (`;` escaped).
     fn line(&mut self, key: &str, value: &str, source: Source) {
-        self.write(key, value, true, source);
+        self.write(key, value, true, Some(source));
     }
 
-    fn write(&mut self, key: &str, value: &str, escape: bool, source: Source) {
+    /// A line of `key` and `value`, from `source` (none: the line points at its wizard's
+    /// header).
+    fn write(&mut self, key: &str, value: &str, escape: bool, source: Option<Source>) {
         let text = &mut self.text;
         text.push_str(key);
         // Blanks around `=`: a value starting with `>` must not make `=>`.
@@ -343,6 +350,26 @@ impl Writer {
             text.push_str(value);
         }
         text.push('\n');
-        self.expansion.lines.push(source);
+        let index = match source {
+            Some(source) => self.source_index(source),
+            None => AT_HEADER,
+        };
+        self.expansion.lines.push(index);
+    }
+
+    /// Where `source` is in `expansion.sources`, added if it is new. A wizard's own lines are
+    /// not looked for: each is passed to one object (or one of each type).
+    fn source_index(&mut self, source: Source) -> u32 {
+        let sources = &mut self.expansion.sources;
+        let mut add = || {
+            sources.push(source);
+            sources.len() as u32 - 1
+        };
+        match source {
+            Source::Copy {
+                inherited: false, ..
+            } => add(),
+            _ => *self.shared.entry(source).or_insert_with(add),
+        }
     }
 }

@@ -29,17 +29,24 @@ use crate::source::{FileId, Span};
 pub struct Expansion {
     /// The file the text was read as (set once it is in the configuration).
     pub file: Option<FileId>,
-    /// Where each line of the text came from, by the line's index: each written line ends with a
-    /// `\n` and holds no other, so it is the file's line of the same index. 16 bytes a line (a
-    /// large wizard file makes millions).
-    lines: Vec<Source>,
+    /// Where each line of the text came from, by the line's index (each written line ends with a
+    /// `\n` and holds no other, so it is the file's line of the same index): an index in
+    /// `sources`, or [`AT_HEADER`]. 4 bytes a line: a large wizard file makes millions.
+    lines: Vec<u32>,
+    /// What lines came from: one for all the lines of one source (a wizard template's line,
+    /// passed on by every wizard on it).
+    sources: Vec<Source>,
     /// Where each object's header starts in the text, with the wizard section that made it.
     sections: Vec<(u32, SectionId)>,
 }
 
-/// Where one written line came from, in as few bytes as the remapping needs: the spans are read
+/// [`Expansion::lines`] of a line the wizard makes whose findings point at its wizard's header
+/// (an object's header and type, `aors = ID`, ...): most of the lines it makes.
+const AT_HEADER: u32 = u32::MAX;
+
+/// Where written lines came from, in as few bytes as the remapping needs: the spans are read
 /// from the configuration when a finding is remapped (few), not kept for every line.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Source {
     /// A line the wizard makes itself (`type = aor`, `aors = ID`, a contact, a match): a finding
     /// about it points at `at`.
@@ -149,7 +156,8 @@ impl Expansion {
         if Some(line.file) != self.file {
             return None;
         }
-        match self.lines.get(line.line as usize)? {
+        let &index = self.lines.get(line.line as usize)?;
+        match self.sources.get(index as usize)? {
             &Source::Copy {
                 line,
                 value_copied: true,
@@ -165,15 +173,36 @@ impl Expansion {
         if Some(span.file) != self.file {
             return None;
         }
-        let index = config.file(span.file).line_index(span.start);
-        self.lines.get(index).copied()
+        self.source(config, config.file(span.file).line_index(span.start))
+    }
+
+    /// Where the written line of that index came from.
+    fn source(&self, config: &Config, index: usize) -> Option<Source> {
+        match *self.lines.get(index)? {
+            AT_HEADER => {
+                let start = config.file(self.file?).syntax.lines[index].start;
+                let wizard = config.section(self.wizard_at(start)?);
+                Some(Source::Made {
+                    at: wizard.name_span,
+                    value_copied: false,
+                    unknown: false,
+                })
+            }
+            source => self.sources.get(source as usize).copied(),
+        }
+    }
+
+    /// The wizard that wrote the text at `offset`.
+    fn wizard_at(&self, offset: u32) -> Option<SectionId> {
+        let at = self.sections.partition_point(|&(start, _)| start <= offset);
+        Some(self.sections.get(at.checked_sub(1)?)?.1)
     }
 
     /// The line of the text holding `offset`.
     fn line_at(&self, config: &Config, offset: u32) -> Option<GeneratedLine> {
         let file = config.file(self.file?);
         let index = file.line_index(offset);
-        let origin = self.lines.get(index)?.origin(config);
+        let origin = self.source(config, index)?.origin(config);
         let line = &file.syntax.lines[index];
         let (start, end) = (line.start, line.end);
         // A header (`[ID]`) has no key or value; any other line is `key = value`, and a key
@@ -202,11 +231,7 @@ pub fn wizard_of<'c>(config: &'c Config, object: &Object) -> Option<Wizard<'c>> 
     if Some(header.file) != expansion.file {
         return None;
     }
-    let at = expansion
-        .sections
-        .partition_point(|&(start, _)| start <= header.start);
-    let (_, section_id) = *expansion.sections.get(at.checked_sub(1)?)?;
-    Some(Wizard::read(config, section_id).0)
+    Some(Wizard::read(config, expansion.wizard_at(header.start)?).0)
 }
 
 /// `handle_auths` stops at an outbound auth that fails (`create_object` rejects it): the
