@@ -4,12 +4,11 @@ use super::section::{pattern_pieces, wizards, PatternPiece, Wizard};
 use super::{Expansion, Source, AT_HEADER};
 use crate::model::{Config, Root, Var};
 use crate::source::Span;
-use rustc_hash::FxHashMap;
 
 /// The objects every wizard section of `root` (a pjsip_wizard.conf read into `config`) makes, as
 /// pjsip.conf text, and where each of its lines came from.
 pub fn expand(config: &Config, root: &Root) -> (String, Expansion) {
-    let mut out = Writer::default();
+    let mut out = Writer::new();
     for wizard in wizards(config).filter(|w| root.sections.contains(&w.section_id.0)) {
         expand_one(&wizard, &mut out);
     }
@@ -252,18 +251,31 @@ impl Source {
 }
 
 /// Builds the text and its line map.
-#[derive(Default)]
 struct Writer {
     text: String,
     expansion: Expansion,
     /// The header of the wizard being written.
     header: Option<Span>,
-    /// Where each source that lines of many wizards may share is in `expansion.sources`: the
-    /// lines of a wizard template, and the lines the wizard makes of them.
-    shared: FxHashMap<Source, u32>,
+    /// Sources that lines of many wizards may share (a wizard template's lines, the lines the
+    /// wizard makes of them) with their place in `expansion.sources`, by [`Writer::slot`]. A
+    /// cache, not a map: the lines of a template recur in every wizard on it, and a source
+    /// it misses is only kept twice.
+    shared: Vec<Option<(Source, u32)>>,
 }
 
+/// Slots of [`Writer::shared`].
+const SHARED_SLOTS: usize = 1024;
+
 impl Writer {
+    fn new() -> Writer {
+        Writer {
+            text: String::new(),
+            expansion: Expansion::default(),
+            header: None,
+            shared: vec![None; SHARED_SLOTS],
+        }
+    }
+
     fn section(&mut self, wizard: &Wizard<'_>, name: &str, kind: &str) {
         self.header = Some(wizard.header());
         let start = self.text.len() as u32;
@@ -357,19 +369,27 @@ impl Writer {
         self.expansion.lines.push(index);
     }
 
-    /// Where `source` is in `expansion.sources`, added if it is new. A wizard's own lines are
-    /// not looked for: each is passed to one object (or one of each type).
+    /// Where `source` is in `expansion.sources`, added unless it was just seen. A wizard's own
+    /// lines are not looked for: each is passed to one object (or one of each type).
     fn source_index(&mut self, source: Source) -> u32 {
-        let sources = &mut self.expansion.sources;
-        let mut add = || {
-            sources.push(source);
-            sources.len() as u32 - 1
-        };
-        match source {
+        let slot = match source {
             Source::Copy {
                 inherited: false, ..
-            } => add(),
-            _ => *self.shared.entry(source).or_insert_with(add),
+            } => None,
+            Source::Copy { line, .. } => Some(line.line as usize % SHARED_SLOTS),
+            Source::Made { at, .. } => Some(at.start as usize % SHARED_SLOTS),
+        };
+        if let Some(Some((seen, index))) = slot.map(|slot| self.shared[slot]) {
+            if seen == source {
+                return index;
+            }
         }
+        let sources = &mut self.expansion.sources;
+        sources.push(source);
+        let index = sources.len() as u32 - 1;
+        if let Some(slot) = slot {
+            self.shared[slot] = Some((source, index));
+        }
+        index
     }
 }
