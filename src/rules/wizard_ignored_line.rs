@@ -89,11 +89,12 @@ impl Rule for WizardIgnoredLine {
                 out.push(finding);
             }
         }
-        // A template line many wizards inherit is one finding.
+        // A template line many wizards inherit is one finding. A line passed to an object is
+        // the object's option, which it accepts or rejects like any pjsip.conf line.
         let mut seen = FxHashSet::default();
         for wizard in wizards(config) {
             for var in wizard.vars() {
-                if seen.insert(var.origin) {
+                if !wizard.passes_on(var) && seen.insert(var.origin) {
                     if let Some(finding) = ignored_line(&wizard, var) {
                         out.push(finding);
                     }
@@ -147,7 +148,7 @@ fn not_a_wizard(config: &Config, section: &crate::model::Section) -> Option<Diag
     Some(Diagnostic::new(META.name, Severity::Warning, span, what))
 }
 
-/// Why the wizard ignores this line of a wizard, if it does.
+/// Why the wizard ignores this line of a wizard (one it passes to no object), if it does.
 fn ignored_line(wizard: &Wizard<'_>, var: &Var) -> Option<Diagnostic> {
     let config = wizard.config;
     let key = config.key(var);
@@ -173,13 +174,6 @@ fn ignored_line(wizard: &Wizard<'_>, var: &Var) -> Option<Diagnostic> {
                 .label("read as no"),
             );
         }
-        return None;
-    }
-    if PREFIXES
-        .iter()
-        .any(|(prefix, _)| key.len() > prefix.len() && key.starts_with(prefix))
-    {
-        // The object's own option: its object accepts or rejects it like any pjsip.conf line.
         return None;
     }
     let ignored = |message: String, label: &str| {

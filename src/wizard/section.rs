@@ -247,6 +247,13 @@ impl<'c> Wizard<'c> {
         self.value("outbound_auth/username")
     }
 
+    /// Whether the wizard passes `var` (one of its lines) to one of its objects: its key begins
+    /// with one of [`PREFIXES`], in that case, and is longer.
+    pub fn passes_on(&self, var: &Var) -> bool {
+        let prefixes = ((1 << PREFIXES.len()) - 1) << PREFIX_BITS;
+        self.config.wizard_keys.of(self.config, var) & prefixes != 0
+    }
+
     /// The last value of `name` among the lines of `prefix` (the prefix stripped).
     pub fn prefixed_value(&self, prefix: &str, name: &str) -> Option<&'c str> {
         let config = self.config;
