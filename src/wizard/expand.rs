@@ -25,14 +25,14 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
 
     // handle_auths: the outbound auth first; when it fails (no username), the inbound one is
     // not made either.
-    let outbound_made = auth(wizard, "outbound", sends_auth, out);
+    let outbound_made = auth(wizard, "outbound_auth/", "-oauth", sends_auth, out);
     if outbound_made {
-        auth(wizard, "inbound", accepts_auth, out);
+        auth(wizard, "inbound_auth/", "-iauth", accepts_auth, out);
     }
 
     // handle_aor: always made; one contact per remote host from contact_pattern unless
     // aor/contact is given.
-    out.section(wizard, id, "aor");
+    out.section(wizard, "", "aor");
     out.copy_prefixed(wizard, "aor/");
     copy_wizard_value(wizard, "outbound_proxy", out);
     if wizard.prefixed_value("aor/", "contact").is_none() {
@@ -48,18 +48,18 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
     }
 
     // handle_endpoint.
-    out.section(wizard, id, "endpoint");
+    out.section(wizard, "", "endpoint");
     out.copy_prefixed(wizard, "endpoint/");
-    out.made("aors", id, header);
+    out.made("aors", &[id], header);
     copy_wizard_value(wizard, "outbound_proxy", out);
     copy_wizard_value(wizard, "transport", out);
     if sends_auth {
         let line = at_line("sends_auth").unwrap_or(header);
-        out.made("outbound_auth", &format!("{id}-oauth"), line);
+        out.made("outbound_auth", &[id, "-oauth"], line);
     }
     if accepts_auth {
         let line = at_line("accepts_auth").unwrap_or(header);
-        out.made("auth", &format!("{id}-iauth"), line);
+        out.made("auth", &[id, "-iauth"], line);
     }
 
     // handle_identify: none when accepting registrations or sending them with line; an error
@@ -67,9 +67,9 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
     let no_identify =
         wizard.is_true("accepts_registrations") || wizard.is_true("sends_line_with_registrations");
     if !no_identify && !hosts.is_empty() {
-        out.section(wizard, &format!("{id}-identify"), "identify");
+        out.section(wizard, "-identify", "identify");
         out.copy_prefixed(wizard, "identify/");
-        out.made("endpoint", id, header);
+        out.made("endpoint", &[id], header);
         if wizard.prefixed_value("identify/", "match").is_none() {
             for (host, span) in &hosts {
                 let exact = wizard.config.file(span.file).bytes.str(span.range()) == Some(host);
@@ -93,31 +93,25 @@ fn expand_one(wizard: &Wizard<'_>, out: &mut Writer) {
 
     // handle_phoneprov: only with has_phoneprov, and an error without phoneprov/MAC.
     if wizard.is_true("has_phoneprov") && wizard.value("phoneprov/MAC").is_some() {
-        out.section(wizard, &format!("{id}-phoneprov"), "phoneprov");
+        out.section(wizard, "-phoneprov", "phoneprov");
         out.copy_prefixed(wizard, "phoneprov/");
-        out.made("endpoint", id, header);
+        out.made("endpoint", &[id], header);
     }
 }
 
-/// `handle_auth` for one direction: whether it went on (false: the username is missing).
-fn auth(wizard: &Wizard<'_>, direction: &str, wanted: bool, out: &mut Writer) -> bool {
+/// `handle_auth` for one direction (the lines of `prefix` make the auth `ID` + `suffix`):
+/// whether it went on (false: the username is missing).
+fn auth(wizard: &Wizard<'_>, prefix: &str, suffix: &str, wanted: bool, out: &mut Writer) -> bool {
     if !wanted {
         return true;
     }
-    let prefix = format!("{direction}_auth/");
-    if wizard.prefixed_value(&prefix, "username").is_none() {
+    if wizard.prefixed_value(prefix, "username").is_none() {
         return false;
     }
-    let suffix = if direction == "outbound" {
-        "oauth"
-    } else {
-        "iauth"
-    };
-    let header = wizard.header();
-    out.section(wizard, &format!("{}-{suffix}", wizard.id()), "auth");
-    out.copy_prefixed(wizard, &prefix);
-    if wizard.prefixed_value(&prefix, "auth_type").is_none() {
-        out.made("auth_type", "userpass", header);
+    out.section(wizard, suffix, "auth");
+    out.copy_prefixed(wizard, prefix);
+    if wizard.prefixed_value(prefix, "auth_type").is_none() {
+        out.made("auth_type", &["userpass"], wizard.header());
     }
     true
 }
@@ -137,7 +131,7 @@ fn registrations(wizard: &Wizard<'_>, hosts: &[(String, Span)], username: &str, 
             .map_or(host, |var| wizard.config.var_span(var))
     };
     for (index, (host, span)) in hosts.iter().enumerate() {
-        out.section(wizard, &format!("{id}-reg-{index}"), "registration");
+        out.section(wizard, &format!("-reg-{index}"), "registration");
         out.copy_prefixed(wizard, "registration/");
         let names = [("REMOTE_HOST", host.as_str()), ("USERNAME", username)];
         if !server.is_empty() {
@@ -152,7 +146,7 @@ fn registrations(wizard: &Wizard<'_>, hosts: &[(String, Span)], username: &str, 
             let line = wizard
                 .last("sends_auth")
                 .map_or(header, |var| wizard.config.var_span(var));
-            out.made("outbound_auth", &format!("{id}-oauth"), line);
+            out.made("outbound_auth", &[id, "-oauth"], line);
         }
         copy_wizard_value(wizard, "transport", out);
         copy_wizard_value(wizard, "outbound_proxy", out);
@@ -160,8 +154,8 @@ fn registrations(wizard: &Wizard<'_>, hosts: &[(String, Span)], username: &str, 
             let line = wizard
                 .last("sends_line_with_registrations")
                 .map_or(header, |var| wizard.config.var_span(var));
-            out.made("line", "yes", line);
-            out.made("endpoint", id, line);
+            out.made("line", &["yes"], line);
+            out.made("endpoint", &[id], line);
         }
     }
 }
@@ -276,31 +270,38 @@ impl Writer {
         }
     }
 
-    fn section(&mut self, wizard: &Wizard<'_>, name: &str, kind: &str) {
+    /// The header of the object `ID` + `suffix` of type `kind`, and its type.
+    fn section(&mut self, wizard: &Wizard<'_>, suffix: &str, kind: &str) {
         self.header = Some(wizard.header());
         let start = self.text.len() as u32;
         self.expansion.sections.push((start, wizard.section_id));
         self.text.push('[');
-        self.text.push_str(name);
+        self.text.push_str(wizard.id());
+        self.text.push_str(suffix);
         self.text.push_str("]\n");
         self.expansion.lines.push(AT_HEADER);
-        self.write("type", kind, true, None);
+        self.write("type", &[kind], true, None);
     }
 
-    /// A line the wizard makes itself (its value is no copy of the wizard file's bytes).
-    fn made(&mut self, key: &str, value: &str, at: Span) {
-        self.substituted(key, value, at, true);
+    /// A line the wizard makes itself (its value, these pieces, is no copy of the wizard file's
+    /// bytes).
+    fn made(&mut self, key: &str, value: &[&str], at: Span) {
+        self.write(key, value, true, self.made_source(at, true));
+    }
+
+    /// The source of a line the wizard makes, pointing at `at`: none for its wizard's header.
+    fn made_source(&self, at: Span, known: bool) -> Option<Source> {
+        (Some(at) != self.header || !known).then_some(Source::Made {
+            at,
+            value_copied: false,
+            unknown: !known,
+        })
     }
 
     /// A line the wizard makes of a URI pattern: pjsiplint cannot tell its value unless it is
     /// `known` (see [`substitute`]).
     fn substituted(&mut self, key: &str, value: &str, at: Span, known: bool) {
-        let source = (Some(at) != self.header || !known).then_some(Source::Made {
-            at,
-            value_copied: false,
-            unknown: !known,
-        });
-        self.write(key, value, true, source);
+        self.write(key, &[value], true, self.made_source(at, known));
     }
 
     /// Every line of `prefix`, the prefix stripped, in order.
@@ -339,27 +340,29 @@ impl Writer {
             inherited: var.is_inherited(),
         };
         match raw {
-            Some(raw) => self.write(key, raw, false, Some(source)),
-            None => self.write(key, config.value(var), true, Some(source)),
+            Some(raw) => self.write(key, &[raw], false, Some(source)),
+            None => self.write(key, &[config.value(var)], true, Some(source)),
         }
     }
 
     /// A line of `key` and `value` (`;` escaped).
     fn line(&mut self, key: &str, value: &str, source: Source) {
-        self.write(key, value, true, Some(source));
+        self.write(key, &[value], true, Some(source));
     }
 
-    /// A line of `key` and `value`, from `source` (none: the line points at its wizard's
-    /// header).
-    fn write(&mut self, key: &str, value: &str, escape: bool, source: Option<Source>) {
+    /// A line of `key` and the value written in these pieces, from `source` (none: the line
+    /// points at its wizard's header).
+    fn write(&mut self, key: &str, value: &[&str], escape: bool, source: Option<Source>) {
         let text = &mut self.text;
         text.push_str(key);
         // Blanks around `=`: a value starting with `>` must not make `=>`.
         text.push_str(" = ");
-        if escape {
-            push_escaped(text, value);
-        } else {
-            text.push_str(value);
+        for piece in value {
+            if escape {
+                push_escaped(text, piece);
+            } else {
+                text.push_str(piece);
+            }
         }
         text.push('\n');
         let index = match source {
