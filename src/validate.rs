@@ -445,10 +445,13 @@ impl<'a> ObjectView<'a> {
     /// The line `var` shares with other objects' lines ([`Config::shared_line`]), if it does.
     fn shared_line(&self, var: &Var) -> Option<LineRef> {
         if var.is_appended() {
-            return None;
+            None
+        } else if var.is_inherited() {
+            Some(var.origin)
+        } else {
+            let line = self.config.shared_line(var);
+            (line != var.origin).then_some(line)
         }
-        let line = self.config.shared_line(var);
-        (var.is_inherited() || line != var.origin).then_some(line)
     }
 
     /// What Asterisk's handler makes of the line `var` of option `spec` (`None`: unknown key).
