@@ -164,6 +164,9 @@ pub struct Objects {
     twins: Vec<(ObjectId, ObjectId)>,
     /// See [`Objects::hidden_by`].
     hidden_by: Vec<(ObjectId, ObjectId)>,
+    /// The first wizard object each object of pjsip.conf hides (what [`Config::object`] finds
+    /// when pjsip.conf's does not load): looked up, not searched for in `hidden_by`.
+    hidden_first: rustc_hash::FxHashMap<ObjectId, ObjectId>,
     /// The first object of each (type, id): the table holds only object ids, and hashes and
     /// compares the pair through the object and its section's name in the configuration's text
     /// (no key is copied, and an entry is 4 bytes).
@@ -192,11 +195,7 @@ impl Config {
         let first = objects.find(self, kind, id)?;
         let found = match objects.by_id(first).loads() {
             true => first,
-            false => objects
-                .hidden_by
-                .iter()
-                .find(|(pjsip, _)| *pjsip == first)
-                .map_or(first, |&(_, wizard)| wizard),
+            false => objects.hidden_first.get(&first).copied().unwrap_or(first),
         };
         Some(objects.by_id(found))
     }
@@ -414,7 +413,10 @@ pub(super) fn build(config: &Config) -> Objects {
                         *entry = id;
                     }
                 }
-                Some(first) => objects.hidden_by.push((first, id)),
+                Some(first) => {
+                    objects.hidden_by.push((first, id));
+                    objects.hidden_first.entry(first).or_insert(id);
+                }
                 None => objects.index_first(config, id),
             }
             continue;
