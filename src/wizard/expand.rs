@@ -251,9 +251,9 @@ struct Writer {
     /// The header of the wizard being written.
     header: Option<Span>,
     /// Sources that lines of many wizards may share (a wizard template's lines, the lines the
-    /// wizard makes of them) with their place in `expansion.sources`, by [`Writer::slot`]. A
-    /// cache, not a map: the lines of a template recur in every wizard on it, and a source
-    /// it misses is only kept twice.
+    /// wizard makes of them) with their place in `expansion.sources`, in a slot their line
+    /// picks. A cache, not a map: the lines of a template recur in every wizard on it, and a
+    /// source it misses is only kept twice.
     shared: Vec<Option<(Source, u32)>>,
 }
 

@@ -46,10 +46,10 @@ const AT_HEADER: u32 = u32::MAX;
 
 /// Where written lines came from, in as few bytes as the remapping needs: the spans are read
 /// from the configuration when a finding is remapped (few), not kept for every line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
-    /// A line the wizard makes itself (`type = aor`, `aors = ID`, a contact, a match): a finding
-    /// about it points at `at`.
+    /// A line the wizard makes itself (a contact, a match, `auth = ID-iauth`): a finding about
+    /// it points at `at`.
     Made {
         at: Span,
         /// The value is a byte-for-byte copy of the bytes at `at` (a host of `remote_hosts`).

@@ -56,8 +56,8 @@ const PREFIXED_NAMES: &[(&str, &str)] = &[
 /// How many lines a wizard finds by name in one pass ([`Wizard::last`]).
 const LOOKUPS: usize = WIZARD_KEYS.len() + OTHER_NAMED.len() + PREFIXED_NAMES.len();
 
-/// Bits of a key's [`KeyClasses`] mask after the lookups': the key begins with the prefix of
-/// that index in [`PREFIXES`] and is longer than it.
+/// The first of the bits of a key's [`KeyClasses`] mask (after one bit per lookup) that say the
+/// key begins with the prefix of that index in [`PREFIXES`] and is longer than it.
 const PREFIX_BITS: usize = LOOKUPS;
 
 /// Bit of a key's mask: the key holds `type` (`does_category_match` compiles `type` as an
@@ -66,9 +66,9 @@ const TYPE_BIT: u64 = 1 << (PREFIX_BITS + PREFIXES.len());
 
 const _: () = assert!(PREFIX_BITS + PREFIXES.len() < 64);
 
-/// What the wizard reads each option name as ([`KeyId`] -> a mask of the lookups it answers,
-/// the prefix it has, whether it holds `type`), worked out once per name rather than once per
-/// line of every wizard.
+/// What the wizard reads each option name as ([`crate::model::KeyId`] -> a mask of the lookups
+/// it answers, the prefix it has, whether it holds `type`), worked out once per name rather than
+/// once per line of every wizard.
 #[derive(Debug, Default)]
 pub struct KeyClasses {
     masks: Vec<u64>,
@@ -91,6 +91,7 @@ impl KeyClasses {
     }
 }
 
+/// The [`KeyClasses`] mask of an option name.
 fn classify(key: &str) -> u64 {
     let mut mask = 0;
     let named = WIZARD_KEYS.iter().chain(OTHER_NAMED);
@@ -127,6 +128,8 @@ fn named_lookup(key: &str) -> Option<usize> {
         .position(|name| *name == key)
 }
 
+/// Where the last line of `name` behind `prefix` is among the lines a wizard finds in one pass,
+/// if it is one.
 fn prefixed_lookup(prefix: &str, name: &str) -> Option<usize> {
     PREFIXED_NAMES
         .iter()
