@@ -101,6 +101,13 @@ impl<'a> Vars<'a> {
         }
     }
 
+    /// The lines in runs of one piece each, in order: for a loop over every line, a walk of
+    /// slices.
+    pub fn runs(&self) -> impl Iterator<Item = &'a [Var]> + 'a {
+        let store = self.store;
+        self.pieces.iter().map(move |piece| store.lines(piece))
+    }
+
     /// The lines from position `first` on (whole pieces are skipped, not walked).
     pub fn iter_from(&self, first: usize) -> VarsIter<'a> {
         let (front, rest) = match self.locate(first) {

@@ -172,15 +172,17 @@ impl<'c> Wizard<'c> {
         let section = config.section(id);
         let mut last = [None; LOOKUPS];
         let mut is_wizard = false;
-        for var in config.vars(section).iter() {
-            let mut mask = config.wizard_keys.of(config, var);
-            if mask & TYPE_BIT != 0 && config.value(var) == "wizard" {
-                is_wizard = true;
-            }
-            mask &= (1 << LOOKUPS) - 1;
-            while mask != 0 {
-                last[mask.trailing_zeros() as usize] = Some(var);
-                mask &= mask - 1;
+        for run in config.vars(section).runs() {
+            for var in run {
+                let mut mask = config.wizard_keys.of(config, var);
+                if mask & TYPE_BIT != 0 && config.value(var) == "wizard" {
+                    is_wizard = true;
+                }
+                mask &= (1 << LOOKUPS) - 1;
+                while mask != 0 {
+                    last[mask.trailing_zeros() as usize] = Some(var);
+                    mask &= mask - 1;
+                }
             }
         }
         let wizard = Wizard {
