@@ -355,14 +355,36 @@ fn may_hold_marker(value: &[u8]) -> bool {
     })
 }
 
+/// Searches of the [`markers`] automaton after which it is a DFA.
+const NFA_SEARCHES: usize = 1000;
+
+/// The automaton of the [`MARKERS`]. A small configuration searches a few dozen values, for
+/// which a contiguous NFA does: it is built in half the time of a DFA, whose building was a sixth
+/// of the instructions of linting a 10 KB config. After [`NFA_SEARCHES`] searches the DFA takes
+/// over: it searches a value in 60% of the NFA's time.
 fn markers() -> &'static aho_corasick::AhoCorasick {
-    static AUTOMATON: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
-    AUTOMATON.get_or_init(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(MARKERS)
-            .expect("a few short texts build an automaton")
-    })
+    use aho_corasick::AhoCorasickKind::{ContiguousNFA, DFA};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::OnceLock;
+    static FEW: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    static MANY: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    static SEARCHES: AtomicUsize = AtomicUsize::new(0);
+    if let Some(dfa) = MANY.get() {
+        return dfa;
+    }
+    if SEARCHES.fetch_add(1, Ordering::Relaxed) < NFA_SEARCHES {
+        FEW.get_or_init(|| marker_automaton(ContiguousNFA))
+    } else {
+        MANY.get_or_init(|| marker_automaton(DFA))
+    }
+}
+
+fn marker_automaton(kind: aho_corasick::AhoCorasickKind) -> aho_corasick::AhoCorasick {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(kind))
+        .build(MARKERS)
+        .expect("a few short texts build an automaton")
 }
 const ADDRESSES: &[&str] = &["x.x.x.x", "xxx.xxx.xxx.xxx", "[xxxx]", "a.b.c.d"];
 const WORDS: &[&str] = &[
@@ -579,13 +601,15 @@ mod tests {
 
     #[test]
     fn the_texts_checked_only_with_a_marker_hold_one() {
-        let marked = |text: &str| markers().is_match(text);
+        use aho_corasick::AhoCorasickKind::{ContiguousNFA, DFA};
+        let automata = [marker_automaton(ContiguousNFA), marker_automaton(DFA)];
         for text in ADDRESSES
             .iter()
             .chain(WORDS)
             .chain(&[YOUR, "_here", "insert ", "xxx"])
         {
-            assert!(marked(text), "{text}");
+            assert!(markers().is_match(*text), "{text}");
+            assert!(automata.iter().all(|a| a.is_match(*text)), "{text}");
         }
     }
 
