@@ -490,30 +490,17 @@ fn candidates<'a>(
         })
 }
 
-/// How many auths with different user names share each password (by a hash of the password:
-/// no password is kept). Three or more is a published default or a copied example.
-fn shared_passwords(config: &Config, options: &crate::lookup::Options<3>) -> HashMap<u64, usize> {
-    // Up to three user names per password, inline: one entry per auth in a large configuration,
-    // so no allocation each and the table sized once.
-    let mut users: HashMap<u64, (usize, [u64; 3])> = HashMap::default();
-    users.reserve(config.objects.of_type("auth").size_hint().0);
-    for (_, password_line, username_line) in candidates(config, options) {
-        let password = config.value(password_line);
-        if password.is_empty() {
-            continue;
-        }
-        let user = password_hash(username_line.map_or("", |var| config.value(var)));
-        let (count, seen) = users.entry(password_hash(password)).or_default();
-        // At most three kept: that is all the count needs.
-        if *count < 3 && !seen[..*count].contains(&user) {
-            seen[*count] = user;
-            *count += 1;
-        }
-    }
-    users
-        .into_iter()
-        .filter(|(_, (count, _))| *count >= 3)
-        .map(|(password, (count, _))| (password, count))
+/// The passwords (by a hash: no password is kept) that auths with three or more different user
+/// names share: a published default or a copied example. From each candidate's hashes of its
+/// password and user name, sorted: 16 bytes an auth, where a table of counts took three times
+/// that on a large configuration.
+fn shared_passwords(mut pairs: Vec<(u64, u64)>) -> rustc_hash::FxHashSet<u64> {
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|users| users.len() >= 3)
+        .map(|users| users[0].0)
         .collect()
 }
 
@@ -524,6 +511,38 @@ fn password_hash(password: &str) -> u64 {
     hasher.finish()
 }
 
+/// The candidates whose password fails a test, with the reasons. `shared` sees every candidate's
+/// password and user name and says whether the password is shared, which is a reason only for a
+/// password that fails nothing else ("123456" shared by ten phones is weak for its own reasons,
+/// and one more reason would split their group).
+fn weak_auths<'a>(
+    config: &'a Config,
+    options: &'a crate::lookup::Options<3>,
+    mut shared: impl FnMut(&str, Option<&str>) -> bool,
+) -> Vec<(&'a Object, &'a crate::model::Var, Vec<&'static str>)> {
+    let mut lowered = Lowered::default();
+    let mut weak = Vec::new();
+    for (auth, var, username_line) in candidates(config, options) {
+        let password = config.value(var);
+        let username = username_line.map(|line| config.value(line));
+        let mut reasons = weaknesses_with(&mut lowered, password, username, config.object_id(auth));
+        if shared(password, username) && reasons.is_empty() {
+            reasons.push("is shared by auths with different user names");
+        }
+        if reasons.is_empty() {
+            continue;
+        }
+        // Asked only now: most passwords are strong, and each value read is a cache miss.
+        let [_, _, auth_type] = options.last_lines(config, auth);
+        let auth_type = auth_type.map_or("userpass", |var| config.value(var));
+        if auth_type.trim().eq_ignore_ascii_case("google_oauth") {
+            continue;
+        }
+        weak.push((auth, var, reasons));
+    }
+    weak
+}
+
 impl Rule for WeakPassword {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -532,34 +551,27 @@ impl Rule for WeakPassword {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let options = config.options(["password", "username", "auth_type"]);
-        let shared = shared_passwords(config, &options);
-        let mut lowered = Lowered::default();
-        let mut weak: Vec<(&Object, &crate::model::Var, Vec<&'static str>)> = Vec::new();
-        for (auth, var, username_line) in candidates(config, &options) {
-            let password = config.value(var);
-            let username = username_line.map(|line| config.value(line));
-            let mut reasons =
-                weaknesses_with(&mut lowered, password, username, config.object_id(auth));
-            // Only said of a password that fails nothing else: "123456" shared by ten phones is
-            // weak for its own reasons, and one more reason would split their group.
-            if reasons.is_empty()
-                && !shared.is_empty()
-                && !password.is_empty()
-                && shared.contains_key(&password_hash(password))
-            {
-                reasons.push("is shared by auths with different user names");
+        // One walk finds what fails the tests of a password alone and gathers what sharing
+        // needs; a second walk runs only when some password is shared (rare), so that its auths
+        // keep their place in the order.
+        let mut pairs = Vec::new();
+        let weak = weak_auths(config, &options, |password, username| {
+            if !password.is_empty() {
+                pairs.push((
+                    password_hash(password),
+                    password_hash(username.unwrap_or("")),
+                ));
             }
-            if reasons.is_empty() {
-                continue;
-            }
-            // Asked only now: most passwords are strong, and each value read is a cache miss.
-            let [_, _, auth_type] = options.last_lines(config, auth);
-            let auth_type = auth_type.map_or("userpass", |var| config.value(var));
-            if auth_type.trim().eq_ignore_ascii_case("google_oauth") {
-                continue;
-            }
-            weak.push((auth, var, reasons));
-        }
+            false
+        });
+        let shared = shared_passwords(pairs);
+        let weak = if shared.is_empty() {
+            weak
+        } else {
+            weak_auths(config, &options, |password, _| {
+                !password.is_empty() && shared.contains(&password_hash(password))
+            })
+        };
         if weak.is_empty() {
             return;
         }
