@@ -7,6 +7,7 @@
 //! before it looks at them, so there is nothing to parse.
 
 use std::cell::RefCell;
+use std::mem::MaybeUninit;
 use std::num::NonZeroUsize;
 use std::ops::Range;
 use std::sync::Mutex;
@@ -48,27 +49,37 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// Below this size a file is parsed on the calling thread only.
 const PARALLEL_BYTES: usize = 512 * 1024;
 
-/// Parses `text` (the file's bytes as pest reads them) into `lines`, one per physical line, in
-/// chunks (in parallel when it is large). The lines are made once, in their final place: a large
-/// file's lines are most of the memory pjsiplint uses.
+/// Parses `text` (the file's bytes as pest reads them) into `lines` (empty), one per physical
+/// line, in chunks (in parallel when it is large). The lines are made once, in their final place,
+/// each by the thread that parses it: a large file's lines are most of the memory pjsiplint uses,
+/// and on a machine where the first touch of a page costs more than using it (the 2-core VMs of
+/// issue 21: about 0.8 ms per MB, a third of the whole run) that cost is shared by the threads.
 pub(super) fn parse_chunks(bytes: &[u8], text: &str, lines: &mut Vec<Line>) -> Vec<Chunk> {
+    debug_assert!(lines.is_empty());
     let bounds = chunk_bounds(text.as_bytes());
+    let counts: Vec<usize> = bounds
+        .iter()
+        .map(|range| {
+            let is_last = range.end == text.len();
+            memchr::memchr_iter(b'\n', &text.as_bytes()[range.clone()]).count()
+                + usize::from(is_last)
+        })
+        .collect();
+    let total: usize = counts.iter().sum();
+    lines.reserve_exact(total);
+    let mut rest = &mut lines.spare_capacity_mut()[..total];
     let mut jobs = Vec::with_capacity(bounds.len());
-    let mut rest: &mut [Line] = {
-        fill_lines(text.as_bytes(), lines);
-        lines
-    };
     let mut first_line = 0;
-    for range in bounds {
-        let is_last = range.end == text.len();
-        let count = memchr::memchr_iter(b'\n', &text.as_bytes()[range.clone()]).count()
-            + usize::from(is_last);
-        let count = count.min(rest.len());
+    for (range, count) in bounds.into_iter().zip(counts) {
         let (own, later) = std::mem::take(&mut rest).split_at_mut(count);
         rest = later;
-        jobs.push((first_line..first_line + count, own));
+        jobs.push((range, first_line..first_line + count, own));
         first_line += count;
     }
+    let run = |(range, indexes, own): (Range<usize>, Range<usize>, &mut [MaybeUninit<Line>])| {
+        let own = fill_lines(text.as_bytes(), range, own);
+        parse_chunk(bytes, text, indexes, own)
+    };
     // Asked only for a large file: the answer costs some twenty system calls (cgroup files).
     let threads = if text.len() < PARALLEL_BYTES {
         1
@@ -77,47 +88,62 @@ pub(super) fn parse_chunks(bytes: &[u8], text: &str, lines: &mut Vec<Line>) -> V
             .map_or(1, NonZeroUsize::get)
             .min(jobs.len())
     };
-    if threads < 2 {
-        return jobs
-            .into_iter()
-            .map(|(indexes, own)| parse_chunk(bytes, text, indexes, own))
-            .collect();
-    }
-    let count = jobs.len();
-    let queue = Mutex::new(jobs.into_iter().enumerate());
-    let slots: Vec<Mutex<Chunk>> = (0..count).map(|_| Mutex::default()).collect();
-    let work = || loop {
-        let job = queue.lock().ok().and_then(|mut jobs| jobs.next());
-        let Some((index, (indexes, own))) = job else {
-            break;
+    let chunks: Vec<Chunk> = if threads < 2 {
+        jobs.into_iter().map(run).collect()
+    } else {
+        let count = jobs.len();
+        let queue = Mutex::new(jobs.into_iter().enumerate());
+        let slots: Vec<Mutex<Chunk>> = (0..count).map(|_| Mutex::default()).collect();
+        let work = || loop {
+            let job = queue.lock().ok().and_then(|mut jobs| jobs.next());
+            let Some((index, job)) = job else {
+                break;
+            };
+            let chunk = run(job);
+            if let Ok(mut slot) = slots[index].lock() {
+                *slot = chunk;
+            }
         };
-        let chunk = parse_chunk(bytes, text, indexes, own);
-        if let Ok(mut slot) = slots[index].lock() {
-            *slot = chunk;
-        }
+        std::thread::scope(|scope| {
+            for _ in 1..threads {
+                scope.spawn(work);
+            }
+            work();
+        });
+        slots
+            .into_iter()
+            .map(|slot| slot.into_inner().unwrap_or_default())
+            .collect()
     };
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            scope.spawn(work);
-        }
-        work();
-    });
-    slots
-        .into_iter()
-        .map(|slot| slot.into_inner().unwrap_or_default())
-        .collect()
+    // SAFETY: the first `total` slots were split among the jobs, every job ran (the scope joined
+    // its threads; a panic in one would have ended this function before here), and `fill_lines`
+    // wrote every slot of its job.
+    unsafe { lines.set_len(total) };
+    chunks
 }
 
-/// One empty line per physical line: each ends at a "\n" (not included) or at the end of the text,
-/// so there is always one more line than "\n"s.
-fn fill_lines(text: &[u8], lines: &mut Vec<Line>) {
-    lines.reserve_exact(memchr::memchr_iter(b'\n', text).count() + 1);
-    let mut start = 0;
-    for newline in memchr::memchr_iter(b'\n', text) {
-        lines.push(empty_line(start, newline));
-        start = newline + 1;
+/// Writes one empty line per physical line of `text[range]` into `slots` and returns them: each
+/// ends at a "\n" (not included) or, in the file's last chunk, at the end of the text, so that
+/// chunk has one more line than "\n"s. `slots` holds exactly that many.
+fn fill_lines<'a>(
+    text: &[u8],
+    range: Range<usize>,
+    slots: &'a mut [MaybeUninit<Line>],
+) -> &'a mut [Line] {
+    let mut start = range.start;
+    let ends = memchr::memchr_iter(b'\n', &text[range.clone()])
+        .map(|at| range.start + at)
+        .chain((range.end == text.len()).then_some(text.len()));
+    let mut written = 0;
+    for (slot, end) in slots.iter_mut().zip(ends) {
+        slot.write(empty_line(start, end));
+        start = end + 1;
+        written += 1;
     }
-    lines.push(empty_line(start, text.len()));
+    assert_eq!(written, slots.len(), "a chunk's lines were counted apart");
+    // SAFETY: every slot was written above (the assertion holds), and `MaybeUninit<Line>` has
+    // the layout of `Line`.
+    unsafe { &mut *(std::ptr::from_mut(slots) as *mut [Line]) }
 }
 
 /// Chunk ranges: each ends just after a "\n" (or at the end of the text). An empty text is one
@@ -152,7 +178,21 @@ fn parse_chunk(bytes: &[u8], text: &str, indexes: Range<usize>, lines: &mut [Lin
         lines: indexes,
         ..Chunk::default()
     };
-    let stored = RefCell::default();
+    // Room at once for the headers and items the chunk can hold (at most one header a line, an
+    // item a `(` or `,`): growing them by doubling touched twice the memory, and first touches
+    // are what memory costs most (see `parse_chunks`). Room never written is never touched.
+    let chunk_bytes = lines
+        .first()
+        .zip(lines.last())
+        .map_or(&[][..], |(first, last)| {
+            &text.as_bytes()[first.start as usize..last.end as usize]
+        });
+    let count = |byte| memchr::memchr_iter(byte, chunk_bytes).count();
+    let stored = RefCell::new(Stored {
+        headers: Vec::with_capacity(count(b'[')),
+        items: Vec::with_capacity(count(b'(') + count(b',')),
+        ..Stored::default()
+    });
     // Runs of lines that are short enough to be read.
     let mut index = 0;
     while index < lines.len() {
