@@ -119,6 +119,25 @@ impl Rule for NatEndpointOptions {
         ]);
         let is_true = |var: Option<&Var>| config.is_true(var);
         for endpoint in config.objects.of_type("endpoint").filter(|e| e.usable()) {
+            // What it lacks first: one walk over its lines, and most endpoints behind NAT lack
+            // nothing, so the reads below (its id, its aors) are skipped.
+            let [transport, direct_media, rtp_symmetric, rewrite_contact] =
+                options.last_lines(config, endpoint);
+            let mut missing = Vec::new();
+            // direct_media is reported only when written as yes: its default is a choice of the
+            // site (LAN phones talking directly is fine), not a mistake.
+            if direct_media.is_some_and(|var| is_true(Some(var))) {
+                missing.push("`direct_media=no`");
+            }
+            if !is_true(rtp_symmetric) {
+                missing.push("`rtp_symmetric=yes`");
+            }
+            if !is_true(rewrite_contact) {
+                missing.push("`rewrite_contact=yes`");
+            }
+            if missing.is_empty() {
+                continue;
+            }
             // Trunks matched by address; `anonymous` (callers nobody identified, it registers
             // nothing); WebRTC endpoints (ICE finds the media path, the websocket carries the
             // signaling back).
@@ -144,8 +163,6 @@ impl Rule for NatEndpointOptions {
             if !registers {
                 continue;
             }
-            let [transport, direct_media, rtp_symmetric, rewrite_contact] =
-                options.last_lines(config, endpoint);
             let uses_nat = match config.transports_by_line(endpoint, transport) {
                 // Every transport, for an endpoint naming none: `behind_nat` holds at least
                 // one of them (same list, and it is not empty).
@@ -153,21 +170,6 @@ impl Rule for NatEndpointOptions {
                 named => named.into_iter().any(|t| behind_nat.contains(&t.section)),
             };
             if !uses_nat {
-                continue;
-            }
-            let mut missing = Vec::new();
-            // direct_media is reported only when written as yes: its default is a choice of the
-            // site (LAN phones talking directly is fine), not a mistake.
-            if direct_media.is_some_and(|var| is_true(Some(var))) {
-                missing.push("`direct_media=no`");
-            }
-            if !is_true(rtp_symmetric) {
-                missing.push("`rtp_symmetric=yes`");
-            }
-            if !is_true(rewrite_contact) {
-                missing.push("`rewrite_contact=yes`");
-            }
-            if missing.is_empty() {
                 continue;
             }
             let section = config.section(endpoint.section);

@@ -393,13 +393,16 @@ fn contains_text(haystack: &str, needle: &str) -> bool {
 /// Whether the password is made of at most three different characters (`aaaaaaaa`,
 /// `12121212`): as easy to guess as a short one.
 fn few_distinct(password: &str) -> bool {
-    let mut seen: Vec<char> = Vec::with_capacity(4);
+    // On the stack: asked of every password of eight characters or more.
+    let mut seen = ['\0'; 3];
+    let mut count = 0;
     for c in password.chars() {
-        if !seen.contains(&c) {
-            if seen.len() == 3 {
+        if !seen[..count].contains(&c) {
+            if count == 3 {
                 return false;
             }
-            seen.push(c);
+            seen[count] = c;
+            count += 1;
         }
     }
     true
@@ -461,9 +464,8 @@ struct Group<'a> {
     auths: Vec<(&'a Object, &'a crate::model::Var, Option<&'a Object>)>,
 }
 
-/// The usable auths with a password line that is not a placeholder (`${PASSWORD}`, `<secret>`,
-/// `{{ pass }}` are placeholder-value's finding: one mistake, one finding), with that line and
-/// the username line. Walked twice rather than kept: a large configuration has one per phone.
+/// The usable auths with a password line, with that line and the username line. Walked twice
+/// rather than kept: a large configuration has one per phone.
 fn candidates<'a>(
     config: &'a Config,
     options: &'a crate::lookup::Options<3>,
@@ -482,10 +484,6 @@ fn candidates<'a>(
             let [Some(password_line), username_line, _] = options.last_lines(config, auth) else {
                 return None;
             };
-            let password = config.value(password_line);
-            if super::placeholder_value::placeholder("password", password).is_some() {
-                return None;
-            }
             Some((auth, password_line, username_line))
         })
 }
@@ -529,7 +527,13 @@ fn weak_auths<'a>(
         if shared(password, username) && reasons.is_empty() {
             reasons.push("is shared by auths with different user names");
         }
-        if reasons.is_empty() {
+        // A placeholder (`${PASSWORD}`, `<secret>`, `{{ pass }}`) is placeholder-value's finding:
+        // one mistake, one finding. Asked only of a weak password (most are strong). Sharing
+        // counted placeholders too, which changes nothing here: every auth with that password
+        // holds the same placeholder and is left out.
+        if reasons.is_empty()
+            || super::placeholder_value::placeholder("password", password).is_some()
+        {
             continue;
         }
         // Asked only now: most passwords are strong, and each value read is a cache miss.
