@@ -255,6 +255,7 @@ fn lint_config(mut config: Config, settings: &Settings, reported: Reported) -> L
     } else {
         suppress::Suppressions::default()
     };
+    let identifies = std::sync::OnceLock::new();
     let cx = Context {
         config: &config,
         validation: &validation,
@@ -262,6 +263,7 @@ fn lint_config(mut config: Config, settings: &Settings, reported: Reported) -> L
         suppressions: &suppressions,
         check_files: options.check_files,
         asterisk_version: settings.asterisk_version,
+        identifies: &identifies,
     };
     let mut diagnostics = rules::check(&cx, |meta| settings.enabled(meta));
     settings.apply_severities(&mut diagnostics);

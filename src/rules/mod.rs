@@ -247,6 +247,17 @@ pub struct Context<'a> {
     pub check_files: bool,
     /// The Asterisk major version to check against (16 to 23).
     pub asterisk_version: u32,
+    /// [`Context::identifies`], made by the first rule that asks.
+    pub(crate) identifies: &'a std::sync::OnceLock<crate::trunks::Identifies<'a>>,
+}
+
+impl<'a> Context<'a> {
+    /// What the identify sections name and match, made once for the rules that ask (two rules
+    /// read it; each made its own, a few percent of a run with many trunks).
+    pub fn identifies(&self) -> &crate::trunks::Identifies<'a> {
+        self.identifies
+            .get_or_init(|| crate::trunks::Identifies::of(self.config))
+    }
 }
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {

@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::model::{Config, Object};
 use crate::syntax::LineKind;
-use crate::trunks::{placeholder_host, Identifies, Trunk};
+use crate::trunks::{placeholder_host, Trunk};
 
 pub struct TrunkMissingIdentify;
 
@@ -68,7 +68,7 @@ impl Rule for TrunkMissingIdentify {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        let identifies = Identifies::of(config);
+        let identifies = cx.identifies();
         let auth = config.option_name("auth");
         let identify_by = config.option_name("identify_by");
         for trunk in &cx.trunks.list {

@@ -234,7 +234,7 @@ impl Rule for UnauthenticatedEndpoint {
             config.is_part_of_pjsip_conf() && config.objects.of_type("identify").next().is_none();
         let identified = identified_endpoints(config);
         let catch_all = catch_all_identified(config);
-        let identifies = crate::trunks::Identifies::of(config);
+        let identifies = cx.identifies();
         let auth = config.option_name("auth");
         let identify_by = config.option_name("identify_by");
         // Endpoints matched by address that the default `identify_by` leaves reachable by name:
