@@ -204,8 +204,13 @@ impl Config {
 impl Objects {
     /// The first of these objects (made from `config`'s sections) with that type and id.
     fn find(&self, config: &Config, kind: &str, id: &str) -> Option<ObjectId> {
+        self.find_hashed(config, pair_hash(kind, id), kind, id)
+    }
+
+    /// [`Objects::find`] with the hash of `kind` and `id` already made.
+    fn find_hashed(&self, config: &Config, hash: u64, kind: &str, id: &str) -> Option<ObjectId> {
         self.index
-            .find(pair_hash(kind, id), |&found| {
+            .find(hash, |&found| {
                 let object = self.by_id(found);
                 object.kind_name() == kind && config.object_id(object) == id
             })
@@ -263,15 +268,15 @@ impl Objects {
         }
     }
 
-    /// Makes `id` the object found by its type and id (the first of them).
-    fn index_first(&mut self, config: &Config, id: ObjectId) {
+    /// Makes `id` the object found by its type and id (the first of them); `hash` is
+    /// [`pair_hash`] of them, made once for the lookup before (reading the id is a wait on the
+    /// file's text).
+    fn index_first(&mut self, config: &Config, id: ObjectId, hash: u64) {
         let list = &self.list;
         let rehash = |&other: &ObjectId| {
             let object = &list[other.0 as usize];
             pair_hash(object.kind_name(), config.object_id(object))
         };
-        let object = &list[id.0 as usize];
-        let hash = pair_hash(object.kind_name(), config.object_id(object));
         self.index.insert_unique(hash, id, rehash);
     }
 
@@ -388,7 +393,8 @@ pub(super) fn build(config: &Config) -> Objects {
         let id = ObjectId(objects.list.len() as u32);
         let kind = ty.name.as_str();
         let name = config.section_name(section);
-        let first_twin = objects.find(config, kind, name);
+        let hash = pair_hash(kind, name);
+        let first_twin = objects.find_hashed(config, hash, kind, name);
         objects.by_section[index] = id;
         objects.by_kind[ty.index].push(id);
         objects.list.push(Object {
@@ -417,12 +423,12 @@ pub(super) fn build(config: &Config) -> Objects {
                     objects.hidden_by.push((first, id));
                     objects.hidden_first.entry(first).or_insert(id);
                 }
-                None => objects.index_first(config, id),
+                None => objects.index_first(config, id, hash),
             }
             continue;
         }
         if first_twin.is_none() {
-            objects.index_first(config, id);
+            objects.index_first(config, id, hash);
         }
         if !file_loads {
             objects.mark_not_loaded(id, NotLoaded::FileInvalid);
