@@ -249,7 +249,7 @@ fn lint_config(mut config: Config, settings: &Settings, reported: Reported) -> L
         config_dir,
     };
     let validation = validate::validate(&mut config, &options);
-    let trunks = trunks::Trunks::find(&config);
+    let trunks = std::sync::OnceLock::new();
     let suppressions = if settings.inline_suppressions {
         suppress::Suppressions::parse(&config)
     } else {
@@ -271,6 +271,10 @@ fn lint_config(mut config: Config, settings: &Settings, reported: Reported) -> L
         diagnostics.retain(|d| reported.includes(config.root_of_file(d.primary.span.file).kind));
     }
     diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.rule));
+    // Found by a rule, unless no rule that ran asked (`--select`).
+    let trunks = trunks
+        .into_inner()
+        .unwrap_or_else(|| trunks::Trunks::find(&config));
     Linted {
         config,
         validation,

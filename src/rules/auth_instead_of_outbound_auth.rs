@@ -59,7 +59,7 @@ impl Rule for AuthInsteadOfOutboundAuth {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
-        for trunk in &cx.trunks.list {
+        for trunk in &cx.trunks().list {
             let endpoint = config.objects.by_id(trunk.endpoint);
             // Only the last `auth` line counts (pjsip_configuration.c inbound_auth_handler
             // replaces the list on each line).

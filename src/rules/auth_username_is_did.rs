@@ -76,7 +76,7 @@ impl Rule for AuthUsernameIsDid {
                 continue;
             }
             let id = crate::model::ObjectId(index as u32);
-            let (auths, endpoint) = crate::trunks::trunk_auths(config, cx.trunks, id);
+            let (auths, endpoint) = crate::trunks::trunk_auths(config, cx.trunks(), id);
             for auth in auths {
                 let Some(var) = config.option_var(auth, "username") else {
                     continue;

@@ -71,7 +71,7 @@ impl Rule for EndpointWithoutAors {
                 continue;
             }
             let id = crate::model::ObjectId(index as u32);
-            if cx.trunks.of_endpoint(id).is_some() {
+            if cx.trunks().of_endpoint(id).is_some() {
                 continue;
             }
             // From the references: no value of the endpoint is read.

@@ -98,7 +98,7 @@ impl Rule for RegistrationMissingOutboundAuth {
 /// The one auth that surely belongs to this registration, if there is exactly one.
 fn fitting_auth(cx: &Context<'_>, id: ObjectId, registration: &Object) -> Option<String> {
     let config = cx.config;
-    if let Some(trunk) = cx.trunks.of_registration(id) {
+    if let Some(trunk) = cx.trunks().of_registration(id) {
         let endpoint = config.objects.by_id(trunk.endpoint);
         let names: Vec<&str> = config.option_items(endpoint, "outbound_auth").collect();
         if let [one] = names.as_slice() {

@@ -162,7 +162,7 @@ fn public_user(cx: &Context<'_>, transport: &Object, tls_count: usize) -> Option
             Some(name) => name == config.object_id(transport),
             None => uri_tls && tls_count > 0,
         };
-    for trunk in &cx.trunks.list {
+    for trunk in &cx.trunks().list {
         let endpoint = config.objects.by_id(trunk.endpoint);
         let Some(host) = trunk.host.as_deref().filter(|h| !is_private_host(h)) else {
             continue;

@@ -71,7 +71,7 @@ impl Rule for TrunkMissingIdentify {
         let identifies = cx.identifies();
         let auth = config.option_name("auth");
         let identify_by = config.option_name("identify_by");
-        for trunk in &cx.trunks.list {
+        for trunk in &cx.trunks().list {
             if !identifies.trunk_unidentified(config, trunk) {
                 continue;
             }

@@ -60,7 +60,7 @@ impl Rule for TrunkMissingOutboundAuth {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        for trunk in &cx.trunks.list {
+        for trunk in &cx.trunks().list {
             let Some(registration) = trunk.registration else {
                 continue;
             };

@@ -70,7 +70,7 @@ impl Rule for TrunkWebrtcMedia {
             })
         };
         let mut only_websockets: Option<bool> = None;
-        for trunk in &cx.trunks.list {
+        for trunk in &cx.trunks().list {
             let endpoint = config.objects.by_id(trunk.endpoint);
             if !endpoint.usable() {
                 continue;

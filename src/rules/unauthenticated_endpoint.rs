@@ -272,7 +272,9 @@ impl Rule for UnauthenticatedEndpoint {
                 }
                 continue;
             }
-            let trunk = cx.trunks.of_endpoint(crate::model::ObjectId(index as u32));
+            let trunk = cx
+                .trunks()
+                .of_endpoint(crate::model::ObjectId(index as u32));
             if trunk.is_some_and(|t| t.reason == TrunkReason::RegistrationLine) {
                 out.push(reachable_by_name(
                     config,

@@ -70,7 +70,7 @@ impl Rule for WebrtcCodecs {
             }
             // A provider trunk over a websocket talks to a server, not a browser; `webrtc=yes`
             // on it still says browser.
-            let trunk = cx.trunks.of_endpoint(ObjectId(index as u32)).is_some();
+            let trunk = cx.trunks().of_endpoint(ObjectId(index as u32)).is_some();
             let browser = if trunk {
                 config.is_true(websockets.lines(endpoint)[0])
             } else {

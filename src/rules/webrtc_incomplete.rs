@@ -247,7 +247,7 @@ impl Rule for WebrtcIncomplete {
             // A provider trunk talks to the provider's server, not to a browser (and Asterisk
             // does not open websocket connections itself, res_pjsip_transport_websocket.c only
             // accepts them): its media settings are the provider's business.
-            let trunk = cx.trunks.of_endpoint(ObjectId(index as u32)).is_some();
+            let trunk = cx.trunks().of_endpoint(ObjectId(index as u32)).is_some();
             if !webrtc && !trunk {
                 if let Some(via) = websockets.used_by(transport) {
                     let mut missing = 0u32;
