@@ -43,6 +43,11 @@ impl Suppressions {
     pub fn parse(config: &Config) -> Suppressions {
         let mut list = Vec::new();
         for (index, file) in config.written_files() {
+            // A file without the marker anywhere has no suppression comment: one vectorised
+            // search instead of reading every comment (100k phones with a comment each).
+            if memchr::memmem::find(&file.bytes, MARKER.as_bytes()).is_none() {
+                continue;
+            }
             let file_id = FileId(index as u32);
             let lines = &file.syntax.lines;
             // Found once a file, when its first suppression comment needs it (not by a scan
