@@ -184,16 +184,21 @@ impl<'a> HasCodecs<'a> {
 
     fn check(&mut self, config: &'a Config, endpoint: &Object) -> bool {
         self.lines.clear();
-        // A line extended by `+=` has a value of its own section's making: not one of a list
-        // of lines shared with others.
-        let mut appended = false;
+        // Only a list of shared lines (a template's, a wizard template's) can be another
+        // endpoint's too: a line extended by `+=` has a value of its own section's making, and
+        // a section's own line is no other section's. Endpoints that write their codec lines
+        // themselves are left out of `by_lines`, where each kept a list no other would ask for
+        // (100k lists on a configuration without templates); `by_values` still shares their
+        // answer.
+        let mut shared = true;
         for var in config.vars(config.section(endpoint.section)) {
             if self.allow.names(var) || self.disallow.names(var) {
-                appended |= var.is_appended();
-                self.lines.push(config.shared_line(var));
+                let line = config.shared_line(var);
+                shared &= !var.is_appended() && (var.is_inherited() || line != var.origin);
+                self.lines.push(line);
             }
         }
-        if !appended {
+        if shared {
             if let Some(&known) = self.by_lines.get(self.lines.as_slice()) {
                 return known;
             }
@@ -207,7 +212,7 @@ impl<'a> HasCodecs<'a> {
                 has
             }
         };
-        if !appended {
+        if shared {
             self.by_lines.insert(self.lines.clone(), has);
         }
         has
