@@ -78,13 +78,17 @@ impl Rule for AllowAllCodecs {
                 if !allowing && !disallow.names(var) {
                     continue;
                 }
-                // A line extended by `+=` has a value of its own section's making.
-                let says = if var.is_appended() {
-                    says_all(config, allowing, var)
-                } else {
+                // Kept only for a line other endpoints share: a line extended by `+=` has a
+                // value of its own section's making, and a section's own line is no other
+                // section's (a configuration without templates would keep one per line).
+                let line = config.shared_line(var);
+                let shared = !var.is_appended() && (var.is_inherited() || line != var.origin);
+                let says = if shared {
                     *said
-                        .entry(config.shared_line(var))
+                        .entry(line)
                         .or_insert_with(|| says_all(config, allowing, var))
+                } else {
+                    says_all(config, allowing, var)
                 };
                 match says {
                     Some(true) => allowed_all = Some(var),
