@@ -357,7 +357,7 @@ impl<'a> Applied<'a> {
 }
 
 /// The problem of each shared line (a template's, a wizard template's:
-/// [`ObjectView::shared_line`]), per object type it was inherited into.
+/// [`Config::line_shared_with_others`]), per object type it was inherited into.
 type InheritedLines = HashMap<(usize, LineRef), Option<ProblemKind>>;
 
 /// An object's lines, read the way its options end up (last line wins).
@@ -424,7 +424,7 @@ impl<'a> ObjectView<'a> {
                 }
                 // A template line unchanged by `+=` reads the same in every object built on it,
                 // and so does a wizard line the wizard passed on to many objects.
-                _ => match self.shared_line(var) {
+                _ => match self.config.line_shared_with_others(var) {
                     Some(line) => inherited
                         .entry((self.object.ty.index, line))
                         .or_insert_with(|| self.line_problem(meaning.spec, var, options.version))
@@ -439,18 +439,6 @@ impl<'a> ObjectView<'a> {
                     kind,
                 });
             }
-        }
-    }
-
-    /// The line `var` shares with other objects' lines ([`Config::shared_line`]), if it does.
-    fn shared_line(&self, var: &Var) -> Option<LineRef> {
-        if var.is_appended() {
-            None
-        } else if var.is_inherited() {
-            Some(var.origin)
-        } else {
-            let line = self.config.shared_line(var);
-            (line != var.origin).then_some(line)
         }
     }
 

@@ -514,6 +514,16 @@ impl Config {
             .unwrap_or(var.origin)
     }
 
+    /// [`Config::shared_line`] when other vars read that line too (a template's line inherited,
+    /// a wizard template's line passed on) and no `+=` extended `var`: what is worked out from
+    /// it can be kept for them. `None` for a section's own line, which no other section reads:
+    /// a cache keyed by it would only grow (one entry per line of a configuration without
+    /// templates).
+    pub fn line_shared_with_others(&self, var: &Var) -> Option<LineRef> {
+        let line = self.shared_line(var);
+        (!var.is_appended() && (var.is_inherited() || line != var.origin)).then_some(line)
+    }
+
     /// The joined value and the `+=` lines, when later lines extended `var`.
     pub fn appended(&self, var: &Var) -> Option<&Appended> {
         self.appends.get(var.appended_index()?)

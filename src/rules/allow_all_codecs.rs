@@ -78,17 +78,12 @@ impl Rule for AllowAllCodecs {
                 if !allowing && !disallow.names(var) {
                     continue;
                 }
-                // Kept only for a line other endpoints share: a line extended by `+=` has a
-                // value of its own section's making, and a section's own line is no other
-                // section's (a configuration without templates would keep one per line).
-                let line = config.shared_line(var);
-                let shared = !var.is_appended() && (var.is_inherited() || line != var.origin);
-                let says = if shared {
-                    *said
+                // Kept only for a line other endpoints share.
+                let says = match config.line_shared_with_others(var) {
+                    Some(line) => *said
                         .entry(line)
-                        .or_insert_with(|| says_all(config, allowing, var))
-                } else {
-                    says_all(config, allowing, var)
+                        .or_insert_with(|| says_all(config, allowing, var)),
+                    None => says_all(config, allowing, var),
                 };
                 match says {
                     Some(true) => allowed_all = Some(var),

@@ -184,18 +184,17 @@ impl<'a> HasCodecs<'a> {
 
     fn check(&mut self, config: &'a Config, endpoint: &Object) -> bool {
         self.lines.clear();
-        // Only a list of shared lines (a template's, a wizard template's) can be another
-        // endpoint's too: a line extended by `+=` has a value of its own section's making, and
-        // a section's own line is no other section's. Endpoints that write their codec lines
-        // themselves are left out of `by_lines`, where each kept a list no other would ask for
-        // (100k lists on a configuration without templates); `by_values` still shares their
-        // answer.
+        // Only a list of shared lines can be another endpoint's too. Endpoints that write
+        // their codec lines themselves are left out of `by_lines`, where each kept a list no
+        // other would ask for (100k lists on a configuration without templates); `by_values`
+        // still shares their answer.
         let mut shared = true;
         for var in config.vars(config.section(endpoint.section)) {
             if self.allow.names(var) || self.disallow.names(var) {
-                let line = config.shared_line(var);
-                shared &= !var.is_appended() && (var.is_inherited() || line != var.origin);
-                self.lines.push(line);
+                match config.line_shared_with_others(var) {
+                    Some(line) => self.lines.push(line),
+                    None => shared = false,
+                }
             }
         }
         if shared {
