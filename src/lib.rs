@@ -19,10 +19,10 @@ extern crate alloc;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod allocator;
 pub mod cli;
+pub mod cores;
 pub mod diagnostic;
 pub mod fix;
 pub mod generate;
-mod halves;
 pub mod lookup;
 pub mod model;
 pub mod network;

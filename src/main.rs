@@ -4,8 +4,6 @@ use std::collections::HashMap;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use clap::{CommandFactory, Parser};
 use serde::{Serialize, Serializer};
@@ -154,40 +152,14 @@ fn add_trace(
 
 /// Lints every path, on all cores; results come back in the order of `paths`.
 fn lint_all(paths: &[PathBuf], cli: &Cli, settings: &Settings) -> Vec<Result<Linted, String>> {
-    let results: Vec<Mutex<Option<Result<Linted, String>>>> =
-        paths.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
     // One path (the usual case) needs no count of the cores: it costs some twenty system calls.
     let workers = match paths.len() {
         0 | 1 => 1,
         many => std::thread::available_parallelism().map_or(1, |n| n.get().min(many)),
     };
-    let work = || loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(path) = paths.get(index) else {
-            break;
-        };
-        let result = lint_one(path, cli, settings);
-        if let Ok(mut slot) = results[index].lock() {
-            *slot = Some(result);
-        }
-    };
-    // This thread is one of the workers: one path is linted without starting a thread.
-    std::thread::scope(|scope| {
-        for _ in 1..workers {
-            scope.spawn(work);
-        }
-        work();
-    });
-    results
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .unwrap_or_else(|| Err("was not linted".to_owned()))
-        })
-        .collect()
+    pjsiplint::cores::each_in_order(paths.iter().collect(), workers, |path| {
+        lint_one(path, cli, settings)
+    })
 }
 
 fn lint_one(path: &Path, cli: &Cli, settings: &Settings) -> Result<Linted, String> {

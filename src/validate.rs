@@ -95,7 +95,7 @@ pub struct ValidateOptions {
 /// Finds every object's problems and records the first rejecting one on the object.
 pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
     let (mut validation, second) =
-        crate::halves::in_two_halves(config.objects.list.len(), |which| {
+        crate::cores::in_two_halves(config.objects.list.len(), |which| {
             check_objects(config, which, options)
         });
     validation.problems.extend(second.problems);

@@ -368,7 +368,7 @@ pub(super) fn build(config: &Config) -> Objects {
     let mut type_failures = TypeFailures::default();
     // Each section's type (its `type` line read from the file: a wait on memory per section), on
     // both cores for a large configuration; the objects are then made in order.
-    let (mut kinds, second) = crate::halves::in_two_halves(config.sections.len(), |which| {
+    let (mut kinds, second) = crate::cores::in_two_halves(config.sections.len(), |which| {
         let mut last = None;
         which
             .map(|index| section_kind_with(config, SectionId(index as u32), &mut last))
@@ -523,7 +523,7 @@ impl TypeFailures {
 /// Fills [`Objects::references`] once every object exists: for a large configuration, each half
 /// of the objects on its own core, since every lookup is a wait on memory.
 fn resolve_references(config: &Config, objects: &mut Objects) {
-    let (first, second) = crate::halves::in_two_halves(objects.list.len(), |which| {
+    let (first, second) = crate::cores::in_two_halves(objects.list.len(), |which| {
         references_of(config, objects, which)
     });
     let mut references = first.references;

@@ -317,46 +317,18 @@ const PARALLEL_BYTES: usize = 128 * 1024;
 /// Each rule on whichever core is free; the findings are joined in the order of `rules`, so the
 /// output does not depend on scheduling.
 fn run_parallel(cx: &Context<'_>, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
     let bytes: usize = cx.config.files.iter().map(|file| file.bytes.len()).sum();
-    // A small configuration, and wasm32-unknown-unknown (no threads: spawning one panics): the
-    // rules run in turn.
-    if bytes < PARALLEL_BYTES || cfg!(target_arch = "wasm32") {
-        let mut all = Vec::new();
-        for rule in rules {
-            rule.check(cx, &mut all);
-        }
-        return all;
-    }
-    let next = AtomicUsize::new(0);
-    let results: Vec<Mutex<Vec<Diagnostic>>> = rules.iter().map(|_| Mutex::default()).collect();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(rules.len());
-    let work = || loop {
-        let index = next.fetch_add(1, Ordering::Relaxed);
-        let Some(rule) = rules.get(index) else {
-            break;
-        };
+    // A small configuration: the rules run in turn.
+    let workers = if bytes < PARALLEL_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    let found = crate::cores::each_in_order(rules.to_vec(), workers, |rule| {
         let mut found = Vec::new();
         rule.check(cx, &mut found);
-        if let Ok(mut slot) = results[index].lock() {
-            *slot = found;
-        }
-    };
-    // This thread is one of the workers: on a small config it has run every rule before a
-    // spawned thread is scheduled, instead of waiting for one on a busy machine.
-    std::thread::scope(|scope| {
-        for _ in 1..workers {
-            scope.spawn(work);
-        }
-        work();
+        found
     });
-    let found: Vec<Vec<Diagnostic>> = results
-        .into_iter()
-        .map(|slot| slot.into_inner().unwrap_or_default())
-        .collect();
     // At its final size: 200k findings grown by doubling would hold two copies at the end.
     let mut all = Vec::with_capacity(found.iter().map(Vec::len).sum());
     for one in found {

@@ -10,7 +10,6 @@ use std::cell::RefCell;
 use std::mem::MaybeUninit;
 use std::num::NonZeroUsize;
 use std::ops::Range;
-use std::sync::Mutex;
 
 use pest::Parser;
 
@@ -88,33 +87,7 @@ pub(super) fn parse_chunks(bytes: &[u8], text: &str, lines: &mut Vec<Line>) -> V
             .map_or(1, NonZeroUsize::get)
             .min(jobs.len())
     };
-    let chunks: Vec<Chunk> = if threads < 2 {
-        jobs.into_iter().map(run).collect()
-    } else {
-        let count = jobs.len();
-        let queue = Mutex::new(jobs.into_iter().enumerate());
-        let slots: Vec<Mutex<Chunk>> = (0..count).map(|_| Mutex::default()).collect();
-        let work = || loop {
-            let job = queue.lock().ok().and_then(|mut jobs| jobs.next());
-            let Some((index, job)) = job else {
-                break;
-            };
-            let chunk = run(job);
-            if let Ok(mut slot) = slots[index].lock() {
-                *slot = chunk;
-            }
-        };
-        std::thread::scope(|scope| {
-            for _ in 1..threads {
-                scope.spawn(work);
-            }
-            work();
-        });
-        slots
-            .into_iter()
-            .map(|slot| slot.into_inner().unwrap_or_default())
-            .collect()
-    };
+    let chunks = crate::cores::each_in_order(jobs, threads, run);
     // SAFETY: the first `total` slots were split among the jobs, every job ran (the scope joined
     // its threads; a panic in one would have ended this function before here), and `fill_lines`
     // wrote every slot of its job.

@@ -1,0 +1,96 @@
+//! Work spread over the cores: a large list split in two halves (the per-object passes of a
+//! large configuration wait on memory, and a second core waits in parallel), or a queue of jobs
+//! whose results come back in order (parse chunks, rules, paths).
+
+use std::ops::Range;
+use std::sync::Mutex;
+
+/// Below this many items a second thread costs more than it saves.
+const MIN_ITEMS: usize = 4096;
+
+/// `work` over `0..len`: the two halves on two threads when `len` is large, else all of it on the
+/// calling thread (the second result is then `work` over an empty range).
+pub fn in_two_halves<T: Send>(len: usize, work: impl Fn(Range<usize>) -> T + Sync) -> (T, T) {
+    // wasm32-unknown-unknown has no threads (spawning one panics): all of it on this one.
+    if len < MIN_ITEMS || cfg!(target_arch = "wasm32") {
+        return (work(0..len), work(len..len));
+    }
+    let middle = len / 2;
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| work(middle..len));
+        let first = work(0..middle);
+        // A panic in the other half is a bug of ours: let it surface as one.
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    })
+}
+
+/// `work` on each of `jobs`, on up to `workers` threads taking the next job from a queue; the
+/// calling thread is one of them (a job or two is done before a spawned thread is scheduled,
+/// instead of waiting for one on a busy machine). The results are in the order of `jobs`, so the
+/// output does not depend on scheduling. A panic in a job ends the call as that panic.
+pub fn each_in_order<J: Send, T: Send>(
+    jobs: Vec<J>,
+    workers: usize,
+    work: impl Fn(J) -> T + Sync,
+) -> Vec<T> {
+    // wasm32-unknown-unknown has no threads (spawning one panics): all of it on this one.
+    if workers < 2 || jobs.len() < 2 || cfg!(target_arch = "wasm32") {
+        return jobs.into_iter().map(work).collect();
+    }
+    let count = jobs.len();
+    let queue = Mutex::new(jobs.into_iter().enumerate());
+    let slots: Vec<Mutex<Option<T>>> = (0..count).map(|_| Mutex::new(None)).collect();
+    let worker = || loop {
+        let job = queue.lock().ok().and_then(|mut jobs| jobs.next());
+        let Some((index, job)) = job else {
+            break;
+        };
+        let result = work(job);
+        if let Ok(mut slot) = slots[index].lock() {
+            *slot = Some(result);
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..workers.min(count) {
+            scope.spawn(worker);
+        }
+        worker();
+    });
+    // Every job ran: the scope joined the threads, and re-raised a panic of any.
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().ok().flatten())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{each_in_order, in_two_halves, MIN_ITEMS};
+
+    #[test]
+    fn each_in_order_keeps_the_order_of_the_jobs() {
+        for workers in [1, 2, 4] {
+            let jobs: Vec<usize> = (0..100).collect();
+            let squares = each_in_order(jobs, workers, |n| n * n);
+            assert_eq!(
+                squares,
+                (0..100).map(|n| n * n).collect::<Vec<_>>(),
+                "{workers}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_halves_cover_the_range_once_in_order() {
+        for len in [0, 1, MIN_ITEMS - 1, MIN_ITEMS, 3 * MIN_ITEMS + 1] {
+            let (first, second) = in_two_halves(len, |which| which.collect::<Vec<_>>());
+            let joined: Vec<usize> = first.into_iter().chain(second).collect();
+            assert_eq!(joined, (0..len).collect::<Vec<_>>(), "len {len}");
+        }
+        let (first, _) = in_two_halves(MIN_ITEMS, |which| which.len());
+        assert_eq!(first, MIN_ITEMS / 2, "a large list is split");
+    }
+}
