@@ -143,15 +143,12 @@ impl SourceFile {
 
     /// The 0-based index of the line holding byte `offset`.
     pub fn line_index(&self, offset: u32) -> usize {
-        let lines = &self.syntax.lines;
-        lines
-            .partition_point(|line| line.start <= offset)
-            .saturating_sub(1)
+        self.syntax.line_index(offset)
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
         let index = self.line_index(offset);
-        let start = self.syntax.lines.get(index).map_or(0, |line| line.start) as usize;
+        let start = self.syntax.line_start(index).unwrap_or(0) as usize;
         let offset = (offset as usize).min(self.bytes.len());
         LineCol {
             line: index + 1,

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 use crate::diagnostic::Diagnostic;
 use crate::model::Config;
 use crate::source::{FileId, Span};
-use crate::syntax::{Line, LineKind};
+use crate::syntax::{LineKind, SyntaxTree};
 
 const MARKER: &str = "pjsiplint:";
 
@@ -49,11 +49,11 @@ impl Suppressions {
                 continue;
             }
             let file_id = FileId(index as u32);
-            let lines = &file.syntax.lines;
+            let syntax = &file.syntax;
             // Found once a file, when its first suppression comment needs it (not by a scan
             // ahead for every comment: 100k comments above one section).
             let mut ahead: Option<Ahead> = None;
-            for (line_index, line) in lines.iter().enumerate() {
+            for (line_index, line) in syntax.lines().enumerate() {
                 let Some(start) = line.comment_start() else {
                     continue;
                 };
@@ -64,21 +64,21 @@ impl Suppressions {
                 };
                 let span = Span::new(file_id, start..line.end);
                 let covered = if file_wide {
-                    0..lines.len()
+                    0..syntax.line_count()
                 } else {
-                    let ahead = ahead.get_or_insert_with(|| Ahead::new(lines));
+                    let ahead = ahead.get_or_insert_with(|| Ahead::new(syntax));
                     let target = if matches!(line.kind, LineKind::Empty) {
                         ahead.statement[line_index + 1]
                     } else {
                         line_index
                     };
-                    match lines.get(target).map(|line| &line.kind) {
+                    match syntax.get_line(target).map(|line| line.kind) {
                         // A header: the section, up to the next header of this file.
                         Some(LineKind::Section(_)) => target..ahead.header[target + 1],
                         Some(_) => target..target + 1,
                         // A comment with no statement after it (the last lines of a file)
                         // covers nothing: it is still a suppression, reported as unused.
-                        None => lines.len()..lines.len(),
+                        None => syntax.line_count()..syntax.line_count(),
                     }
                 };
                 list.push(Suppression {
@@ -197,10 +197,11 @@ struct Ahead {
 }
 
 impl Ahead {
-    fn new(lines: &[Line]) -> Ahead {
-        let mut statement = vec![lines.len(); lines.len() + 1];
-        let mut header = vec![lines.len(); lines.len() + 1];
-        for (index, line) in lines.iter().enumerate().rev() {
+    fn new(syntax: &SyntaxTree) -> Ahead {
+        let count = syntax.line_count();
+        let mut statement = vec![count; count + 1];
+        let mut header = vec![count; count + 1];
+        for (index, line) in syntax.lines().enumerate().rev() {
             statement[index] = if has_statement(&line.kind) {
                 index
             } else {

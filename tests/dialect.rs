@@ -6,9 +6,8 @@ use pjsiplint::syntax::{self, IgnoredBecause, LineErrorKind, LineKind, Operator}
 /// `empty`, `ignored:...`, `error:...`.
 fn lines(input: &str) -> Vec<String> {
     let tree = syntax::parse(input.as_bytes());
-    let text = |text| tree.text(input.as_bytes(), text);
-    tree.lines
-        .iter()
+    let text = |text: &syntax::Text| tree.text(input.as_bytes(), text).to_owned();
+    tree.lines()
         .map(|line| match &line.kind {
             LineKind::Empty => "empty".to_owned(),
             LineKind::Ignored(why) => format!("ignored:{why:?}"),
@@ -16,7 +15,7 @@ fn lines(input: &str) -> Vec<String> {
                 let header = tree.section_header(*header);
                 let mut out = format!("[{}]", text(&header.name));
                 if let Some(options) = tree.header_items(header) {
-                    let items: Vec<&str> = options.iter().map(text).collect();
+                    let items: Vec<String> = options.iter().map(text).collect();
                     out.push_str(&format!("({})", items.join(",")));
                 }
                 if let Some(garbage) = tree.header_garbage(header) {
@@ -109,7 +108,7 @@ fn section_headers() {
     assert_eq!(lines("[a\\;b]"), ["[a;b]"]);
     let long = format!("[{}]", "n".repeat(100));
     let tree = syntax::parse(long.as_bytes());
-    let Some(header) = tree.header(&tree.lines[0]) else {
+    let Some(header) = tree.header(&tree.line(0)) else {
         panic!("expected a header");
     };
     assert_eq!(tree.text(long.as_bytes(), &header.name).len(), 79);
@@ -121,7 +120,7 @@ fn section_headers() {
     let both = format!("[{}](a,b) junk\n[c](d)\n", "n".repeat(100));
     let tree = syntax::parse(both.as_bytes());
     let text = |text: &syntax::Text| tree.text(both.as_bytes(), text).to_owned();
-    let Some(header) = tree.header(&tree.lines[0]) else {
+    let Some(header) = tree.header(&tree.line(0)) else {
         panic!("expected a header");
     };
     let items: Vec<String> = tree
@@ -139,7 +138,7 @@ fn section_headers() {
         tree.header_full_name(header).map(text).map(|n| n.len()),
         Some(100)
     );
-    let Some(next) = tree.header(&tree.lines[1]) else {
+    let Some(next) = tree.header(&tree.line(1)) else {
         panic!("expected a header");
     };
     let items: Vec<String> = tree.header_items(next).unwrap().iter().map(text).collect();
@@ -181,7 +180,7 @@ fn limits() {
     let nested = ";--".repeat(200);
     let tree = syntax::parse(nested.as_bytes());
     assert!(matches!(
-        tree.lines[0].kind,
+        tree.line(0).kind,
         LineKind::Ignored(IgnoredBecause::NestLimit)
     ));
     assert!(LineErrorKind::NoClosingBracket.invalidates_file());

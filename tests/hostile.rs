@@ -53,7 +53,7 @@ fn one_megabyte_of_random_bytes() {
     let bytes = random_bytes(1 << 20, 0x9E37_79B9_7F4A_7C15);
     assert_lossless(&bytes);
     let linted = lint(&bytes);
-    assert!(!linted.config.files[0].syntax.lines.is_empty());
+    assert!(linted.config.files[0].syntax.line_count() > 0);
 }
 
 #[test]
@@ -83,7 +83,7 @@ fn invalid_utf8_and_nul_in_names_values_and_comments() {
     let linted = lint(input);
     let tree = &linted.config.files[0].syntax;
     // Invalid bytes are kept, shown as U+FFFD.
-    match &tree.lines[0].kind {
+    match &tree.line(0).kind {
         LineKind::Section(header) => {
             let header = tree.section_header(*header);
             assert_eq!(linted.config.files[0].text(&header.name), "na\u{fffd}me");
@@ -92,9 +92,9 @@ fn invalid_utf8_and_nul_in_names_values_and_comments() {
         other => panic!("the header read as {other:?}"),
     }
     // A NUL ends the C string Asterisk reads: what follows it on the line is not read.
-    assert!(matches!(tree.lines[2].kind, LineKind::Error(_)));
+    assert!(matches!(tree.line(2).kind, LineKind::Error(_)));
     assert!(
-        matches!(tree.lines[5].kind, LineKind::Error(_)),
+        matches!(tree.line(5).kind, LineKind::Error(_)),
         "`[b` has no `]`"
     );
     assert!(rules(&linted).contains(&"syntax-error"));
@@ -108,12 +108,12 @@ fn a_twenty_megabyte_line() {
     let linted = lint(&bytes);
     let tree = &linted.config.files[0].syntax;
     assert_eq!(
-        tree.lines[2].kind_name(),
+        tree.line(2).kind_name(),
         "ignored",
         "Asterisk skips a line over 8190 bytes"
     );
     assert!(matches!(
-        tree.lines[2].kind,
+        tree.line(2).kind,
         LineKind::Ignored(IgnoredBecause::TooLong)
     ));
     assert!(rules(&linted).contains(&"line-too-long"));
@@ -144,7 +144,7 @@ fn a_hundred_thousand_nested_block_comments() {
     let one_line = ";--".repeat(100_000);
     let linted = lint(one_line.as_bytes());
     assert!(matches!(
-        linted.config.files[0].syntax.lines[0].kind,
+        linted.config.files[0].syntax.line(0).kind,
         LineKind::Ignored(IgnoredBecause::TooLong)
     ));
     // On 100k lines: the depth grows past config.c's limit of 128.
@@ -155,8 +155,7 @@ fn a_hundred_thousand_nested_block_comments() {
     let tree = &linted.config.files[0].syntax;
     assert!(tree.unterminated_block.is_some());
     assert!(tree
-        .lines
-        .iter()
+        .lines()
         .any(|line| matches!(line.kind, LineKind::Ignored(IgnoredBecause::NestLimit))));
     assert!(rules(&linted).contains(&"unterminated-block-comment"));
     assert_eq!(linted.config.sections.len(), 1, "[b] is inside the comment");
@@ -165,8 +164,7 @@ fn a_hundred_thousand_nested_block_comments() {
     let linted = lint(nested.as_bytes());
     assert!(linted.config.files[0]
         .syntax
-        .lines
-        .iter()
+        .lines()
         .any(|line| matches!(line.kind, LineKind::Ignored(IgnoredBecause::NestLimit))));
 }
 
@@ -315,7 +313,7 @@ fn an_include_chain_deeper_than_ten_levels() {
 #[test]
 fn an_empty_file() {
     let linted = lint(b"");
-    assert_eq!(linted.config.files[0].syntax.lines.len(), 1);
+    assert_eq!(linted.config.files[0].syntax.line_count(), 1);
     assert!(linted.config.sections.is_empty());
     assert!(linted.diagnostics.is_empty());
     let dir = tempfile::tempdir().unwrap();

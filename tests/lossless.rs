@@ -19,7 +19,7 @@ fn assert_lossless(bytes: &[u8]) {
     );
     // The lines partition the input: each starts right after the previous one's newline.
     let mut expected_start = 0u32;
-    for line in &tree.lines {
+    for line in tree.lines() {
         assert_eq!(line.start, expected_start);
         assert!(line.end >= line.start);
         expected_start = line.end + 1;
@@ -108,14 +108,14 @@ fn crlf_tabs_bom_and_invalid_utf8_keep_their_bytes() {
     let input = b"\xEF\xBB\xBF[a]\r\n\ttype=endpoint\r\ncontext=\xff\xfe;x\r\nno newline";
     assert_lossless(input);
     let tree = syntax::parse(input);
-    let Some(header) = tree.header(&tree.lines[0]) else {
+    let Some(header) = tree.header(&tree.line(0)) else {
         panic!(
             "the BOM must not hide the first header: {:?}",
-            tree.lines[0].kind
+            tree.line(0).kind
         );
     };
     assert_eq!(tree.text(input, &header.name), "a");
-    let LineKind::Assignment(assignment) = &tree.lines[1].kind else {
+    let LineKind::Assignment(assignment) = &tree.line(1).kind else {
         panic!("expected an assignment");
     };
     assert_eq!(tree.text(input, &assignment.key), "type");

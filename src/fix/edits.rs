@@ -32,8 +32,8 @@ use crate::syntax::{Assignment, DirectiveKind, IgnoredBecause, Line, LineKind};
 pub fn delete_line(config: &Config, line: LineRef) -> Option<Edit> {
     let file = config.file(line.file);
     let index = line.line as usize;
-    let this = file.syntax.lines.get(index)?;
-    if touches_block_comment(file, this) {
+    let this = file.syntax.get_line(index)?;
+    if touches_block_comment(file, &this) {
         return None;
     }
     let len = file.bytes.len();
@@ -41,7 +41,7 @@ pub fn delete_line(config: &Config, line: LineRef) -> Option<Edit> {
     let has_newline = file.bytes.get(this.end as usize) == Some(&b'\n');
     if !has_newline && index > 0 {
         // The last line, without a final newline: take the newline that ends the line before.
-        let previous = &file.syntax.lines[index - 1];
+        let previous = file.syntax.line(index - 1);
         let mut start = previous.end as usize;
         if previous.end > previous.start && file.bytes[start - 1] == b'\r' {
             start -= 1;
@@ -68,11 +68,11 @@ pub fn delete_line(config: &Config, line: LineRef) -> Option<Edit> {
 pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str) -> Option<Edit> {
     let name = config.section(section).name_span;
     let file = config.file(name.file);
-    let lines = &file.syntax.lines;
     let header_index = file.line_index(name.start);
     let mut last = header_index;
-    let mut reference: Option<(&Line, &Assignment)> = None;
-    for (index, line) in lines.iter().enumerate().skip(header_index + 1) {
+    // The last option line: the style to follow.
+    let mut reference: Option<(Line, Assignment)> = None;
+    for (index, line) in file.syntax.lines().enumerate().skip(header_index + 1) {
         match &line.kind {
             LineKind::Section(_) => break,
             // What follows an include may belong to a section the included file opened.
@@ -86,16 +86,16 @@ pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str
             }
             LineKind::Assignment(assignment) => {
                 last = index;
-                reference = Some((line, assignment));
+                reference = Some((line.clone(), assignment.clone()));
             }
             _ => {}
         }
     }
-    let last_line = &lines[last];
+    let last_line = file.syntax.line(last);
     if file.syntax.stray_block_end(last).is_some() {
         return None;
     }
-    if let Some(next) = lines.get(last + 1) {
+    if let Some(next) = file.syntax.get_line(last + 1) {
         if matches!(next.kind, LineKind::Ignored(IgnoredBecause::BlockComment)) {
             return None;
         }
@@ -103,7 +103,7 @@ pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str
     let style = reference
         .or_else(|| first_assignment(file))
         .map_or_else(Style::default, |(line, assignment)| {
-            Style::of(file, line, assignment)
+            Style::of(file, &line, &assignment)
         });
     let text = format!(
         "{}{key}{}={}{}",
@@ -157,9 +157,9 @@ fn touches_block_comment(file: &SourceFile, line: &Line) -> bool {
     bytes.windows(3).any(|w| w == b";--" || w == b"--;")
 }
 
-fn first_assignment(file: &SourceFile) -> Option<(&Line, &Assignment)> {
-    file.syntax.lines.iter().find_map(|line| match &line.kind {
-        LineKind::Assignment(assignment) => Some((line, assignment)),
+fn first_assignment(file: &SourceFile) -> Option<(Line, Assignment)> {
+    file.syntax.lines().find_map(|line| match line.kind {
+        LineKind::Assignment(ref assignment) => Some((line.clone(), assignment.clone())),
         _ => None,
     })
 }

@@ -224,7 +224,7 @@ struct Problems {
 impl Problems {
     fn of(file: &SourceFile) -> Problems {
         let mut problems = Problems::default();
-        for line in &file.syntax.lines {
+        for line in file.syntax.lines() {
             let (fatal, any) = match &line.kind {
                 LineKind::Error(error) => (error.kind.invalidates_file(), true),
                 LineKind::Ignored(IgnoredBecause::NestLimit) => (true, true),

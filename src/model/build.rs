@@ -17,7 +17,9 @@ use super::{
     LoadProblemKind, Piece, Section, SectionId, Var, INHERITED,
 };
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::{DirectiveKind, Line, LineKind, Operator, SectionHeader, SyntaxTree, Text};
+use crate::syntax::{
+    DirectiveKind, Line, LineKind, LineTag, Operator, SectionHeader, SyntaxTree, Text,
+};
 
 pub(super) struct Builder<'c> {
     config: &'c mut Config,
@@ -144,8 +146,12 @@ impl std::iter::Sum for Needs {
 /// A statement copied out of the syntax tree, so the builder can change the config meanwhile.
 enum Step {
     Header(SectionHeaderParts),
-    Assign(Operator),
-    Include { optional: bool, target: String },
+    /// An assignment, with its key.
+    Assign(Operator, Text),
+    Include {
+        optional: bool,
+        target: String,
+    },
     FatalSyntax,
     Nothing,
 }
@@ -211,12 +217,14 @@ impl<'c> Builder<'c> {
         self.stack.push(reading.file);
         let mut stopped = false;
         let syntax = &self.config.file(reading.file).syntax;
-        let lines = &syntax.lines;
-        let line_count = lines.len();
+        let line_count = syntax.line_count();
         // Room at once for what this file's lines and the unread lines of the files including it
         // can add: growing a vector of 300k sections or 700k lines by doubling near its end
         // would hold the old and the new copy together at the peak.
-        let needs = lines.iter().map(|line| Needs::of(syntax, line)).sum();
+        let needs = syntax
+            .lines_where(|tag| matches!(tag, LineTag::Section | LineTag::Assignment))
+            .map(|(_, line)| Needs::of(syntax, &line))
+            .sum();
         self.unread = self.unread + needs;
         let unread = self.unread;
         self.config.sections.reserve(unread.headers);
@@ -231,8 +239,9 @@ impl<'c> Builder<'c> {
                 line: index as u32,
             };
             let syntax = &self.config.file(reading.file).syntax;
-            self.unread = self.unread - Needs::of(syntax, &syntax.lines[index]);
-            let step = self.step(line);
+            let syntax_line = syntax.line(index);
+            self.unread = self.unread - Needs::of(syntax, &syntax_line);
+            let step = self.step(line, &syntax_line);
             let fatal = match step {
                 Step::Header(header) => match self.header(reading, header) {
                     Ok(section) => {
@@ -244,12 +253,12 @@ impl<'c> Builder<'c> {
                         Some((kind, span))
                     }
                 },
-                Step::Assign(operator) => match current {
+                Step::Assign(operator, key) => match current {
                     Some(section) => {
                         // Asterisk stopped reading this included file: its lines reach no
                         // section that Asterisk keeps.
                         if !reading.dropped || self.config.sections[section.0 as usize].dropped {
-                            self.assign(section, line, operator);
+                            self.assign(section, line, operator, &key);
                         }
                         None
                     }
@@ -286,15 +295,18 @@ impl<'c> Builder<'c> {
         stopped
     }
 
-    fn step(&self, line: LineRef) -> Step {
+    /// What reading `syntax_line`, the line at `line`, does.
+    fn step(&self, line: LineRef, syntax_line: &Line) -> Step {
         let file = self.config.file(line.file);
-        match &file.syntax.lines[line.line as usize].kind {
+        match &syntax_line.kind {
             LineKind::Section(header) => Step::Header(SectionHeaderParts::new(
                 file,
                 file.syntax.section_header(*header),
                 line,
             )),
-            LineKind::Assignment(assignment) => Step::Assign(assignment.operator()),
+            LineKind::Assignment(assignment) => {
+                Step::Assign(assignment.operator(), assignment.key.clone())
+            }
             LineKind::Directive(directive) => match file.syntax.directive(*directive).kind(file) {
                 DirectiveKind::Include | DirectiveKind::TryInclude
                     if !file
@@ -315,7 +327,7 @@ impl<'c> Builder<'c> {
     }
 
     fn line_span(&self, line: LineRef) -> Span {
-        let syntax_line = &self.config.file(line.file).syntax.lines[line.line as usize];
+        let syntax_line = self.config.file(line.file).syntax.line(line.line as usize);
         let range = match &syntax_line.kind {
             LineKind::Directive(directive) => (self
                 .config
@@ -379,7 +391,7 @@ impl<'c> Builder<'c> {
     fn header_items(&self, line: LineRef) -> &[Text] {
         let syntax = &self.config.file(line.file).syntax;
         syntax
-            .header(&syntax.lines[line.line as usize])
+            .header(&syntax.line(line.line as usize))
             .and_then(|header| syntax.header_items(header))
             .unwrap_or_default()
     }
@@ -663,8 +675,8 @@ impl<'c> Builder<'c> {
         })
     }
 
-    fn assign(&mut self, section: SectionId, line: LineRef, operator: Operator) {
-        let key = self.key_id(line);
+    fn assign(&mut self, section: SectionId, line: LineRef, operator: Operator, key: &Text) {
+        let key = self.key_id(line.file, key);
         // config.c compares names with strcmp here: `+=` is case-sensitive, and a key id is one
         // spelling.
         if operator == Operator::Append {
@@ -762,11 +774,9 @@ impl<'c> Builder<'c> {
     }
 
     /// The interned key of the assignment at `line`.
-    fn key_id(&mut self, line: LineRef) -> KeyId {
-        let name = self
-            .config
-            .file(line.file)
-            .text(&self.config.assignment(line).key);
+    /// The id of the option name `key` (a key of `file`).
+    fn key_id(&mut self, file: FileId, key: &Text) -> KeyId {
+        let name = self.config.file(file).text(key);
         if let Some(&id) = self.key_ids.get(name) {
             return id;
         }

@@ -25,7 +25,7 @@ pub use vars::{Vars, VarsIter};
 use vars::{Piece, Store};
 
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::{Assignment, LineKind, Operator, Text};
+use crate::syntax::{Assignment, Operator, Text};
 
 /// Index of a section in [`Config::sections`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -457,10 +457,11 @@ impl Config {
     }
 
     /// The assignment written at `line`.
-    pub fn assignment(&self, line: LineRef) -> &Assignment {
-        match &self.file(line.file).syntax.lines[line.line as usize].kind {
-            LineKind::Assignment(assignment) => assignment,
-            _ => unreachable_assignment(),
+    #[inline]
+    pub fn assignment(&self, line: LineRef) -> Assignment {
+        match self.file(line.file).syntax.assignment(line.line as usize) {
+            Some(assignment) => assignment,
+            None => unreachable_assignment(),
         }
     }
 

@@ -47,7 +47,7 @@ impl Human {
             let file = config.file(span.file);
             let shown = sources.entry(span.file).or_insert_with(|| Shown::new(file));
             let (report, window) = to_miette(config, diagnostic);
-            let line = &file.syntax.lines[file.line_index(span.start)];
+            let line = file.syntax.line(file.line_index(span.start));
             let report = if line.end - line.start > MAX_SHOWN_LINE {
                 miette::Report::new(report)
             } else {
@@ -76,9 +76,9 @@ struct Shown {
 impl Shown {
     fn new(file: &SourceFile) -> Shown {
         let bytes: &[u8] = &file.bytes;
-        let mut breaks = Vec::with_capacity(file.syntax.lines.len());
+        let mut breaks = Vec::with_capacity(file.syntax.line_count());
         let mut count = 0;
-        for line in &file.syntax.lines {
+        for line in file.syntax.lines() {
             breaks.push(count);
             let (start, end) = (line.start as usize, line.end as usize);
             count += 1
@@ -94,11 +94,11 @@ impl Shown {
 
     /// The lines `lines` (and two more on each side, for miette's context line) of the file.
     fn window(&self, file: &SourceFile, lines: RangeInclusive<usize>) -> Window {
-        let all = &file.syntax.lines;
+        let all = &file.syntax;
         let first = lines.start().saturating_sub(2);
-        let last = (lines.end() + 2).min(all.len().saturating_sub(1));
-        let start = all[first].start as usize;
-        let end = all[last].full_range(self.text.len()).end;
+        let last = (lines.end() + 2).min(all.line_count().saturating_sub(1));
+        let start = all.line(first).start as usize;
+        let end = all.line(last).full_range(self.text.len()).end;
         Window {
             name: file.name.clone(),
             text: self.text[start..end].to_owned(),

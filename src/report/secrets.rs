@@ -63,9 +63,8 @@ pub fn masked_bytes(file: &SourceFile) -> Vec<u8> {
     // every SIP request) and is shown even when the password equals it.
     let secrets: rustc_hash::FxHashSet<&str> = file
         .syntax
-        .lines
-        .iter()
-        .filter_map(|line| match &line.kind {
+        .lines()
+        .filter_map(|line| match line.kind {
             LineKind::Assignment(a) if is_secret_key(file.text(&a.key)) => {
                 Some(file.text(&a.value).trim())
             }
@@ -73,7 +72,7 @@ pub fn masked_bytes(file: &SourceFile) -> Vec<u8> {
         })
         .filter(|value| !value.is_empty())
         .collect();
-    for line in &file.syntax.lines {
+    for line in file.syntax.lines() {
         let range = match &line.kind {
             LineKind::Assignment(assignment)
                 if is_secret_key(file.text(&assignment.key))

@@ -125,7 +125,7 @@ fn removable_statement(
     origin: crate::model::LineRef,
 ) -> Option<Span> {
     let file = config.file(origin.file);
-    let line = &file.syntax.lines[origin.line as usize];
+    let line = file.syntax.line(origin.line as usize);
     let statement_end = line.comment_start().unwrap_or(line.end) as usize;
     let statement = &file.bytes[line.start as usize..statement_end];
     let has_marker = statement.windows(2).any(|w| w == b"\\;")

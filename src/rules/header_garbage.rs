@@ -1,4 +1,4 @@
-use super::{lines, Category, Context, Rule, RuleMeta};
+use super::{files, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::source::Span;
@@ -45,46 +45,45 @@ impl Rule for HeaderGarbage {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (file_id, file, line) in lines(cx.config) {
-            let Some(header) = file.syntax.header(line) else {
-                continue;
-            };
-            let Some(garbage) = file.syntax.header_garbage(header) else {
-                continue;
-            };
-            let span = Span::new(file_id, garbage.span.clone());
-            let garbage_text = file.text(garbage);
-            let looks_like_options = file.syntax.header_items(header).is_none()
-                && garbage_text.starts_with('(')
-                && garbage_text.ends_with(')');
-            let mut diagnostic = if looks_like_options {
-                // The blanks between `]` and `(`: remove them to make the options count.
-                let close = header.name.span.end + 1;
-                let blanks = Span::new(file_id, close..garbage.span.start);
-                META.report(
-                    span,
-                    format!(
-                        "`{}` is ignored because it does not follow `]` at once: this \
+        for (file_id, file) in files(cx.config) {
+            for header in file.syntax.headers() {
+                let Some(garbage) = file.syntax.header_garbage(header) else {
+                    continue;
+                };
+                let span = Span::new(file_id, garbage.span.clone());
+                let garbage_text = file.text(garbage);
+                let looks_like_options = file.syntax.header_items(header).is_none()
+                    && garbage_text.starts_with('(')
+                    && garbage_text.ends_with(')');
+                let mut diagnostic = if looks_like_options {
+                    // The blanks between `]` and `(`: remove them to make the options count.
+                    let close = header.name.span.end + 1;
+                    let blanks = Span::new(file_id, close..garbage.span.start);
+                    META.report(
+                        span,
+                        format!(
+                            "`{}` is ignored because it does not follow `]` at once: this \
                              section is not a template and inherits nothing",
-                        garbage_text
-                    ),
-                )
-                .fix(Fix {
-                    title: format!("join `{garbage_text}` to the header"),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![Edit {
-                        span: blanks,
-                        replacement: String::new(),
-                    }],
-                })
-            } else {
-                META.report(
-                    span,
-                    format!("`{garbage_text}` after the section header is ignored"),
-                )
-            };
-            diagnostic = diagnostic.label("ignored by Asterisk");
-            out.push(diagnostic);
+                            garbage_text
+                        ),
+                    )
+                    .fix(Fix {
+                        title: format!("join `{garbage_text}` to the header"),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![Edit {
+                            span: blanks,
+                            replacement: String::new(),
+                        }],
+                    })
+                } else {
+                    META.report(
+                        span,
+                        format!("`{garbage_text}` after the section header is ignored"),
+                    )
+                };
+                diagnostic = diagnostic.label("ignored by Asterisk");
+                out.push(diagnostic);
+            }
         }
     }
 }

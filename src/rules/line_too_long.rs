@@ -1,7 +1,7 @@
-use super::{lines, Category, Context, Rule, RuleMeta};
+use super::{files, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Span;
-use crate::syntax::{IgnoredBecause, LineKind, MAX_LINE_BYTES};
+use crate::syntax::{IgnoredBecause, LineKind, LineTag, MAX_LINE_BYTES};
 
 pub struct LineTooLong;
 
@@ -40,17 +40,19 @@ impl Rule for LineTooLong {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (file_id, _, line) in lines(cx.config) {
-            if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
-                let length = line.end - line.start;
-                let span = Span::new(file_id, line.start..line.start);
-                out.push(META.report(
-                    span,
-                    format!(
-                        "line of {length} bytes, over Asterisk's limit of {MAX_LINE_BYTES}: \
+        for (file_id, file) in files(cx.config) {
+            for (_, line) in file.syntax.lines_where(|tag| tag == LineTag::Ignored) {
+                if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
+                    let length = line.end - line.start;
+                    let span = Span::new(file_id, line.start..line.start);
+                    out.push(META.report(
+                        span,
+                        format!(
+                            "line of {length} bytes, over Asterisk's limit of {MAX_LINE_BYTES}: \
                              Asterisk skips it"
-                    ),
-                ));
+                        ),
+                    ));
+                }
             }
         }
     }

@@ -1,4 +1,4 @@
-use super::{lines, problem_groups, Category, Context, Rule, RuleMeta};
+use super::{files, problem_groups, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::RootKind;
 use crate::report::secrets::is_secret_key;
@@ -101,80 +101,80 @@ impl Rule for PlaceholderValue {
         let mut group_of: rustc_hash::FxHashMap<(String, &'static str, bool), usize> =
             Default::default();
         let mut group_at: rustc_hash::FxHashMap<(u32, u32), usize> = Default::default();
-        for (file_id, file, line) in lines(config) {
-            let crate::syntax::LineKind::Assignment(assignment) = &line.kind else {
-                continue;
-            };
-            let key = file.text(&assignment.key);
-            let value = file.text(&assignment.value);
-            let Some(mut kind) = placeholder(key, value) else {
-                continue;
-            };
-            if crate::wizard::is_uri_pattern(key)
-                && config.root_of_file(file_id).kind == RootKind::Wizard
-            {
-                // The wizard fills these in itself (`wizard-username-in-contact` is about the
-                // one it leaves empty).
-                match placeholder(key, &crate::wizard::without_pattern_variables(value)) {
-                    Some(left) => kind = left,
-                    None => continue,
+        for (file_id, file) in files(config) {
+            for (_, assignment) in file.syntax.assignments() {
+                let key = file.text(&assignment.key);
+                let value = file.text(&assignment.value);
+                let Some(mut kind) = placeholder(key, value) else {
+                    continue;
+                };
+                if crate::wizard::is_uri_pattern(key)
+                    && config.root_of_file(file_id).kind == RootKind::Wizard
+                {
+                    // The wizard fills these in itself (`wizard-username-in-contact` is about the
+                    // one it leaves empty).
+                    match placeholder(key, &crate::wizard::without_pattern_variables(value)) {
+                        Some(left) => kind = left,
+                        None => continue,
+                    }
                 }
-            }
-            let secret = is_secret_key(key);
-            let shown = if secret {
-                String::new()
-            } else {
-                format!(" (`{}`)", value.trim())
-            };
-            let span = crate::source::Span::new(file_id, assignment.value.span.clone());
-            let option = key
-                .rsplit('/')
-                .next()
-                .unwrap_or(key)
-                .trim()
-                .to_ascii_lowercase();
-            // `rejected` holds lines whose value makes Asterisk refuse the object.
-            let (effect, severity) = if let Some(objects) = rejected.get(&(file_id.0, span.start)) {
-                (format!("Asterisk rejects {objects}"), Severity::Error)
-            } else if matches!(
-                option.as_str(),
-                "external_signaling_address" | "external_media_address"
-            ) {
-                (
-                    "Asterisk cannot resolve it, logs only a lookup warning and loads the \
+                let secret = is_secret_key(key);
+                let shown = if secret {
+                    String::new()
+                } else {
+                    format!(" (`{}`)", value.trim())
+                };
+                let span = crate::source::Span::new(file_id, assignment.value.span.clone());
+                let option = key
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(key)
+                    .trim()
+                    .to_ascii_lowercase();
+                // `rejected` holds lines whose value makes Asterisk refuse the object.
+                let (effect, severity) =
+                    if let Some(objects) = rejected.get(&(file_id.0, span.start)) {
+                        (format!("Asterisk rejects {objects}"), Severity::Error)
+                    } else if matches!(
+                        option.as_str(),
+                        "external_signaling_address" | "external_media_address"
+                    ) {
+                        (
+                            "Asterisk cannot resolve it, logs only a lookup warning and loads the \
                      transport without the address, \
                      so Contact, Via or SDP carry the private address (one-way audio, lost \
                      replies)"
-                        .to_owned(),
-                    Severity::Warning,
-                )
-            } else if secret {
-                (
-                    "Asterisk uses that text as the secret, and it is no secret".to_owned(),
-                    Severity::Warning,
-                )
-            } else {
-                ("Asterisk uses it literally".to_owned(), Severity::Warning)
-            };
-            let mut diagnostic = META
-                .report(span, format!("`{key}` holds {kind}{shown}: {effect}"))
-                .label("placeholder");
-            diagnostic.severity = severity;
-            // The media and signalling addresses written with one placeholder are one thing to
-            // fill in.
-            let option_group = if option.starts_with("external_") {
-                "external_*_address".to_owned()
-            } else {
-                option
-            };
-            let group = (option_group, kind, severity == Severity::Error);
-            let next = groups.len();
-            let index = *group_of.entry(group).or_insert(next);
-            if index == next {
-                groups.push(Vec::new());
+                                .to_owned(),
+                            Severity::Warning,
+                        )
+                    } else if secret {
+                        (
+                            "Asterisk uses that text as the secret, and it is no secret".to_owned(),
+                            Severity::Warning,
+                        )
+                    } else {
+                        ("Asterisk uses it literally".to_owned(), Severity::Warning)
+                    };
+                let mut diagnostic = META
+                    .report(span, format!("`{key}` holds {kind}{shown}: {effect}"))
+                    .label("placeholder");
+                diagnostic.severity = severity;
+                // The media and signalling addresses written with one placeholder are one thing to
+                // fill in.
+                let option_group = if option.starts_with("external_") {
+                    "external_*_address".to_owned()
+                } else {
+                    option
+                };
+                let group = (option_group, kind, severity == Severity::Error);
+                let next = groups.len();
+                let index = *group_of.entry(group).or_insert(next);
+                if index == next {
+                    groups.push(Vec::new());
+                }
+                group_at.insert((span.file.0, span.start), index);
+                found.push(diagnostic);
             }
-            group_at.insert((span.file.0, span.start), index);
-            found.push(diagnostic);
         }
         // The same kind of placeholder left in the same option on many lines (a published
         // config with every password replaced by `<password>`) is one thing to fill in: one

@@ -1,4 +1,4 @@
-use super::{lines, Category, Context, Rule, RuleMeta};
+use super::{files, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Span;
 use crate::syntax::MAX_SECTION_NAME_BYTES;
@@ -39,23 +39,22 @@ impl Rule for SectionNameTooLong {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (file_id, file, line) in lines(cx.config) {
-            let Some(header) = file.syntax.header(line) else {
-                continue;
-            };
-            let Some(full_name) = file.syntax.header_full_name(header) else {
-                continue;
-            };
-            let span = Span::new(file_id, header.name.span.clone());
-            out.push(META.report(
-                span,
-                format!(
-                    "section name of {} bytes: Asterisk cuts it to {MAX_SECTION_NAME_BYTES} \
+        for (file_id, file) in files(cx.config) {
+            for header in file.syntax.headers() {
+                let Some(full_name) = file.syntax.header_full_name(header) else {
+                    continue;
+                };
+                let span = Span::new(file_id, header.name.span.clone());
+                out.push(META.report(
+                    span,
+                    format!(
+                        "section name of {} bytes: Asterisk cuts it to {MAX_SECTION_NAME_BYTES} \
                          bytes, `{}`",
-                    file.text(full_name).len(),
-                    file.text(&header.name)
-                ),
-            ));
+                        file.text(full_name).len(),
+                        file.text(&header.name)
+                    ),
+                ));
+            }
         }
     }
 }

@@ -51,7 +51,7 @@ impl Rule for StrayBlockCommentEnd {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (index, file) in cx.config.written_files() {
-            let lines = &file.syntax.lines;
+            let syntax = &file.syntax;
             let strays = &file.syntax.stray_block_ends;
             // How many lines each `--;` hides: the run of ignored lines after it, which goes on
             // past the next stray `--;` when that one is hidden too. Counted from the last one
@@ -59,12 +59,11 @@ impl Rule for StrayBlockCommentEnd {
             let mut hidden = vec![0; strays.len()];
             let mut next: Option<(usize, usize)> = None;
             for (at, (line_index, _)) in strays.iter().enumerate().rev() {
-                let end = next.map_or(lines.len(), |(line, _)| line + 1);
-                let run = lines[line_index + 1..end]
-                    .iter()
-                    .take_while(|l| {
+                let end = next.map_or(syntax.line_count(), |(line, _)| line + 1);
+                let run = (line_index + 1..end)
+                    .take_while(|&index| {
                         matches!(
-                            l.kind,
+                            syntax.line(index).kind,
                             LineKind::Ignored(IgnoredBecause::AfterStrayBlockEnd)
                         )
                     })

@@ -1,8 +1,8 @@
-use super::{lines, Category, Context, Losses, Rule, RuleMeta};
+use super::{files, Category, Context, Losses, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::LoadProblemKind;
 use crate::source::Span;
-use crate::syntax::{DirectiveKind, IgnoredBecause, LineErrorKind, LineKind};
+use crate::syntax::{DirectiveKind, IgnoredBecause, LineErrorKind, LineKind, LineTag};
 
 pub struct SyntaxError;
 
@@ -69,46 +69,49 @@ impl Rule for SyntaxError {
                 format!("{what}: {}", losses.describe(problem)),
             ));
         }
-        for (file_id, file, line) in lines(cx.config) {
-            let (span, message) = match &line.kind {
-                LineKind::Error(error) if !error.kind.invalidates_file() => (
-                    error.span.clone(),
-                    format!("{}: Asterisk ignores this line", describe(error.kind)),
-                ),
-                LineKind::Directive(directive)
-                    if file.syntax.directive(*directive).argument.is_empty()
-                        && file.syntax.directive(*directive).kind(file)
-                            != DirectiveKind::Unknown =>
-                {
-                    let directive = file.syntax.directive(*directive);
-                    (
-                        directive.span.clone(),
-                        format!(
-                            "`#{}` needs an argument: Asterisk ignores this line",
-                            file.text(&directive.name)
-                        ),
-                    )
-                }
-                LineKind::Ignored(IgnoredBecause::NestLimit) => {
-                    let message = "more than 128 nested `;--` block comments: Asterisk loops \
+        for (file_id, file) in files(cx.config) {
+            // Most lines hold neither a mistake nor a directive, as their tags say.
+            let kept = |tag| matches!(tag, LineTag::Error | LineTag::Directive | LineTag::Ignored);
+            for (_, line) in file.syntax.lines_where(kept) {
+                let (span, message) = match &line.kind {
+                    LineKind::Error(error) if !error.kind.invalidates_file() => (
+                        error.span.clone(),
+                        format!("{}: Asterisk ignores this line", describe(error.kind)),
+                    ),
+                    LineKind::Directive(directive)
+                        if file.syntax.directive(*directive).argument.is_empty()
+                            && file.syntax.directive(*directive).kind(file)
+                                != DirectiveKind::Unknown =>
+                    {
+                        let directive = file.syntax.directive(*directive);
+                        (
+                            directive.span.clone(),
+                            format!(
+                                "`#{}` needs an argument: Asterisk ignores this line",
+                                file.text(&directive.name)
+                            ),
+                        )
+                    }
+                    LineKind::Ignored(IgnoredBecause::NestLimit) => {
+                        let message = "more than 128 nested `;--` block comments: Asterisk loops \
                                        forever reading this line"
-                        .to_owned();
-                    out.push(META.report(Span::new(file_id, line.start..line.end), message));
-                    continue;
-                }
-                _ => continue,
-            };
-            let mut diagnostic = META.report(Span::new(file_id, span), message);
-            diagnostic.severity = Severity::Warning;
-            out.push(diagnostic);
+                            .to_owned();
+                        out.push(META.report(Span::new(file_id, line.start..line.end), message));
+                        continue;
+                    }
+                    _ => continue,
+                };
+                let mut diagnostic = META.report(Span::new(file_id, span), message);
+                diagnostic.severity = Severity::Warning;
+                out.push(diagnostic);
+            }
         }
     }
 }
 
 fn fatal_error_kind(cx: &Context<'_>, span: Span) -> Option<LineErrorKind> {
     let file = cx.config.file(span.file);
-    let line = &file.syntax.lines[file.line_index(span.start)];
-    match &line.kind {
+    match file.syntax.line(file.line_index(span.start)).kind {
         LineKind::Error(error) => Some(error.kind),
         _ => None,
     }

@@ -155,7 +155,7 @@ fn placeholder_in_config(config: &Config, trunk: &Trunk, host: &str) -> bool {
 fn append_identify(config: &Config, endpoint: &Object, host: &str) -> Option<Edit> {
     let file_id = config.section(endpoint.section).name_span.file;
     let file = config.file(file_id);
-    let last = file.syntax.lines.last()?;
+    let last = file.syntax.lines().next_back()?;
     if file.syntax.unterminated_block.is_some() || matches!(last.kind, LineKind::Ignored(_)) {
         return None;
     }

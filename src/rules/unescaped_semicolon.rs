@@ -1,8 +1,8 @@
-use super::{lines, Category, Context, Rule, RuleMeta};
+use super::{files, Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::source::Span;
-use crate::syntax::LineKind;
+use crate::syntax::{LineKind, LineTag};
 
 pub struct UnescapedSemicolon;
 
@@ -81,46 +81,49 @@ impl Rule for UnescapedSemicolon {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (file_id, file, line) in lines(cx.config) {
-            let (LineKind::Assignment(assignment), Some(at)) = (&line.kind, line.comment_start())
-            else {
-                continue;
-            };
-            let key = file.text(&assignment.key).to_ascii_lowercase();
-            if !URI_OPTIONS.contains(&key.as_str()) || assignment.value.is_empty() {
-                continue;
+        for (file_id, file) in files(cx.config) {
+            for (_, line) in file.syntax.lines_where(|tag| tag == LineTag::Assignment) {
+                let (LineKind::Assignment(assignment), Some(at)) =
+                    (&line.kind, line.comment_start())
+                else {
+                    continue;
+                };
+                let key = file.text(&assignment.key).to_ascii_lowercase();
+                if !URI_OPTIONS.contains(&key.as_str()) || assignment.value.is_empty() {
+                    continue;
+                }
+                let glued = at > 0 && file.bytes[at as usize - 1] > b' ';
+                let comment = &file.bytes[at as usize + 1..line.end as usize];
+                if !glued || !starts_with_parameter(comment) {
+                    continue;
+                }
+                let parameter_len = comment
+                    .iter()
+                    .position(|&b| matches!(b, b';' | b' ' | b'\t' | b'\r'))
+                    .unwrap_or(comment.len());
+                let parameter = String::from_utf8_lossy(&comment[..parameter_len]).into_owned();
+                let mut diagnostic = META
+                    .report(
+                        Span::new(file_id, at..at + 1 + parameter_len as u32),
+                        format!(
+                            "`;{parameter}` is read as a comment: `{}` is set to `{}` without it",
+                            file.text(&assignment.key),
+                            file.text(&assignment.value)
+                        ),
+                    )
+                    .label("starts a comment");
+                // Once escaped, a `;--` or `--;` later on the line would start or end a block
+                // comment: no automatic fix then.
+                let has_block_marker = comment.windows(3).any(|w| w == b";--" || w == b"--;");
+                if !has_block_marker {
+                    diagnostic = diagnostic.fix(Fix {
+                        title: format!("escape it: `\\;{parameter}`"),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![Edit::insert(file_id, at, "\\")],
+                    });
+                }
+                out.push(diagnostic);
             }
-            let glued = at > 0 && file.bytes[at as usize - 1] > b' ';
-            let comment = &file.bytes[at as usize + 1..line.end as usize];
-            if !glued || !starts_with_parameter(comment) {
-                continue;
-            }
-            let parameter_len = comment
-                .iter()
-                .position(|&b| matches!(b, b';' | b' ' | b'\t' | b'\r'))
-                .unwrap_or(comment.len());
-            let parameter = String::from_utf8_lossy(&comment[..parameter_len]).into_owned();
-            let mut diagnostic = META
-                .report(
-                    Span::new(file_id, at..at + 1 + parameter_len as u32),
-                    format!(
-                        "`;{parameter}` is read as a comment: `{}` is set to `{}` without it",
-                        file.text(&assignment.key),
-                        file.text(&assignment.value)
-                    ),
-                )
-                .label("starts a comment");
-            // Once escaped, a `;--` or `--;` later on the line would start or end a block
-            // comment: no automatic fix then.
-            let has_block_marker = comment.windows(3).any(|w| w == b";--" || w == b"--;");
-            if !has_block_marker {
-                diagnostic = diagnostic.fix(Fix {
-                    title: format!("escape it: `\\;{parameter}`"),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![Edit::insert(file_id, at, "\\")],
-                });
-            }
-            out.push(diagnostic);
         }
     }
 }

@@ -50,7 +50,7 @@ impl Rule for UnterminatedBlockComment {
             if let Some(range) = &file.syntax.unterminated_block {
                 let span = Span::new(FileId(index as u32), range.clone());
                 let line = file.line_index(range.start);
-                let hidden = file.syntax.lines.len().saturating_sub(line + 1);
+                let hidden = file.syntax.line_count().saturating_sub(line + 1);
                 out.push(
                     META.report(
                         span,

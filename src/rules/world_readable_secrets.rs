@@ -53,7 +53,7 @@ chmod 640 /etc/asterisk/pjsip*.conf
 
 /// The first line of the file Asterisk reads that assigns a non-empty secret, by its key span.
 fn first_secret(file: &SourceFile, file_index: u32) -> Option<(Span, String)> {
-    file.syntax.lines.iter().find_map(|line| match &line.kind {
+    file.syntax.lines().find_map(|line| match line.kind {
         LineKind::Assignment(assignment)
             if is_secret_key(file.text(&assignment.key))
                 && !file.text(&assignment.value).trim().is_empty() =>

@@ -13,6 +13,7 @@ use std::ops::Range;
 
 use pest::Parser;
 
+use super::packed::PackedLine;
 use super::statement::{self, Cx, Physical, Stored};
 use super::{markers, plain};
 use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, MAX_LINE_BYTES};
@@ -35,6 +36,8 @@ pub(super) struct Chunk {
     pub markers: Vec<(Marker, Range<u32>)>,
     /// Texts in the order of their lines.
     pub stored: Stored,
+    /// The chunk's lines too wide to pack (`packed.rs`), indexed from 0 by its packed lines.
+    pub wide: Vec<Line>,
     /// No marker but plain `;` and no NUL: started outside a block comment, every line reads as
     /// its physical text, with the comment from its first `;` (set here), so the walk can skip
     /// the chunk. Almost every chunk of a large file is plain.
@@ -49,11 +52,12 @@ const CHUNK_BYTES: usize = 64 * 1024;
 const PARALLEL_BYTES: usize = 512 * 1024;
 
 /// Parses `text` (the file's bytes as pest reads them) into `lines` (empty), one per physical
-/// line, in chunks (in parallel when it is large). The lines are made once, in their final place,
-/// each by the thread that parses it: a large file's lines are most of the memory pjsiplint uses,
-/// and on a machine where the first touch of a page costs more than using it (the 2-core VMs of
-/// issue 21: about 0.8 ms per MB, a third of the whole run) that cost is shared by the threads.
-pub(super) fn parse_chunks(bytes: &[u8], text: &str, lines: &mut Vec<Line>) -> Vec<Chunk> {
+/// line, in chunks (in parallel when it is large). The lines are packed once, in their final
+/// place, each by the thread that parses it: a large file's lines are most of the memory
+/// pjsiplint uses, and on a machine where the first touch of a page costs more than using it (the
+/// 2-core VMs of issue 21: about 0.8 ms per MB, a third of the whole run) that cost is shared by
+/// the threads.
+pub(super) fn parse_chunks(bytes: &[u8], text: &str, lines: &mut Vec<PackedLine>) -> Vec<Chunk> {
     debug_assert!(lines.is_empty());
     let bounds = chunk_bounds(text.as_bytes());
     let counts: Vec<usize> = bounds
@@ -75,10 +79,15 @@ pub(super) fn parse_chunks(bytes: &[u8], text: &str, lines: &mut Vec<Line>) -> V
         jobs.push((range, first_line..first_line + count, own));
         first_line += count;
     }
-    let run = |(range, indexes, own): (Range<usize>, Range<usize>, &mut [MaybeUninit<Line>])| {
-        let own = fill_lines(text.as_bytes(), range, own);
-        parse_chunk(bytes, text, indexes, own)
-    };
+    let run =
+        |(range, indexes, own): (Range<usize>, Range<usize>, &mut [MaybeUninit<PackedLine>])| {
+            SCRATCH.with_borrow_mut(|scratch| {
+                fill_lines(text.as_bytes(), range, own.len(), scratch);
+                let mut chunk = parse_chunk(bytes, text, indexes, scratch);
+                chunk.wide = pack_lines(scratch, own);
+                chunk
+            })
+        };
     // Asked only for a large file: the answer costs some twenty system calls (cgroup files).
     let threads = if text.len() < PARALLEL_BYTES {
         1
@@ -89,34 +98,51 @@ pub(super) fn parse_chunks(bytes: &[u8], text: &str, lines: &mut Vec<Line>) -> V
     };
     let chunks = crate::cores::each_in_order(jobs, threads, run);
     // SAFETY: the first `total` slots were split among the jobs, every job ran (the scope joined
-    // its threads; a panic in one would have ended this function before here), and `fill_lines`
+    // its threads; a panic in one would have ended this function before here), and `pack_lines`
     // wrote every slot of its job.
     unsafe { lines.set_len(total) };
     chunks
 }
 
-/// Writes one empty line per physical line of `text[range]` into `slots` and returns them: each
-/// ends at a "\n" (not included) or, in the file's last chunk, at the end of the text, so that
-/// chunk has one more line than "\n"s. `slots` holds exactly that many.
-fn fill_lines<'a>(
-    text: &[u8],
-    range: Range<usize>,
-    slots: &'a mut [MaybeUninit<Line>],
-) -> &'a mut [Line] {
+thread_local! {
+    /// A thread's chunk lines, unpacked while they are parsed: one chunk's worth, used again for
+    /// the next chunk (memory given back and taken again costs its first touch again).
+    static SCRATCH: RefCell<Vec<Line>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Makes `lines` one empty line per physical line of `text[range]`: each ends at a "\n" (not
+/// included) or, in the file's last chunk, at the end of the text, so that chunk has one more
+/// line than "\n"s, `count` in all.
+fn fill_lines(text: &[u8], range: Range<usize>, count: usize, lines: &mut Vec<Line>) {
+    lines.clear();
+    lines.reserve(count);
     let mut start = range.start;
     let ends = memchr::memchr_iter(b'\n', &text[range.clone()])
         .map(|at| range.start + at)
         .chain((range.end == text.len()).then_some(text.len()));
-    let mut written = 0;
-    for (slot, end) in slots.iter_mut().zip(ends) {
-        slot.write(empty_line(start, end));
+    for end in ends {
+        lines.push(empty_line(start, end));
         start = end + 1;
-        written += 1;
     }
-    assert_eq!(written, slots.len(), "a chunk's lines were counted apart");
-    // SAFETY: every slot was written above (the assertion holds), and `MaybeUninit<Line>` has
-    // the layout of `Line`.
-    unsafe { &mut *(std::ptr::from_mut(slots) as *mut [Line]) }
+    assert_eq!(lines.len(), count, "a chunk's lines were counted apart");
+}
+
+/// Writes `lines` packed into `slots` (as many), and returns the lines too wide to pack, which
+/// the packed ones index from 0.
+fn pack_lines(lines: &[Line], slots: &mut [MaybeUninit<PackedLine>]) -> Vec<Line> {
+    assert_eq!(
+        lines.len(),
+        slots.len(),
+        "a chunk's lines were counted apart"
+    );
+    let mut wide = Vec::new();
+    for (slot, line) in slots.iter_mut().zip(lines) {
+        slot.write(PackedLine::pack(line).unwrap_or_else(|| {
+            wide.push(line.clone());
+            PackedLine::wide(line.start, wide.len() - 1)
+        }));
+    }
+    wide
 }
 
 /// Chunk ranges: each ends just after a "\n" (or at the end of the text). An empty text is one
@@ -294,37 +320,35 @@ mod tests {
         assert!(text.len() > 2 * super::PARALLEL_BYTES);
         let tree = parse(text.as_bytes());
         assert_eq!(tree.print(text.as_bytes()), text.as_bytes());
-        assert_eq!(tree.lines.len(), text.matches('\n').count() + 1);
-        let hidden = &tree.lines[3..3 + 60_000];
-        assert!(hidden
-            .iter()
-            .all(|line| matches!(line.kind, LineKind::Ignored(IgnoredBecause::BlockComment))));
-        let after = &tree.lines[3 + 60_000];
+        assert_eq!(tree.line_count(), text.matches('\n').count() + 1);
+        assert!((3..3 + 60_000).all(|index| matches!(
+            tree.line(index).kind,
+            LineKind::Ignored(IgnoredBecause::BlockComment)
+        )));
+        let after = tree.line(3 + 60_000);
         assert!(
             matches!(&after.kind, LineKind::Assignment(a) if tree.text(text.as_bytes(), &a.key) == "after")
         );
         assert!(matches!(
-            tree.lines[3 + 60_001].kind,
+            tree.line(3 + 60_001).kind,
             LineKind::Ignored(IgnoredBecause::TooLong)
         ));
         let items: Vec<Option<Vec<&str>>> = tree
-            .lines
-            .iter()
-            .filter_map(|line| match &line.kind {
-                LineKind::Section(header) => Some(
-                    tree.header_items(tree.section_header(*header))
-                        .map(|items| {
-                            let text = |item| tree.text(text.as_bytes(), item);
-                            items.iter().map(text).collect()
-                        }),
-                ),
+            .lines()
+            .filter_map(|line| match line.kind {
+                LineKind::Section(header) => {
+                    Some(tree.header_items(tree.section_header(header)).map(|items| {
+                        let text = |item| tree.text(text.as_bytes(), item);
+                        items.iter().map(text).collect()
+                    }))
+                }
                 _ => None,
             })
             .collect();
         assert_eq!(items.len(), 1 + 30_000);
         assert_eq!(items[0], None);
         assert!(items[1..].iter().all(|items| items == &Some(vec!["t"])));
-        let last = &tree.lines[tree.lines.len() - 2];
+        let last = tree.line(tree.line_count() - 2);
         assert_eq!(last.comment_start(), Some(last.start + 12));
     }
 
@@ -335,9 +359,9 @@ mod tests {
         for input in ["\\ key=value", "\\ key=value\\;x", "\\\tkey;--x--;=1"] {
             let tree = parse(input.as_bytes());
             assert!(
-                matches!(&tree.lines[0].kind, LineKind::Error(e) if e.kind == LineErrorKind::InvalidEscape),
+                matches!(&tree.line(0).kind, LineKind::Error(e) if e.kind == LineErrorKind::InvalidEscape),
                 "{input:?}: {:?}",
-                tree.lines[0].kind
+                tree.line(0).kind
             );
         }
     }

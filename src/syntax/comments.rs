@@ -50,12 +50,18 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
         .reserve_exact(total(|stored| stored.headers.len()));
     tree.directives
         .reserve_exact(total(|stored| stored.directives.len()));
-    // Out of the tree while the walk adopts what the chunks stored into it.
-    let mut all_lines = std::mem::take(&mut tree.lines);
     for mut chunk in chunks {
-        let lines = all_lines.get_mut(chunk.lines.clone()).unwrap_or_default();
-        // A line read again below leaves what its physical reading stored unused (rare).
-        adopt(lines.iter_mut(), &mut chunk.stored, tree);
+        let shift = adopt(&mut chunk.stored, tree);
+        chunk.wide.iter_mut().for_each(|line| shift.line(line));
+        let wide_base = tree.wide.len() as u32;
+        if shift.headers != 0 || shift.directives != 0 || !chunk.wide.is_empty() {
+            for line in &mut tree.lines[chunk.lines.clone()] {
+                line.shift_header(shift.headers);
+                line.shift_directive(shift.directives);
+                line.shift_wide(wide_base);
+            }
+        }
+        tree.wide.append(&mut chunk.wide);
         if walker.depth == 0 && chunk.plain {
             // Nothing here can change a line's reading (see `Chunk::plain`).
             tree.texts.extend(chunk.stored.texts);
@@ -63,7 +69,8 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
         }
         let mut markers = chunk.markers.as_slice();
         let mut chunk_texts = chunk.stored.texts.into_iter().peekable();
-        for (index, line) in (chunk.lines.start..).zip(lines) {
+        for index in chunk.lines.clone() {
+            let mut line = tree.line(index);
             // The texts of the line's physical reading (a non-empty text starts before the end).
             let line_end = line.end;
             let physical_texts =
@@ -79,17 +86,18 @@ pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<
             let (own, rest) = markers.split_at(count);
             markers = rest;
             walker.index = index;
-            match walker.line(line, own, has_nul) {
+            match walker.line(&mut line, own, has_nul) {
                 None => tree.texts.extend(physical_texts),
                 Some(mut stored) => {
+                    // A line read again leaves what its physical reading stored unused (rare).
                     physical_texts.for_each(drop);
-                    adopt(std::iter::once(line), &mut stored, tree);
+                    adopt(&mut stored, tree).line(&mut line);
                     tree.texts.extend(stored.texts);
                 }
             }
+            tree.set_line(index, line);
         }
     }
-    tree.lines = all_lines;
     // A statement's texts are stored in the order its parts are read, not always by span.
     tree.texts
         .sort_unstable_by_key(|(span, _)| (span.start, span.end));
@@ -217,26 +225,32 @@ impl Walker<'_> {
     }
 }
 
-/// Moves what was stored while parsing `lines` (headers, directives and header items, each
-/// counted from 0) to the end of the tree's lists, moving the indexes that point into them.
-/// `stored.texts` is left for the caller.
-fn adopt<'l>(
-    lines: impl Iterator<Item = &'l mut Line>,
-    stored: &mut Stored,
-    tree: &mut SyntaxTree,
-) {
-    let items = tree.items.len() as u32;
-    let headers = tree.headers.len() as u32;
-    let directives = tree.directives.len() as u32;
-    if headers != 0 || directives != 0 {
-        for line in lines {
-            match &mut line.kind {
-                LineKind::Section(id) => id.0 += headers,
-                LineKind::Directive(id) => id.0 += directives,
-                _ => {}
-            }
+/// What the indexes of headers and directives in lines read apart (a chunk, a line read again)
+/// become once what those lines stored joins the tree's lists: they counted from 0.
+struct Shift {
+    headers: u32,
+    directives: u32,
+}
+
+impl Shift {
+    fn line(&self, line: &mut Line) {
+        match &mut line.kind {
+            LineKind::Section(id) => id.0 += self.headers,
+            LineKind::Directive(id) => id.0 += self.directives,
+            _ => {}
         }
     }
+}
+
+/// Moves what was stored while parsing some lines (headers, directives and header items, each
+/// counted from 0) to the end of the tree's lists, moving the indexes headers hold into them,
+/// and says how the lines' indexes move. `stored.texts` is left for the caller.
+fn adopt(stored: &mut Stored, tree: &mut SyntaxTree) -> Shift {
+    let shift = Shift {
+        headers: tree.headers.len() as u32,
+        directives: tree.directives.len() as u32,
+    };
+    let items = tree.items.len() as u32;
     if items != 0 {
         for header in &mut stored.headers {
             header.items_start += items;
@@ -245,6 +259,7 @@ fn adopt<'l>(
     tree.items.append(&mut stored.items);
     tree.headers.append(&mut stored.headers);
     tree.directives.append(&mut stored.directives);
+    shift
 }
 
 #[cfg(test)]
@@ -257,8 +272,8 @@ mod tests {
     fn a_line_read_again_keeps_only_its_new_texts() {
         let input = b"k\xff=v;-- c --;w\n";
         let tree = parse(input);
-        let LineKind::Assignment(assignment) = &tree.lines[0].kind else {
-            panic!("{:?}", tree.lines[0].kind);
+        let LineKind::Assignment(assignment) = tree.line(0).kind else {
+            panic!("{:?}", tree.line(0).kind);
         };
         assert_eq!(tree.text(input, &assignment.key), "k\u{fffd}");
         assert_eq!(tree.text(input, &assignment.value), "vw");
@@ -275,8 +290,8 @@ mod tests {
             ("k+;-- c --;=v", 1..12),
         ] {
             let tree = parse(input.as_bytes());
-            let LineKind::Assignment(assignment) = &tree.lines[0].kind else {
-                panic!("{input:?}: {:?}", tree.lines[0].kind);
+            let LineKind::Assignment(assignment) = tree.line(0).kind else {
+                panic!("{input:?}: {:?}", tree.line(0).kind);
             };
             assert_eq!(assignment.operator_span(), span, "{input:?}");
         }
@@ -294,8 +309,8 @@ mod tests {
         ] {
             assert!(input.len() <= super::super::MAX_LINE_BYTES);
             let tree = parse(input.as_bytes());
-            let LineKind::Assignment(assignment) = &tree.lines[0].kind else {
-                panic!("{input:?}: {:?}", tree.lines[0].kind);
+            let LineKind::Assignment(assignment) = tree.line(0).kind else {
+                panic!("{input:?}: {:?}", tree.line(0).kind);
             };
             assert_eq!(assignment.operator_span(), span, "{input:?}");
         }

@@ -9,6 +9,7 @@
 mod chunk;
 mod comments;
 mod markers;
+mod packed;
 mod plain;
 mod statement;
 
@@ -17,6 +18,7 @@ use std::ops::Range;
 use pest_derive::Parser;
 
 use crate::source::SourceFile;
+use packed::PackedLine;
 
 /// The pest parser for `grammar/pjsip.pest`.
 #[derive(Parser)]
@@ -35,7 +37,10 @@ pub const MAX_NESTED_COMMENTS: usize = 128;
 
 #[derive(Debug, Default)]
 pub struct SyntaxTree {
-    pub lines: Vec<Line>,
+    /// One per physical line, in file order ([`SyntaxTree::line`]).
+    lines: Vec<PackedLine>,
+    /// The lines too wide to pack, whole (see `packed.rs`).
+    wide: Vec<Line>,
     /// The texts that are not simply the bytes at their span (see [`Text`]), sorted by span.
     texts: Vec<StoredText>,
     /// The items of every header's `(...)` ([`SyntaxTree::header_items`]): one vector for the
@@ -56,7 +61,9 @@ pub struct SyntaxTree {
     pub stray_block_ends: Vec<(usize, Range<u32>)>,
 }
 
-#[derive(Debug)]
+/// A physical line and what Asterisk reads from it, as [`SyntaxTree::line`] gives it (the tree
+/// keeps lines packed, `packed.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
     /// First byte of the line.
     pub start: u32,
@@ -71,12 +78,11 @@ pub struct Line {
 /// are below it.
 const NO_COMMENT: u32 = u32::MAX;
 
-// A large config has over a million lines (a quarter of them headers), so each byte here is
-// megabytes of peak memory (issue 8). A line is 12 bytes of offsets and its statement, of which
-// an assignment is the largest (two texts, and the operator with its span in 4 bytes: 20 bytes,
-// and a byte it leaves unused tells the statements apart). Headers and directives are in the
-// tree's vectors, and the line holds only their index: nothing in a line needs 8-byte alignment,
-// so there is no padding.
+// A large config has over a million lines (a quarter of them headers): the tree keeps them packed
+// (`packed.rs`), and a line is unpacked on each read, so it is kept small (issue 8): 12 bytes of
+// offsets and its statement, of which an assignment is the largest (two texts, and the operator
+// with its span in 4 bytes: 20 bytes, and a byte it leaves unused tells the statements apart).
+// Headers and directives are in the tree's vectors, and the line holds only their index.
 const _: () = assert!(std::mem::size_of::<Line>() <= 32);
 const _: () = assert!(std::mem::size_of::<LineKind>() <= 20);
 const _: () = assert!(std::mem::size_of::<SectionHeader>() <= 24);
@@ -132,7 +138,7 @@ impl Text {
 /// A text that is not the file's bytes at its span, with that span (see [`Text`]).
 type StoredText = (Range<u32>, Box<str>);
 
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineKind {
     /// Nothing left once comments and blanks are removed.
     Empty,
@@ -145,6 +151,31 @@ pub enum LineKind {
     /// [`SyntaxTree::directive`].
     Directive(DirectiveId),
     Error(LineError),
+}
+
+/// Which [`LineKind`] a line holds, without what it holds: [`SyntaxTree::tag`] reads it without
+/// unpacking the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineTag {
+    Empty,
+    Ignored,
+    Section,
+    Assignment,
+    Directive,
+    Error,
+}
+
+impl LineTag {
+    pub fn of(kind: &LineKind) -> LineTag {
+        match kind {
+            LineKind::Empty => LineTag::Empty,
+            LineKind::Ignored(_) => LineTag::Ignored,
+            LineKind::Section(_) => LineTag::Section,
+            LineKind::Assignment(_) => LineTag::Assignment,
+            LineKind::Directive(_) => LineTag::Directive,
+            LineKind::Error(_) => LineTag::Error,
+        }
+    }
 }
 
 /// A section header of a [`SyntaxTree`]: [`SyntaxTree::section_header`].
@@ -203,6 +234,7 @@ pub enum Operator {
     Append,
 }
 
+#[derive(Clone, PartialEq, Eq)]
 pub struct Assignment {
     pub key: Text,
     /// The value Asterisk receives (for `+=`, only this line's part, with its leading blanks:
@@ -390,6 +422,103 @@ impl LineErrorKind {
 }
 
 impl SyntaxTree {
+    /// Physical line `index` (from 0). Panics past the last line, as indexing does.
+    #[inline]
+    pub fn line(&self, index: usize) -> Line {
+        self.lines[index].unpack(&self.wide)
+    }
+
+    /// Physical line `index`, if there is one.
+    pub fn get_line(&self, index: usize) -> Option<Line> {
+        self.lines.get(index).map(|line| line.unpack(&self.wide))
+    }
+
+    /// Where physical line `index` starts (a search over lines needs no more).
+    pub fn line_start(&self, index: usize) -> Option<u32> {
+        self.lines.get(index).map(PackedLine::start)
+    }
+
+    /// The index of the line holding byte `offset`.
+    pub fn line_index(&self, offset: u32) -> usize {
+        self.lines
+            .partition_point(|line| line.start() <= offset)
+            .saturating_sub(1)
+    }
+
+    /// How many physical lines the file has (at least one).
+    pub fn line_count(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Which kind of line line `index` is.
+    #[inline]
+    pub fn tag(&self, index: usize) -> LineTag {
+        self.lines[index].tag(&self.wide)
+    }
+
+    /// The lines whose tag `keep` accepts, with their index, in file order: the test reads no
+    /// more of a line than its tag.
+    pub fn lines_where(
+        &self,
+        keep: impl Fn(LineTag) -> bool + 'static,
+    ) -> impl Iterator<Item = (usize, Line)> + '_ {
+        self.lines
+            .iter()
+            .enumerate()
+            .filter(move |(_, line)| keep(line.tag(&self.wide)))
+            .map(|(index, line)| (index, line.unpack(&self.wide)))
+    }
+
+    /// The assignments of the lines, with their line's index, in file order.
+    pub fn assignments(&self) -> impl Iterator<Item = (usize, Assignment)> + '_ {
+        self.lines
+            .iter()
+            .enumerate()
+            .filter_map(|(index, line)| Some((index, line.assignment(&self.wide)?)))
+    }
+
+    /// The section headers of the lines, in file order.
+    pub fn headers(&self) -> impl Iterator<Item = &SectionHeader> + '_ {
+        self.lines_where(|tag| tag == LineTag::Section)
+            .filter_map(|(_, line)| self.header(&line))
+    }
+
+    /// The directives of the lines, in file order.
+    pub fn directives(&self) -> impl Iterator<Item = &Directive> + '_ {
+        self.lines_where(|tag| tag == LineTag::Directive)
+            .filter_map(|(_, line)| match line.kind {
+                LineKind::Directive(id) => Some(self.directive(id)),
+                _ => None,
+            })
+    }
+
+    /// The assignment line `index` holds, if it holds one.
+    #[inline]
+    pub fn assignment(&self, index: usize) -> Option<Assignment> {
+        self.lines[index].assignment(&self.wide)
+    }
+
+    /// Every physical line, in file order.
+    #[inline]
+    pub fn lines(&self) -> impl DoubleEndedIterator<Item = Line> + ExactSizeIterator + '_ {
+        self.lines.iter().map(|line| line.unpack(&self.wide))
+    }
+
+    /// Replaces line `index` (kept packed when it fits).
+    fn set_line(&mut self, index: usize, line: Line) {
+        self.lines[index] = match (PackedLine::pack(&line), self.lines[index].wide_index()) {
+            (Some(packed), _) => packed,
+            (None, Some(wide)) => {
+                self.wide[wide] = line;
+                self.lines[index]
+            }
+            (None, None) => {
+                self.wide.push(line);
+                PackedLine::wide(self.lines[index].start(), self.wide.len() - 1)
+            }
+        };
+    }
+
     /// The header a [`LineKind::Section`] names.
     pub fn section_header(&self, id: HeaderId) -> &SectionHeader {
         &self.headers[id.0 as usize]
@@ -469,7 +598,7 @@ impl SyntaxTree {
     /// The input again, from the lines alone: the proof that nothing was lost.
     pub fn print(&self, bytes: &[u8]) -> Vec<u8> {
         let mut out = Vec::with_capacity(bytes.len());
-        for line in &self.lines {
+        for line in self.lines() {
             out.extend_from_slice(&bytes[line.full_range(bytes.len())]);
         }
         out

@@ -180,7 +180,7 @@ impl Expansion {
     fn source(&self, config: &Config, index: usize) -> Option<Source> {
         match *self.lines.get(index)? {
             AT_HEADER => {
-                let start = config.file(self.file?).syntax.lines[index].start;
+                let start = config.file(self.file?).syntax.line_start(index)?;
                 let wizard = config.section(self.wizard_at(start)?);
                 Some(Source::Made {
                     at: wizard.name_span,
@@ -203,7 +203,7 @@ impl Expansion {
         let file = config.file(self.file?);
         let index = file.line_index(offset);
         let origin = self.source(config, index)?.origin(config);
-        let line = &file.syntax.lines[index];
+        let line = file.syntax.line(index);
         let (start, end) = (line.start, line.end);
         // A header (`[ID]`) has no key or value; any other line is `key = value`, and a key
         // never holds `=` (Asterisk splits a line at its first one).
