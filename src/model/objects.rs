@@ -526,25 +526,30 @@ fn resolve_references(config: &Config, objects: &mut Objects) {
     let (first, second) = crate::cores::in_two_halves(objects.list.len(), |which| {
         references_of(config, objects, which)
     });
-    let mut references = first.references;
-    let offset = references.len() as u32;
-    references.extend(second.references);
-    let ranges = first.ranges.into_iter().chain(
-        second
-            .ranges
-            .into_iter()
-            .map(|range| range.start + offset..range.end + offset),
-    );
-    for (object, range) in objects.list.iter_mut().zip(ranges) {
-        object.references = range;
+    // Made at its final size: extending the first half's vector by the second's would hold both
+    // and the first's larger copy at once (the peak of 100k phones).
+    let offset = first.references.len() as u32;
+    let mut references = Vec::with_capacity(first.references.len() + second.references.len());
+    references.extend_from_slice(&first.references);
+    drop(first.references);
+    references.extend_from_slice(&second.references);
+    drop(second.references);
+    let ends = first
+        .ends
+        .into_iter()
+        .chain(second.ends.into_iter().map(|end| end + offset));
+    let mut start = 0;
+    for (object, end) in objects.list.iter_mut().zip(ends) {
+        object.references = start..end;
+        start = end;
     }
     objects.references = references;
 }
 
-/// The references of some objects, and each object's range in them.
+/// The references of some objects, and the end of each object's in them.
 struct SomeReferences {
     references: Vec<Reference>,
-    ranges: Vec<std::ops::Range<u32>>,
+    ends: Vec<u32>,
 }
 
 fn references_of(
@@ -560,10 +565,9 @@ fn references_of(
         HashMap::default();
     let mut found = SomeReferences {
         references: Vec::new(),
-        ranges: Vec::with_capacity(which.len()),
+        ends: Vec::with_capacity(which.len()),
     };
     for object in &objects.list[which] {
-        let start = found.references.len() as u32;
         for (var_index, var) in config
             .vars(config.section(object.section))
             .iter()
@@ -599,7 +603,7 @@ fn references_of(
                 });
             }
         }
-        found.ranges.push(start..found.references.len() as u32);
+        found.ends.push(found.references.len() as u32);
     }
     found
 }
