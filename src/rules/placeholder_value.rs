@@ -239,7 +239,12 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     }
     // A caller ID's `<6001>` is no placeholder (the angle check below leaves caller IDs out), and
     // every phone has one: `<` counts only in other options (`%` still catches `<%= ... %>`).
-    let angle_counts = !key.eq_ignore_ascii_case("callerid");
+    // The option is the part after a wizard's `endpoint/`.
+    let is_callerid = key
+        .rsplit('/')
+        .next()
+        .is_some_and(|option| option.trim().eq_ignore_ascii_case("callerid"));
+    let angle_counts = !is_callerid;
     let special = value.bytes().any(|b| {
         matches!(b, b'$' | b'{' | b'[' | b'#' | b'_' | b'%' | b'*') || (b == b'<' && angle_counts)
     });
@@ -293,7 +298,7 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     if has(b'#') && has_fenced_name(value, b'#') || has(b'_') && has_fenced_name(value, b'_') {
         return Some("a placeholder name");
     }
-    if value.contains('<') && !key.eq_ignore_ascii_case("callerid") {
+    if value.contains('<') && !is_callerid {
         let angle = value
             .split('<')
             .skip(1)
@@ -638,6 +643,8 @@ mod tests {
             ("username", "yourself"),
             ("username", "alice"),
             ("callerid", "\"Front desk\" <6001>"),
+            ("callerid", "\"Alice\" <alice>"),
+            ("endpoint/callerid", "\"Alice\" <alice>"),
             (
                 "contact",
                 "sip:1.1.1.1:5080    // IP address your SIP carrier",
