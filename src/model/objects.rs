@@ -366,19 +366,25 @@ pub(super) fn build(config: &Config) -> Objects {
     objects.index = HashTable::with_capacity(config.sections.len());
     let file_loads = config.file_loads();
     let mut type_failures = TypeFailures::default();
-    // Each section's type (its `type` line read from the file: a wait on memory per section), on
-    // both cores for a large configuration; the objects are then made in order.
+    // Each section's type (its `type` line read from the file: a wait on memory per section) and
+    // the hash of its type and name (another), on both cores for a large configuration; the
+    // objects are then made in order.
     let (mut kinds, second) = crate::cores::in_two_halves(config.sections.len(), |which| {
         let mut last = None;
         which
-            .map(|index| section_kind_with(config, SectionId(index as u32), &mut last))
+            .map(|index| {
+                let section = SectionId(index as u32);
+                let ty = section_kind_with(config, section, &mut last)?;
+                let name = config.section_name(config.section(section));
+                Some((ty, pair_hash(ty.name.as_str(), name)))
+            })
             .collect::<Vec<_>>()
     });
     kinds.extend(second);
     // Each type's list at its final size (three lists of 100k grown by doubling would take a
     // third more).
     let mut per_type = vec![0; schema().object_types().count()];
-    for ty in kinds.iter().flatten() {
+    for (ty, _) in kinds.iter().flatten() {
         per_type[ty.index] += 1;
     }
     objects.by_kind = per_type.into_iter().map(Vec::with_capacity).collect();
@@ -387,13 +393,12 @@ pub(super) fn build(config: &Config) -> Objects {
         .map_or(0..0, |root| root.sections.clone());
     for (index, (section, kind)) in config.sections.iter().zip(kinds).enumerate() {
         let section_id = SectionId(index as u32);
-        let Some(ty) = kind else {
+        let Some((ty, hash)) = kind else {
             continue;
         };
         let id = ObjectId(objects.list.len() as u32);
         let kind = ty.name.as_str();
         let name = config.section_name(section);
-        let hash = pair_hash(kind, name);
         let first_twin = objects.find_hashed(config, hash, kind, name);
         objects.by_section[index] = id;
         objects.by_kind[ty.index].push(id);
