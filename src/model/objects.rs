@@ -158,8 +158,11 @@ impl Reference {
 #[derive(Debug, Default)]
 pub struct Objects {
     pub list: Vec<Object>,
-    /// Every object's [`Reference`]s, object by object in line order.
-    references: Vec<Reference>,
+    /// Every object's [`Reference`]s, object by object in line order: those of the first half of
+    /// the objects, then those of the second, as the two cores found them. Joining them would
+    /// hold both and the joined copy at once: the peak of a large configuration (100k phones: 6
+    /// of 96 MB).
+    references: [Vec<Reference>; 2],
     /// See [`Objects::twins`].
     twins: Vec<(ObjectId, ObjectId)>,
     /// See [`Objects::hidden_by`].
@@ -231,8 +234,16 @@ impl Objects {
 
     /// The object's references, in line order.
     pub fn references(&self, object: &Object) -> &[Reference] {
-        let range = &object.references;
-        &self.references[range.start as usize..range.end as usize]
+        let [first, second] = &self.references;
+        let (start, end) = (
+            object.references.start as usize,
+            object.references.end as usize,
+        );
+        // An object's references are all in one half; the second's count on from the first's.
+        match start.checked_sub(first.len()) {
+            Some(second_start) => &second[second_start..end - first.len()],
+            None => &first[start..end],
+        }
     }
 
     pub fn of_section(&self, section: SectionId) -> Option<&Object> {
@@ -369,29 +380,31 @@ pub(super) fn build(config: &Config) -> Objects {
     // Each section's type (its `type` line read from the file: a wait on memory per section) and
     // the hash of its type and name (another), on both cores for a large configuration; the
     // objects are then made in order.
-    let (mut kinds, second) = crate::cores::in_two_halves(config.sections.len(), |which| {
+    let (first, second) = crate::cores::in_two_halves(config.sections.len(), |which| {
         let mut last = None;
         which
             .map(|index| {
                 let section = SectionId(index as u32);
-                let ty = section_kind_with(config, section, &mut last)?;
-                let name = config.section_name(config.section(section));
-                Some((ty, pair_hash(ty.name.as_str(), name)))
+                SectionObject::new(
+                    config,
+                    section,
+                    section_kind_with(config, section, &mut last),
+                )
             })
             .collect::<Vec<_>>()
     });
-    kinds.extend(second);
+    let kinds = || first.iter().chain(&second).map(|kind| kind.get());
     // Each type's list at its final size (three lists of 100k grown by doubling would take a
     // third more).
     let mut per_type = vec![0; schema().object_types().count()];
-    for (ty, _) in kinds.iter().flatten() {
+    for (ty, _) in kinds().flatten() {
         per_type[ty.index] += 1;
     }
     objects.by_kind = per_type.into_iter().map(Vec::with_capacity).collect();
     let wizard_objects = config
         .root(RootKind::WizardObjects)
         .map_or(0..0, |root| root.sections.clone());
-    for (index, (section, kind)) in config.sections.iter().zip(kinds).enumerate() {
+    for (index, (section, kind)) in config.sections.iter().zip(kinds()).enumerate() {
         let section_id = SectionId(index as u32);
         let Some((ty, hash)) = kind else {
             continue;
@@ -448,6 +461,8 @@ pub(super) fn build(config: &Config) -> Objects {
             type_failures.count(&objects, first_twin, id);
         }
     }
+    // Before the references: their vectors and these would be the peak together.
+    drop((first, second));
     type_failures.mark(config, &mut objects);
     resolve_references(config, &mut objects);
     objects
@@ -531,14 +546,7 @@ fn resolve_references(config: &Config, objects: &mut Objects) {
     let (first, second) = crate::cores::in_two_halves(objects.list.len(), |which| {
         references_of(config, objects, which)
     });
-    // Made at its final size: extending the first half's vector by the second's would hold both
-    // and the first's larger copy at once (the peak of 100k phones).
     let offset = first.references.len() as u32;
-    let mut references = Vec::with_capacity(first.references.len() + second.references.len());
-    references.extend_from_slice(&first.references);
-    drop(first.references);
-    references.extend_from_slice(&second.references);
-    drop(second.references);
     let ends = first
         .ends
         .into_iter()
@@ -548,7 +556,7 @@ fn resolve_references(config: &Config, objects: &mut Objects) {
         object.references = start..end;
         start = end;
     }
-    objects.references = references;
+    objects.references = [first.references, second.references];
 }
 
 /// The references of some objects, and the end of each object's in them.
@@ -633,10 +641,60 @@ impl<'a> Iterator for OfType<'a> {
 }
 
 /// The hash [`Objects`] indexes a (type, id) pair by.
+/// Bits 48 to 55 are always 0: [`SectionObject`] keeps a type there.
 fn pair_hash(kind: &str, id: &str) -> u64 {
     use std::hash::{BuildHasher, Hash, Hasher};
     let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
     kind.hash(&mut hasher);
     id.hash(&mut hasher);
-    hasher.finish()
+    hasher.finish() & !SectionObject::TYPE_BITS
+}
+
+/// The object type a section makes, if any, with the [`pair_hash`] of its type and id: both read
+/// from the file (two waits on memory a section), on both cores, for the loop that makes the
+/// objects in order. In 8 bytes, the type's index in bits the hash leaves 0: 300k sections'
+/// worth is held with the objects being made, at the peak of a large configuration.
+struct SectionObject(u64);
+
+impl SectionObject {
+    const TYPE_SHIFT: u32 = 48;
+    const TYPE_BITS: u64 = 0xFF << Self::TYPE_SHIFT;
+
+    fn new(config: &Config, section: SectionId, ty: Option<&'static ObjectType>) -> SectionObject {
+        match ty {
+            // Fewer than 255 types: index 255 is "none".
+            Some(ty) if ty.index < 0xFF => {
+                let name = config.section_name(config.section(section));
+                let hash = pair_hash(ty.name.as_str(), name);
+                SectionObject(hash | (ty.index as u64) << Self::TYPE_SHIFT)
+            }
+            _ => SectionObject(Self::TYPE_BITS),
+        }
+    }
+
+    fn get(&self) -> Option<(&'static ObjectType, u64)> {
+        let index = ((self.0 & Self::TYPE_BITS) >> Self::TYPE_SHIFT) as usize;
+        (index != 0xFF).then(|| (schema().type_at(index), self.0 & !Self::TYPE_BITS))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pair_hash, SectionObject};
+    use crate::schema::schema;
+
+    /// Every object type fits the byte a [`SectionObject`] keeps it in, and reads back with the
+    /// hash it was kept with.
+    #[test]
+    fn a_section_object_keeps_its_type_and_hash() {
+        assert!(schema().object_types().count() < 0xFF);
+        for ty in schema().object_types() {
+            let hash = pair_hash(ty.name.as_str(), "6001");
+            assert_eq!(hash & SectionObject::TYPE_BITS, 0);
+            let kept = SectionObject(hash | (ty.index as u64) << SectionObject::TYPE_SHIFT);
+            let (read, read_hash) = kept.get().expect("a type");
+            assert_eq!((read.index, read_hash), (ty.index, hash));
+        }
+        assert!(SectionObject(SectionObject::TYPE_BITS).get().is_none());
+    }
 }
