@@ -24,11 +24,11 @@ pub struct Object {
     /// (almost always): [`Objects::not_loaded`] reads them. Bit 31 ([`OWN_FAULT`]): one of the
     /// reasons is the object's own ([`NotLoaded::is_file_level`] is false for it).
     not_loaded: u32,
-    /// Its entries in [`Objects::references`].
-    references: std::ops::Range<u32>,
 }
 
-const _: () = assert!(std::mem::size_of::<Object>() <= 24);
+// 300k objects in a large configuration, all made while its largest tables are held: where its
+// references are is kept beside the list ([`Objects::references`]), not in each object.
+const _: () = assert!(std::mem::size_of::<Object>() <= 16);
 
 impl Object {
     /// The type's name: the `type=` value, compared case-sensitively.
@@ -158,11 +158,12 @@ impl Reference {
 #[derive(Debug, Default)]
 pub struct Objects {
     pub list: Vec<Object>,
-    /// Every object's [`Reference`]s, object by object in line order: those of the first half of
-    /// the objects, then those of the second, as the two cores found them. Joining them would
-    /// hold both and the joined copy at once: the peak of a large configuration (100k phones: 6
-    /// of 96 MB).
+    /// Every object's [`Reference`]s, object by object in line order, for the first and the
+    /// second half of the objects as the two cores found them. Joining them would hold both and
+    /// the joined copy at once: the peak of a large configuration (100k phones: 6 of 96 MB).
     references: [Vec<Reference>; 2],
+    /// For each object of each half, where its references end in that half's.
+    reference_ends: [Vec<u32>; 2],
     /// See [`Objects::twins`].
     twins: Vec<(ObjectId, ObjectId)>,
     /// See [`Objects::hidden_by`].
@@ -234,16 +235,20 @@ impl Objects {
 
     /// The object's references, in line order.
     pub fn references(&self, object: &Object) -> &[Reference] {
-        let [first, second] = &self.references;
-        let (start, end) = (
-            object.references.start as usize,
-            object.references.end as usize,
-        );
-        // An object's references are all in one half; the second's count on from the first's.
-        match start.checked_sub(first.len()) {
-            Some(second_start) => &second[second_start..end - first.len()],
-            None => &first[start..end],
-        }
+        let id = self.by_section[object.section.0 as usize].0 as usize;
+        let first_half = self.reference_ends[0].len();
+        let (half, at) = match id.checked_sub(first_half) {
+            Some(at) => (1, at),
+            None => (0, id),
+        };
+        // Before the references are found (while the objects are made), an object has none.
+        let Some(&end) = self.reference_ends[half].get(at) else {
+            return &[];
+        };
+        let start = at
+            .checked_sub(1)
+            .map_or(0, |before| self.reference_ends[half][before]);
+        &self.references[half][start as usize..end as usize]
     }
 
     pub fn of_section(&self, section: SectionId) -> Option<&Object> {
@@ -419,7 +424,6 @@ pub(super) fn build(config: &Config) -> Objects {
             ty,
             section: section_id,
             not_loaded: 0,
-            references: 0..0,
         });
         if wizard_objects.contains(&(index as u32)) {
             // The wizard's objects are a second store, searched after pjsip.conf's (main/sorcery.c
@@ -546,17 +550,8 @@ fn resolve_references(config: &Config, objects: &mut Objects) {
     let (first, second) = crate::cores::in_two_halves(objects.list.len(), |which| {
         references_of(config, objects, which)
     });
-    let offset = first.references.len() as u32;
-    let ends = first
-        .ends
-        .into_iter()
-        .chain(second.ends.into_iter().map(|end| end + offset));
-    let mut start = 0;
-    for (object, end) in objects.list.iter_mut().zip(ends) {
-        object.references = start..end;
-        start = end;
-    }
     objects.references = [first.references, second.references];
+    objects.reference_ends = [first.ends, second.ends];
 }
 
 /// The references of some objects, and the end of each object's in them.
