@@ -167,6 +167,7 @@ pub enum LineTag {
 }
 
 impl LineTag {
+    /// The tag of a line holding `kind`.
     pub fn of(kind: &LineKind) -> LineTag {
         match kind {
             LineKind::Empty => LineTag::Empty,

@@ -1,13 +1,14 @@
 //! Lines as the tree keeps them: 16 bytes each, where a [`Line`] takes 32; the rare line whose
 //! parts do not fit is kept whole beside them.
 //!
-//! A large configuration has millions of lines and most of pjsiplint's memory is theirs: on the
-//! 2-core VMs of issue 21 each megabyte first touched costs about 0.8 ms, and halving the lines
-//! took 20 ms and 21 MB off 100k phones on templates (README, Benchmark). Nearly every line fits:
-//! Asterisk reads no line longer than [`MAX_LINE_BYTES`], so every offset within one fits in 13
-//! bits from the line's start. What does not fit (a statement read across physical lines by a
-//! block comment, a line Asterisk skips as too long, blanks of 128 bytes or more around `=`) is a
-//! [`Line`] in the tree's `wide` list, and the packed line holds its index there.
+//! A large configuration has millions of lines and they are the largest part of pjsiplint's
+//! memory: on the 2-core VMs of issue 21 each megabyte first touched costs about 0.8 ms, and
+//! halving the lines took 21 MB off the peak of 100k phones on templates and 1-5% off the time
+//! (README, Benchmark). Nearly every line fits: Asterisk reads no line longer than
+//! [`MAX_LINE_BYTES`], so every offset within one fits in 13 bits from the line's start. What does
+//! not fit (a statement read across physical lines by a block comment, a line Asterisk skips as
+//! too long, 64 blanks or more around `=`) is a [`Line`] in the tree's `wide` list, and the packed
+//! line holds its index there.
 
 use std::ops::Range;
 
