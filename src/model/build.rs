@@ -28,8 +28,8 @@ pub(super) struct Builder<'c> {
     /// The first and last section of each lower-case name (template and addition lookups are
     /// case-insensitive), with the name's hash; `next_same_name` links the sections of one name
     /// in load order. An entry is compared through its first section's name rather than holding
-    /// a copy: 16 bytes a name, where a map from names took 32 (100k phones: 100k names, and the
-    /// table's first touches were a tenth of the builder's time).
+    /// a copy: 16 bytes a name, where a map from names took 32 (100k phones: 100k names, whose
+    /// table is first touched while the builder runs alone).
     by_name: HashTable<NameEntry>,
     /// For each section, the next section with the same lower-case name ([`NO_SECTION`] for
     /// none).
@@ -364,10 +364,10 @@ impl<'c> Builder<'c> {
         let name = folded(name);
         let hash = name_hash(&name);
         let config = &*self.config;
-        let same = |entry: &NameEntry| {
-            entry.hash == hash && folded(config.section_name(config.section(entry.first))) == name
-        };
-        match self.by_name.find_mut(hash, same) {
+        match self
+            .by_name
+            .find_mut(hash, |entry| entry.names(config, hash, &name))
+        {
             Some(entry) => {
                 self.next_same_name[entry.last.0 as usize] = id.0;
                 entry.last = id;
@@ -399,10 +399,7 @@ impl<'c> Builder<'c> {
         let config = &*self.config;
         let first = self
             .by_name
-            .find(hash, |entry| {
-                entry.hash == hash
-                    && folded(config.section_name(config.section(entry.first))) == name
-            })
+            .find(hash, |entry| entry.names(config, hash, &name))
             .map(|entry| entry.first);
         std::iter::successors(first, |id| {
             let next = self.next_same_name[id.0 as usize];
@@ -921,6 +918,13 @@ struct NameEntry {
     hash: u64,
     first: SectionId,
     last: SectionId,
+}
+
+impl NameEntry {
+    /// Whether the entry is that of the lower-case name `folded_name` (whose hash is `hash`).
+    fn names(&self, config: &Config, hash: u64, folded_name: &str) -> bool {
+        self.hash == hash && folded(config.section_name(config.section(self.first))) == folded_name
+    }
 }
 
 /// [`Builder::next_same_name`] of the last section of its name.

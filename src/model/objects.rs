@@ -635,8 +635,8 @@ impl<'a> Iterator for OfType<'a> {
     }
 }
 
-/// The hash [`Objects`] indexes a (type, id) pair by.
-/// Bits 48 to 55 are always 0: [`SectionObject`] keeps a type there.
+/// The hash [`Objects`] indexes a (type, id) pair by, with bits 48 to 55 always 0 (where a
+/// [`SectionObject`] keeps a type).
 fn pair_hash(kind: &str, id: &str) -> u64 {
     use std::hash::{BuildHasher, Hash, Hasher};
     let mut hasher = rustc_hash::FxBuildHasher.build_hasher();
