@@ -22,7 +22,7 @@
 use super::Edit;
 use crate::model::{Config, LineRef, SectionId};
 use crate::source::{SourceFile, Span};
-use crate::syntax::{Assignment, DirectiveKind, IgnoredBecause, Line, LineKind};
+use crate::syntax::{DirectiveKind, IgnoredBecause, Line, LineKind};
 
 /// Removes the line `line` with its newline (`\n` or `\r\n`). On the last line of a file that
 /// has no final newline, the newline before it goes instead, so the file still ends without one.
@@ -69,9 +69,8 @@ pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str
     let name = config.section(section).name_span;
     let file = config.file(name.file);
     let header_index = file.line_index(name.start);
+    // The body's last option line (the header while it has none).
     let mut last = header_index;
-    // The last option line: the style to follow.
-    let mut reference: Option<(Line, Assignment)> = None;
     for (index, line) in file.syntax.lines().enumerate().skip(header_index + 1) {
         match &line.kind {
             LineKind::Section(_) => break,
@@ -84,10 +83,7 @@ pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str
             {
                 break
             }
-            LineKind::Assignment(assignment) => {
-                last = index;
-                reference = Some((line.clone(), assignment.clone()));
-            }
+            LineKind::Assignment(_) => last = index,
             _ => {}
         }
     }
@@ -100,11 +96,15 @@ pub fn insert_option(config: &Config, section: SectionId, key: &str, value: &str
             return None;
         }
     }
+    // The style to follow: the body's last option line, else the file's first.
+    let reference = if last == header_index {
+        file.syntax.assignments().next().map(|(index, _)| index)
+    } else {
+        Some(last)
+    };
     let style = reference
-        .or_else(|| first_assignment(file))
-        .map_or_else(Style::default, |(line, assignment)| {
-            Style::of(file, &line, &assignment)
-        });
+        .and_then(|index| Style::at(file, index))
+        .unwrap_or_default();
     let text = format!(
         "{}{key}{}={}{}",
         style.indent,
@@ -157,13 +157,6 @@ fn touches_block_comment(file: &SourceFile, line: &Line) -> bool {
     bytes.windows(3).any(|w| w == b";--" || w == b"--;")
 }
 
-fn first_assignment(file: &SourceFile) -> Option<(Line, Assignment)> {
-    file.syntax.lines().find_map(|line| match line.kind {
-        LineKind::Assignment(ref assignment) => Some((line.clone(), assignment.clone())),
-        _ => None,
-    })
-}
-
 /// How an option line is written: its indent and the blanks around `=`.
 #[derive(Default)]
 struct Style {
@@ -173,7 +166,12 @@ struct Style {
 }
 
 impl Style {
-    fn of(file: &SourceFile, line: &Line, assignment: &Assignment) -> Style {
+    /// The style of the option line at `index` (`None` for a line that is no option line).
+    fn at(file: &SourceFile, index: usize) -> Option<Style> {
+        let line = file.syntax.line(index);
+        let LineKind::Assignment(assignment) = &line.kind else {
+            return None;
+        };
         let bytes = &file.bytes;
         let blanks = |range: std::ops::Range<u32>| -> String {
             let slice = bytes.get(range.start as usize..range.end as usize);
@@ -192,11 +190,11 @@ impl Style {
         } else {
             blanks(assignment.operator_span().end..assignment.value.span.start)
         };
-        Style {
+        Some(Style {
             indent,
             before,
             after,
-        }
+        })
     }
 }
 

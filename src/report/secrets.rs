@@ -18,7 +18,7 @@ pub const MASK: &str = "********";
 
 pub fn is_secret_key(key: &str) -> bool {
     // pjsip_wizard.conf passes `inbound_auth/password` and the like through to the objects.
-    let key = key.rsplit('/').next().unwrap_or(key);
+    let key = crate::wizard::option_of_key(key);
     // Misspelt or pasted password keys (`pasword`, `passwd`, `pwd`) hold the password all the
     // same.
     let lower = key.to_ascii_lowercase();
@@ -36,7 +36,7 @@ pub fn is_secret_key(key: &str) -> bool {
 /// Keys that hold a user name (`username`, `from_user`, `contact_user`, the wizard's
 /// `outbound_auth/username`): never masked.
 pub fn is_username_key(key: &str) -> bool {
-    let key = key.rsplit('/').next().unwrap_or(key).trim();
+    let key = crate::wizard::option_of_key(key);
     let lower = key.to_ascii_lowercase();
     !is_secret_key(key) && (lower.ends_with("user") || lower.ends_with("username"))
 }

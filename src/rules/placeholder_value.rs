@@ -125,12 +125,7 @@ impl Rule for PlaceholderValue {
                     format!(" (`{}`)", value.trim())
                 };
                 let span = crate::source::Span::new(file_id, assignment.value.span.clone());
-                let option = key
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(key)
-                    .trim()
-                    .to_ascii_lowercase();
+                let option = crate::wizard::option_of_key(key).to_ascii_lowercase();
                 // `rejected` holds lines whose value makes Asterisk refuse the object.
                 let (effect, severity) =
                     if let Some(objects) = rejected.get(&(file_id.0, span.start)) {
@@ -239,11 +234,7 @@ pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
     }
     // A caller ID's `<6001>` is no placeholder (the angle check below leaves caller IDs out), and
     // every phone has one: `<` counts only in other options (`%` still catches `<%= ... %>`).
-    // The option is the part after a wizard's `endpoint/`.
-    let is_callerid = key
-        .rsplit('/')
-        .next()
-        .is_some_and(|option| option.trim().eq_ignore_ascii_case("callerid"));
+    let is_callerid = crate::wizard::option_of_key(key).eq_ignore_ascii_case("callerid");
     let angle_counts = !is_callerid;
     let special = value.bytes().any(|b| {
         matches!(b, b'$' | b'{' | b'[' | b'#' | b'_' | b'%' | b'*') || (b == b'<' && angle_counts)

@@ -16,8 +16,8 @@ mod section;
 pub use expand::expand;
 pub use remap::remap_diagnostics;
 pub use section::{
-    ast_true, is_uri_pattern, is_wizard_section, without_pattern_variables, wizards, KeyClasses,
-    Wizard, PREFIXES, WIZARD_KEYS,
+    ast_true, is_uri_pattern, is_wizard_section, option_of_key, without_pattern_variables, wizards,
+    KeyClasses, Wizard, PREFIXES, WIZARD_KEYS,
 };
 
 use crate::model::{Config, LineRef, Object, SectionId};

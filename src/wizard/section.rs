@@ -392,6 +392,12 @@ pub fn ast_true(value: &str) -> bool {
         .any(|word| value.eq_ignore_ascii_case(word))
 }
 
+/// The option a key names, trimmed: `callerid` for a wizard's `endpoint/callerid` (the wizard
+/// passes a line of any `type/` prefix on to that object without it), any other key as it is.
+pub fn option_of_key(key: &str) -> &str {
+    key.rsplit('/').next().unwrap_or(key).trim()
+}
+
 /// The keys whose `${REMOTE_HOST}` and `${USERNAME}` the wizard fills in
 /// (`handle_aor`, `handle_registrations`).
 pub fn is_uri_pattern(key: &str) -> bool {
