@@ -72,6 +72,11 @@ a `protocol=tcp` or `protocol=tls` transport if needed), or drop the `;transport
 /// for, like `sctp`).
 pub(super) fn requested_protocol(uri: &str) -> Option<&'static str> {
     let uri = uri.trim().trim_start_matches('<');
+    // Most URIs (`sip:host`) have no parameter and are no `sips:`: no lower-case copy for them.
+    let sips = uri.get(..5).is_some_and(|scheme| scheme.eq_ignore_ascii_case("sips:"));
+    if !sips && !uri.contains(';') {
+        return None;
+    }
     let uri = uri.split('>').next().unwrap_or(uri).to_ascii_lowercase();
     let secure = uri.starts_with("sips:");
     let after_user = uri.rsplit_once('@').map_or(uri.as_str(), |(_, rest)| rest);
@@ -108,24 +113,41 @@ impl<'a> HopNames<'a> {
     }
 }
 
+/// Where a URI was written: the option and its object, named in a message only when one is made
+/// (most URIs ask for no transport).
+#[derive(Clone, Copy)]
+struct HopSource<'a> {
+    option: &'static str,
+    owner: &'a Object,
+}
+
+impl HopSource<'_> {
+    /// `outbound_proxy of aor 'x'`.
+    fn describe(&self, config: &Config) -> String {
+        format!(
+            "{} of {} '{}'",
+            self.option,
+            self.owner.kind_name(),
+            config.object_id(self.owner)
+        )
+    }
+}
+
 /// The URIs a request to the endpoint is first sent to: its `outbound_proxy`, else for each
 /// aor the aor's `outbound_proxy`, else the aor's contacts. Each with its line.
 fn next_hops<'a>(
     config: &'a Config,
     names: &HopNames<'a>,
     endpoint: &'a Object,
-) -> Vec<(&'a Var, &'a str, String)> {
+) -> Vec<(&'a Var, &'a str, HopSource<'a>)> {
     if let Some(proxy) = config.option_var(endpoint, names.outbound_proxy) {
         let value = config.value(proxy);
         if !value.trim().is_empty() {
-            return vec![(
-                proxy,
-                value,
-                format!(
-                    "outbound_proxy of endpoint '{}'",
-                    config.object_id(endpoint)
-                ),
-            )];
+            let source = HopSource {
+                option: "outbound_proxy",
+                owner: endpoint,
+            };
+            return vec![(proxy, value, source)];
         }
     }
     let mut hops = Vec::new();
@@ -133,11 +155,11 @@ fn next_hops<'a>(
         if let Some(proxy) = config.option_var(aor, names.outbound_proxy) {
             let value = config.value(proxy);
             if !value.trim().is_empty() {
-                hops.push((
-                    proxy,
-                    value,
-                    format!("outbound_proxy of aor '{}'", config.object_id(aor)),
-                ));
+                let source = HopSource {
+                    option: "outbound_proxy",
+                    owner: aor,
+                };
+                hops.push((proxy, value, source));
                 continue;
             }
         }
@@ -147,11 +169,11 @@ fn next_hops<'a>(
                 .split(',')
                 .filter(|i| !i.trim().is_empty())
             {
-                hops.push((
-                    line,
-                    item,
-                    format!("contact of aor '{}'", config.object_id(aor)),
-                ));
+                let source = HopSource {
+                    option: "contact",
+                    owner: aor,
+                };
+                hops.push((line, item, source));
             }
         }
     }
@@ -175,13 +197,14 @@ impl Rule for TransportProtocolMismatch {
         let mut reported: HashSet<(Span, Option<Span>)> = HashSet::default();
         let mut check = |uri_line: &Var,
                          uri: &str,
-                         what: String,
+                         source: HopSource<'_>,
                          owner: &Object,
                          transport: Option<(&Var, &Object)>,
                          out: &mut Vec<Diagnostic>| {
             let Some(wanted) = requested_protocol(uri) else {
                 return;
             };
+            let what = source.describe(config);
             let asked = if uri.trim().to_ascii_lowercase().starts_with("sips:")
                 && !uri.to_ascii_lowercase().contains("transport=")
             {
@@ -292,13 +315,11 @@ impl Rule for TransportProtocolMismatch {
                 .find_map(|key| {
                     let line = config.option_var(registration, key)?;
                     let value = config.value(line);
-                    (!value.trim().is_empty()).then(|| {
-                        (
-                            line,
-                            value,
-                            format!("{key} of registration '{}'", config.object_id(registration)),
-                        )
-                    })
+                    let source = HopSource {
+                        option: key,
+                        owner: registration,
+                    };
+                    (!value.trim().is_empty()).then_some((line, value, source))
                 });
             if let Some((line, uri, what)) = hop {
                 check(line, uri, what, registration, transport, out);
@@ -318,6 +339,7 @@ mod tests {
             Some("tcp")
         );
         assert_eq!(requested_protocol("sips:a.example"), Some("tls"));
+        assert_eq!(requested_protocol(" <SIPS:a.example>"), Some("tls"));
         assert_eq!(
             requested_protocol("sips:a.example;transport=tcp"),
             Some("tls")
