@@ -73,7 +73,9 @@ a `protocol=tcp` or `protocol=tls` transport if needed), or drop the `;transport
 pub(super) fn requested_protocol(uri: &str) -> Option<&'static str> {
     let uri = uri.trim().trim_start_matches('<');
     // Most URIs (`sip:host`) have no parameter and are no `sips:`: no lower-case copy for them.
-    let sips = uri.get(..5).is_some_and(|scheme| scheme.eq_ignore_ascii_case("sips:"));
+    let sips = uri
+        .get(..5)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("sips:"));
     if !sips && !uri.contains(';') {
         return None;
     }
