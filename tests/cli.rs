@@ -405,6 +405,37 @@ fn the_summary_counts_every_file_read() {
         .stdout("No problems found in 4 files.\n");
 }
 
+/// Files after a file's first include are read ahead on another thread: what is found, and the
+/// name each file is shown by (the path that reached it first), are as when each is read when
+/// reached.
+#[test]
+fn files_read_ahead_are_named_as_first_reached() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        "pjsip.conf",
+        "#include a.conf\n#include b.conf\n#include c.conf\n#tryinclude missing.conf\n",
+    );
+    // c.conf is reached first from a.conf, by another path than the root's (read ahead).
+    write(
+        "a.conf",
+        "#include ./c.conf\n[x]\ntype=aor\nmax_contacts=1\n",
+    );
+    write("b.conf", "[y]\ntype=aor\nmax_contacts=1\n");
+    write("c.conf", "[z]\ntype=aor\nmax_contacts=1\n");
+    let output = pjsiplint()
+        .current_dir(dir.path())
+        .args(["--isolated", "--format", "concise", "pjsip.conf"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout,
+        "././c.conf:1:2: error[duplicate-section] a second aor named 'z': Asterisk then loads \
+         no aor at all (none of the 4 aor sections)\n",
+    );
+}
+
 #[test]
 fn usernames_are_shown_and_passwords_masked_even_when_equal() {
     let dir = tempfile::tempdir().unwrap();

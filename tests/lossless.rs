@@ -24,6 +24,16 @@ fn assert_lossless(bytes: &[u8]) {
         assert!(line.end >= line.start);
         expected_start = line.end + 1;
     }
+    // The directives listed are those the lines hold, in line order.
+    let on_lines: Vec<_> = tree
+        .lines()
+        .filter_map(|line| match line.kind {
+            LineKind::Directive(id) => Some(tree.directive(id).span.clone()),
+            _ => None,
+        })
+        .collect();
+    let listed: Vec<_> = tree.directives().map(|d| d.span.clone()).collect();
+    assert_eq!(listed, on_lines, "the directives of the lines");
 }
 
 /// Config-like bytes: the markers and punctuation of the language, mixed with anything.

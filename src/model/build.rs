@@ -13,6 +13,7 @@ use rustc_hash::FxHashMap;
 
 use super::files::Files;
 use super::load::{resolve_include, Resolved, MAX_INCLUDE_LEVEL};
+use super::read_ahead::ReadAhead;
 use super::{
     is_blank, Addition, Appended, Base, Config, Effect, Include, KeyId, LineRef, LoadProblem,
     LoadProblemKind, Piece, Section, SectionId, Var, INHERITED,
@@ -40,6 +41,8 @@ pub(super) struct Builder<'c> {
     stack: Vec<FileId>,
     /// Where files are read: the disk (and the fixer's overlay), or memory only.
     files: Files,
+    /// Included files read and parsed on another thread before they are reached.
+    read_ahead: ReadAhead,
     /// Lines inherited so far: a few kilobytes of templates inheriting each other several times
     /// over can ask for billions of copies (Asterisk would run out of memory). Sections share
     /// their templates' lines (see `inherit`), but every rule reads every line a section has, so
@@ -201,6 +204,7 @@ impl<'c> Builder<'c> {
             key_ids: FxHashMap::default(),
             stack: Vec::new(),
             files,
+            read_ahead: ReadAhead::default(),
             copied: 0,
             copy_limit_hit: false,
             last_of_key: FxHashMap::default(),
@@ -227,6 +231,7 @@ impl<'c> Builder<'c> {
     /// Reads one file's statements. Returns true when a mistake made Asterisk stop reading it.
     fn read_file(&mut self, mut reading: Reading, mut current: Option<SectionId>) -> bool {
         self.stack.push(reading.file);
+        self.read_ahead_includes(reading);
         let mut stopped = false;
         let syntax = &self.config.file(reading.file).syntax;
         let line_count = syntax.line_count();
@@ -899,15 +904,57 @@ impl<'c> Builder<'c> {
         if let Some(&id) = self.config.file_index.get(&canonical) {
             return Some(id);
         }
-        let bytes = self.files.read(&canonical).ok()?;
+        let file = match self.read_ahead.take(&canonical, path) {
+            Some(read) => read?,
+            None => {
+                let bytes = self.files.read(&canonical).ok()?;
+                let name = path.to_string_lossy().into_owned();
+                SourceFile::new(path.to_path_buf(), name, bytes)
+            }
+        };
         let id = FileId(self.config.files.len() as u32);
-        let name = path.to_string_lossy().into_owned();
-        self.bytes_read += bytes.len();
-        self.config
-            .files
-            .push(SourceFile::new(path.to_path_buf(), name, bytes));
+        self.bytes_read += file.bytes.len();
+        self.config.files.push(file);
         self.config.file_index.insert(canonical, id);
         Some(id)
+    }
+
+    /// Starts reading the files the file being read includes, after its first include (reached
+    /// at once), on another thread ([`ReadAhead`]): those not read yet, unless they would be too
+    /// deep to be read.
+    fn read_ahead_includes(&mut self, reading: Reading) {
+        if reading.level >= MAX_INCLUDE_LEVEL {
+            return;
+        }
+        let file = self.config.file(reading.file);
+        let targets: Vec<String> = file
+            .syntax
+            .directives()
+            .filter(|directive| {
+                matches!(
+                    directive.kind(file),
+                    DirectiveKind::Include | DirectiveKind::TryInclude
+                ) && !file.text(&directive.argument).is_empty()
+            })
+            .skip(1)
+            .map(|directive| directive.target(file).to_owned())
+            .collect();
+        let mut wanted = Vec::new();
+        for target in targets {
+            let Resolved::Files(paths) = resolve_include(&self.files, &self.config_dir, &target)
+            else {
+                continue;
+            };
+            for path in paths {
+                let canonical = self.files.canonical(&path);
+                if let Some(canonical) =
+                    canonical.filter(|c| !self.config.file_index.contains_key(c))
+                {
+                    wanted.push((canonical, path));
+                }
+            }
+        }
+        self.read_ahead.ask(&self.files, wanted);
     }
 }
 

@@ -10,6 +10,7 @@ mod files;
 mod load;
 mod meanings;
 pub mod objects;
+mod read_ahead;
 mod vars;
 
 use std::ops::Range;

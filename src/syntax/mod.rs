@@ -485,13 +485,20 @@ impl SyntaxTree {
             .filter_map(|(_, line)| self.header(&line))
     }
 
-    /// The directives of the lines, in file order.
+    /// The directives of the lines, in file order. Found from the list of directives made while
+    /// parsing (a few) rather than by a walk over every line (a million in a large file): one
+    /// whose line a block comment took is left out, and one made when a line was read again
+    /// after a block comment (added at the end of the list) takes its place in the order.
     pub fn directives(&self) -> impl Iterator<Item = &Directive> + '_ {
-        self.lines_where(|tag| tag == LineTag::Directive)
-            .filter_map(|(_, line)| match line.kind {
-                LineKind::Directive(id) => Some(self.directive(id)),
-                _ => None,
+        let mut read: Vec<&Directive> = (0..self.directives.len())
+            .filter(|&id| {
+                let line = self.line(self.line_index(self.directives[id].span.start));
+                matches!(line.kind, LineKind::Directive(DirectiveId(on_line)) if on_line as usize == id)
             })
+            .map(|id| &self.directives[id])
+            .collect();
+        read.sort_by_key(|directive| directive.span.start);
+        read.into_iter()
     }
 
     /// The assignment line `index` holds, if it holds one.
