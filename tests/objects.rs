@@ -176,6 +176,41 @@ fn references_name_the_first_object_of_the_target_type() {
     assert_eq!(aors, ["6001"]);
 }
 
+/// An aor written just after its endpoint is found there only while ids are unique: with a twin
+/// of it there, the reference still names the first aor of that id, written far before.
+#[test]
+fn a_reference_to_a_twin_written_beside_names_the_first() {
+    let text = |twin: &str| {
+        format!(
+            "[6001]\ntype=aor\n[f1]\ntype=aor\n[f2]\ntype=aor\n[f3]\ntype=aor\n[f4]\ntype=aor\n\
+             [6001]\ntype=endpoint\naors=6001\n{twin}"
+        )
+    };
+    for (twin, target_section) in [
+        ("", 0),
+        ("[6001]\ntype=aor\n", 0),
+        ("[6001]\ntype=auth\n", 0),
+    ] {
+        let config = config(&text(twin));
+        let endpoint = config.object("endpoint", "6001").unwrap();
+        let targets: Vec<u32> = config
+            .references(endpoint)
+            .filter_map(|r| r.target)
+            .map(|aor| aor.section.0)
+            .collect();
+        assert_eq!(targets, [target_section], "{twin:?}");
+    }
+    // Unique ids, the aor beside: found there.
+    let config = config("[6001]\ntype=endpoint\naors=6001\n[6001]\ntype=aor\n");
+    let endpoint = config.object("endpoint", "6001").unwrap();
+    let targets: Vec<u32> = config
+        .references(endpoint)
+        .filter_map(|r| r.target)
+        .map(|aor| aor.section.0)
+        .collect();
+    assert_eq!(targets, [1]);
+}
+
 #[test]
 fn a_later_addition_header_adds_bases_after_those_of_the_first_header() {
     // `[s](+,b)` names a base for a section whose bases are not the last ones stored.

@@ -177,6 +177,9 @@ pub struct Objects {
     index: HashTable<ObjectId>,
     /// The object of each section, by section index ([`NO_OBJECT`] for none).
     by_section: Vec<ObjectId>,
+    /// No two objects have one type and id (no twin, none hidden or replaced): the object of a
+    /// type and id is then the one `index` holds, wherever it is found.
+    ids_unique: bool,
     /// Why Asterisk does not load an object, for the few it does not load (see
     /// `Object::not_loaded`).
     why_not_loaded: Vec<Vec<NotLoaded>>,
@@ -209,6 +212,31 @@ impl Objects {
     /// The first of these objects (made from `config`'s sections) with that type and id.
     fn find(&self, config: &Config, kind: &str, id: &str) -> Option<ObjectId> {
         self.find_hashed(config, pair_hash(kind, id), kind, id)
+    }
+
+    /// The object of type `ty` and id `id` among the few written just before or after the
+    /// object at `at`, when ids are unique (so it is the one [`Objects::find`] finds). The
+    /// usual layout names an endpoint's aor and auth by its own id and writes them beside it:
+    /// there they are found in memory just read, where a lookup in `index` waits on memory
+    /// twice (a third of making the objects of 100k phones).
+    fn written_beside(
+        &self,
+        config: &Config,
+        at: usize,
+        ty: &ObjectType,
+        id: &str,
+    ) -> Option<ObjectId> {
+        const BESIDE: usize = 3;
+        if !self.ids_unique {
+            return None;
+        }
+        let near = at.saturating_sub(BESIDE)..(at + BESIDE + 1).min(self.list.len());
+        near.into_iter()
+            .find(|&index| {
+                let object = &self.list[index];
+                object.ty.index == ty.index && config.object_id(object) == id
+            })
+            .map(|index| ObjectId(index as u32))
     }
 
     /// [`Objects::find`] with the hash of `kind` and `id` already made.
@@ -376,6 +404,7 @@ fn section_kind_with(
 pub(super) fn build(config: &Config) -> Objects {
     let mut objects = Objects {
         by_section: vec![NO_OBJECT; config.sections.len()],
+        ids_unique: true,
         ..Objects::default()
     };
     objects.list.reserve(config.sections.len());
@@ -418,6 +447,7 @@ pub(super) fn build(config: &Config) -> Objects {
         let kind = ty.name.as_str();
         let name = config.section_name(section);
         let first_twin = objects.find_hashed(config, hash, kind, name);
+        objects.ids_unique &= first_twin.is_none();
         objects.by_section[index] = id;
         objects.by_kind[ty.index].push(id);
         objects.list.push(Object {
@@ -575,7 +605,8 @@ fn references_of(
         references: Vec::new(),
         ends: Vec::with_capacity(which.len()),
     };
-    for object in &objects.list[which] {
+    for (at, object) in objects.list[which.clone()].iter().enumerate() {
+        let at = which.start + at;
         for (var_index, var) in config
             .vars(config.section(object.section))
             .iter()
@@ -603,7 +634,9 @@ fn references_of(
             };
             for name in list_items(config.value(var)) {
                 // Object ids are indexes of a vector, far below u32::MAX.
-                let target = objects.find(config, &target_type.name, name);
+                let target = objects
+                    .written_beside(config, at, target_type, name)
+                    .or_else(|| objects.find(config, &target_type.name, name));
                 found.references.push(Reference {
                     var: var_index as u32,
                     target_type: target_type.index as u32,
