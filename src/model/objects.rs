@@ -668,6 +668,9 @@ impl<'a> Iterator for OfType<'a> {
     }
 }
 
+/// How many objects of the type there are is known without walking them.
+impl ExactSizeIterator for OfType<'_> {}
+
 /// The hash [`Objects`] indexes a (type, id) pair by, with bits 48 to 55 always 0 (where a
 /// [`SectionObject`] keeps a type).
 fn pair_hash(kind: &str, id: &str) -> u64 {

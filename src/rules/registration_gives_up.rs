@@ -50,21 +50,25 @@ impl Rule for RegistrationGivesUp {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
+        // The three lines found in one walk over each registration's lines.
+        let options = config.options([
+            "forbidden_retry_interval",
+            "fatal_retry_interval",
+            "auth_rejection_permanent",
+        ]);
         for registration in config.objects.of_type("registration") {
-            let interval = |key: &str| {
-                config
-                    .option(registration, key)
-                    .and_then(|v| v.trim().parse::<u64>().ok())
+            let [forbidden, fatal, permanent] = options.last_lines(config, registration);
+            let interval = |line: Option<&crate::model::Var>| {
+                line.and_then(|var| config.value(var).trim().parse::<u64>().ok())
                     .unwrap_or(0)
             };
-            let permanent = config
-                .option(registration, "auth_rejection_permanent")
-                .is_none_or(|v| crate::schema::schema().is_true_word(v));
+            let permanent =
+                permanent.is_none_or(|var| crate::schema::schema().is_true_word(config.value(var)));
             let mut gives_up = Vec::new();
-            if interval("forbidden_retry_interval") == 0 {
+            if interval(forbidden) == 0 {
                 gives_up.push("a 403");
             }
-            if permanent && interval("fatal_retry_interval") == 0 {
+            if permanent && interval(fatal) == 0 {
                 gives_up.push("a 401 after credentials");
             }
             if gives_up.is_empty() {
