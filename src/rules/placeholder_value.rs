@@ -407,22 +407,19 @@ const BYTE_KINDS: [u8; 256] = {
 /// (any case) start a marker. Most values (`ulaw`, `yes`, `transport-udp`, `trunk0`) show
 /// nothing and are no placeholder, whatever their option.
 fn glance(value: &[u8]) -> u8 {
-    let mut seen = 0;
-    for (at, &byte) in value.iter().enumerate() {
-        seen |= BYTE_KINDS[byte as usize];
-        if at >= 2 && seen & MARKER == 0 {
-            let pair = (value[at - 2] as usize) << 8 | value[at - 1] as usize;
-            if MARKER_STARTS[pair / 64] & (1 << (pair % 64)) != 0 {
-                let trigram = (value[at - 2].to_ascii_lowercase() as u32) << 16
-                    | (value[at - 1].to_ascii_lowercase() as u32) << 8
-                    | byte.to_ascii_lowercase() as u32;
-                if MARKER_TRIGRAMS.contains(&trigram) {
-                    seen |= MARKER;
-                }
-            }
+    let kinds = value
+        .iter()
+        .fold(0, |seen, &byte| seen | BYTE_KINDS[byte as usize]);
+    let marker = value.windows(3).any(|three| {
+        let pair = (three[0] as usize) << 8 | three[1] as usize;
+        MARKER_STARTS[pair / 64] & (1 << (pair % 64)) != 0 && {
+            let trigram = (three[0].to_ascii_lowercase() as u32) << 16
+                | (three[1].to_ascii_lowercase() as u32) << 8
+                | three[2].to_ascii_lowercase() as u32;
+            MARKER_TRIGRAMS.contains(&trigram)
         }
-    }
-    seen
+    });
+    kinds | if marker { MARKER } else { 0 }
 }
 
 /// Searches of the [`markers`] automaton after which it is a DFA.
