@@ -618,8 +618,8 @@ mod tests {
     use proptest::strategy::Strategy;
 
     proptest::proptest! {
-        /// The byte-pair prefilter never hides a marker from the automaton, whatever the case of
-        /// each letter (`Changeme`, `cHANGEME`).
+        /// The glance never hides a marker from the automaton, whatever the case of each letter
+        /// (`Changeme`, `cHANGEME`).
         #[test]
         fn prefilter_keeps_every_marker(
             before in "[a-zA-Z0-9._ -]{0,6}",
