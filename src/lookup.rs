@@ -16,6 +16,12 @@ pub struct OptionName<'a> {
 }
 
 impl OptionName<'_> {
+    /// Whether any line of the configuration writes this option: a rule about one option has
+    /// nothing to walk the objects for when none does.
+    pub fn is_written(&self) -> bool {
+        !self.ids.is_empty()
+    }
+
     /// Whether `var` is a line of this option.
     pub fn names(&self, var: &Var) -> bool {
         match self.ids {

@@ -60,6 +60,10 @@ impl Rule for MediaEncryptionWithoutTls {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
+        let media_encryption = config.option_name("media_encryption");
+        if !media_encryption.is_written() {
+            return;
+        }
         let protocols: Vec<String> = config
             .objects
             .of_type("transport")
@@ -67,7 +71,6 @@ impl Rule for MediaEncryptionWithoutTls {
             .map(|t| protocol(config, t))
             .collect();
         let mut found = Vec::new();
-        let media_encryption = config.option_name("media_encryption");
         for endpoint in loaded_endpoints(config) {
             let Some(line) = config.option_var(endpoint, media_encryption) else {
                 continue;

@@ -70,6 +70,9 @@ impl Rule for OutboundAuthRealm {
         let server_uri = config.option_name("server_uri");
         let outbound_auth = config.option_name("outbound_auth");
         let realm_name = config.option_name("realm");
+        if !realm_name.is_written() {
+            return;
+        }
         for user in users {
             // Read only for a realm to compare with: most users have none.
             let mut server_host = None;

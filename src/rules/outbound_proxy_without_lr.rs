@@ -61,6 +61,9 @@ impl Rule for OutboundProxyWithoutLr {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let proxy = config.option_name("outbound_proxy");
+        if !proxy.is_written() {
+            return;
+        }
         let mut with_lr: HashSet<String> = HashSet::default();
         let mut without: Vec<&Var> = Vec::new();
         let mut seen: HashSet<LineRef> = HashSet::default();

@@ -59,6 +59,9 @@ impl Rule for UnauthenticatedOptions {
         let mut groups: Vec<(LineRef, Vec<&Object>)> = Vec::new();
         let mut by_line: HashMap<LineRef, usize> = HashMap::default();
         let allow = config.option_name("allow_unauthenticated_options");
+        if !allow.is_written() {
+            return;
+        }
         let auth = config.option_name("auth");
         for endpoint in config.objects.of_type("endpoint").filter(|e| e.usable()) {
             // Without `auth=` nothing is challenged anyway: unauthenticated-endpoint's business.
