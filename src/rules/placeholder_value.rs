@@ -103,9 +103,14 @@ impl Rule for PlaceholderValue {
         let mut group_at: rustc_hash::FxHashMap<(u32, u32), usize> = Default::default();
         for (file_id, file) in files(config) {
             for (_, assignment) in file.syntax.assignments() {
-                let key = file.text(&assignment.key);
                 let value = file.text(&assignment.value);
-                let Some(mut kind) = placeholder(key, value) else {
+                // Most values show nothing at a glance: their key is not even read.
+                let seen = glance(value.as_bytes());
+                if seen == 0 {
+                    continue;
+                }
+                let key = file.text(&assignment.key);
+                let Some(mut kind) = placeholder_glanced(key, value, seen) else {
                     continue;
                 };
                 if crate::wizard::is_uri_pattern(key)
@@ -214,7 +219,11 @@ impl Rule for PlaceholderValue {
 /// What kind of placeholder `value` of option `key` is, if it is one. Cheap on ordinary values:
 /// most are refused by one pass over their bytes ([`glance`]) without reading the key.
 pub(crate) fn placeholder(key: &str, value: &str) -> Option<&'static str> {
-    let seen = glance(value.as_bytes());
+    placeholder_glanced(key, value, glance(value.as_bytes()))
+}
+
+/// [`placeholder`] of a value already glanced at (`seen`).
+fn placeholder_glanced(key: &str, value: &str, seen: u8) -> Option<&'static str> {
     // Every kind below needs a special byte, a `<`, a marker or, in an address option, an
     // upper-case letter; the glance sees the whole value (remark and blanks too), so it misses
     // none of them. A flat 100k-phone config's values were a quarter of all rule time here.
