@@ -92,38 +92,37 @@ pub(super) fn identified_by_name<'a>(
     })
 }
 
-/// The names of the endpoints some identify section points at.
+/// What the identify sections say, in one walk over them: the names of the endpoints some
+/// identify points at, and those it matches with a network that holds every address
+/// (`match=0.0.0.0/0`, `::/0`), each with that match line.
 /// Rejected identifies count too: their rejection is their own finding, and once it is fixed
 /// they match the endpoint (what is left to say is what still holds then).
-fn identified_endpoints(config: &Config) -> HashSet<&str> {
-    config
-        .objects
-        .of_type("identify")
-        .filter_map(|identify| config.option(identify, "endpoint"))
-        .map(str::trim)
-        .collect()
-}
-
-/// The endpoints an identify matches with a network that holds every address
-/// (`match=0.0.0.0/0`, `::/0`), each with that match line.
-fn catch_all_identified(config: &Config) -> rustc_hash::FxHashMap<&str, &crate::model::Var> {
+fn identified_endpoints(
+    config: &Config,
+) -> (
+    HashSet<&str>,
+    rustc_hash::FxHashMap<&str, &crate::model::Var>,
+) {
+    let endpoint_name = config.option_name("endpoint");
     let matches = config.option_name("match");
-    let mut found = rustc_hash::FxHashMap::default();
+    let mut named = HashSet::default();
+    let mut catch_all = rustc_hash::FxHashMap::default();
     for identify in config.objects.of_type("identify") {
-        let Some(endpoint) = config.option(identify, "endpoint").map(str::trim) else {
+        let Some(endpoint) = config.option(identify, endpoint_name).map(str::trim) else {
             continue;
         };
+        named.insert(endpoint);
         for var in config.option_vars(identify, matches) {
             let every = crate::lookup::list_items(config.value(var)).any(|item| {
                 item.split_once('/')
                     .is_some_and(|(_, mask)| matches!(mask.trim(), "0" | "0.0.0.0"))
             });
             if every {
-                found.entry(endpoint).or_insert(var);
+                catch_all.entry(endpoint).or_insert(var);
             }
         }
     }
-    found
+    (named, catch_all)
 }
 
 /// An endpoint without `auth=` that an identify matches from every address: not a hole by name
@@ -232,8 +231,7 @@ impl Rule for UnauthenticatedEndpoint {
         // identify in another part too, and which endpoints they match is unknown here.
         let part_without_identify =
             config.is_part_of_pjsip_conf() && config.objects.of_type("identify").next().is_none();
-        let identified = identified_endpoints(config);
-        let catch_all = catch_all_identified(config);
+        let (identified, catch_all) = identified_endpoints(config);
         let identifies = cx.identifies();
         let auth = config.option_name("auth");
         let identify_by = config.option_name("identify_by");
