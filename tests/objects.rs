@@ -180,35 +180,27 @@ fn references_name_the_first_object_of_the_target_type() {
 /// of it there, the reference still names the first aor of that id, written far before.
 #[test]
 fn a_reference_to_a_twin_written_beside_names_the_first() {
-    let text = |twin: &str| {
-        format!(
-            "[6001]\ntype=aor\n[f1]\ntype=aor\n[f2]\ntype=aor\n[f3]\ntype=aor\n[f4]\ntype=aor\n\
-             [6001]\ntype=endpoint\naors=6001\n{twin}"
-        )
-    };
-    for (twin, target_section) in [
-        ("", 0),
-        ("[6001]\ntype=aor\n", 0),
-        ("[6001]\ntype=auth\n", 0),
+    let far = "[6001]\ntype=aor\n[f1]\ntype=aor\n[f2]\ntype=aor\n[f3]\ntype=aor\n[f4]\ntype=aor\n\
+               [6001]\ntype=endpoint\naors=6001\n";
+    for (text, target_section) in [
+        (far.to_owned(), 0),
+        (format!("{far}[6001]\ntype=aor\n"), 0),
+        (format!("{far}[6001]\ntype=auth\n"), 0),
+        // Unique ids, the aor beside: found there.
+        (
+            "[6001]\ntype=endpoint\naors=6001\n[6001]\ntype=aor\n".to_owned(),
+            1,
+        ),
     ] {
-        let config = config(&text(twin));
+        let config = config(&text);
         let endpoint = config.object("endpoint", "6001").unwrap();
         let targets: Vec<u32> = config
             .references(endpoint)
             .filter_map(|r| r.target)
             .map(|aor| aor.section.0)
             .collect();
-        assert_eq!(targets, [target_section], "{twin:?}");
+        assert_eq!(targets, [target_section], "{text:?}");
     }
-    // Unique ids, the aor beside: found there.
-    let config = config("[6001]\ntype=endpoint\naors=6001\n[6001]\ntype=aor\n");
-    let endpoint = config.object("endpoint", "6001").unwrap();
-    let targets: Vec<u32> = config
-        .references(endpoint)
-        .filter_map(|r| r.target)
-        .map(|aor| aor.section.0)
-        .collect();
-    assert_eq!(targets, [1]);
 }
 
 #[test]

@@ -19,9 +19,7 @@ use super::{
     LoadProblemKind, Piece, Section, SectionId, Var, INHERITED,
 };
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::{
-    DirectiveKind, Line, LineKind, LineTag, Operator, SectionHeader, SyntaxTree, Text,
-};
+use crate::syntax::{Line, LineKind, LineTag, Operator, SectionHeader, SyntaxTree, Text};
 
 pub(super) struct Builder<'c> {
     config: &'c mut Config,
@@ -321,20 +319,15 @@ impl<'c> Builder<'c> {
             LineKind::Assignment(assignment) => {
                 Step::Assign(assignment.operator(), assignment.key.clone())
             }
-            LineKind::Directive(directive) => match file.syntax.directive(*directive).kind(file) {
-                DirectiveKind::Include | DirectiveKind::TryInclude
-                    if !file
-                        .text(&file.syntax.directive(*directive).argument)
-                        .is_empty() =>
-                {
-                    let directive = file.syntax.directive(*directive);
-                    Step::Include {
-                        optional: directive.kind(file) == DirectiveKind::TryInclude,
-                        target: directive.target(file).to_owned(),
-                    }
+            LineKind::Directive(directive) => {
+                match file.syntax.directive(*directive).include_target(file) {
+                    Some((target, optional)) => Step::Include {
+                        optional,
+                        target: target.to_owned(),
+                    },
+                    None => Step::Nothing,
                 }
-                _ => Step::Nothing,
-            },
+            }
             LineKind::Error(error) if error.kind.invalidates_file() => Step::FatalSyntax,
             _ => Step::Nothing,
         }
@@ -930,14 +923,9 @@ impl<'c> Builder<'c> {
         let targets: Vec<String> = file
             .syntax
             .directives()
-            .filter(|directive| {
-                matches!(
-                    directive.kind(file),
-                    DirectiveKind::Include | DirectiveKind::TryInclude
-                ) && !file.text(&directive.argument).is_empty()
-            })
+            .filter_map(|directive| directive.include_target(file))
             .skip(1)
-            .map(|directive| directive.target(file).to_owned())
+            .map(|(target, _)| target.to_owned())
             .collect();
         let mut wanted = Vec::new();
         for target in targets {

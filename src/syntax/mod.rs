@@ -376,6 +376,17 @@ impl Directive {
         }
     }
 
+    /// The file an `#include` or `#tryinclude` with an argument reads (its target), and whether
+    /// it may be missing; `None` for other directives and an include without argument.
+    pub fn include_target<'a>(&self, file: &'a SourceFile) -> Option<(&'a str, bool)> {
+        let optional = match self.kind(file) {
+            DirectiveKind::Include => false,
+            DirectiveKind::TryInclude => true,
+            DirectiveKind::Exec | DirectiveKind::Unknown => return None,
+        };
+        (!file.text(&self.argument).is_empty()).then(|| (self.target(file), optional))
+    }
+
     /// The argument with one pair of surrounding `"..."` or `<...>` removed, as config.c does.
     pub fn target<'a>(&self, file: &'a SourceFile) -> &'a str {
         let arg = file.text(&self.argument);
