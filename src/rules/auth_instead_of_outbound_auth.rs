@@ -1,4 +1,4 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::edits::{delete_line, rename_key};
 use crate::fix::{Applicability, Fix};
@@ -54,6 +54,10 @@ you to move: editing the template would change every endpoint using it.
 impl Rule for AuthInsteadOfOutboundAuth {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> &'static [Shared] {
+        &[Shared::Trunks]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

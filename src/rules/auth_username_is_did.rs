@@ -1,4 +1,4 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::network::uri_user;
 
@@ -59,6 +59,10 @@ fn is_phone_number(text: &str) -> bool {
 impl Rule for AuthUsernameIsDid {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> &'static [Shared] {
+        &[Shared::Trunks]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

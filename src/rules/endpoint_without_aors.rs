@@ -1,5 +1,5 @@
 use super::endpoint_without_codecs::group_endpoints;
-use super::{Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub struct EndpointWithoutAors;
@@ -59,6 +59,10 @@ registrations (`max_contacts=1` or more).
 impl Rule for EndpointWithoutAors {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> &'static [Shared] {
+        &[Shared::Trunks]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,4 +1,4 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::edits::insert_option;
 use crate::fix::{Applicability, Fix};
@@ -44,6 +44,10 @@ Set the same `outbound_proxy` on the endpoint (pjsiplint's unsafe fix copies it)
 impl Rule for OutboundProxyMismatch {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> &'static [Shared] {
+        &[Shared::Trunks]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,4 +1,4 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::edits::insert_option;
 use crate::fix::{Applicability, Fix};
@@ -52,6 +52,10 @@ else the only auth whose `username` is the user of `client_uri`.
 impl Rule for RegistrationMissingOutboundAuth {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> &'static [Shared] {
+        &[Shared::Trunks]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,6 +1,6 @@
 use super::unauthenticated_endpoint::identified_by_name;
 use super::weak_password::has_inbound_auth;
-use super::{Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fix::{Applicability, Edit, Fix};
 use crate::model::{Config, Object};
@@ -64,6 +64,10 @@ provider's published IP ranges; no fix is offered when that host is a placeholde
 impl Rule for TrunkMissingIdentify {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> &'static [Shared] {
+        &[Shared::Trunks, Shared::Identifies]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,4 +1,4 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::Transports;
 
@@ -53,6 +53,10 @@ template meant for browser phones: give the trunk its own template).
 impl Rule for TrunkWebrtcMedia {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> &'static [Shared] {
+        &[Shared::Trunks]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

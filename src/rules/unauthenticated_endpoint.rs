@@ -1,7 +1,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::weak_password::has_inbound_auth;
-use super::{Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::AsOptionName;
 use crate::model::{Config, Object};
@@ -222,6 +222,10 @@ enum FoundBy {
 impl Rule for UnauthenticatedEndpoint {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> &'static [Shared] {
+        &[Shared::Trunks, Shared::Identifies]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

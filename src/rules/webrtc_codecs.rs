@@ -1,6 +1,6 @@
 use super::endpoint_without_codecs::{codec_lines, endpoint_codecs, group_endpoints};
 use super::webrtc_incomplete::Websockets;
-use super::{Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::ObjectId;
 
@@ -58,6 +58,10 @@ Whether `codec_opus` is installed is not checked.
 impl Rule for WebrtcCodecs {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> &'static [Shared] {
+        &[Shared::Trunks]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,5 +1,5 @@
 use super::endpoint_without_codecs::group_endpoints;
-use super::{Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::Options;
 use crate::model::{Config, Object, ObjectId, Var};
@@ -226,6 +226,10 @@ fn has_setting(config: &Config, endpoint: &Object, option: &str, wanted: &str) -
 impl Rule for WebrtcIncomplete {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn reads(&self) -> &'static [Shared] {
+        &[Shared::Trunks]
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
