@@ -3,7 +3,9 @@
 //! The pipeline, in the order data flows:
 //! 1. [`syntax`]: each file's bytes become lossless lines (pest grammar `grammar/pjsip.pest`).
 //! 2. [`model`]: includes are followed and sections built as Asterisk builds them (templates,
-//!    `(+)`, `+=`), then the objects sorcery creates, each knowing whether it loads.
+//!    `(+)`, `+=`), then the objects sorcery creates, each knowing whether it loads. A large
+//!    file's lines are parsed on the other cores while the sections are built from those
+//!    already parsed ([`syntax::ParseStream`]).
 //! 3. [`validate`]: each object's lines as Asterisk applies them: which objects it rejects.
 //! 4. [`rules`]: every rule reads the model (with [`trunks`] and [`validate`]'s findings) and
 //!    reports [`diagnostic::Diagnostic`]s; [`suppress`] removes what `; pjsiplint: disable=`

@@ -2,9 +2,9 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use crate::syntax::{SyntaxTree, Text};
+use crate::syntax::{ParseStream, SyntaxTree, Text};
 
 /// Index of a file in [`crate::model::Config::files`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -46,11 +46,12 @@ pub struct SourceFile {
 }
 
 /// A file's bytes. A file of valid UTF-8 (almost every one) is kept as a `String`, so its texts
-/// are read as `&str` without checking each one again; either way it reads as `[u8]`.
+/// are read as `&str` without checking each one again; either way it reads as `[u8]`. Shared
+/// with the threads that parse a large file while its first lines are used ([`ParseStream`]).
 #[derive(Debug, Clone)]
 pub enum Contents {
-    Utf8(String),
-    Bytes(Vec<u8>),
+    Utf8(Arc<String>),
+    Bytes(Arc<Vec<u8>>),
 }
 
 impl Contents {
@@ -66,8 +67,8 @@ impl Contents {
 impl From<Vec<u8>> for Contents {
     fn from(bytes: Vec<u8>) -> Self {
         match String::from_utf8(bytes) {
-            Ok(text) => Contents::Utf8(text),
-            Err(error) => Contents::Bytes(error.into_bytes()),
+            Ok(text) => Contents::Utf8(Arc::new(text)),
+            Err(error) => Contents::Bytes(Arc::new(error.into_bytes())),
         }
     }
 }
@@ -77,7 +78,7 @@ impl std::ops::Deref for Contents {
     fn deref(&self) -> &[u8] {
         match self {
             Contents::Utf8(text) => text.as_bytes(),
-            Contents::Bytes(bytes) => bytes,
+            Contents::Bytes(bytes) => bytes.as_slice(),
         }
     }
 }
@@ -94,10 +95,30 @@ impl SourceFile {
         SourceFile::parse(path, name, Contents::from(bytes))
     }
 
-    /// A file of text pjsiplint wrote itself (the wizard's objects): known to be UTF-8, so not
-    /// checked again.
-    pub fn from_text(path: PathBuf, name: String, text: String) -> SourceFile {
-        SourceFile::parse(path, name, Contents::Utf8(text))
+    /// A file for a reader that uses its lines in order as they come: a large one is parsed on
+    /// other threads meanwhile, its tree empty until the [`ParseStream`] returned with it adds
+    /// their lines (the model's builder reads a file's first sections while the rest is parsed);
+    /// a small one is parsed at once.
+    pub fn streamed(
+        path: PathBuf,
+        name: String,
+        bytes: Contents,
+    ) -> (SourceFile, Option<ParseStream>) {
+        let threads = crate::syntax::parse_threads(bytes.len());
+        if threads < 2 {
+            return (SourceFile::parse(path, name, bytes), None);
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        crate::allocator::input_read(bytes.len());
+        let (syntax, stream) = ParseStream::start(bytes.clone(), threads);
+        let file = SourceFile {
+            path,
+            name,
+            bytes,
+            syntax,
+            newline: OnceLock::new(),
+        };
+        (file, Some(stream))
     }
 
     fn parse(path: PathBuf, name: String, bytes: Contents) -> SourceFile {

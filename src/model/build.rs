@@ -19,7 +19,9 @@ use super::{
     LoadProblemKind, Piece, Section, SectionId, Var, INHERITED,
 };
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::{Line, LineKind, LineTag, Operator, SectionHeader, SyntaxTree, Text};
+use crate::syntax::{
+    Counts, Line, LineKind, LineTag, Operator, ParseStream, SectionHeader, SyntaxTree, Text,
+};
 
 pub(super) struct Builder<'c> {
     config: &'c mut Config,
@@ -41,6 +43,9 @@ pub(super) struct Builder<'c> {
     files: Files,
     /// Included files read and parsed on another thread before they are reached.
     read_ahead: ReadAhead,
+    /// Files still being parsed while their first lines are read ([`ParseStream`]), with whether
+    /// their first include was seen.
+    streams: Vec<(FileId, ParseStream, bool)>,
     /// Lines inherited so far: a few kilobytes of templates inheriting each other several times
     /// over can ask for billions of copies (Asterisk would run out of memory). Sections share
     /// their templates' lines (see `inherit`), but every rule reads every line a section has, so
@@ -116,6 +121,15 @@ impl Needs {
         }
     }
 
+    /// What the lines of a file whose bytes hold `counts` can add at most.
+    fn at_most(counts: Counts) -> Needs {
+        Needs {
+            headers: counts.brackets,
+            items: counts.items,
+            assignments: counts.equals,
+        }
+    }
+
     fn of(syntax: &SyntaxTree, line: &Line) -> Needs {
         match &line.kind {
             LineKind::Section(header) => Needs {
@@ -148,10 +162,11 @@ impl std::ops::Sub for Needs {
     type Output = Needs;
 
     fn sub(self, other: Needs) -> Needs {
+        // Saturating: a file still being parsed counted what its lines hold at most.
         Needs {
-            headers: self.headers - other.headers,
-            items: self.items - other.items,
-            assignments: self.assignments - other.assignments,
+            headers: self.headers.saturating_sub(other.headers),
+            items: self.items.saturating_sub(other.items),
+            assignments: self.assignments.saturating_sub(other.assignments),
         }
     }
 }
@@ -203,6 +218,7 @@ impl<'c> Builder<'c> {
             stack: Vec::new(),
             files,
             read_ahead: ReadAhead::default(),
+            streams: Vec::new(),
             copied: 0,
             copy_limit_hit: false,
             last_of_key: FxHashMap::default(),
@@ -216,8 +232,11 @@ impl<'c> Builder<'c> {
         }
     }
 
-    /// Reads `file` (a file Asterisk reads on its own) and what it includes.
-    pub fn run(mut self, file: FileId) {
+    /// Reads `file` (a file Asterisk reads on its own, with the stream of its lines while they
+    /// are parsed) and what it includes.
+    pub fn run(mut self, file: FileId, stream: Option<ParseStream>) {
+        self.streams
+            .extend(stream.map(|stream| (file, stream, false)));
         let root = Reading {
             file,
             level: 1,
@@ -229,14 +248,21 @@ impl<'c> Builder<'c> {
     /// Reads one file's statements. Returns true when a mistake made Asterisk stop reading it.
     fn read_file(&mut self, mut reading: Reading, mut current: Option<SectionId>) -> bool {
         self.stack.push(reading.file);
-        self.read_ahead_includes(reading);
         let mut stopped = false;
         let syntax = &self.config.file(reading.file).syntax;
-        let line_count = syntax.line_count();
         // Room at once for what this file's lines and the unread lines of the files including it
         // can add: growing a vector of 300k sections or 700k lines by doubling near its end
-        // would hold the old and the new copy together at the peak.
-        let needs = Needs::of_file(syntax);
+        // would hold the old and the new copy together at the peak. A file still being parsed
+        // says what its bytes hold at most.
+        let needs = match self.streams.iter().find(|(file, ..)| *file == reading.file) {
+            Some((_, stream, _)) => Needs::at_most(stream.counts()),
+            None => {
+                let needs = Needs::of_file(syntax);
+                let directives = 0..syntax.directive_count();
+                self.read_ahead_includes(reading, directives, true);
+                needs
+            }
+        };
         self.unread = self.unread + needs;
         let unread = self.unread;
         self.config.sections.reserve(unread.headers);
@@ -245,7 +271,8 @@ impl<'c> Builder<'c> {
         // Mostly a piece per section and one per base.
         self.config.pieces.reserve(unread.headers + unread.items);
         self.next_same_name.reserve(unread.headers);
-        for index in 0..line_count {
+        let mut index = 0;
+        while self.has_line(reading, index) {
             let line = LineRef {
                 file: reading.file,
                 line: index as u32,
@@ -302,9 +329,35 @@ impl<'c> Builder<'c> {
                 // In an included file, Asterisk reads nothing after the mistake.
                 reading.dropped |= reading.level > 1;
             }
+            index += 1;
         }
         self.stack.pop();
         stopped
+    }
+
+    /// Whether the file being read has line `index`. Of a file still being parsed, the next
+    /// chunks join its tree until it does (waiting for their parse), and the files their
+    /// includes name are read ahead.
+    fn has_line(&mut self, reading: Reading, index: usize) -> bool {
+        let file = reading.file.0 as usize;
+        while index >= self.config.files[file].syntax.line_count() {
+            let Some(at) = self.streams.iter().position(|(id, ..)| *id == reading.file) else {
+                return false;
+            };
+            let syntax = &mut self.config.files[file].syntax;
+            let directives = syntax.directive_count();
+            let (_, stream, include_seen) = &mut self.streams[at];
+            if !stream.next(syntax) {
+                self.streams.swap_remove(at);
+                continue;
+            }
+            let skip_first = !*include_seen;
+            let directives = directives..self.config.files[file].syntax.directive_count();
+            if self.read_ahead_includes(reading, directives, skip_first) {
+                self.streams[at].2 = true;
+            }
+        }
+        true
     }
 
     /// What reading `syntax_line`, the line at `line`, does.
@@ -897,36 +950,47 @@ impl<'c> Builder<'c> {
         if let Some(&id) = self.config.file_index.get(&canonical) {
             return Some(id);
         }
-        let file = match self.read_ahead.take(&canonical, path) {
+        let id = FileId(self.config.files.len() as u32);
+        let (file, stream) = match self.read_ahead.take(&canonical, path) {
             Some(read) => read?,
             None => {
                 let bytes = self.files.read(&canonical).ok()?;
                 let name = path.to_string_lossy().into_owned();
-                SourceFile::new(path.to_path_buf(), name, bytes)
+                SourceFile::streamed(path.to_path_buf(), name, bytes.into())
             }
         };
-        let id = FileId(self.config.files.len() as u32);
+        self.streams
+            .extend(stream.map(|stream| (id, stream, false)));
         self.bytes_read += file.bytes.len();
         self.config.files.push(file);
         self.config.file_index.insert(canonical, id);
         Some(id)
     }
 
-    /// Starts reading the files the file being read includes, after its first include (reached
-    /// at once), on another thread ([`ReadAhead`]): those not read yet, unless they would be too
-    /// deep to be read.
-    fn read_ahead_includes(&mut self, reading: Reading) {
-        if reading.level >= MAX_INCLUDE_LEVEL {
-            return;
-        }
+    /// Starts reading the files that the includes among the directives `ids` of the file being
+    /// read name, on another thread ([`ReadAhead`]): those not read yet, unless they would be
+    /// too deep to be read, and not the file's first include (`skip_first`: it is among them),
+    /// which is reached at once. Returns whether there was an include among them.
+    fn read_ahead_includes(
+        &mut self,
+        reading: Reading,
+        ids: std::ops::Range<usize>,
+        skip_first: bool,
+    ) -> bool {
         let file = self.config.file(reading.file);
-        let targets: Vec<String> = file
+        let mut targets: Vec<String> = file
             .syntax
-            .directives()
+            .directives_among(ids)
             .filter_map(|directive| directive.include_target(file))
-            .skip(1)
             .map(|(target, _)| target.to_owned())
             .collect();
+        let any = !targets.is_empty();
+        if skip_first && any {
+            targets.remove(0);
+        }
+        if reading.level >= MAX_INCLUDE_LEVEL {
+            return any;
+        }
         let mut wanted = Vec::new();
         for target in targets {
             let Resolved::Files(paths) = resolve_include(&self.files, &self.config_dir, &target)
@@ -943,6 +1007,7 @@ impl<'c> Builder<'c> {
             }
         }
         self.read_ahead.ask(&self.files, wanted);
+        any
     }
 }
 

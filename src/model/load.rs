@@ -11,7 +11,8 @@ use std::sync::Arc;
 use super::build::Builder;
 use super::files::Files;
 use super::{Config, Root, RootKind};
-use crate::source::{FileId, SourceFile};
+use crate::source::{Contents, FileId, SourceFile};
+use crate::syntax::ParseStream;
 
 /// Asterisk's MAX_INCLUDE_LEVEL: the root file is level 1.
 pub const MAX_INCLUDE_LEVEL: usize = 10;
@@ -127,15 +128,15 @@ pub fn load_roots(sources: Sources, options: &LoadOptions) -> Config {
         if config.root_loads(&root) {
             let (text, mut expansion) = crate::wizard::expand(&config, &root);
             let wizard_file = config.file(root.root_file());
-            let generated = SourceFile::from_text(
+            let generated = SourceFile::streamed(
                 wizard_file.path.clone(),
                 format!("{} (the wizard's objects)", wizard_file.name),
-                text,
+                Contents::Utf8(Arc::new(text)),
             );
             expansion.file = Some(FileId(config.files.len() as u32));
             config.expansion = Some(expansion);
             config.file_index.clear();
-            let config_dir = config_dir_of(&generated.path, options);
+            let config_dir = config_dir_of(&generated.0.path, options);
             // Written by pjsiplint: no includes to follow, nothing to read from disk.
             add_root(
                 &mut config,
@@ -162,7 +163,7 @@ fn read_root(config: &mut Config, file: RootFile, kind: RootKind, options: &Load
             .file_index
             .insert(canonical, FileId(config.files.len() as u32));
     }
-    let source = SourceFile::new(file.path, file.name, file.bytes);
+    let source = SourceFile::streamed(file.path, file.name, file.bytes.into());
     add_root(config, source, kind, config_dir, files)
 }
 
@@ -179,7 +180,7 @@ fn config_dir_of(path: &Path, options: &LoadOptions) -> PathBuf {
 /// Adds a root file already parsed, and what it includes, as a root of `kind`.
 fn add_root(
     config: &mut Config,
-    file: SourceFile,
+    (file, stream): (SourceFile, Option<ParseStream>),
     kind: RootKind,
     config_dir: PathBuf,
     files: Files,
@@ -187,7 +188,7 @@ fn add_root(
     let id = FileId(config.files.len() as u32);
     let first_section = config.sections.len() as u32;
     config.files.push(file);
-    Builder::new(config, config_dir, files).run(id);
+    Builder::new(config, config_dir, files).run(id, stream);
     let root = Root {
         kind,
         files: id.0..config.files.len() as u32,

@@ -1,5 +1,6 @@
-//! Reading ahead: the files a file `#include`s after its first include are read and parsed on
-//! another thread while the builder, which runs on one core, reads the sections before them.
+//! Reading ahead: the files a file `#include`s after its first include are read on another
+//! thread, and their parse started, while the builder, which runs on one core, reads the sections
+//! before them.
 //!
 //! FreePBX's split layout (`pjsip.conf` including `pjsip.endpoint.conf`, `pjsip.aor.conf`,
 //! `pjsip.auth.conf`, ...) made the builder stop at each include for its file's read and parse,
@@ -14,9 +15,14 @@ use rustc_hash::FxHashMap;
 
 use super::files::Files;
 use crate::source::SourceFile;
+use crate::syntax::ParseStream;
+
+/// A file read ahead, with the stream of its lines when it is large enough to be parsed while
+/// it is read ([`SourceFile::streamed`]).
+pub(super) type Streamed = (SourceFile, Option<ParseStream>);
 
 /// A file read ahead: `None` when it could not be read (the builder says so as before).
-type Read = (PathBuf, Option<SourceFile>);
+type Read = (PathBuf, Option<Streamed>);
 
 #[derive(Default)]
 pub(super) struct ReadAhead {
@@ -25,7 +31,7 @@ pub(super) struct ReadAhead {
     /// Each batch's results, in the order its thread reads them.
     batches: Vec<Receiver<Read>>,
     /// Results received while waiting for another file of their batch.
-    ready: FxHashMap<PathBuf, Option<SourceFile>>,
+    ready: FxHashMap<PathBuf, Option<Streamed>>,
 }
 
 impl ReadAhead {
@@ -50,7 +56,7 @@ impl ReadAhead {
             for (canonical, path) in files {
                 let file = reader.read(&canonical).ok().map(|bytes| {
                     let name = path.to_string_lossy().into_owned();
-                    SourceFile::new(path, name, bytes)
+                    SourceFile::streamed(path, name, bytes.into())
                 });
                 // The builder stopped waiting (it was dropped): nothing more is wanted.
                 if sender.send((canonical, file)).is_err() {
@@ -67,7 +73,7 @@ impl ReadAhead {
     /// The file at `canonical`, read ahead and included as `path`, waiting for it if its thread
     /// has not got there; `None` when it was not read ahead (or its thread ended without it),
     /// so the caller reads it itself.
-    pub(super) fn take(&mut self, canonical: &Path, path: &Path) -> Option<Option<SourceFile>> {
+    pub(super) fn take(&mut self, canonical: &Path, path: &Path) -> Option<Option<Streamed>> {
         let batch = self.asked.remove(canonical)?;
         let file = match self.ready.remove(canonical) {
             Some(file) => file,
@@ -81,12 +87,12 @@ impl ReadAhead {
         };
         // Asked for under the first path that named it; reached now under this one (compared
         // as written: `Path` equality ignores `.` components, which the name shows).
-        Some(file.map(|mut file| {
+        Some(file.map(|(mut file, stream)| {
             if file.path.as_os_str() != path.as_os_str() {
                 file.name = path.to_string_lossy().into_owned();
                 file.path = path.to_path_buf();
             }
-            file
+            (file, stream)
         }))
     }
 }
@@ -122,12 +128,12 @@ mod tests {
         // Asked again (another include of the same file): read once.
         ahead.ask(&files, vec![(a.clone(), PathBuf::from("./a.conf"))]);
         // Taken out of order, and under another path than it was asked for.
-        let b_file = ahead.take(&b, &PathBuf::from("./b.conf")).unwrap().unwrap();
+        let (b_file, _) = ahead.take(&b, &PathBuf::from("./b.conf")).unwrap().unwrap();
         assert_eq!(&*b_file.bytes, b"[b]\ntype=aor\n");
         assert_eq!(b_file.name, "./b.conf");
         assert_eq!(b_file.syntax.line_count(), 3);
         assert!(ahead.take(&missing, &missing).unwrap().is_none());
-        let a_file = ahead.take(&a, &PathBuf::from("a.conf")).unwrap().unwrap();
+        let (a_file, _) = ahead.take(&a, &PathBuf::from("a.conf")).unwrap().unwrap();
         assert_eq!(
             (a_file.name.as_str(), &*a_file.bytes),
             ("a.conf", &b"[a]\ntype=aor\n"[..])

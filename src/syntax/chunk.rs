@@ -8,7 +8,6 @@
 
 use std::cell::RefCell;
 use std::mem::MaybeUninit;
-use std::num::NonZeroUsize;
 use std::ops::Range;
 
 use pest::Parser;
@@ -42,66 +41,64 @@ pub(super) struct Chunk {
     /// its physical text, with the comment from its first `;` (set here), so the walk can skip
     /// the chunk. Almost every chunk of a large file is plain.
     pub plain: bool,
+    /// Some line of the chunk holds a NUL byte.
+    pub has_nul: bool,
+}
+
+impl Chunk {
+    /// The chunk's vectors emptied, keeping their room, for another chunk.
+    pub(super) fn emptied(mut self) -> Chunk {
+        self.markers.clear();
+        self.wide.clear();
+        self.stored.texts.clear();
+        self.stored.items.clear();
+        self.stored.headers.clear();
+        self.stored.directives.clear();
+        self
+    }
 }
 
 /// Chunks are about this size (cut at the next line end). Small enough that pest's token queue of
 /// a chunk stays in cache, large enough that starting a thread's share is noise.
 const CHUNK_BYTES: usize = 64 * 1024;
 
-/// Below this size a file is parsed on the calling thread only.
-const PARALLEL_BYTES: usize = 512 * 1024;
-
-/// Parses `text` (the file's bytes as pest reads them) into `lines` (empty), one per physical
-/// line, in chunks (in parallel when it is large). The lines are packed once, in their final
+/// Parses the chunk of whole lines of `text` (the file's bytes as pest reads them) at `range`,
+/// on the calling thread: both grammar stages, its lines packed into `slots`, their place in the
+/// tree's lines, whose indexes there are `indexes`. The lines are packed once, in their final
 /// place, each by the thread that parses it: a large file's lines are most of the memory
 /// pjsiplint uses, and on a machine where the first touch of a page costs more than using it (the
 /// 2-core VMs of issue 21: about 0.8 ms per MB, a third of the whole run) that cost is shared by
-/// the threads.
-pub(super) fn parse_chunks(bytes: &[u8], text: &str, lines: &mut Vec<PackedLine>) -> Vec<Chunk> {
-    debug_assert!(lines.is_empty());
-    let bounds = chunk_bounds(text.as_bytes());
-    let counts: Vec<usize> = bounds
+/// the threads, not left to the one that builds the model.
+///
+/// `shell` is an earlier chunk's, emptied (`Chunk::emptied`), or a new one: its vectors keep
+/// their room (see [`super::stream::Queue::shell`]).
+pub(super) fn parse_one(
+    bytes: &[u8],
+    text: &str,
+    range: Range<usize>,
+    (indexes, slots): (Range<usize>, &mut [MaybeUninit<PackedLine>]),
+    shell: Chunk,
+) -> Chunk {
+    SCRATCH.with_borrow_mut(|scratch| {
+        fill_lines(text.as_bytes(), range, slots.len(), scratch);
+        let mut chunk = parse_chunk(bytes, text, scratch, shell);
+        chunk.wide = pack_lines(scratch, slots);
+        chunk.lines = indexes;
+        chunk
+    })
+}
+
+/// How many lines each chunk of `text` at `bounds` holds: each ends at a "\n", and the file's
+/// last chunk holds one more (the line after its last "\n", maybe empty).
+pub(super) fn line_counts(text: &str, bounds: &[Range<usize>]) -> Vec<usize> {
+    bounds
         .iter()
         .map(|range| {
             let is_last = range.end == text.len();
             memchr::memchr_iter(b'\n', &text.as_bytes()[range.clone()]).count()
                 + usize::from(is_last)
         })
-        .collect();
-    let total: usize = counts.iter().sum();
-    lines.reserve_exact(total);
-    let mut rest = &mut lines.spare_capacity_mut()[..total];
-    let mut jobs = Vec::with_capacity(bounds.len());
-    let mut first_line = 0;
-    for (range, count) in bounds.into_iter().zip(counts) {
-        let (own, later) = std::mem::take(&mut rest).split_at_mut(count);
-        rest = later;
-        jobs.push((range, first_line..first_line + count, own));
-        first_line += count;
-    }
-    let run =
-        |(range, indexes, own): (Range<usize>, Range<usize>, &mut [MaybeUninit<PackedLine>])| {
-            SCRATCH.with_borrow_mut(|scratch| {
-                fill_lines(text.as_bytes(), range, own.len(), scratch);
-                let mut chunk = parse_chunk(bytes, text, indexes, scratch);
-                chunk.wide = pack_lines(scratch, own);
-                chunk
-            })
-        };
-    // Asked only for a large file: the answer costs some twenty system calls (cgroup files).
-    let threads = if text.len() < PARALLEL_BYTES {
-        1
-    } else {
-        std::thread::available_parallelism()
-            .map_or(1, NonZeroUsize::get)
-            .min(jobs.len())
-    };
-    let chunks = crate::cores::each_in_order(jobs, threads, run);
-    // SAFETY: the first `total` slots were split among the jobs, every job ran (the scope joined
-    // its threads; a panic in one would have ended this function before here), and `pack_lines`
-    // wrote every slot of its job.
-    unsafe { lines.set_len(total) };
-    chunks
+        .collect()
 }
 
 thread_local! {
@@ -112,7 +109,7 @@ thread_local! {
 
 /// Makes `lines` one empty line per physical line of `text[range]`: each ends at a "\n" (not
 /// included) or, in the file's last chunk, at the end of the text, so that chunk has one more
-/// line than "\n"s, `count` in all.
+/// line than "\n"s, `count` in all (see [`line_counts`]).
 fn fill_lines(text: &[u8], range: Range<usize>, count: usize, lines: &mut Vec<Line>) {
     lines.clear();
     lines.reserve(count);
@@ -147,7 +144,7 @@ fn pack_lines(lines: &[Line], slots: &mut [MaybeUninit<PackedLine>]) -> Vec<Line
 
 /// Chunk ranges: each ends just after a "\n" (or at the end of the text). An empty text is one
 /// empty chunk, which holds one empty line.
-fn chunk_bounds(text: &[u8]) -> Vec<Range<usize>> {
+pub(super) fn chunk_bounds(text: &[u8]) -> Vec<Range<usize>> {
     let mut bounds = Vec::with_capacity(text.len() / CHUNK_BYTES + 1);
     let mut start = 0;
     loop {
@@ -169,14 +166,11 @@ fn chunk_bounds(text: &[u8]) -> Vec<Range<usize>> {
     }
 }
 
-/// The statements of one chunk's lines (`lines`, whose indexes in the tree are `indexes`). A
-/// chunk that ends in "\n" holds no line after it: the next chunk starts there (the very last
-/// chunk of a file does hold that empty last line, see `parse_chunks`).
-fn parse_chunk(bytes: &[u8], text: &str, indexes: Range<usize>, lines: &mut [Line]) -> Chunk {
-    let mut chunk = Chunk {
-        lines: indexes,
-        ..Chunk::default()
-    };
+/// The statements of one chunk's `lines`. A chunk that ends in "\n" holds no line after it:
+/// the next chunk starts there (the very last chunk of a file does hold that empty last line,
+/// see `fill_lines`).
+fn parse_chunk(bytes: &[u8], text: &str, lines: &mut [Line], mut chunk: Chunk) -> Chunk {
+    debug_assert!(chunk.markers.is_empty() && chunk.wide.is_empty());
     // Room at once for the headers and items the chunk can hold (at most one header a line, an
     // item a `(` or `,`): growing them by doubling touched twice the memory, and first touches
     // are what memory costs most (see `parse_chunks`). Room never written is never touched.
@@ -187,11 +181,10 @@ fn parse_chunk(bytes: &[u8], text: &str, indexes: Range<usize>, lines: &mut [Lin
             &text.as_bytes()[first.start as usize..last.end as usize]
         });
     let count = |byte| memchr::memchr_iter(byte, chunk_bytes).count();
-    let stored = RefCell::new(Stored {
-        headers: Vec::with_capacity(count(b'[')),
-        items: Vec::with_capacity(count(b'(') + count(b',')),
-        ..Stored::default()
-    });
+    let mut stored = std::mem::take(&mut chunk.stored);
+    stored.headers.reserve(count(b'['));
+    stored.items.reserve(count(b'(') + count(b','));
+    let stored = RefCell::new(stored);
     // Runs of lines that are short enough to be read.
     let mut index = 0;
     while index < lines.len() {
@@ -211,11 +204,12 @@ fn parse_chunk(bytes: &[u8], text: &str, indexes: Range<usize>, lines: &mut [Lin
         .first()
         .zip(lines.last())
         .map(|(first, last)| first.start as usize..last.end as usize);
-    chunk.plain = chunk
-        .markers
-        .iter()
-        .all(|(marker, _)| *marker == Marker::Semicolon)
-        && bytes_range.is_none_or(|range| memchr::memchr(0, &bytes[range]).is_none());
+    chunk.has_nul = bytes_range.is_some_and(|range| memchr::memchr(0, &bytes[range]).is_some());
+    chunk.plain = !chunk.has_nul
+        && chunk
+            .markers
+            .iter()
+            .all(|(marker, _)| *marker == Marker::Semicolon);
     chunk
 }
 
@@ -317,7 +311,7 @@ mod tests {
         for i in 0..30_000 {
             text.push_str(&format!("[s{i}](t)\nkey+= value ; comment\n"));
         }
-        assert!(text.len() > 2 * super::PARALLEL_BYTES);
+        assert!(text.len() > 2 * super::super::PARALLEL_BYTES);
         let tree = parse(text.as_bytes());
         assert_eq!(tree.print(text.as_bytes()), text.as_bytes());
         assert_eq!(tree.line_count(), text.matches('\n').count() + 1);

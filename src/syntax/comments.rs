@@ -16,9 +16,13 @@ use super::chunk::{Chunk, Marker};
 use super::statement::{self, Cx, LogicalText, Stored};
 use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, SyntaxTree, MAX_NESTED_COMMENTS};
 
-struct Walker<'a> {
-    bytes: &'a [u8],
-    text: &'a str,
+/// The walk's state between chunks: a file's chunks are walked in order, each as it is parsed
+/// (see `stream.rs`), so the lines read so far can be used while later ones are parsed.
+pub(super) struct Walk {
+    walker: Walker,
+}
+
+struct Walker {
     depth: i64,
     /// Where the open block comments started, outermost first.
     open_blocks: Vec<Range<u32>>,
@@ -28,100 +32,127 @@ struct Walker<'a> {
     stray_block_ends: Vec<(usize, Range<u32>)>,
 }
 
-/// Walks every line of the chunks in order with the block-comment depth, keeping the statement
-/// read from the physical line where that is what Asterisk reads, and reading it again from the
-/// logical text where it is not. What the readings kept store outside their lines joins the
-/// tree's here.
-pub(super) fn walk(bytes: &[u8], text: &str, tree: &mut SyntaxTree, chunks: Vec<Chunk>) {
-    let mut walker = Walker {
-        bytes,
-        text,
-        depth: 0,
-        open_blocks: Vec::new(),
-        index: 0,
-        stray_block_ends: Vec::new(),
-    };
-    let has_nul = memchr::memchr(0, bytes).is_some();
-    // Room for every header, directive and item at once: no copy of a large vector while it
-    // doubles.
-    let total = |count: fn(&Stored) -> usize| chunks.iter().map(|chunk| count(&chunk.stored)).sum();
-    tree.items.reserve_exact(total(|stored| stored.items.len()));
-    tree.headers
-        .reserve_exact(total(|stored| stored.headers.len()));
-    tree.directives
-        .reserve_exact(total(|stored| stored.directives.len()));
-    for mut chunk in chunks {
-        let shift = adopt(&mut chunk.stored, tree);
-        chunk.wide.iter_mut().for_each(|line| shift.line(line));
+impl Walk {
+    pub(super) fn new() -> Walk {
+        Walk {
+            walker: Walker {
+                depth: 0,
+                open_blocks: Vec::new(),
+                index: 0,
+                stray_block_ends: Vec::new(),
+            },
+        }
+    }
+
+    /// Walks the next chunk's lines (the last of the tree's lines: the chunk's parse wrote them
+    /// there) with the block-comment depth: keeps the statement read from the physical line
+    /// where that is what Asterisk reads, and reads it again from the logical text where it is
+    /// not. What the readings kept store outside their lines joins the tree's here. `bytes` and
+    /// `text` are the file's (`parse`). Returns the chunk emptied, for another chunk.
+    pub(super) fn add(
+        &mut self,
+        bytes: &[u8],
+        text: &str,
+        tree: &mut SyntaxTree,
+        mut chunk: Chunk,
+    ) -> Chunk {
+        let Chunk {
+            lines,
+            markers,
+            stored,
+            wide,
+            plain,
+            has_nul,
+        } = &mut chunk;
+        let (lines, plain, has_nul) = (lines.clone(), *plain, *has_nul);
+        let walker = &mut self.walker;
+        let first_text = tree.texts.len();
+        let shift = adopt(stored, tree);
+        wide.iter_mut().for_each(|line| shift.line(line));
         let wide_base = tree.wide.len() as u32;
-        if shift.headers != 0 || shift.directives != 0 || !chunk.wide.is_empty() {
-            for line in &mut tree.lines[chunk.lines.clone()] {
+        assert_eq!(
+            lines.end,
+            tree.lines.len(),
+            "a chunk's lines are the tree's last"
+        );
+        if shift.headers != 0 || shift.directives != 0 || !wide.is_empty() {
+            for line in &mut tree.lines[lines.clone()] {
                 line.shift_header(shift.headers);
                 line.shift_directive(shift.directives);
                 line.shift_wide(wide_base);
             }
         }
-        tree.wide.append(&mut chunk.wide);
-        if walker.depth == 0 && chunk.plain {
+        tree.wide.append(wide);
+        if walker.depth == 0 && plain {
             // Nothing here can change a line's reading (see `Chunk::plain`).
-            tree.texts.extend(chunk.stored.texts);
-            continue;
-        }
-        let mut markers = chunk.markers.as_slice();
-        let mut chunk_texts = chunk.stored.texts.into_iter().peekable();
-        for index in chunk.lines.clone() {
-            let mut line = tree.line(index);
-            // The texts of the line's physical reading (a non-empty text starts before the end).
-            let line_end = line.end;
-            let physical_texts =
-                std::iter::from_fn(|| chunk_texts.next_if(|(span, _)| span.start < line_end));
-            if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
-                // Skipped before comment processing: the depth is not touched.
-                continue;
-            }
-            let count = markers
-                .iter()
-                .take_while(|(_, range)| range.start < line.end)
-                .count();
-            let (own, rest) = markers.split_at(count);
-            markers = rest;
-            walker.index = index;
-            match walker.line(&mut line, own, has_nul) {
-                None => tree.texts.extend(physical_texts),
-                Some(mut stored) => {
-                    // A line read again leaves what its physical reading stored unused (rare).
-                    physical_texts.for_each(drop);
-                    adopt(&mut stored, tree).line(&mut line);
-                    tree.texts.extend(stored.texts);
+            tree.texts.append(&mut stored.texts);
+        } else {
+            let mut markers = markers.as_slice();
+            let mut chunk_texts = stored.texts.drain(..).peekable();
+            for index in lines {
+                let mut line = tree.line(index);
+                // The texts of the line's physical reading (a non-empty text starts before its
+                // end).
+                let line_end = line.end;
+                let physical_texts =
+                    std::iter::from_fn(|| chunk_texts.next_if(|(span, _)| span.start < line_end));
+                if matches!(line.kind, LineKind::Ignored(IgnoredBecause::TooLong)) {
+                    // Skipped before comment processing: the depth is not touched.
+                    continue;
                 }
+                let count = markers
+                    .iter()
+                    .take_while(|(_, range)| range.start < line.end)
+                    .count();
+                let (own, rest) = markers.split_at(count);
+                markers = rest;
+                walker.index = index;
+                match walker.line(bytes, text, &mut line, own, has_nul) {
+                    None => tree.texts.extend(physical_texts),
+                    Some(mut stored) => {
+                        // A line read again leaves what its physical reading stored unused
+                        // (rare).
+                        physical_texts.for_each(drop);
+                        adopt(&mut stored, tree).line(&mut line);
+                        tree.texts.extend(stored.texts);
+                    }
+                }
+                tree.set_line(index, line);
             }
-            tree.set_line(index, line);
         }
+        // A statement's texts are stored in the order its parts are read, not always by span,
+        // and each line's are within it: sorted, the chunk's come after the tree's, which stay
+        // sorted as chunks join for the lines read meanwhile (checked in `finish`).
+        tree.texts[first_text..].sort_unstable_by_key(|(span, _)| (span.start, span.end));
+        chunk.emptied()
     }
-    // A statement's texts are stored in the order its parts are read, not always by span.
-    tree.texts
-        .sort_unstable_by_key(|(span, _)| (span.start, span.end));
-    debug_assert!(
-        tree.texts
-            .windows(2)
-            .all(|pair| (pair[0].0.start, pair[0].0.end) < (pair[1].0.start, pair[1].0.end)),
-        "two stored texts with one span"
-    );
-    tree.unterminated_block = walker.open_blocks.first().cloned();
-    tree.stray_block_ends = walker.stray_block_ends;
+
+    /// After the last chunk: what the walk knows about the whole file.
+    pub(super) fn finish(self, tree: &mut SyntaxTree) {
+        debug_assert!(
+            tree.texts
+                .windows(2)
+                .all(|pair| (pair[0].0.start, pair[0].0.end) < (pair[1].0.start, pair[1].0.end)),
+            "two stored texts with one span"
+        );
+        tree.unterminated_block = self.walker.open_blocks.first().cloned();
+        tree.stray_block_ends = self.walker.stray_block_ends;
+    }
 }
 
-impl Walker<'_> {
+impl Walker {
     /// Walks one line. Returns `None` when the statement read from the physical line stands, and
     /// otherwise what the line's new statement stored outside it.
     fn line(
         &mut self,
+        bytes: &[u8],
+        text: &str,
         line: &mut Line,
         markers: &[(Marker, Range<u32>)],
-        file_has_nul: bool,
+        chunk_has_nul: bool,
     ) -> Option<Stored> {
-        let line_has_nul = file_has_nul
-            && memchr::memchr(0, &self.bytes[line.start as usize..line.end as usize]).is_some();
+        let line_has_nul = chunk_has_nul
+            && memchr::memchr(0, &bytes[line.start as usize..line.end as usize]).is_some();
         let fast = self.depth == 0
             && !line_has_nul
             && markers
@@ -134,13 +165,15 @@ impl Walker<'_> {
         line.kind = LineKind::Empty;
         line.set_comment_start(None);
         let stored = RefCell::default();
-        self.slow_line(line, markers, &stored);
+        self.slow_line(bytes, text, line, markers, &stored);
         Some(stored.into_inner())
     }
 
     /// config.c's loop over the `;` of one line, building the logical text from kept pieces.
     fn slow_line(
         &mut self,
+        bytes: &[u8],
+        text: &str,
         line: &mut Line,
         markers: &[(Marker, Range<u32>)],
         stored: &RefCell<Stored>,
@@ -212,7 +245,7 @@ impl Walker<'_> {
         if let Some(from) = keep_from {
             pieces.push(from..line.end);
         }
-        let logical = LogicalText::new(self.bytes, self.text, pieces);
+        let logical = LogicalText::new(bytes, text, pieces);
         let cx = Cx {
             source: &logical,
             base: 0,

@@ -4,8 +4,10 @@
 //!
 //! The grammar is `grammar/pjsip.pest`. `chunk.rs` parses runs of lines (both grammar stages, on
 //! all cores for a large file), the block-comment walk that needs state across lines is in
-//! `comments.rs`, `statement.rs` turns a statement's pest pairs into [`LineKind`]s, and
-//! `packed.rs` keeps each line in 16 bytes ([`SyntaxTree::line`] unpacks one).
+//! `comments.rs` and takes the chunks in order as they are parsed (`stream.rs`: the model's
+//! builder reads a large file's first lines while the rest is parsed), `statement.rs` turns a
+//! statement's pest pairs into [`LineKind`]s, and `packed.rs` keeps each line in 16 bytes
+//! ([`SyntaxTree::line`] unpacks one).
 
 mod chunk;
 mod comments;
@@ -13,6 +15,7 @@ mod markers;
 mod packed;
 mod plain;
 mod statement;
+mod stream;
 
 use std::ops::Range;
 
@@ -20,6 +23,7 @@ use pest_derive::Parser;
 
 use crate::source::SourceFile;
 use packed::PackedLine;
+pub use stream::{Counts, ParseStream};
 
 /// The pest parser for `grammar/pjsip.pest`.
 #[derive(Parser)]
@@ -38,6 +42,9 @@ pub const MAX_NESTED_COMMENTS: usize = 128;
 
 #[derive(Debug, Default)]
 pub struct SyntaxTree {
+    /// The threads still writing `lines` while the tree is read ([`ParseStream`]): first, so
+    /// that a tree dropped before its stream ended stops them before its lines go.
+    writers: Option<stream::Writers>,
     /// One per physical line, in file order ([`SyntaxTree::line`]).
     lines: Vec<PackedLine>,
     /// The lines too wide to pack, whole (see `packed.rs`).
@@ -501,7 +508,18 @@ impl SyntaxTree {
     /// whose line a block comment took is left out, and one made when a line was read again
     /// after a block comment (added at the end of the list) takes its place in the order.
     pub fn directives(&self) -> impl Iterator<Item = &Directive> + '_ {
-        let mut read: Vec<&Directive> = (0..self.directives.len())
+        self.directives_among(0..self.directives.len())
+    }
+
+    /// How many directives the lines made so far (some a block comment later took).
+    pub fn directive_count(&self) -> usize {
+        self.directives.len()
+    }
+
+    /// [`SyntaxTree::directives`] of those made between the `ids.start`th and the `ids.end`th
+    /// (the lines of a chunk joining the tree make the next ones).
+    pub fn directives_among(&self, ids: Range<usize>) -> impl Iterator<Item = &Directive> + '_ {
+        let mut read: Vec<&Directive> = ids
             .filter(|&id| {
                 let line = self.line(self.line_index(self.directives[id].span.start));
                 matches!(line.kind, LineKind::Directive(DirectiveId(on_line)) if on_line as usize == id)
@@ -628,7 +646,7 @@ impl SyntaxTree {
 /// Parses a file's bytes. Never fails: every input gives a tree whose lines cover every byte.
 ///
 /// The text is cut into chunks at line ends; each chunk is parsed on its own (on every core for a
-/// large file), then the block-comment walk goes over all lines in order.
+/// large file), and the block-comment walk takes them in order as they come.
 pub fn parse(bytes: &[u8]) -> SyntaxTree {
     parse_checked(bytes, std::str::from_utf8(bytes).ok())
 }
@@ -639,10 +657,63 @@ pub fn parse_checked(bytes: &[u8], utf8: Option<&str>) -> SyntaxTree {
     let prepared = prepare(bytes, utf8.is_some());
     // `prepare` returns None only for valid UTF-8 without a BOM.
     let text: &str = prepared.as_deref().or(utf8).unwrap_or_default();
+    let bounds = chunk::chunk_bounds(text.as_bytes());
     let mut tree = SyntaxTree::default();
-    let chunks = chunk::parse_chunks(bytes, text, &mut tree.lines);
-    comments::walk(bytes, text, &mut tree, chunks);
+    let counts = chunk::line_counts(text, &bounds);
+    let slots = stream::LineSlots::new(&mut tree.lines, &counts);
+    // SAFETY (both uses): the queue gives each job once, and the tree's lines stay where they
+    // are until the threads are joined (the scope) and the tree is returned.
+    let queue = stream::Queue::new(bounds.len());
+    let parse = |job: usize| {
+        let own = unsafe { slots.take(job) };
+        chunk::parse_one(bytes, text, bounds[job].clone(), own, queue.shell())
+    };
+    Counts::reserve(&mut tree, text);
+    let mut walk = comments::Walk::new();
+    let threads = parse_threads(text.len()).min(bounds.len());
+    if threads < 2 {
+        for job in 0..bounds.len() {
+            let chunk = parse(job);
+            // SAFETY: this chunk and those before it were parsed.
+            unsafe { slots.show_up_to(&mut tree.lines, job) };
+            queue.give_back(walk.add(bytes, text, &mut tree, chunk));
+        }
+    } else {
+        // The chunks are walked in order as they are parsed (stream.rs): only a window of
+        // them waits at any time.
+        std::thread::scope(|scope| {
+            // This thread parses too ([`stream::Queue::take`]).
+            for _ in 1..threads {
+                scope.spawn(|| queue.work(parse));
+            }
+            for job in 0..bounds.len() {
+                let Some(chunk) = queue.take(job, parse) else {
+                    // A worker panicked: the scope raises its panic.
+                    break;
+                };
+                // SAFETY: this chunk and those before it were parsed (taken in order).
+                unsafe { slots.show_up_to(&mut tree.lines, job) };
+                queue.give_back(walk.add(bytes, text, &mut tree, chunk));
+            }
+            queue.close();
+        });
+    }
+    walk.finish(&mut tree);
     tree
+}
+
+/// Below this size a file is parsed on the calling thread only.
+const PARALLEL_BYTES: usize = 512 * 1024;
+
+/// How many threads parse a text of `len` bytes: one below [`PARALLEL_BYTES`], else one a core
+/// (asked only for a large file: the answer costs some twenty system calls, cgroup files). None
+/// on WebAssembly, which has no threads.
+pub fn parse_threads(len: usize) -> usize {
+    if len < PARALLEL_BYTES || cfg!(target_arch = "wasm32") {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    }
 }
 
 /// The text pest reads: the input itself when it is valid UTF-8 without a BOM, otherwise a copy
