@@ -173,7 +173,7 @@ fn parse_chunk(bytes: &[u8], text: &str, lines: &mut [Line], mut chunk: Chunk) -
     debug_assert!(chunk.markers.is_empty() && chunk.wide.is_empty());
     // Room at once for the headers and items the chunk can hold (at most one header a line, an
     // item a `(` or `,`): growing them by doubling touched twice the memory, and first touches
-    // are what memory costs most (see `parse_chunks`). Room never written is never touched.
+    // are what memory costs most (see `parse_one`). Room never written is never touched.
     let chunk_bytes = lines
         .first()
         .zip(lines.last())

@@ -2,12 +2,11 @@
 //! builder reads a file's first sections while its later chunks are still being parsed, instead of
 //! waiting for the whole file with a core idle while it builds (issue 21).
 
+use std::mem::MaybeUninit;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
-
-use std::mem::MaybeUninit;
 
 use super::chunk::{self, Chunk};
 use super::comments::Walk;
