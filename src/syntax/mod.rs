@@ -682,7 +682,10 @@ pub fn parse_checked(bytes: &[u8], utf8: Option<&str>) -> SyntaxTree {
         // The chunks are walked in order as they are parsed (stream.rs): only a window of
         // them waits at any time.
         std::thread::scope(|scope| {
-            // This thread parses too ([`stream::Queue::take`]).
+            // This thread parses too ([`stream::Queue::take`]). However it leaves (a panic of
+            // its own included), the queue closes, so that no worker waits for room forever
+            // while the scope waits for the workers.
+            let _closing = stream::Closing(&queue);
             for _ in 1..threads {
                 scope.spawn(|| queue.work(parse));
             }
@@ -695,7 +698,6 @@ pub fn parse_checked(bytes: &[u8], utf8: Option<&str>) -> SyntaxTree {
                 unsafe { slots.show_up_to(&mut tree.lines, job) };
                 queue.give_back(walk.add(bytes, text, &mut tree, chunk));
             }
-            queue.close();
         });
     }
     walk.finish(&mut tree);
@@ -706,7 +708,7 @@ pub fn parse_checked(bytes: &[u8], utf8: Option<&str>) -> SyntaxTree {
 const PARALLEL_BYTES: usize = 512 * 1024;
 
 /// How many threads parse a text of `len` bytes: one below [`PARALLEL_BYTES`], else one a core
-/// (asked only for a large file: the answer costs some twenty system calls, cgroup files). None
+/// (asked only for a large file: the answer costs some twenty system calls, cgroup files). One
 /// on WebAssembly, which has no threads.
 pub fn parse_threads(len: usize) -> usize {
     if len < PARALLEL_BYTES || cfg!(target_arch = "wasm32") {

@@ -161,6 +161,15 @@ impl Queue {
     }
 }
 
+/// Closes its queue when dropped: the workers stop however the taker leaves.
+pub(super) struct Closing<'q>(pub(super) &'q Queue);
+
+impl Drop for Closing<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
 /// Where each chunk's lines go in a tree's lines (room reserved, not yet written): the thread
 /// that parses a chunk writes its lines in their final place.
 pub(super) struct LineSlots {
@@ -527,6 +536,26 @@ mod tests {
         }
         assert_eq!(tree.unterminated_block, whole.unterminated_block);
         assert_eq!(tree.stray_block_ends, whole.stray_block_ends);
+    }
+
+    /// A taker that leaves (here by a panic) while a worker waits for room in the window does
+    /// not leave the worker, and the scope waiting for it, waiting forever.
+    #[test]
+    fn a_taker_that_leaves_early_releases_the_workers() {
+        use super::{Chunk, Closing, Queue};
+        let left = std::panic::catch_unwind(|| {
+            let queue = Queue::new(4 * WINDOW);
+            std::thread::scope(|scope| {
+                let _closing = Closing(&queue);
+                scope.spawn(|| queue.work(|_| Chunk::default()));
+                // The worker parses a window's worth and waits for one to be taken.
+                while queue.next_job.load(std::sync::atomic::Ordering::Relaxed) <= WINDOW {
+                    std::thread::yield_now();
+                }
+                panic!("the taker leaves");
+            });
+        });
+        assert!(left.is_err());
     }
 
     /// A tree or a stream given up before the end (a reader that stopped, a panic elsewhere)
