@@ -27,6 +27,22 @@ fn phone(text: &mut String, id: &str, template: &str, mistake: bool) -> Option<u
     mistake.then(|| text.matches('\n').count() - 10)
 }
 
+/// `count` phones `{prefix}0`, `{prefix}1`, ... on `template` at the end of `text`, every
+/// `every`th with a mistake, whose line in `file` is added to `mistakes`.
+fn phones(
+    text: &mut String,
+    (file, prefix, template): (&str, &str, &str),
+    count: usize,
+    every: usize,
+    mistakes: &mut Vec<(String, usize)>,
+) {
+    for i in 0..count {
+        if let Some(line) = phone(text, &format!("{prefix}{i}"), template, i % every == 7) {
+            mistakes.push((file.to_owned(), line));
+        }
+    }
+}
+
 /// Writes the files; returns the lines (file name, line) of the mistakes.
 fn write_files(dir: &Path) -> Vec<(String, usize)> {
     let mut mistakes = Vec::new();
@@ -34,18 +50,12 @@ fn write_files(dir: &Path) -> Vec<(String, usize)> {
         "[transport-udp]\ntype=transport\nprotocol=udp\nbind=0.0.0.0:5060\n\n\
          [phone-tpl](!)\ntype=endpoint\ncontext=internal\ndisallow=all\nallow=ulaw\n\n",
     );
-    for i in 0..6_000 {
-        if let Some(line) = phone(&mut root, &format!("a{i}"), "phone-tpl", i % 997 == 5) {
-            mistakes.push(("pjsip.conf".to_owned(), line));
-        }
-    }
+    let root_phones = ("pjsip.conf", "a", "phone-tpl");
+    phones(&mut root, root_phones, 6_000, 997, &mut mistakes);
     // The first include (reached at once, not read ahead), large.
     let mut early = String::new();
-    for i in 0..7_000 {
-        if let Some(line) = phone(&mut early, &format!("e{i}"), "phone-tpl", i % 991 == 17) {
-            mistakes.push(("early.conf".to_owned(), line));
-        }
-    }
+    let early_phones = ("early.conf", "e", "phone-tpl");
+    phones(&mut early, early_phones, 7_000, 991, &mut mistakes);
     std::fs::write(dir.join("early.conf"), &early).unwrap();
     root.push_str("#include early.conf\n");
     // A template only this include defines, used by the phones after it.
@@ -57,21 +67,24 @@ fn write_files(dir: &Path) -> Vec<(String, usize)> {
     .unwrap();
     // Asterisk reads nothing of these phones, mistakes and all.
     root.push_str(";-- phones taken out\n");
-    for i in 0..3_000 {
-        phone(&mut root, &format!("hidden{i}"), "no-such-tpl", i % 50 == 0);
-    }
+    let hidden = ("pjsip.conf", "hidden", "no-such-tpl");
+    phones(&mut root, hidden, 3_000, 50, &mut Vec::new());
     root.push_str("--;\n");
-    for i in 0..6_000 {
-        if let Some(line) = phone(&mut root, &format!("b{i}"), "late-tpl", i % 1009 == 3) {
-            mistakes.push(("pjsip.conf".to_owned(), line));
-        }
-    }
+    phones(
+        &mut root,
+        ("pjsip.conf", "b", "late-tpl"),
+        6_000,
+        1009,
+        &mut mistakes,
+    );
     let mut big = String::new();
-    for i in 0..8_000 {
-        if let Some(line) = phone(&mut big, &format!("c{i}"), "late-tpl", i % 1013 == 11) {
-            mistakes.push(("big.conf".to_owned(), line));
-        }
-    }
+    phones(
+        &mut big,
+        ("big.conf", "c", "late-tpl"),
+        8_000,
+        1013,
+        &mut mistakes,
+    );
     std::fs::write(dir.join("big.conf"), &big).unwrap();
     root.push_str("#include big.conf\n");
     // Reopens the first endpoint `a0` (the first section of that name that is no template).

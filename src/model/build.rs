@@ -41,11 +41,10 @@ pub(super) struct Builder<'c> {
     stack: Vec<FileId>,
     /// Where files are read: the disk (and the fixer's overlay), or memory only.
     files: Files,
-    /// Included files read and parsed on another thread before they are reached.
+    /// Included files read on another thread, their parse started, before they are reached.
     read_ahead: ReadAhead,
-    /// Files still being parsed while their first lines are read ([`ParseStream`]), with whether
-    /// their first include was seen.
-    streams: Vec<(FileId, ParseStream, bool)>,
+    /// Files still being parsed while their first lines are read.
+    streams: Vec<Streaming>,
     /// Lines inherited so far: a few kilobytes of templates inheriting each other several times
     /// over can ask for billions of copies (Asterisk would run out of memory). Sections share
     /// their templates' lines (see `inherit`), but every rule reads every line a section has, so
@@ -86,6 +85,24 @@ fn copy_limit(bytes_read: usize) -> usize {
 /// finding a line (its count, the line at a position) walks the pieces, so their number must
 /// stay small however many bases `(+)` headers add. A section has one piece per base plus its own.
 const MAX_SHARED_PIECES: usize = 16;
+
+/// A file whose lines are still being parsed while the builder reads those already parsed.
+struct Streaming {
+    file: FileId,
+    stream: ParseStream,
+    /// Its first include (reached at once, so not read ahead) was among the chunks joined.
+    include_seen: bool,
+}
+
+impl Streaming {
+    fn of(file: FileId, stream: Option<ParseStream>) -> Option<Streaming> {
+        stream.map(|stream| Streaming {
+            file,
+            stream,
+            include_seen: false,
+        })
+    }
+}
 
 /// How one file is being read.
 #[derive(Clone, Copy)]
@@ -235,8 +252,7 @@ impl<'c> Builder<'c> {
     /// Reads `file` (a file Asterisk reads on its own, with the stream of its lines while they
     /// are parsed) and what it includes.
     pub fn run(mut self, file: FileId, stream: Option<ParseStream>) {
-        self.streams
-            .extend(stream.map(|stream| (file, stream, false)));
+        self.streams.extend(Streaming::of(file, stream));
         let root = Reading {
             file,
             level: 1,
@@ -254,8 +270,8 @@ impl<'c> Builder<'c> {
         // can add: growing a vector of 300k sections or 700k lines by doubling near its end
         // would hold the old and the new copy together at the peak. A file still being parsed
         // says what its bytes hold at most.
-        let needs = match self.streams.iter().find(|(file, ..)| *file == reading.file) {
-            Some((_, stream, _)) => Needs::at_most(stream.counts()),
+        let needs = match self.streams.iter().find(|s| s.file == reading.file) {
+            Some(streaming) => Needs::at_most(streaming.stream.counts()),
             None => {
                 let needs = Needs::of_file(syntax);
                 let directives = 0..syntax.directive_count();
@@ -341,20 +357,20 @@ impl<'c> Builder<'c> {
     fn has_line(&mut self, reading: Reading, index: usize) -> bool {
         let file = reading.file.0 as usize;
         while index >= self.config.files[file].syntax.line_count() {
-            let Some(at) = self.streams.iter().position(|(id, ..)| *id == reading.file) else {
+            let Some(at) = self.streams.iter().position(|s| s.file == reading.file) else {
                 return false;
             };
             let syntax = &mut self.config.files[file].syntax;
             let directives = syntax.directive_count();
-            let (_, stream, include_seen) = &mut self.streams[at];
-            if !stream.next(syntax) {
+            let streaming = &mut self.streams[at];
+            if !streaming.stream.next(syntax) {
                 self.streams.swap_remove(at);
                 continue;
             }
-            let skip_first = !*include_seen;
+            let skip_first = !streaming.include_seen;
             let directives = directives..self.config.files[file].syntax.directive_count();
             if self.read_ahead_includes(reading, directives, skip_first) {
-                self.streams[at].2 = true;
+                self.streams[at].include_seen = true;
             }
         }
         true
@@ -959,8 +975,7 @@ impl<'c> Builder<'c> {
                 SourceFile::streamed(path.to_path_buf(), name, bytes.into())
             }
         };
-        self.streams
-            .extend(stream.map(|stream| (id, stream, false)));
+        self.streams.extend(Streaming::of(id, stream));
         self.bytes_read += file.bytes.len();
         self.config.files.push(file);
         self.config.file_index.insert(canonical, id);

@@ -19,10 +19,6 @@ use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, SyntaxTree, MAX_
 /// The walk's state between chunks: a file's chunks are walked in order, each as it is parsed
 /// (see `stream.rs`), so the lines read so far can be used while later ones are parsed.
 pub(super) struct Walk {
-    walker: Walker,
-}
-
-struct Walker {
     depth: i64,
     /// Where the open block comments started, outermost first.
     open_blocks: Vec<Range<u32>>,
@@ -35,12 +31,10 @@ struct Walker {
 impl Walk {
     pub(super) fn new() -> Walk {
         Walk {
-            walker: Walker {
-                depth: 0,
-                open_blocks: Vec::new(),
-                index: 0,
-                stray_block_ends: Vec::new(),
-            },
+            depth: 0,
+            open_blocks: Vec::new(),
+            index: 0,
+            stray_block_ends: Vec::new(),
         }
     }
 
@@ -65,7 +59,6 @@ impl Walk {
             has_nul,
         } = &mut chunk;
         let (lines, plain, has_nul) = (lines.clone(), *plain, *has_nul);
-        let walker = &mut self.walker;
         let first_text = tree.texts.len();
         let shift = adopt(stored, tree);
         wide.iter_mut().for_each(|line| shift.line(line));
@@ -83,7 +76,7 @@ impl Walk {
             }
         }
         tree.wide.append(wide);
-        if walker.depth == 0 && plain {
+        if self.depth == 0 && plain {
             // Nothing here can change a line's reading (see `Chunk::plain`).
             tree.texts.append(&mut stored.texts);
         } else {
@@ -106,8 +99,8 @@ impl Walk {
                     .count();
                 let (own, rest) = markers.split_at(count);
                 markers = rest;
-                walker.index = index;
-                match walker.line(bytes, text, &mut line, own, has_nul) {
+                self.index = index;
+                match self.line(bytes, text, &mut line, own, has_nul) {
                     None => tree.texts.extend(physical_texts),
                     Some(mut stored) => {
                         // A line read again leaves what its physical reading stored unused
@@ -128,19 +121,17 @@ impl Walk {
     }
 
     /// After the last chunk: what the walk knows about the whole file.
-    pub(super) fn finish(self, tree: &mut SyntaxTree) {
+    pub(super) fn finish(&mut self, tree: &mut SyntaxTree) {
         debug_assert!(
             tree.texts
                 .windows(2)
                 .all(|pair| (pair[0].0.start, pair[0].0.end) < (pair[1].0.start, pair[1].0.end)),
             "two stored texts with one span"
         );
-        tree.unterminated_block = self.walker.open_blocks.first().cloned();
-        tree.stray_block_ends = self.walker.stray_block_ends;
+        tree.unterminated_block = self.open_blocks.first().cloned();
+        tree.stray_block_ends = std::mem::take(&mut self.stray_block_ends);
     }
-}
 
-impl Walker {
     /// Walks one line. Returns `None` when the statement read from the physical line stands, and
     /// otherwise what the line's new statement stored outside it.
     fn line(

@@ -23,6 +23,7 @@ use pest_derive::Parser;
 
 use crate::source::SourceFile;
 use packed::PackedLine;
+use stream::Added;
 pub use stream::{Counts, ParseStream};
 
 /// The pest parser for `grammar/pjsip.pest`.
@@ -659,48 +660,24 @@ pub fn parse_checked(bytes: &[u8], utf8: Option<&str>) -> SyntaxTree {
     let text: &str = prepared.as_deref().or(utf8).unwrap_or_default();
     let bounds = chunk::chunk_bounds(text.as_bytes());
     let mut tree = SyntaxTree::default();
-    let counts = chunk::line_counts(text, &bounds);
-    let slots = stream::LineSlots::new(&mut tree.lines, &counts);
-    // SAFETY (both uses): the queue gives each job once, and the tree's lines stay where they
-    // are until the threads are joined (the scope) and the tree is returned.
-    let queue = stream::Queue::new(bounds.len());
-    let parse = |job: usize| {
-        let own = unsafe { slots.take(job) };
-        chunk::parse_one(bytes, text, bounds[job].clone(), own, queue.shell())
-    };
+    let mut parsing = stream::Parsing::new(&mut tree, text, &bounds);
     Counts::reserve(&mut tree, text);
-    let mut walk = comments::Walk::new();
     let threads = parse_threads(text.len()).min(bounds.len());
+    let shared = std::sync::Arc::clone(parsing.shared());
+    let mut add_all = || while parsing.add_next(bytes, text, &bounds, &mut tree) == Added::Chunk {};
     if threads < 2 {
-        for job in 0..bounds.len() {
-            let chunk = parse(job);
-            // SAFETY: this chunk and those before it were parsed.
-            unsafe { slots.show_up_to(&mut tree.lines, job) };
-            queue.give_back(walk.add(bytes, text, &mut tree, chunk));
-        }
+        add_all();
     } else {
-        // The chunks are walked in order as they are parsed (stream.rs): only a window of
-        // them waits at any time.
+        // The chunks join in order as they are parsed (stream.rs), this thread parsing too.
         std::thread::scope(|scope| {
-            // This thread parses too ([`stream::Queue::take`]). However it leaves (a panic of
-            // its own included), the queue closes, so that no worker waits for room forever
-            // while the scope waits for the workers.
-            let _closing = stream::Closing(&queue);
+            let _closing = shared.closing();
             for _ in 1..threads {
-                scope.spawn(|| queue.work(parse));
+                scope.spawn(|| shared.work(bytes, text, &bounds));
             }
-            for job in 0..bounds.len() {
-                let Some(chunk) = queue.take(job, parse) else {
-                    // A worker panicked: the scope raises its panic.
-                    break;
-                };
-                // SAFETY: this chunk and those before it were parsed (taken in order).
-                unsafe { slots.show_up_to(&mut tree.lines, job) };
-                queue.give_back(walk.add(bytes, text, &mut tree, chunk));
-            }
+            // A worker that panicked (`Added::Failed`) has its panic raised by the scope.
+            add_all();
         });
     }
-    walk.finish(&mut tree);
     tree
 }
 

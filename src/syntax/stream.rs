@@ -162,7 +162,7 @@ impl Queue {
 }
 
 /// Closes its queue when dropped: the workers stop however the taker leaves.
-pub(super) struct Closing<'q>(pub(super) &'q Queue);
+pub(super) struct Closing<'q>(&'q Queue);
 
 impl Drop for Closing<'_> {
     fn drop(&mut self) {
@@ -244,6 +244,108 @@ impl LineSlots {
     }
 }
 
+/// What the threads parsing a file's chunks share with the one taking them: the queue that
+/// hands chunks over and where each chunk's lines go.
+pub(super) struct Shared {
+    queue: Queue,
+    slots: LineSlots,
+}
+
+impl Shared {
+    /// Parses chunk `job` of `text` (cut at `bounds`; `bytes` are the file's) into its slots of
+    /// the tree's lines.
+    fn parse(&self, bytes: &[u8], text: &str, bounds: &[Range<usize>], job: usize) -> Chunk {
+        // SAFETY: the queue gives each job once (to a worker or to the taker), and the tree keeps
+        // its lines where they are until the workers end (the scope of `parse`, or `Writers`,
+        // which the tree drops first).
+        let slots = unsafe { self.slots.take(job) };
+        chunk::parse_one(bytes, text, bounds[job].clone(), slots, self.queue.shell())
+    }
+
+    /// A worker: parses chunks until none is left or the taker stops.
+    pub(super) fn work(&self, bytes: &[u8], text: &str, bounds: &[Range<usize>]) {
+        self.queue.work(|job| self.parse(bytes, text, bounds, job));
+    }
+
+    /// The queue closes when the value returned is dropped: the workers stop however the taker
+    /// leaves (a panic of its own included), so none waits for room forever.
+    pub(super) fn closing(&self) -> Closing<'_> {
+        Closing(&self.queue)
+    }
+}
+
+/// What [`Parsing::add_next`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Added {
+    /// The next chunk's lines joined the tree.
+    Chunk,
+    /// Every chunk had joined: the tree is whole.
+    Whole,
+    /// A worker panicked (joining it raises its panic).
+    Failed,
+}
+
+/// A file's chunks joining its tree in order as they are parsed, for [`super::parse`] (scoped
+/// workers, borrowed bytes) and [`ParseStream`] (workers of their own) alike.
+pub(super) struct Parsing {
+    shared: Arc<Shared>,
+    walk: Walk,
+    /// The next chunk to add (past the last once the walk finished).
+    next: usize,
+}
+
+impl Parsing {
+    /// Room in `tree` (new) for every line of `text` cut at `bounds`.
+    pub(super) fn new(tree: &mut SyntaxTree, text: &str, bounds: &[Range<usize>]) -> Parsing {
+        let counts = chunk::line_counts(text, bounds);
+        let slots = LineSlots::new(&mut tree.lines, &counts);
+        Parsing {
+            shared: Arc::new(Shared {
+                queue: Queue::new(bounds.len()),
+                slots,
+            }),
+            walk: Walk::new(),
+            next: 0,
+        }
+    }
+
+    /// What the workers need.
+    pub(super) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// Adds the next chunk's lines to `tree` (the one of `new`), parsing them here when no
+    /// worker started them, else waiting for them; after the last, finishes the tree.
+    pub(super) fn add_next(
+        &mut self,
+        bytes: &[u8],
+        text: &str,
+        bounds: &[Range<usize>],
+        tree: &mut SyntaxTree,
+    ) -> Added {
+        let job = self.next;
+        if job >= bounds.len() {
+            if job == bounds.len() {
+                self.walk.finish(tree);
+                self.next += 1;
+            }
+            return Added::Whole;
+        }
+        let shared = &self.shared;
+        let parse = |job| shared.parse(bytes, text, bounds, job);
+        let Some(chunk) = shared.queue.take(job, parse) else {
+            return Added::Failed;
+        };
+        // SAFETY: this chunk and those before it were parsed (taken in order).
+        unsafe { shared.slots.show_up_to(&mut tree.lines, job) };
+        shared
+            .queue
+            .give_back(self.walk.add(bytes, text, tree, chunk));
+        self.next += 1;
+        Added::Chunk
+    }
+}
+
 /// What a streamed file's bytes hold, counted before its lines are parsed, for the room the
 /// builder makes at once: as many section headers as `[` at most, assignments as `=` at most,
 /// and about as many header items as `(` (a header with several items is rare; the vectors grow
@@ -279,14 +381,14 @@ impl Counts {
 /// dropped with it (first), they are stopped and waited for, so that no thread writes to lines
 /// that are gone.
 pub(crate) struct Writers {
-    queue: Arc<Queue>,
+    shared: Arc<Shared>,
     threads: Vec<JoinHandle<()>>,
 }
 
 impl Writers {
     /// Waits for the threads; raises a panic of any.
     fn join(mut self) {
-        self.queue.close();
+        self.shared.queue.close();
         for thread in self.threads.drain(..) {
             if let Err(panic) = thread.join() {
                 std::panic::resume_unwind(panic);
@@ -297,7 +399,7 @@ impl Writers {
 
 impl Drop for Writers {
     fn drop(&mut self) {
-        self.queue.close();
+        self.shared.queue.close();
         // A panic of a thread was raised by `join`, or the tree is dropped unread.
         for thread in self.threads.drain(..) {
             let _ = thread.join();
@@ -334,12 +436,7 @@ impl Input {
 /// file's tree.
 pub struct ParseStream {
     input: Arc<Input>,
-    queue: Arc<Queue>,
-    slots: Arc<LineSlots>,
-    /// None once the tree is whole.
-    walk: Option<Walk>,
-    /// The next chunk to add.
-    next: usize,
+    parsing: Parsing,
     counts: Counts,
 }
 
@@ -357,30 +454,24 @@ impl ParseStream {
         input.bounds = chunk::chunk_bounds(input.text().as_bytes());
         let input = Arc::new(input);
         let mut tree = SyntaxTree::default();
-        let counts = chunk::line_counts(input.text(), &input.bounds);
-        let slots = Arc::new(LineSlots::new(&mut tree.lines, &counts));
-        let queue = Arc::new(Queue::new(input.bounds.len()));
+        let parsing = Parsing::new(&mut tree, input.text(), &input.bounds);
         let threads = (1..threads)
             .map_while(|_| {
-                let (input, queue, slots) =
-                    (Arc::clone(&input), Arc::clone(&queue), Arc::clone(&slots));
+                let (input, shared) = (Arc::clone(&input), Arc::clone(parsing.shared()));
                 std::thread::Builder::new()
-                    .spawn(move || queue.work(|job| parse_job(&input, &slots, &queue, job)))
+                    .spawn(move || shared.work(&input.bytes, input.text(), &input.bounds))
                     .ok()
             })
             .collect();
         tree.writers = Some(Writers {
-            queue: Arc::clone(&queue),
+            shared: Arc::clone(parsing.shared()),
             threads,
         });
         // Counted while the workers start on the first chunks.
         let counts = Counts::reserve(&mut tree, input.text());
         let stream = ParseStream {
             input,
-            queue,
-            slots,
-            walk: Some(Walk::new()),
-            next: 0,
+            parsing,
             counts,
         };
         (tree, stream)
@@ -396,44 +487,24 @@ impl ParseStream {
     /// panic of a worker is raised here.
     pub fn next(&mut self, tree: &mut SyntaxTree) -> bool {
         assert!(
-            std::ptr::eq(tree.lines.as_ptr(), self.slots.base),
+            std::ptr::eq(tree.lines.as_ptr(), self.parsing.shared.slots.base),
             "the lines of another tree"
         );
-        let Some(walk) = self.walk.as_mut() else {
-            return false;
-        };
-        if self.next == self.input.bounds.len() {
-            if let Some(walk) = self.walk.take() {
-                walk.finish(tree);
+        let input = &self.input;
+        match self
+            .parsing
+            .add_next(&input.bytes, input.text(), &input.bounds, tree)
+        {
+            Added::Chunk => true,
+            added => {
+                if let Some(writers) = tree.writers.take() {
+                    writers.join();
+                }
+                assert_eq!(added, Added::Whole, "a worker failed without a panic");
+                false
             }
-            if let Some(writers) = tree.writers.take() {
-                writers.join();
-            }
-            return false;
         }
-        let (input, slots, queue) = (&self.input, &self.slots, &self.queue);
-        let Some(chunk) = queue.take(self.next, |job| parse_job(input, slots, queue, job)) else {
-            if let Some(writers) = tree.writers.take() {
-                writers.join();
-            }
-            unreachable!("a worker failed without a panic");
-        };
-        // SAFETY: this chunk and those before it were parsed (taken in order).
-        unsafe { self.slots.show_up_to(&mut tree.lines, self.next) };
-        let shell = walk.add(&self.input.bytes, self.input.text(), tree, chunk);
-        self.queue.give_back(shell);
-        self.next += 1;
-        true
     }
-}
-
-/// Parses chunk `job` of a stream's file into its slots of the tree's lines.
-fn parse_job(input: &Input, slots: &LineSlots, queue: &Queue, job: usize) -> Chunk {
-    // SAFETY: the queue gives each job once (to a worker or to the taker), and the tree keeps
-    // its lines where they are until the workers end (`Writers`, which the tree drops first).
-    let slots = unsafe { slots.take(job) };
-    let range = input.bounds[job].clone();
-    chunk::parse_one(&input.bytes, input.text(), range, slots, queue.shell())
 }
 
 #[cfg(test)]
@@ -444,7 +515,7 @@ mod tests {
 
     /// Over a megabyte of lines that make every kind of reading: texts stored apart (`\;`,
     /// invalid UTF-8), headers with items, directives, a block comment from one chunk into a
-    /// later one whose closing line joins the opening line's text, a line too long to read, a
+    /// later one (each of its two lines keeps its text outside it), a line too long to read, a
     /// NUL.
     fn input() -> Vec<u8> {
         let mut text = b"\xEF\xBB\xBF[first]\ntype=aor\n".to_vec();
@@ -462,7 +533,7 @@ mod tests {
                 text.extend_from_slice(b"\xff\n");
             }
             if i == 40_000 {
-                // Opens in this chunk; closes some chunks later, joining `joined=` and `1`.
+                // Opens in this chunk and closes some chunks later: `joined=` before it, `1` after.
                 text.extend_from_slice(b"joined=;-- a block comment\n");
                 for j in 0..8_000 {
                     text.extend_from_slice(format!("[hidden{j}]\n").as_bytes());
@@ -566,7 +637,7 @@ mod tests {
         for tree_first in [true, false] {
             let (mut tree, mut stream) = ParseStream::start(Contents::from(bytes.clone()), 3);
             assert!(stream.next(&mut tree));
-            let queue = std::sync::Arc::clone(&stream.queue);
+            let shared = std::sync::Arc::clone(&stream.parsing.shared);
             if tree_first {
                 drop(tree);
                 drop(stream);
@@ -575,7 +646,7 @@ mod tests {
                 drop(tree);
             }
             // Only this test's handle is left: every thread that held the queue has ended.
-            assert_eq!(std::sync::Arc::strong_count(&queue), 1, "{tree_first}");
+            assert_eq!(std::sync::Arc::strong_count(&shared), 1, "{tree_first}");
         }
     }
 }
