@@ -108,28 +108,30 @@ impl SourceFile {
         if threads < 2 {
             return (SourceFile::parse(path, name, bytes), None);
         }
-        #[cfg(not(target_arch = "wasm32"))]
-        crate::allocator::input_read(bytes.len());
+        SourceFile::input_read(&bytes);
         let (syntax, stream) = ParseStream::start(bytes.clone(), threads);
-        let file = SourceFile {
-            path,
-            name,
-            bytes,
-            syntax,
-            newline: OnceLock::new(),
-        };
-        (file, Some(stream))
+        (SourceFile::with(path, name, bytes, syntax), Some(stream))
     }
 
     fn parse(path: PathBuf, name: String, bytes: Contents) -> SourceFile {
-        // A large input tunes the allocator before its lines are made.
-        #[cfg(not(target_arch = "wasm32"))]
-        crate::allocator::input_read(bytes.len());
+        SourceFile::input_read(&bytes);
         let utf8 = match &bytes {
             Contents::Utf8(text) => Some(text.as_str()),
             Contents::Bytes(_) => None,
         };
         let syntax = crate::syntax::parse_checked(&bytes, utf8);
+        SourceFile::with(path, name, bytes, syntax)
+    }
+
+    /// A large input tunes the allocator before its lines are made.
+    fn input_read(bytes: &Contents) {
+        #[cfg(not(target_arch = "wasm32"))]
+        crate::allocator::input_read(bytes.len());
+        #[cfg(target_arch = "wasm32")]
+        let _ = bytes;
+    }
+
+    fn with(path: PathBuf, name: String, bytes: Contents, syntax: SyntaxTree) -> SourceFile {
         SourceFile {
             path,
             name,

@@ -249,6 +249,10 @@ pub enum Shared {
     Identifies,
 }
 
+impl Shared {
+    const ALL: [Shared; 2] = [Shared::Trunks, Shared::Identifies];
+}
+
 /// What every rule can read.
 pub struct Context<'a> {
     pub config: &'a Config,
@@ -361,7 +365,7 @@ fn run_parallel(cx: &Context<'_>, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
     if workers > 1 {
         let read = |fact| rules.iter().any(|rule| rule.reads().contains(&fact));
         jobs.extend(
-            [Shared::Trunks, Shared::Identifies]
+            Shared::ALL
                 .into_iter()
                 .filter(|&fact| read(fact))
                 .map(Job::Make),
