@@ -17,8 +17,8 @@
 // The pest parser is generated for pest without `std` (see Cargo.toml), which names `::alloc`.
 extern crate alloc;
 
-// mimalloc is a C library: native builds only (the wasm playground uses Rust's allocator).
-#[cfg(not(target_arch = "wasm32"))]
+// mimalloc is a C library: its settings are for native builds only (the wasm playground uses
+// Rust's allocator).
 pub mod allocator;
 pub mod cli;
 pub mod cores;

@@ -18,6 +18,7 @@ use super::{
     is_blank, Addition, Appended, Base, Config, Effect, Include, KeyId, LineRef, LoadProblem,
     LoadProblemKind, Piece, Section, SectionId, Var, INHERITED,
 };
+use crate::allocator::reserve_on_huge_pages;
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::{
     Counts, Line, LineKind, LineTag, Operator, ParseStream, SectionHeader, SyntaxTree, Text,
@@ -281,11 +282,12 @@ impl<'c> Builder<'c> {
         };
         self.unread = self.unread + needs;
         let unread = self.unread;
-        self.config.sections.reserve(unread.headers);
-        self.config.vars.reserve(unread.assignments);
-        self.config.bases.reserve(unread.items);
+        let config = &mut *self.config;
+        reserve_on_huge_pages(&mut config.sections, unread.headers);
+        reserve_on_huge_pages(&mut config.vars, unread.assignments);
+        reserve_on_huge_pages(&mut config.bases, unread.items);
         // Mostly a piece per section and one per base.
-        self.config.pieces.reserve(unread.headers + unread.items);
+        reserve_on_huge_pages(&mut config.pieces, unread.headers + unread.items);
         self.next_same_name.reserve(unread.headers);
         let mut index = 0;
         while self.has_line(reading, index) {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -208,7 +208,16 @@ pub(super) fn read_regular_file(path: &Path) -> io::Result<Vec<u8>> {
     if !metadata.is_file() {
         return Err(io::Error::other("is not a regular file"));
     }
-    fs::read(path)
+    // fs::read, with the buffer on huge pages when it is large.
+    let mut file = fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    let size = file
+        .metadata()
+        .map_or(0, |metadata| metadata.len() as usize);
+    bytes.try_reserve_exact(size).map_err(io::Error::other)?;
+    crate::allocator::prefer_huge_pages(&bytes);
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// What an include argument names: the files it matches, in glob order (sorted, as glob(3)).

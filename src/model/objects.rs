@@ -408,6 +408,8 @@ pub(super) fn build(config: &Config) -> Objects {
         ..Objects::default()
     };
     objects.list.reserve(config.sections.len());
+    crate::allocator::prefer_huge_pages(&objects.list);
+    crate::allocator::prefer_huge_pages(&objects.by_section);
     objects.index = HashTable::with_capacity(config.sections.len());
     let file_loads = config.file_loads();
     let mut type_failures = TypeFailures::default();
@@ -601,8 +603,11 @@ fn references_of(
     let mut may_name_objects: Vec<Option<bool>> = Vec::new();
     let mut target_of_key: HashMap<(usize, KeyId), Option<&'static ObjectType>> =
         HashMap::default();
+    // Room for a reference an object, the usual count (an endpoint names an aor and an auth, an
+    // aor or an auth nothing): grown by doubling from nothing, the references touched twice the
+    // memory they kept.
     let mut found = SomeReferences {
-        references: Vec::new(),
+        references: Vec::with_capacity(which.len()),
         ends: Vec::with_capacity(which.len()),
     };
     for (at, object) in objects.list[which.clone()].iter().enumerate() {

@@ -150,8 +150,9 @@ impl Rule for AclMissingOnPublicTransport {
         let passwords = config.options(PASSWORD_OPTIONS);
         let auth = config.option_name("auth");
         // One pass over the endpoints: any restriction anywhere ends the rule; otherwise the
-        // endpoints that take callers by password are counted.
-        let mut with_password: Vec<&Object> = Vec::new();
+        // endpoints that take callers by password are counted (the first is named).
+        let mut first_with_password: Option<&Object> = None;
+        let mut with_password = 0;
         for endpoint in config.objects.of_type("endpoint").filter(|e| e.usable()) {
             let restricted = config
                 .vars(config.section(endpoint.section))
@@ -168,13 +169,14 @@ impl Rule for AclMissingOnPublicTransport {
                 .flatten()
                 .any(|auth| auth.usable() && has_password(config, auth, &passwords));
             if by_password {
-                with_password.push(endpoint);
+                first_with_password.get_or_insert(endpoint);
+                with_password += 1;
             }
         }
-        let Some(first) = with_password.first() else {
+        let Some(first) = first_with_password else {
             return;
         };
-        let who = match with_password.len() {
+        let who = match with_password {
             1 => format!(
                 "endpoint '{}' accepts callers by password",
                 config.object_id(first)

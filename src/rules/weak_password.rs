@@ -558,7 +558,7 @@ impl Rule for WeakPassword {
         // One walk finds what fails the tests of a password alone and gathers what sharing
         // needs; a second walk runs only when some password is shared (rare), so that its auths
         // keep their place in the order.
-        let mut pairs = Vec::new();
+        let mut pairs = Vec::with_capacity(config.objects.of_type("auth").len());
         let weak = weak_auths(config, &options, |password, username| {
             if !password.is_empty() {
                 pairs.push((

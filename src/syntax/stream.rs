@@ -195,6 +195,7 @@ impl LineSlots {
         }
         starts.push(total);
         lines.reserve_exact(total);
+        crate::allocator::prefer_huge_pages(lines);
         LineSlots {
             base: lines.as_mut_ptr(),
             starts,
@@ -372,6 +373,7 @@ impl Counts {
             items: count(b'('),
         };
         tree.headers.reserve_exact(counts.brackets);
+        crate::allocator::prefer_huge_pages(&tree.headers);
         tree.items.reserve_exact(counts.items);
         counts
     }

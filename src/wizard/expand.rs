@@ -274,10 +274,14 @@ impl Writer {
     /// with many lines) grows from there.
     fn with_room_for(wizard_bytes: usize) -> Writer {
         let text_bytes = wizard_bytes.saturating_mul(4);
+        let text = String::with_capacity(text_bytes);
+        let lines = Vec::with_capacity(text_bytes / 16);
+        crate::allocator::prefer_huge_pages(&text);
+        crate::allocator::prefer_huge_pages(&lines);
         Writer {
-            text: String::with_capacity(text_bytes),
+            text,
             expansion: Expansion {
-                lines: Vec::with_capacity(text_bytes / 16),
+                lines,
                 ..Expansion::default()
             },
             header: None,
