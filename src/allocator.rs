@@ -108,6 +108,30 @@ pub fn reserve_on_huge_pages<T>(table: &mut Vec<T>, additional: usize) {
     *table = grown;
 }
 
+/// The global allocator, with each block of 2 MB or more on huge pages ([`prefer_huge_pages`]):
+/// for the large hash tables (`hashbrown::HashTable::with_capacity_in`), which are written all
+/// over as they fill, so that each page of theirs is a fault on small pages.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HugePages;
+
+// SAFETY: every block comes from the global allocator and goes back to it with the same layout;
+// the advice changes neither its contents nor its use.
+unsafe impl allocator_api2::alloc::Allocator for HugePages {
+    fn allocate(
+        &self,
+        layout: std::alloc::Layout,
+    ) -> Result<std::ptr::NonNull<[u8]>, allocator_api2::alloc::AllocError> {
+        let block = allocator_api2::alloc::Global.allocate(layout)?;
+        prefer_huge_pages(&(block.as_ptr() as *const u8 as usize, block.len()));
+        Ok(block)
+    }
+
+    unsafe fn deallocate(&self, block: std::ptr::NonNull<u8>, layout: std::alloc::Layout) {
+        // SAFETY: the caller passes a block `allocate` gave, which Global gave, and its layout.
+        unsafe { allocator_api2::alloc::Global.deallocate(block, layout) }
+    }
+}
+
 /// A table's reserved memory: where it starts and how many bytes.
 pub trait Reserved {
     fn reserved(&self) -> (usize, usize);
@@ -119,6 +143,13 @@ impl<T> Reserved for Vec<T> {
             self.as_ptr() as usize,
             self.capacity() * std::mem::size_of::<T>(),
         )
+    }
+}
+
+/// A block by its start and length.
+impl Reserved for (usize, usize) {
+    fn reserved(&self) -> (usize, usize) {
+        *self
     }
 }
 
@@ -224,7 +255,27 @@ mod tests {
     fn a_large_table_asks_for_huge_pages() {
         let table: Vec<u64> = Vec::with_capacity(2 << 20);
         prefer_huge_pages(&table);
-        let middle = table.as_ptr() as usize + (8 << 20);
+        let flags = mapping_flags(table.as_ptr() as usize + (8 << 20));
+        assert!(flags.split_whitespace().any(|flag| flag == "hg"), "{flags}");
+    }
+
+    /// So is a hash table's, through the allocator it takes.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_block_of_the_huge_pages_allocator_asks_for_huge_pages() {
+        use allocator_api2::alloc::Allocator;
+        let layout = std::alloc::Layout::from_size_align(16 << 20, 8).unwrap();
+        let block = super::HugePages.allocate(layout).unwrap();
+        let flags = mapping_flags(block.as_ptr() as *const u8 as usize + (8 << 20));
+        // SAFETY: the block and layout `allocate` gave.
+        unsafe { super::HugePages.deallocate(block.cast(), layout) };
+        assert!(flags.split_whitespace().any(|flag| flag == "hg"), "{flags}");
+    }
+
+    /// The VmFlags of the mapping holding `address` (/proc/self/smaps).
+    #[cfg(target_os = "linux")]
+    fn mapping_flags(address: usize) -> String {
+        let middle = address;
         let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
         let mut inside = false;
         let mut flags = None;
@@ -246,7 +297,6 @@ mod tests {
                 }
             }
         }
-        let flags = flags.expect("the table's mapping");
-        assert!(flags.split_whitespace().any(|flag| flag == "hg"), "{flags}");
+        flags.expect("the mapping")
     }
 }

@@ -18,7 +18,7 @@ use super::{
     is_blank, Addition, Appended, Base, Config, Effect, Include, KeyId, LineRef, LoadProblem,
     LoadProblemKind, Piece, Section, SectionId, Var, INHERITED,
 };
-use crate::allocator::reserve_on_huge_pages;
+use crate::allocator::{reserve_on_huge_pages, HugePages};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::{
     Counts, Line, LineKind, LineTag, Operator, ParseStream, SectionHeader, SyntaxTree, Text,
@@ -32,7 +32,7 @@ pub(super) struct Builder<'c> {
     /// in load order. An entry is compared through its first section's name rather than holding
     /// a copy: 16 bytes a name, where a map from names took 32 (100k phones: 100k names, whose
     /// table is first touched while the builder runs alone).
-    by_name: HashTable<NameEntry>,
+    by_name: HashTable<NameEntry, HugePages>,
     /// For each section, the next section with the same lower-case name ([`NO_SECTION`] for
     /// none).
     next_same_name: Vec<u32>,
@@ -230,7 +230,7 @@ impl<'c> Builder<'c> {
         Builder {
             config,
             config_dir,
-            by_name: HashTable::new(),
+            by_name: HashTable::new_in(HugePages),
             next_same_name: vec![NO_SECTION; sections_before],
             key_ids: FxHashMap::default(),
             stack: Vec::new(),

@@ -5,6 +5,7 @@ use hashbrown::HashTable;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{Config, KeyId, RootKind, SectionId};
+use crate::allocator::HugePages;
 use crate::lookup::list_items;
 use crate::schema::{schema, ObjectType};
 
@@ -174,7 +175,7 @@ pub struct Objects {
     /// The first object of each (type, id): the table holds only object ids, and hashes and
     /// compares the pair through the object and its section's name in the configuration's text
     /// (no key is copied, and an entry is 4 bytes).
-    index: HashTable<ObjectId>,
+    index: HashTable<ObjectId, HugePages>,
     /// The object of each section, by section index ([`NO_OBJECT`] for none).
     by_section: Vec<ObjectId>,
     /// No two objects have one type and id (no twin, none hidden or replaced): the object of a
@@ -410,7 +411,7 @@ pub(super) fn build(config: &Config) -> Objects {
     objects.list.reserve(config.sections.len());
     crate::allocator::prefer_huge_pages(&objects.list);
     crate::allocator::prefer_huge_pages(&objects.by_section);
-    objects.index = HashTable::with_capacity(config.sections.len());
+    objects.index = HashTable::with_capacity_in(config.sections.len(), HugePages);
     let file_loads = config.file_loads();
     let mut type_failures = TypeFailures::default();
     // Each section's type (its `type` line read from the file: a wait on memory per section) and

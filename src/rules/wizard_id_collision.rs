@@ -122,13 +122,16 @@ impl Rule for WizardIdCollision {
 /// Wizard sections whose name a later wizard section repeats: their objects are replaced.
 fn repeated_names(config: &crate::model::Config, out: &mut Vec<Diagnostic>) {
     // The header of the last wizard of each name.
-    let mut last_of: rustc_hash::FxHashMap<&str, crate::source::Span> = Default::default();
+    let mut last_of = hashbrown::HashMap::<&str, crate::source::Span, _, _>::with_hasher_in(
+        rustc_hash::FxBuildHasher,
+        crate::allocator::HugePages,
+    );
     for wizard in crate::wizard::wizards(config) {
         match last_of.entry(wizard.id()) {
-            std::collections::hash_map::Entry::Vacant(entry) => {
+            hashbrown::hash_map::Entry::Vacant(entry) => {
                 entry.insert(wizard.header());
             }
-            std::collections::hash_map::Entry::Occupied(mut entry) => {
+            hashbrown::hash_map::Entry::Occupied(mut entry) => {
                 let earlier = entry.insert(wizard.header());
                 out.push(
                     Diagnostic::new(

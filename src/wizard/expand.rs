@@ -276,12 +276,17 @@ impl Writer {
         let text_bytes = wizard_bytes.saturating_mul(4);
         let text = String::with_capacity(text_bytes);
         let lines = Vec::with_capacity(text_bytes / 16);
+        // A source for each line of a wizard's own (most share their template's): 300k for the
+        // 13 MB of the generated wizard shape.
+        let sources = Vec::with_capacity(wizard_bytes / 32);
         crate::allocator::prefer_huge_pages(&text);
         crate::allocator::prefer_huge_pages(&lines);
+        crate::allocator::prefer_huge_pages(&sources);
         Writer {
             text,
             expansion: Expansion {
                 lines,
+                sources,
                 ..Expansion::default()
             },
             header: None,

@@ -242,7 +242,10 @@ pub fn mark_inbound_auths_not_made(config: &mut Config) {
         return;
     };
     let sections = root.sections.clone();
-    let mut auths: rustc_hash::FxHashMap<&str, crate::model::ObjectId> = Default::default();
+    let mut auths = hashbrown::HashMap::<&str, crate::model::ObjectId, _, _>::with_hasher_in(
+        rustc_hash::FxBuildHasher,
+        crate::allocator::HugePages,
+    );
     let mut rejected_outbound = Vec::new();
     for id in config.objects.ids() {
         let object = config.objects.by_id(id);
@@ -264,6 +267,7 @@ pub fn mark_inbound_auths_not_made(config: &mut Config) {
             Some((inbound, format!("{wizard}-oauth")))
         })
         .collect();
+    drop(auths);
     for (inbound, outbound) in lost {
         config.objects.mark_not_loaded(
             inbound,
