@@ -18,7 +18,7 @@
 //! benchmark's machine, a tenth of that with huge pages). So the arena is made without them
 //! ([`small_pages_by_default`]), and the tables that are filled from end to end (a file's bytes,
 //! its lines, the sections and lines of the model, the objects) ask for them
-//! ([`prefer_huge_pages`]).
+//! ([`prefer_huge_pages`]), as do the large hash tables, written all over ([`HugePages`]).
 
 #[cfg(not(target_arch = "wasm32"))]
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -275,7 +275,6 @@ mod tests {
     /// The VmFlags of the mapping holding `address` (/proc/self/smaps).
     #[cfg(target_os = "linux")]
     fn mapping_flags(address: usize) -> String {
-        let middle = address;
         let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
         let mut inside = false;
         let mut flags = None;
@@ -286,7 +285,7 @@ mod tests {
                         usize::from_str_radix(from, 16),
                         usize::from_str_radix(to, 16),
                     ) {
-                        inside = (from..to).contains(&middle);
+                        inside = (from..to).contains(&address);
                         continue;
                     }
                 }

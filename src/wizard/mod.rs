@@ -267,6 +267,9 @@ pub fn mark_inbound_auths_not_made(config: &mut Config) {
             Some((inbound, format!("{wizard}-oauth")))
         })
         .collect();
+    // The map holds names borrowed from `config`, which changes below: unlike the standard
+    // library's map, hashbrown's keeps its borrows until it is dropped (no `may_dangle` on
+    // stable).
     drop(auths);
     for (inbound, outbound) in lost {
         config.objects.mark_not_loaded(
