@@ -410,7 +410,6 @@ pub(super) fn build(config: &Config) -> Objects {
     };
     objects.list.reserve(config.sections.len());
     crate::allocator::prefer_huge_pages(&objects.list);
-    crate::allocator::prefer_huge_pages(&objects.by_section);
     objects.index = HashTable::with_capacity_in(config.sections.len(), HugePages);
     let file_loads = config.file_loads();
     let mut type_failures = TypeFailures::default();
@@ -604,9 +603,9 @@ fn references_of(
     let mut may_name_objects: Vec<Option<bool>> = Vec::new();
     let mut target_of_key: HashMap<(usize, KeyId), Option<&'static ObjectType>> =
         HashMap::default();
-    // Room for a reference an object, the usual count (an endpoint names an aor and an auth, an
-    // aor or an auth nothing): grown by doubling from nothing, the references touched twice the
-    // memory they kept.
+    // Room for one reference per object, about the usual count (an endpoint names an aor and an
+    // auth, an aor or an auth names nothing): grown by doubling from nothing, the references
+    // touched twice the memory they kept.
     let mut found = SomeReferences {
         references: Vec::with_capacity(which.len()),
         ends: Vec::with_capacity(which.len()),
