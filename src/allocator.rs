@@ -52,13 +52,18 @@ extern "C" fn small_pages_by_default() {
 /// region whose middle it covers is faulted in with one fault when first written, where small
 /// pages took 512. A table of less than 2 MB gets none (a region would be mostly others').
 pub fn prefer_huge_pages(table: &impl Reserved) {
+    let (start, bytes) = table.reserved();
+    advise_huge_pages(start, bytes);
+}
+
+/// [`prefer_huge_pages`] for the `bytes` bytes at `start`.
+fn advise_huge_pages(start: usize, bytes: usize) {
     #[cfg(target_os = "linux")]
     {
         const HUGE_PAGE: usize = 2 << 20;
         /// `MADV_COLLAPSE` of linux/mman.h (Linux 6.1; older kernels refuse it, harmlessly).
         /// The libc crate names it for glibc only, and the release binaries use musl.
         const MADV_COLLAPSE: libc::c_int = 25;
-        let (start, bytes) = table.reserved();
         if bytes < HUGE_PAGE {
             return;
         }
@@ -87,7 +92,7 @@ pub fn prefer_huge_pages(table: &impl Reserved) {
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = table;
+    let _ = (start, bytes);
 }
 
 /// `table.reserve(additional)`, with the room on huge pages ([`prefer_huge_pages`]): when the
@@ -122,7 +127,7 @@ unsafe impl allocator_api2::alloc::Allocator for HugePages {
         layout: std::alloc::Layout,
     ) -> Result<std::ptr::NonNull<[u8]>, allocator_api2::alloc::AllocError> {
         let block = allocator_api2::alloc::Global.allocate(layout)?;
-        prefer_huge_pages(&(block.as_ptr() as *const u8 as usize, block.len()));
+        advise_huge_pages(block.as_ptr() as *const u8 as usize, block.len());
         Ok(block)
     }
 
@@ -143,13 +148,6 @@ impl<T> Reserved for Vec<T> {
             self.as_ptr() as usize,
             self.capacity() * std::mem::size_of::<T>(),
         )
-    }
-}
-
-/// A block by its start and length.
-impl Reserved for (usize, usize) {
-    fn reserved(&self) -> (usize, usize) {
-        *self
     }
 }
 
@@ -276,26 +274,24 @@ mod tests {
     #[cfg(target_os = "linux")]
     fn mapping_flags(address: usize) -> String {
         let smaps = std::fs::read_to_string("/proc/self/smaps").unwrap();
+        // A mapping's lines follow its header, which starts `from-to ` in hexadecimal.
+        let range = |line: &str| {
+            let (from, to) = line.split_once(' ')?.0.split_once('-')?;
+            let hex = |text| usize::from_str_radix(text, 16).ok();
+            Some(hex(from)?..hex(to)?)
+        };
         let mut inside = false;
-        let mut flags = None;
         for line in smaps.lines() {
-            if let Some((range, _)) = line.split_once(' ') {
-                if let Some((from, to)) = range.split_once('-') {
-                    if let (Ok(from), Ok(to)) = (
-                        usize::from_str_radix(from, 16),
-                        usize::from_str_radix(to, 16),
-                    ) {
-                        inside = (from..to).contains(&address);
-                        continue;
+            match range(line) {
+                Some(range) => inside = range.contains(&address),
+                None if inside => {
+                    if let Some(flags) = line.strip_prefix("VmFlags:") {
+                        return flags.to_owned();
                     }
                 }
-            }
-            if inside {
-                if let Some(found) = line.strip_prefix("VmFlags:") {
-                    flags = Some(found.to_owned());
-                }
+                None => {}
             }
         }
-        flags.expect("the mapping")
+        panic!("no mapping holds {address:#x}")
     }
 }

@@ -208,13 +208,13 @@ pub(super) fn read_regular_file(path: &Path) -> io::Result<Vec<u8>> {
     if !metadata.is_file() {
         return Err(io::Error::other("is not a regular file"));
     }
-    // fs::read, with the buffer on huge pages when it is large.
+    // fs::read, with the buffer on huge pages when it is large. The size read above is a hint,
+    // as fs::read's own: a file that grew since is read to its end.
     let mut file = fs::File::open(path)?;
     let mut bytes = Vec::new();
-    let size = file
-        .metadata()
-        .map_or(0, |metadata| metadata.len() as usize);
-    bytes.try_reserve_exact(size).map_err(io::Error::other)?;
+    bytes
+        .try_reserve_exact(metadata.len() as usize)
+        .map_err(io::Error::other)?;
     crate::allocator::prefer_huge_pages(&bytes);
     file.read_to_end(&mut bytes)?;
     Ok(bytes)
