@@ -553,9 +553,14 @@ impl Config {
         match self.appended(var) {
             Some(appended) => &appended.value,
             None => {
-                let assignment = self.assignment(var.origin);
-                let value = self.text(var.origin.file, &assignment.value);
-                match assignment.operator() {
+                // The value alone: read for nearly every line by validation and the rules.
+                let file = self.file(var.origin.file);
+                let Some((text, operator)) = file.syntax.assignment_value(var.origin.line as usize)
+                else {
+                    unreachable_assignment()
+                };
+                let value = file.text(&text);
+                match operator {
                     // A `+=` with nothing to append to acts as `=`: its value is trimmed.
                     Operator::Append => value.trim_start_matches(is_blank),
                     Operator::Set => value,
@@ -573,10 +578,11 @@ impl Config {
     }
 
     pub fn value_span(&self, var: &Var) -> Span {
-        Span::new(
-            var.origin.file,
-            self.assignment(var.origin).value.span.clone(),
-        )
+        let syntax = &self.file(var.origin.file).syntax;
+        match syntax.assignment_value(var.origin.line as usize) {
+            Some((value, _)) => Span::new(var.origin.file, value.span),
+            None => unreachable_assignment(),
+        }
     }
 
     /// The whole statement of the line that wrote `var`.

@@ -102,13 +102,16 @@ impl Rule for PlaceholderValue {
             Default::default();
         let mut group_at: rustc_hash::FxHashMap<(u32, u32), usize> = Default::default();
         for (file_id, file) in files(config) {
-            for (_, assignment) in file.syntax.assignments() {
-                let value = file.text(&assignment.value);
+            for (index, value_text, _) in file.syntax.assignment_values() {
+                let value = file.text(&value_text);
                 // Most values show nothing at a glance: their key is not even read.
                 let seen = glance(value.as_bytes());
                 if seen == 0 {
                     continue;
                 }
+                let Some(assignment) = file.syntax.assignment(index) else {
+                    continue;
+                };
                 let key = file.text(&assignment.key);
                 let Some(mut kind) = placeholder_glanced(key, value, seen) else {
                     continue;
@@ -227,7 +230,10 @@ fn placeholder_glanced(key: &str, value: &str, seen: u8) -> Option<&'static str>
     // Every kind below needs a special byte, a `<`, a marker or, in an address option, an
     // upper-case letter; the glance sees the whole value (remark and blanks too), so it misses
     // none of them. A flat 100k-phone config's values were a quarter of all rule time here.
-    if seen & (SPECIAL | ANGLE | MARKER) == 0
+    // A `<` counts only outside caller IDs (see `classify`): every phone's `callerid` has one.
+    let angle_counts = || !crate::wizard::option_of_key(key).eq_ignore_ascii_case("callerid");
+    if seen & (SPECIAL | MARKER) == 0
+        && (seen & ANGLE == 0 || !angle_counts())
         && (seen & UPPER == 0 || !ADDRESS_OPTIONS.iter().any(|k| key.eq_ignore_ascii_case(k)))
     {
         return None;
@@ -235,8 +241,8 @@ fn placeholder_glanced(key: &str, value: &str, seen: u8) -> Option<&'static str>
     classify(key, value, seen & MARKER != 0)
 }
 
-/// [`placeholder`] without the glance; `may_hold_marker` says whether some three bytes of the
-/// value start a marker.
+/// [`placeholder`] without the glance; `may_hold_marker` says whether the glance saw a marker
+/// (any case) in the value.
 fn classify(key: &str, value: &str, may_hold_marker: bool) -> Option<&'static str> {
     // A `//` remark after a value is part of the value, not a placeholder. Found by its first
     // `/` (most values have none): a substring search per value was 4% of the whole run.
@@ -376,9 +382,8 @@ const MARKER_STARTS: [u64; 1024] = {
     set
 };
 
-/// The first three bytes of every marker, lower case, as `a << 16 | b << 8 | c`: a pair of
-/// [`MARKER_STARTS`] counts only with its marker's third byte (`se` of `user0` and `un` of
-/// `trunk0` are no marker; the automaton was run on most trunk lines).
+/// The first three bytes of every marker, lower case, as `a << 16 | b << 8 | c`: checked when
+/// a pair of [`MARKER_STARTS`] is seen, before the whole marker is.
 const MARKER_TRIGRAMS: [u32; MARKERS.len()] = {
     let mut trigrams = [0; MARKERS.len()];
     let mut index = 0;
@@ -412,20 +417,31 @@ const BYTE_KINDS: [u8; 256] = {
     kinds
 };
 
-/// One pass over a value: which kinds of byte it holds, and [`MARKER`] when some three bytes
-/// (any case) start a marker. Most values (`ulaw`, `yes`, `transport-udp`, `trunk0`) show
+/// One pass over a value: which kinds of byte it holds, and [`MARKER`] when it holds a marker
+/// (any case). Most values (`ulaw`, `yes`, `transport-udp`, `trunk0`) show
 /// nothing and are no placeholder, whatever their option.
 fn glance(value: &[u8]) -> u8 {
     let kinds = value
         .iter()
         .fold(0, |seen, &byte| seen | BYTE_KINDS[byte as usize]);
-    let marker = value.windows(3).any(|three| {
+    // A pair of [`MARKER_STARTS`] counts only with a whole marker after it: `se` of `user0`,
+    // `un` of `trunk0` and `pas` of every auth's `userpass` are no marker (the automaton ran on
+    // them all).
+    let marker = value.windows(3).enumerate().any(|(at, three)| {
         let pair = (three[0] as usize) << 8 | three[1] as usize;
         MARKER_STARTS[pair / 64] & (1 << (pair % 64)) != 0 && {
             let trigram = (three[0].to_ascii_lowercase() as u32) << 16
                 | (three[1].to_ascii_lowercase() as u32) << 8
                 | three[2].to_ascii_lowercase() as u32;
-            MARKER_TRIGRAMS.contains(&trigram)
+            MARKER_TRIGRAMS
+                .iter()
+                .zip(MARKERS)
+                .any(|(&starts, marker)| {
+                    starts == trigram
+                        && value[at..]
+                            .get(..marker.len())
+                            .is_some_and(|text| text.eq_ignore_ascii_case(marker.as_bytes()))
+                })
         }
     });
     kinds | if marker { MARKER } else { 0 }
@@ -688,6 +704,7 @@ mod tests {
             "udp",
             "trunk0",
             "user0",
+            "userpass",
         ] {
             assert_eq!(glance(value.as_bytes()), 0, "{value}");
         }

@@ -498,6 +498,15 @@ impl SyntaxTree {
             .filter_map(|(index, line)| Some((index, line.assignment(&self.wide)?)))
     }
 
+    /// [`SyntaxTree::assignments`] as (line index, value, operator): for a walk that reads a
+    /// line's key only when its value asks for it.
+    pub fn assignment_values(&self) -> impl Iterator<Item = (usize, Text, Operator)> + '_ {
+        self.lines.iter().enumerate().filter_map(|(index, line)| {
+            let (value, operator) = line.value(&self.wide)?;
+            Some((index, value, operator))
+        })
+    }
+
     /// The section headers of the lines, in file order.
     pub fn headers(&self) -> impl Iterator<Item = &SectionHeader> + '_ {
         self.lines_where(|tag| tag == LineTag::Section)
@@ -535,6 +544,12 @@ impl SyntaxTree {
     #[inline]
     pub fn assignment(&self, index: usize) -> Option<Assignment> {
         self.lines[index].assignment(&self.wide)
+    }
+
+    /// The value and operator of the assignment line `index` holds, if it holds one (cheaper
+    /// than the whole [`SyntaxTree::assignment`]).
+    pub fn assignment_value(&self, index: usize) -> Option<(Text, Operator)> {
+        self.lines[index].value(&self.wide)
     }
 
     /// Every physical line, in file order.

@@ -257,6 +257,30 @@ impl PackedLine {
         Some(self.packed_assignment(operator))
     }
 
+    /// The value and operator of the assignment this line holds, if it holds one: what most
+    /// reads of a line want, without making the whole [`Assignment`] (its key and the gaps
+    /// around its operator).
+    #[inline(always)]
+    pub(crate) fn value(&self, wide: &[Line]) -> Option<(Text, Operator)> {
+        let operator = match self.tag_bits() {
+            SET => Operator::Set,
+            APPEND => Operator::Append,
+            WIDE => {
+                return match &wide[self.first as usize].kind {
+                    LineKind::Assignment(assignment) => {
+                        Some((assignment.value.clone(), assignment.operator()))
+                    }
+                    _ => None,
+                }
+            }
+            _ => return None,
+        };
+        let value = Text {
+            span: self.span(self.second),
+        };
+        Some((value, operator))
+    }
+
     #[inline(always)]
     fn packed_assignment(&self, operator: Operator) -> Assignment {
         let key = Text {
