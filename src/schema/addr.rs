@@ -20,6 +20,17 @@ pub(crate) enum Problem {
 
 /// glibc `inet_aton` as used by `getaddrinfo(AI_NUMERICHOST)` (`__inet_aton_exact`).
 pub(crate) fn inet_aton(s: &str) -> Option<Ipv4Addr> {
+    // The usual form first: the standard library reads only four decimal parts of at most 255
+    // without leading zeros, which inet_aton reads the same (an identify with 24 addresses
+    // per `match` spent a fifth of its time in the general reading below).
+    if let Ok(address) = s.parse::<Ipv4Addr>() {
+        return Some(address);
+    }
+    inet_aton_parts(s)
+}
+
+/// [`inet_aton`] read part by part, any form.
+fn inet_aton_parts(s: &str) -> Option<Ipv4Addr> {
     let parts: Vec<&str> = s.split('.').collect();
     if parts.is_empty() || parts.len() > 4 {
         return None;
@@ -165,16 +176,8 @@ pub(crate) fn parse_ha(item: &str, port_allowed: bool) -> Result<Ha, Problem> {
     // code may strip them; so a piece that is fine once stripped is `Unsure`. Blanks inside
     // are an error either way.
     let mut padded = false;
-    let mut unpad = |piece: &'_ str| -> Result<String, Problem> {
-        let t = piece.trim();
-        padded |= t.len() != piece.len();
-        if t.chars().any(char::is_whitespace) {
-            return Err(Problem::Bad(format!("'{t}' is not an IP address")));
-        }
-        Ok(t.to_string())
-    };
-    let address = unpad(address)?;
-    let (host, port) = split_hostport(&address)?;
+    let address = unpad(address, &mut padded)?;
+    let (host, port) = split_hostport(address)?;
     let port = match port {
         Some(_) if !port_allowed => {
             return Err(Problem::Bad(format!(
@@ -188,8 +191,8 @@ pub(crate) fn parse_ha(item: &str, port_allowed: bool) -> Result<Ha, Problem> {
     let mask = match mask {
         None => full_mask(addr),
         Some(m) if m.contains(':') || m.contains('.') => {
-            let m = unpad(m)?;
-            let (mhost, mport) = split_hostport(&m)?;
+            let m = unpad(m, &mut padded)?;
+            let (mhost, mport) = split_hostport(m)?;
             if mport.is_some() {
                 return Err(Problem::Bad(format!("'{m}' is not a netmask")));
             }
@@ -217,6 +220,17 @@ pub(crate) fn parse_ha(item: &str, port_allowed: bool) -> Result<Ha, Problem> {
         port,
         mask,
     })
+}
+
+/// A piece of an ACL item without its blanks around it (`padded` notes that it had some); blanks
+/// inside are an error.
+fn unpad<'a>(piece: &'a str, padded: &mut bool) -> Result<&'a str, Problem> {
+    let t = piece.trim();
+    *padded |= t.len() != piece.len();
+    if t.chars().any(char::is_whitespace) {
+        return Err(Problem::Bad(format!("'{t}' is not an IP address")));
+    }
+    Ok(t)
 }
 
 /// IPv4-mapped IPv6 (`::ffff:a.b.c.d`) becomes IPv4, as `ast_sockaddr_ipv4_mapped` does.
@@ -469,6 +483,16 @@ pub(crate) fn parse_bind(s: &str) -> Result<(Option<IpAddr>, u16), Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// What the standard library reads as an IPv4 address, inet_aton reads as the same one.
+        #[test]
+        fn the_usual_form_reads_as_inet_aton_reads_it(text in "[0-9]{1,4}(\\.[0-9]{1,4}){0,4}") {
+            if let Ok(address) = text.parse::<Ipv4Addr>() {
+                proptest::prop_assert_eq!(inet_aton_parts(&text), Some(address));
+            }
+        }
+    }
 
     #[test]
     fn inet_aton_forms() {

@@ -358,7 +358,10 @@ pub(crate) fn codec_item(item: &str) -> Result<(bool, &str), ValueCheck> {
     if rest.starts_with(char::is_whitespace) {
         return Err(ValueCheck::Unchecked);
     }
-    let name = match rest.rsplit_once(':') {
+    // A codec name is a few bytes: a byte search from the end (a `rsplit_once` set up a
+    // searcher for each of a 16-codec list's items).
+    let last_colon = rest.bytes().rposition(|b| b == b':');
+    let name = match last_colon.map(|at| (&rest[..at], &rest[at + 1..])) {
         Some((name, ms)) => {
             // sscanf("%30d") == 0 or a negative number: "Bad packetization value".
             let blank = ms.trim_start_matches(is_c_space).is_empty();
