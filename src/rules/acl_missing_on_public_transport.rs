@@ -138,6 +138,10 @@ impl Rule for AclMissingOnPublicTransport {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let Some((transport, evidence)) = exposed_listener(config) else {

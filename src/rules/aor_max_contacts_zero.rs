@@ -48,6 +48,10 @@ impl Rule for AorMaxContactsZero {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut reported = FxHashSet::default();

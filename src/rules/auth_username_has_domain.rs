@@ -45,6 +45,10 @@ impl Rule for AuthUsernameHasDomain {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();

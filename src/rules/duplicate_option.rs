@@ -51,6 +51,10 @@ impl Rule for DuplicateOption {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         // Sections reopened by `(+)`: a second line there may be meant to override, and a

@@ -53,6 +53,10 @@ impl Rule for EndpointDefaultContext {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let calls = CallEndpoints::new(config);

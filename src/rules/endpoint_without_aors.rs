@@ -65,6 +65,10 @@ impl Rule for EndpointWithoutAors {
         &[Shared::Trunks]
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut found = Vec::new();

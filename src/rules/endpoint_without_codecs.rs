@@ -66,6 +66,10 @@ impl Rule for EndpointWithoutCodecs {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let calls = CallEndpoints::new(config);

@@ -63,6 +63,10 @@ impl Rule for NatEndpointOptions {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         // A template shared by many endpoints is reported once, at the first of them.

@@ -73,6 +73,10 @@ impl Rule for PlaceholderValue {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         // The lines whose value makes Asterisk reject an object: (file, value start) -> what.

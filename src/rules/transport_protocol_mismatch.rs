@@ -187,6 +187,10 @@ impl Rule for TransportProtocolMismatch {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let transports: Vec<(&Object, String)> = config

@@ -228,6 +228,10 @@ impl Rule for UnauthenticatedEndpoint {
         &[Shared::Trunks, Shared::Identifies]
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         // A part of pjsip.conf linted alone (a FreePBX `pjsip.endpoint.conf`) with no identify:

@@ -80,6 +80,10 @@ impl Rule for UnescapedSemicolon {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (file_id, file) in files(cx.config) {
             for (_, line) in file.syntax.lines_where(|tag| tag == LineTag::Assignment) {

@@ -552,6 +552,10 @@ impl Rule for WeakPassword {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let options = config.options(["password", "username", "auth_type"]);

@@ -64,6 +64,10 @@ impl Rule for WebrtcCodecs {
         &[Shared::Trunks]
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let mut found = Vec::new();

@@ -232,6 +232,10 @@ impl Rule for WebrtcIncomplete {
         &[Shared::Trunks]
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let has_webrtc_option = schema()

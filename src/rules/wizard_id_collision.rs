@@ -52,6 +52,10 @@ impl Rule for WizardIdCollision {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let objects = &config.objects;

@@ -75,6 +75,10 @@ impl Rule for WizardIgnoredLine {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let Some(root) = config.root(RootKind::Wizard) else {

@@ -50,6 +50,10 @@ impl Rule for WizardMaxContactsMissing {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for wizard in wizards(cx.config) {
             if !registers_nothing(&wizard) {

@@ -54,6 +54,10 @@ impl Rule for WizardObjectNotMade {
         &META
     }
 
+    fn is_long(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for wizard in wizards(cx.config) {
             auths(&wizard, out);
