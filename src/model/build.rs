@@ -4,6 +4,7 @@
 //! key; an `#include`d file continues the includer's current section.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::path::PathBuf;
 
 use compact_str::CompactString;
@@ -36,6 +37,9 @@ pub(super) struct Builder<'c> {
     /// For each section, the next section with the same lower-case name ([`NO_SECTION`] for
     /// none).
     next_same_name: Vec<u32>,
+    /// The first section of the last few base names looked up ([`Builder::base`]), as written:
+    /// every phone names the same templates, and a name's first section stays its first.
+    recent_bases: RefCell<Vec<(Box<str>, SectionId)>>,
     /// [`KeyId`]s of the option names seen so far (the names are in `Config::key_names`).
     key_ids: FxHashMap<Box<str>, KeyId>,
     /// The include chain being read, to stop at cycles.
@@ -232,6 +236,7 @@ impl<'c> Builder<'c> {
             config_dir,
             by_name: HashTable::new_in(HugePages),
             next_same_name: vec![NO_SECTION; sections_before],
+            recent_bases: RefCell::default(),
             key_ids: FxHashMap::default(),
             stack: Vec::new(),
             files,
@@ -724,9 +729,26 @@ impl<'c> Builder<'c> {
         let first = if name.is_empty() {
             (!self.config.sections.is_empty()).then_some(SectionId(0))
         } else {
-            self.named(name).next()
+            self.first_named(name)
         };
         first.filter(|&id| id < this)
+    }
+
+    /// [`Builder::named`]'s first section, from [`Builder::recent_bases`] when the name was
+    /// looked up lately: a look-up folds and hashes the name and reads the first section's name
+    /// from its file to compare (340 instructions, twice for each phone on templates).
+    fn first_named(&self, name: &str) -> Option<SectionId> {
+        let mut recent = self.recent_bases.borrow_mut();
+        if let Some(&(_, first)) = recent.iter().find(|(known, _)| **known == *name) {
+            return Some(first);
+        }
+        // Not kept while there is none: a section of that name may come later.
+        let first = self.named(name).next()?;
+        if recent.len() == RECENT_BASES {
+            recent.remove(0);
+        }
+        recent.push((name.into(), first));
+        Some(first)
     }
 
     /// `(+)` / `(+filter)`: the first section of that name that is not a template and passes the
@@ -1046,6 +1068,9 @@ impl NameEntry {
 
 /// [`Builder::next_same_name`] of the last section of its name.
 const NO_SECTION: u32 = u32::MAX;
+
+/// How many base names [`Builder::recent_bases`] keeps.
+const RECENT_BASES: usize = 8;
 
 fn name_hash(folded: &str) -> u64 {
     use std::hash::BuildHasher;
