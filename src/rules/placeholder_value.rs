@@ -106,7 +106,7 @@ impl Rule for PlaceholderValue {
             Default::default();
         let mut group_at: rustc_hash::FxHashMap<(u32, u32), usize> = Default::default();
         for (file_id, file) in files(config) {
-            for (index, value_text, _) in file.syntax.assignment_values() {
+            for (index, value_text) in file.syntax.assignment_values() {
                 let value = file.text(&value_text);
                 // Most values show nothing at a glance: their key is not even read.
                 let seen = glance(value.as_bytes());

@@ -498,12 +498,12 @@ impl SyntaxTree {
             .filter_map(|(index, line)| Some((index, line.assignment(&self.wide)?)))
     }
 
-    /// [`SyntaxTree::assignments`] as (line index, value, operator): for a walk that reads a
-    /// line's key only when its value asks for it.
-    pub fn assignment_values(&self) -> impl Iterator<Item = (usize, Text, Operator)> + '_ {
+    /// [`SyntaxTree::assignments`] as (line index, value): for a walk that reads a line's key
+    /// only when its value asks for it.
+    pub fn assignment_values(&self) -> impl Iterator<Item = (usize, Text)> + '_ {
         self.lines.iter().enumerate().filter_map(|(index, line)| {
-            let (value, operator) = line.value(&self.wide)?;
-            Some((index, value, operator))
+            let (value, _) = line.value(&self.wide)?;
+            Some((index, value))
         })
     }
 

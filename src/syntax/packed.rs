@@ -331,6 +331,11 @@ mod tests {
         let mut packed = 0;
         for (index, line) in tree.lines().enumerate() {
             assert_eq!(tree.tag(index), LineTag::of(&line.kind), "{input:?}");
+            // A value read alone is the value of the whole assignment.
+            let whole = tree
+                .assignment(index)
+                .map(|assignment| (assignment.value.clone(), assignment.operator()));
+            assert_eq!(tree.assignment_value(index), whole, "{input:?}");
             if let Some(again) = PackedLine::pack(&line) {
                 assert_eq!(again.unpack(&[]), line, "{input:?}");
                 packed += 1;
