@@ -137,6 +137,15 @@ unsafe impl allocator_api2::alloc::Allocator for HugePages {
     }
 }
 
+/// A hash map on [`HugePages`], hashed as `rustc_hash`'s maps are: for a map of one entry per
+/// object or wizard of a large configuration.
+pub type HugeMap<K, V> = hashbrown::HashMap<K, V, rustc_hash::FxBuildHasher, HugePages>;
+
+/// An empty [`HugeMap`].
+pub fn huge_map<K, V>() -> HugeMap<K, V> {
+    HugeMap::with_hasher_in(rustc_hash::FxBuildHasher, HugePages)
+}
+
 /// A table's reserved memory: where it starts and how many bytes.
 pub trait Reserved {
     fn reserved(&self) -> (usize, usize);

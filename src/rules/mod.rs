@@ -771,28 +771,14 @@ mod tests {
         let generated = generated_trunks();
         paths.push(generated.path().join("pjsip.conf"));
         let mut made = [false; 2];
+        let suppressions = crate::suppress::Suppressions::default();
         for path in &paths {
-            let Ok(mut config) = crate::model::load(path, &Default::default()) else {
+            let Some((config, validation)) = validated(path) else {
                 continue;
             };
-            let options = crate::validate::ValidateOptions {
-                version: 22,
-                check_files: false,
-                config_dir: path.parent().unwrap_or(path).to_path_buf(),
-            };
-            let validation = crate::validate::validate(&mut config, &options);
-            let suppressions = crate::suppress::Suppressions::default();
             for rule in RULES {
                 let (trunks, identifies) = (OnceLock::new(), OnceLock::new());
-                let cx = Context {
-                    config: &config,
-                    validation: &validation,
-                    trunks: &trunks,
-                    suppressions: &suppressions,
-                    check_files: false,
-                    asterisk_version: 22,
-                    identifies: &identifies,
-                };
+                let cx = context(&config, &validation, &suppressions, &trunks, &identifies);
                 rule.check(&cx, &mut Vec::new());
                 let name = rule.meta().name;
                 for (index, (fact, asked)) in [
@@ -835,24 +821,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let path = dir.path().join("pjsip.conf");
         std::fs::write(&path, text).expect("written");
-        let mut config = crate::model::load(&path, &Default::default()).expect("loads");
-        let options = crate::validate::ValidateOptions {
-            version: 22,
-            check_files: false,
-            config_dir: dir.path().to_path_buf(),
-        };
-        let validation = crate::validate::validate(&mut config, &options);
+        let (config, validation) = validated(&path).expect("loads");
         let suppressions = crate::suppress::Suppressions::default();
         let (trunks, identifies) = (OnceLock::new(), OnceLock::new());
-        let cx = Context {
-            config: &config,
-            validation: &validation,
-            trunks: &trunks,
-            suppressions: &suppressions,
-            check_files: false,
-            asterisk_version: 22,
-            identifies: &identifies,
-        };
+        let cx = context(&config, &validation, &suppressions, &trunks, &identifies);
         let rules: Vec<&dyn super::Rule> = RULES.to_vec();
         let mut in_turn = Vec::new();
         for rule in &rules {
@@ -863,6 +835,40 @@ mod tests {
         let parallel: Vec<_> = super::run_parallel(&cx, &rules).iter().map(key).collect();
         assert!(rules.iter().any(|rule| rule.is_long()) && in_turn.len() > 1000);
         assert_eq!(parallel, in_turn);
+    }
+
+    /// `path` loaded and validated as a lint of it on this machine would (Asterisk 22, the files
+    /// options name not looked for).
+    fn validated(
+        path: &std::path::Path,
+    ) -> Option<(crate::model::Config, crate::validate::Validation)> {
+        let mut config = crate::model::load(path, &Default::default()).ok()?;
+        let options = crate::validate::ValidateOptions {
+            version: 22,
+            check_files: false,
+            config_dir: path.parent().unwrap_or(path).to_path_buf(),
+        };
+        let validation = crate::validate::validate(&mut config, &options);
+        Some((config, validation))
+    }
+
+    /// What the rules read of `config`, the shared facts made by the first rule that asks.
+    fn context<'a>(
+        config: &'a crate::model::Config,
+        validation: &'a crate::validate::Validation,
+        suppressions: &'a crate::suppress::Suppressions,
+        trunks: &'a OnceLock<crate::trunks::Trunks>,
+        identifies: &'a OnceLock<crate::trunks::Identifies<'a>>,
+    ) -> Context<'a> {
+        Context {
+            config,
+            validation,
+            trunks,
+            suppressions,
+            check_files: false,
+            asterisk_version: 22,
+            identifies,
+        }
     }
 
     fn conf_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

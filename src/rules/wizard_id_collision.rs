@@ -126,10 +126,8 @@ impl Rule for WizardIdCollision {
 /// Wizard sections whose name a later wizard section repeats: their objects are replaced.
 fn repeated_names(config: &crate::model::Config, out: &mut Vec<Diagnostic>) {
     // The header of the last wizard of each name.
-    let mut last_of = hashbrown::HashMap::<&str, crate::source::Span, _, _>::with_hasher_in(
-        rustc_hash::FxBuildHasher,
-        crate::allocator::HugePages,
-    );
+    let mut last_of: crate::allocator::HugeMap<&str, crate::source::Span> =
+        crate::allocator::huge_map();
     for wizard in crate::wizard::wizards(config) {
         match last_of.entry(wizard.id()) {
             hashbrown::hash_map::Entry::Vacant(entry) => {

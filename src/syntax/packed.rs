@@ -243,18 +243,10 @@ impl PackedLine {
     /// The assignment this line holds, if it holds one (read without the rest of the line).
     #[inline(always)]
     pub(crate) fn assignment(&self, wide: &[Line]) -> Option<Assignment> {
-        let operator = match self.tag_bits() {
-            SET => Operator::Set,
-            APPEND => Operator::Append,
-            WIDE => {
-                return match &wide[self.first as usize].kind {
-                    LineKind::Assignment(assignment) => Some(assignment.clone()),
-                    _ => None,
-                }
-            }
-            _ => return None,
-        };
-        Some(self.packed_assignment(operator))
+        match self.packed_operator() {
+            Some(operator) => Some(self.packed_assignment(operator)),
+            None => self.wide_assignment(wide).cloned(),
+        }
     }
 
     /// The value and operator of the assignment this line holds, if it holds one: what most
@@ -262,23 +254,37 @@ impl PackedLine {
     /// around its operator).
     #[inline(always)]
     pub(crate) fn value(&self, wide: &[Line]) -> Option<(Text, Operator)> {
-        let operator = match self.tag_bits() {
-            SET => Operator::Set,
-            APPEND => Operator::Append,
-            WIDE => {
-                return match &wide[self.first as usize].kind {
-                    LineKind::Assignment(assignment) => {
-                        Some((assignment.value.clone(), assignment.operator()))
-                    }
-                    _ => None,
-                }
-            }
-            _ => return None,
-        };
-        let value = Text {
-            span: self.span(self.second),
-        };
-        Some((value, operator))
+        match self.packed_operator() {
+            Some(operator) => Some((
+                Text {
+                    span: self.span(self.second),
+                },
+                operator,
+            )),
+            None => self
+                .wide_assignment(wide)
+                .map(|assignment| (assignment.value.clone(), assignment.operator())),
+        }
+    }
+
+    /// The operator of an assignment packed in the line; none for any other line (and for an
+    /// assignment kept whole).
+    #[inline(always)]
+    fn packed_operator(&self) -> Option<Operator> {
+        match self.tag_bits() {
+            SET => Some(Operator::Set),
+            APPEND => Some(Operator::Append),
+            _ => None,
+        }
+    }
+
+    /// The assignment of a line kept whole, if it is one.
+    #[inline(always)]
+    fn wide_assignment<'w>(&self, wide: &'w [Line]) -> Option<&'w Assignment> {
+        match &wide.get(self.wide_index()?)?.kind {
+            LineKind::Assignment(assignment) => Some(assignment),
+            _ => None,
+        }
     }
 
     #[inline(always)]

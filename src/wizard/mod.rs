@@ -242,10 +242,8 @@ pub fn mark_inbound_auths_not_made(config: &mut Config) {
         return;
     };
     let sections = root.sections.clone();
-    let mut auths = hashbrown::HashMap::<&str, crate::model::ObjectId, _, _>::with_hasher_in(
-        rustc_hash::FxBuildHasher,
-        crate::allocator::HugePages,
-    );
+    let mut auths: crate::allocator::HugeMap<&str, crate::model::ObjectId> =
+        crate::allocator::huge_map();
     let mut rejected_outbound = Vec::new();
     for id in config.objects.ids() {
         let object = config.objects.by_id(id);
