@@ -11,15 +11,24 @@ const MIN_ITEMS: usize = 4096;
 /// `work` over `0..len`: the two halves on two threads when `len` is large, else all of it on the
 /// calling thread (the second result is then `work` over an empty range).
 pub fn in_two_halves<T: Send>(len: usize, work: impl Fn(Range<usize>) -> T + Sync) -> (T, T) {
+    let middle = if len < MIN_ITEMS { len } else { len / 2 };
+    in_two_parts(len, |part| match part {
+        0 => work(0..middle),
+        _ => work(middle..len),
+    })
+}
+
+/// `work(0)` and `work(1)`: on two threads when they go through `items` items between them and
+/// that is many, else one after the other on the calling thread.
+pub fn in_two_parts<T: Send>(items: usize, work: impl Fn(usize) -> T + Sync) -> (T, T) {
     // wasm32-unknown-unknown has no threads (spawning one panics): all of it on this one.
-    if len < MIN_ITEMS || cfg!(target_arch = "wasm32") {
-        return (work(0..len), work(len..len));
+    if items < MIN_ITEMS || cfg!(target_arch = "wasm32") {
+        return (work(0), work(1));
     }
-    let middle = len / 2;
     std::thread::scope(|scope| {
-        let second = scope.spawn(|| work(middle..len));
-        let first = work(0..middle);
-        // A panic in the other half is a bug of ours: let it surface as one.
+        let second = scope.spawn(|| work(1));
+        let first = work(0);
+        // A panic in the other part is a bug of ours: let it surface as one.
         let second = second
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));

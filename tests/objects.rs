@@ -340,3 +340,38 @@ fn sections_reopened_in_turn_keep_their_lines_in_order() {
         Some("t")
     );
 }
+
+/// A configuration large enough that the index is made in two halves on two cores: each twin
+/// still names the first object of its type and id, in load order, and every object is found.
+#[test]
+fn twins_of_a_large_configuration_name_their_first_in_load_order() {
+    let mut text = String::new();
+    for i in 0..6000 {
+        text.push_str(&format!("[a{i}]\ntype=aor\n"));
+    }
+    let twins: Vec<usize> = (0..6000).step_by(499).collect();
+    for &i in twins.iter().rev() {
+        text.push_str(&format!("[a{i}]\ntype=aor\nmax_contacts=2\n"));
+    }
+    let config = config(&text);
+    let found: Vec<(String, u32, u32)> = config
+        .objects
+        .twins()
+        .iter()
+        .map(|&(first, twin)| {
+            let object = config.objects.by_id(first);
+            (config.object_id(object).to_owned(), first.0, twin.0)
+        })
+        .collect();
+    let expected: Vec<(String, u32, u32)> = twins
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(at, &i)| (format!("a{i}"), i as u32, (6000 + at) as u32))
+        .collect();
+    assert_eq!(found, expected);
+    for i in [0, 1, 2999, 5999] {
+        let object = config.object("aor", &format!("a{i}")).expect("found");
+        assert_eq!(object.section.0, i, "a{i}");
+    }
+}

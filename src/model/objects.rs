@@ -175,7 +175,8 @@ pub struct Objects {
     /// The first object of each (type, id): the table holds only object ids, and hashes and
     /// compares the pair through the object and its section's name in the configuration's text
     /// (no key is copied, and an entry is 4 bytes).
-    index: HashTable<ObjectId, HugePages>,
+    /// In two halves by a bit of the hash ([`index_half`]), made on two cores.
+    index: [HashTable<ObjectId, HugePages>; 2],
     /// The object of each section, by section index ([`NO_OBJECT`] for none).
     by_section: Vec<ObjectId>,
     /// No two objects have one type and id (no twin, none hidden or replaced): the object of a
@@ -242,7 +243,7 @@ impl Objects {
 
     /// [`Objects::find`] with the hash of `kind` and `id` already made.
     fn find_hashed(&self, config: &Config, hash: u64, kind: &str, id: &str) -> Option<ObjectId> {
-        self.index
+        self.index[index_half(hash)]
             .find(hash, |&found| {
                 let object = self.by_id(found);
                 object.kind_name() == kind && config.object_id(object) == id
@@ -311,18 +312,6 @@ impl Objects {
             Some(index) => &self.why_not_loaded[index as usize],
             None => &[],
         }
-    }
-
-    /// Makes `id` the object found by its type and id (the first of them); `hash` is
-    /// [`pair_hash`] of them, made once for the lookup before (reading the id is a wait on the
-    /// file's text).
-    fn index_first(&mut self, config: &Config, id: ObjectId, hash: u64) {
-        let list = &self.list;
-        let rehash = |&other: &ObjectId| {
-            let object = &list[other.0 as usize];
-            pair_hash(object.kind_name(), config.object_id(object))
-        };
-        self.index.insert_unique(hash, id, rehash);
     }
 
     /// Adds a reason why Asterisk does not load the object.
@@ -410,7 +399,6 @@ pub(super) fn build(config: &Config) -> Objects {
     };
     objects.list.reserve(config.sections.len());
     crate::allocator::prefer_huge_pages(&objects.list);
-    objects.index = HashTable::with_capacity_in(config.sections.len(), HugePages);
     let file_loads = config.file_loads();
     let mut type_failures = TypeFailures::default();
     // Each section's type (its `type` line read from the file: a wait on memory per section) and
@@ -437,63 +425,71 @@ pub(super) fn build(config: &Config) -> Objects {
         per_type[ty.index] += 1;
     }
     objects.by_kind = per_type.into_iter().map(Vec::with_capacity).collect();
-    let wizard_objects = config
-        .root(RootKind::WizardObjects)
-        .map_or(0..0, |root| root.sections.clone());
-    for (index, (section, kind)) in config.sections.iter().zip(kinds()).enumerate() {
-        let section_id = SectionId(index as u32);
-        let Some((ty, hash)) = kind else {
+    for (index, kind) in kinds().enumerate() {
+        let Some((ty, _)) = kind else {
             continue;
         };
         let id = ObjectId(objects.list.len() as u32);
-        let kind = ty.name.as_str();
-        let name = config.section_name(section);
-        let first_twin = objects.find_hashed(config, hash, kind, name);
-        objects.ids_unique &= first_twin.is_none();
         objects.by_section[index] = id;
         objects.by_kind[ty.index].push(id);
         objects.list.push(Object {
             ty,
-            section: section_id,
+            section: SectionId(index as u32),
             not_loaded: 0,
         });
-        if wizard_objects.contains(&(index as u32)) {
+    }
+    let wizard_objects = config
+        .root(RootKind::WizardObjects)
+        .map_or(0..0, |root| root.sections.clone());
+    let is_wizard = |object: &Object| wizard_objects.contains(&object.section.0);
+    // The first object of each type and id, and each later one's first: the two halves of the
+    // index on two cores (each lookup waits on memory; 100k phones: 12-17 ms on one core).
+    let ([first_table, second_table], [first_twins, second_twins]) = {
+        let list = &objects.list;
+        let (first, second) = crate::cores::in_two_parts(list.len(), |part| {
+            index_part(config, list, kinds(), part, &is_wizard)
+        });
+        ([first.0, second.0], [first.1, second.1])
+    };
+    objects.index = [first_table, second_table];
+    let mut twins = merged_by_object(first_twins, second_twins).peekable();
+    for index in 0..objects.list.len() {
+        let id = ObjectId(index as u32);
+        let first_twin = twins
+            .next_if(|&(object, _)| object == id)
+            .map(|(_, first)| first);
+        objects.ids_unique &= first_twin.is_none();
+        let object = objects.by_id(id);
+        let dropped = config.section(object.section).dropped;
+        if is_wizard(object) {
             // The wizard's objects are a second store, searched after pjsip.conf's (main/sorcery.c
             // tries the wizards in order): an object of the same type and id in pjsip.conf hides
             // this one, and is no duplicate of it.
             match first_twin {
                 // Two wizard sections of one name: the wizard applies both in order, and the
-                // later one's objects replace the earlier one's in its store (`update`).
-                Some(first) if wizard_objects.contains(&objects.by_id(first).section.0) => {
+                // later one's objects replace the earlier one's in its store (`update`; the
+                // index holds the later one, see `index_part`).
+                Some(first) if is_wizard(objects.by_id(first)) => {
                     objects.mark_not_loaded(first, NotLoaded::ReplacedByLaterWizard);
-                    if let Some(entry) = objects
-                        .index
-                        .find_mut(pair_hash(kind, name), |&found| found == first)
-                    {
-                        *entry = id;
-                    }
                 }
                 Some(first) => {
                     objects.hidden_by.push((first, id));
                     objects.hidden_first.entry(first).or_insert(id);
                 }
-                None => objects.index_first(config, id, hash),
+                None => {}
             }
             continue;
-        }
-        if first_twin.is_none() {
-            objects.index_first(config, id, hash);
         }
         if !file_loads {
             objects.mark_not_loaded(id, NotLoaded::FileInvalid);
         }
-        if section.dropped {
+        if dropped {
             objects.mark_not_loaded(id, NotLoaded::Dropped);
         }
         if let Some(first) = first_twin {
             objects.twins.push((first, id));
         }
-        if !section.dropped {
+        if !dropped {
             type_failures.count(&objects, first_twin, id);
         }
     }
@@ -502,6 +498,72 @@ pub(super) fn build(config: &Config) -> Objects {
     type_failures.mark(config, &mut objects);
     resolve_references(config, &mut objects);
     objects
+}
+
+/// Which half of the index holds a [`pair_hash`]: a bit below the type's (which the hash leaves
+/// 0) and above those a table of fewer than 2^40 entries picks its place by.
+fn index_half(hash: u64) -> usize {
+    (hash >> 47) as usize & 1
+}
+
+/// The half `part` of the index, over the objects of `list` (made from the sections of `kinds`,
+/// in order) whose hash it holds, and each of those objects that has an earlier one of its type
+/// and id, with the first of them in the index at the time: a wizard object replaces an earlier
+/// wizard one (the later applied wins in the wizard's store), anything else leaves the first.
+#[allow(clippy::type_complexity)]
+fn index_part<'a>(
+    config: &Config,
+    list: &[Object],
+    kinds: impl Iterator<Item = Option<(&'a ObjectType, u64)>>,
+    part: usize,
+    is_wizard: &impl Fn(&Object) -> bool,
+) -> (HashTable<ObjectId, HugePages>, Vec<(ObjectId, ObjectId)>) {
+    // Half the objects each, and a little over for the unevenness of hashes.
+    let mut table = HashTable::with_capacity_in(list.len() / 2 + list.len() / 32, HugePages);
+    let mut twins = Vec::new();
+    let hashes = kinds.flatten().map(|(_, hash)| hash);
+    for (index, hash) in hashes.enumerate() {
+        if index_half(hash) != part {
+            continue;
+        }
+        let id = ObjectId(index as u32);
+        let object = &list[index];
+        // The id is read only when a slot's tag matches (rarely another object).
+        let same = |&found: &ObjectId| {
+            let other = &list[found.0 as usize];
+            other.ty.index == object.ty.index && config.object_id(other) == config.object_id(object)
+        };
+        match table.find_mut(hash, same) {
+            Some(first) => {
+                twins.push((id, *first));
+                if is_wizard(object) && is_wizard(&list[first.0 as usize]) {
+                    *first = id;
+                }
+            }
+            None => {
+                let rehash = |&other: &ObjectId| {
+                    let other = &list[other.0 as usize];
+                    pair_hash(other.kind_name(), config.object_id(other))
+                };
+                table.insert_unique(hash, id, rehash);
+            }
+        }
+    }
+    (table, twins)
+}
+
+/// Two lists of (object, first twin), each in object order, as one in object order.
+fn merged_by_object(
+    first: Vec<(ObjectId, ObjectId)>,
+    second: Vec<(ObjectId, ObjectId)>,
+) -> impl Iterator<Item = (ObjectId, ObjectId)> {
+    let mut first = first.into_iter().peekable();
+    let mut second = second.into_iter().peekable();
+    std::iter::from_fn(move || match (first.peek(), second.peek()) {
+        (Some(a), Some(b)) if b.0 < a.0 => second.next(),
+        (Some(_), _) => first.next(),
+        (None, _) => second.next(),
+    })
 }
 
 /// A duplicate id within a type, or a second object of a single-object type, makes the whole type
