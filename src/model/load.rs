@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -211,13 +211,69 @@ pub(super) fn read_regular_file(path: &Path) -> io::Result<Vec<u8>> {
     // fs::read, with the buffer on huge pages when it is large. The size read above is a hint,
     // as fs::read's own: a file that grew since is read to its end.
     let mut file = fs::File::open(path)?;
+    let len = metadata.len() as usize;
     let mut bytes = Vec::new();
-    bytes
-        .try_reserve_exact(metadata.len() as usize)
-        .map_err(io::Error::other)?;
+    bytes.try_reserve_exact(len).map_err(io::Error::other)?;
     crate::allocator::prefer_huge_pages(&bytes);
+    if len >= READ_IN_HALVES && read_in_halves(&file, &mut bytes, len) {
+        file.seek(io::SeekFrom::Start(len as u64))?;
+    }
     file.read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+/// Files this large are read in two halves at once ([`read_in_halves`]).
+const READ_IN_HALVES: usize = 4 << 20;
+
+/// Reads the first `len` bytes of `file` into `bytes` (empty, with room for them) on two
+/// threads, each reading a half into memory it is the first to touch: the builder waits for an
+/// included file it reaches at once, and for the root file before anything (100k phones:
+/// `templates`' 17.7 MB `phones.conf` took 5.3-5.8 ms on one core, 3.3-4.7 in halves; `flat`'s
+/// 43.6 MB 11.2-12.1 ms, 10.0-11.9: the kernel zeroing and copying memory). False, with `bytes`
+/// still empty, when a half could not be read whole (the file shrank, or a read failed): the
+/// caller reads the file as usual.
+#[cfg(target_os = "linux")]
+fn read_in_halves(file: &fs::File, bytes: &mut Vec<u8>, len: usize) -> bool {
+    use std::os::fd::AsRawFd;
+    assert!(bytes.is_empty() && bytes.capacity() >= len);
+    let fd = file.as_raw_fd();
+    let start = bytes.as_mut_ptr() as usize;
+    let middle = len / 2;
+    let (first, second) = crate::cores::in_two_parts(len, |part| {
+        let (mut at, end) = if part == 0 {
+            (0, middle)
+        } else {
+            (middle, len)
+        };
+        while at < end {
+            // SAFETY: `at..end` is within the vector's capacity, past its length, and this
+            // half's alone; pread writes at most `end - at` bytes there. The file's offset is
+            // neither read nor moved.
+            let read = unsafe {
+                libc::pread(
+                    fd,
+                    (start + at) as *mut libc::c_void,
+                    end - at,
+                    at as libc::off_t,
+                )
+            };
+            if read <= 0 {
+                return false;
+            }
+            at += read as usize;
+        }
+        true
+    });
+    if first && second {
+        // SAFETY: both halves wrote every byte of `0..len`, within the capacity.
+        unsafe { bytes.set_len(len) };
+    }
+    first && second
+}
+
+#[cfg(not(target_os = "linux"))]
+fn read_in_halves(_: &fs::File, _: &mut Vec<u8>, _: usize) -> bool {
+    false
 }
 
 /// What an include argument names: the files it matches, in glob order (sorted, as glob(3)).
@@ -255,5 +311,25 @@ pub(super) fn resolve_include(files: &Files, config_dir: &Path, target: &str) ->
         Resolved::Nothing
     } else {
         Resolved::Files(files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{read_regular_file, READ_IN_HALVES};
+
+    /// A file large enough to be read in halves is read whole, each half where it belongs.
+    #[test]
+    fn a_large_file_is_read_whole() {
+        let dir = std::env::temp_dir().join(format!("pjsiplint-read-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("large.conf");
+        let text: Vec<u8> = (0..READ_IN_HALVES + 12_345)
+            .map(|i| b"[a]\ntype=aor\n"[i % 13])
+            .collect();
+        std::fs::write(&path, &text).unwrap();
+        let read = read_regular_file(&path);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(read.unwrap() == text, "not the file's bytes");
     }
 }
