@@ -22,7 +22,7 @@ use super::{
 use crate::allocator::{reserve_on_huge_pages, HugePages};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::{
-    Counts, Line, LineKind, LineTag, Operator, ParseStream, SectionHeader, SyntaxTree, Text,
+    Counts, HeaderId, Line, LineKind, LineTag, Operator, ParseStream, SyntaxTree, Text,
 };
 
 pub(super) struct Builder<'c> {
@@ -211,17 +211,21 @@ struct SectionHeaderParts {
     name: CompactString,
     name_span: std::ops::Range<u32>,
     span: std::ops::Range<u32>,
-    /// The header's line: the items of `(...)` are read from it when they are used.
-    line: LineRef,
+    /// The header in its file's tree: the items of `(...)` are read from it when they are used
+    /// (without unpacking its line again, as each item is read).
+    file: FileId,
+    id: HeaderId,
 }
 
 impl SectionHeaderParts {
-    fn new(file: &SourceFile, header: &SectionHeader, line: LineRef) -> Self {
+    fn new(source: &SourceFile, file: FileId, id: HeaderId) -> Self {
+        let header = source.syntax.section_header(id);
         SectionHeaderParts {
-            name: CompactString::from(file.text(&header.name)),
+            name: CompactString::from(source.text(&header.name)),
             name_span: header.name.span.clone(),
             span: header.span.clone(),
-            line,
+            file,
+            id,
         }
     }
 }
@@ -392,11 +396,9 @@ impl<'c> Builder<'c> {
     fn step(&self, line: LineRef, syntax_line: &Line) -> Step {
         let file = self.config.file(line.file);
         match &syntax_line.kind {
-            LineKind::Section(header) => Step::Header(SectionHeaderParts::new(
-                file,
-                file.syntax.section_header(*header),
-                line,
-            )),
+            LineKind::Section(header) => {
+                Step::Header(SectionHeaderParts::new(file, line.file, *header))
+            }
             LineKind::Assignment(assignment) => {
                 Step::Assign(assignment.operator(), assignment.key.clone())
             }
@@ -491,12 +493,11 @@ impl<'c> Builder<'c> {
         self.config.text(file, item)
     }
 
-    /// The items of the `(...)` of the header at `line`.
-    fn header_items(&self, line: LineRef) -> &[Text] {
-        let syntax = &self.config.file(line.file).syntax;
+    /// The items of the `(...)` of `header`.
+    fn header_items(&self, header: &SectionHeaderParts) -> &[Text] {
+        let syntax = &self.config.file(header.file).syntax;
         syntax
-            .header(&syntax.line(line.line as usize))
-            .and_then(|header| syntax.header_items(header))
+            .header_items(syntax.section_header(header.id))
             .unwrap_or_default()
     }
 
@@ -521,7 +522,7 @@ impl<'c> Builder<'c> {
     ) -> Result<SectionId, (LoadProblemKind, Span, SectionId)> {
         let header_span = Span::new(reading.file, header.span.clone());
         let addition = self
-            .header_items(header.line)
+            .header_items(&header)
             .iter()
             .map(|item| self.item(reading.file, item))
             .find(|item| item.starts_with('+'))
@@ -531,7 +532,7 @@ impl<'c> Builder<'c> {
                 Some(target) => {
                     self.config.additions.push(Addition {
                         header: header_span,
-                        name: header.name,
+                        name: header.name.clone(),
                         target: Some(target),
                     });
                     target
@@ -545,17 +546,18 @@ impl<'c> Builder<'c> {
                     let kind = LoadProblemKind::AdditionWithoutSection {
                         name: header.name.to_string(),
                     };
-                    let placeholder = self.new_section(reading, &header.name, header.name_span);
+                    let placeholder =
+                        self.new_section(reading, &header.name, header.name_span.clone());
                     self.config.sections[placeholder.0 as usize].dropped = true;
                     return Err((kind, header_span, placeholder));
                 }
             },
-            None => self.new_section(reading, &header.name, header.name_span),
+            None => self.new_section(reading, &header.name, header.name_span.clone()),
         };
         let mut problem = None;
         // By index: the builder changes the config while it reads the items.
-        for index in 0..self.header_items(header.line).len() {
-            let option = self.header_items(header.line)[index].clone();
+        for index in 0..self.header_items(&header).len() {
+            let option = self.header_items(&header)[index].clone();
             let span = &option.span;
             let item = self.item(reading.file, &option);
             if item == "!" {
