@@ -600,7 +600,7 @@ impl<'c> Builder<'c> {
     /// Gives `section` the vars of `base` (all of them, as they are now) after its own: a piece
     /// that refers to the base's form.
     fn inherit(&mut self, section: SectionId, base: SectionId) {
-        let first = self.section_len(section);
+        let first = self.key_indexed(section).then(|| self.section_len(section));
         let form = self.form(base);
         let pieces = self.config.sections[section.0 as usize].pieces.len();
         if pieces < MAX_SHARED_PIECES {
@@ -616,7 +616,9 @@ impl<'c> Builder<'c> {
                 self.push_var(section, var);
             }
         }
-        self.index_new_vars(section, first);
+        if let Some(first) = first {
+            self.index_new_vars(section, first);
+        }
     }
 
     /// The vars of `section` as sections inheriting it get them, made once while the section
@@ -809,7 +811,18 @@ impl<'c> Builder<'c> {
             }
         }
         self.push_var(section, Var::new(line, key));
-        self.index_new_vars(section, self.section_len(section) - 1);
+        // Most sections never see a `+=`: their length is not counted for nothing.
+        if self.key_indexed(section) {
+            self.index_new_vars(section, self.section_len(section) - 1);
+        }
+    }
+
+    /// Whether `last_of_key` covers `section`.
+    fn key_indexed(&self, section: SectionId) -> bool {
+        self.has_key_index
+            .get(section.0 as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// The index of the last var of `key` in `section`.
@@ -829,12 +842,7 @@ impl<'c> Builder<'c> {
 
     /// Records the vars of `section` from index `first` on, if `last_of_key` covers it.
     fn index_new_vars(&mut self, section: SectionId, first: usize) {
-        if !self
-            .has_key_index
-            .get(section.0 as usize)
-            .copied()
-            .unwrap_or(false)
-        {
+        if !self.key_indexed(section) {
             return;
         }
         let vars = self.config.vars(&self.config.sections[section.0 as usize]);
