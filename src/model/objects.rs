@@ -506,18 +506,21 @@ fn index_half(hash: u64) -> usize {
     (hash >> 47) as usize & 1
 }
 
+/// A half of the index, and each object of that half with the first object of its type and id
+/// that the half held when the object came ([`index_part`]).
+type IndexPart = (HashTable<ObjectId, HugePages>, Vec<(ObjectId, ObjectId)>);
+
 /// The half `part` of the index, over the objects of `list` (made from the sections of `kinds`,
 /// in order) whose hash it holds, and each of those objects that has an earlier one of its type
 /// and id, with the first of them in the index at the time: a wizard object replaces an earlier
 /// wizard one (the later applied wins in the wizard's store), anything else leaves the first.
-#[allow(clippy::type_complexity)]
 fn index_part<'a>(
     config: &Config,
     list: &[Object],
     kinds: impl Iterator<Item = Option<(&'a ObjectType, u64)>>,
     part: usize,
     is_wizard: &impl Fn(&Object) -> bool,
-) -> (HashTable<ObjectId, HugePages>, Vec<(ObjectId, ObjectId)>) {
+) -> IndexPart {
     // Half the objects each, and a little over for the unevenness of hashes.
     let mut table = HashTable::with_capacity_in(list.len() / 2 + list.len() / 32, HugePages);
     let mut twins = Vec::new();
