@@ -186,14 +186,7 @@ pub fn uri_host(uri: &str) -> Option<String> {
     // Only the host is lower-cased (a copy of the whole URI was most of this on 25k trunks).
     let uri = uri.trim().trim_start_matches('<');
     let uri = uri.split('>').next().unwrap_or(uri);
-    let rest = ["sips:", "sip:"]
-        .into_iter()
-        .find_map(|scheme| {
-            uri.get(..scheme.len())
-                .filter(|head| head.eq_ignore_ascii_case(scheme))
-                .map(|_| &uri[scheme.len()..])
-        })
-        .unwrap_or(uri);
+    let rest = after_sip_scheme(uri).unwrap_or(uri);
     let rest = rest
         .bytes()
         .position(|b| b == b';' || b == b'?')
@@ -207,18 +200,18 @@ pub fn uri_host(uri: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
+/// What follows a `sip:` or `sips:` scheme (in any case) at the start of `uri`.
+pub fn after_sip_scheme(uri: &str) -> Option<&str> {
+    ["sip:", "sips:"].into_iter().find_map(|scheme| {
+        uri.get(..scheme.len())
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .map(|_| &uri[scheme.len()..])
+    })
+}
+
 /// The user part of a SIP URI: `sip:4930123456@host` -> `4930123456`.
 pub fn uri_user(uri: &str) -> Option<&str> {
-    let uri = uri.trim().trim_start_matches('<');
-    let rest = uri
-        .get(..4)
-        .filter(|scheme| scheme.eq_ignore_ascii_case("sip:"))
-        .map(|_| &uri[4..])
-        .or_else(|| {
-            uri.get(..5)
-                .filter(|scheme| scheme.eq_ignore_ascii_case("sips:"))
-                .map(|_| &uri[5..])
-        })?;
+    let rest = after_sip_scheme(uri.trim().trim_start_matches('<'))?;
     let (user, _) = rest.split_once('@')?;
     let user = user.split(':').next().unwrap_or(user);
     (!user.is_empty()).then_some(user)
@@ -249,27 +242,19 @@ mod tests {
 
     #[test]
     fn uris() {
-        assert_eq!(
-            uri_host("sip:4930@Sip.Example.net:5060;transport=tcp").as_deref(),
-            Some("sip.example.net")
-        );
-        assert_eq!(
-            uri_host("sips:[2001:db8::1]:5061").as_deref(),
-            Some("2001:db8::1")
-        );
-        assert_eq!(
-            uri_host("sip:proxy.example.com;lr").as_deref(),
-            Some("proxy.example.com")
-        );
-        assert_eq!(
-            uri_host(" <SIPS:User@Host.Example?subject=x>").as_deref(),
-            Some("host.example")
-        );
-        assert_eq!(
-            uri_host("Host.Example:5060").as_deref(),
-            Some("host.example")
-        );
-        assert_eq!(uri_host("sip:user@").as_deref(), None);
+        for (uri, host) in [
+            (
+                "sip:4930@Sip.Example.net:5060;transport=tcp",
+                Some("sip.example.net"),
+            ),
+            ("sips:[2001:db8::1]:5061", Some("2001:db8::1")),
+            ("sip:proxy.example.com;lr", Some("proxy.example.com")),
+            (" <SIPS:User@Host.Example?subject=x>", Some("host.example")),
+            ("Host.Example:5060", Some("host.example")),
+            ("sip:user@", None),
+        ] {
+            assert_eq!(uri_host(uri).as_deref(), host, "{uri}");
+        }
         assert_eq!(
             uri_user("sip:4930123456@sip.example.net"),
             Some("4930123456")

@@ -838,11 +838,7 @@ fn registrations_without_transport(config: &Config, out: &mut Vec<ObjectProblem>
 pub fn check_sip_uri(uri: &str) -> Result<(), String> {
     // Read as bytes, without a lower-case copy: every registration has two URIs (100k phones as
     // 25k trunks: 1,900 instructions a URI, most in the copy and the Unicode tests).
-    let scheme = ["sip:", "sips:"].into_iter().find(|scheme| {
-        uri.get(..scheme.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
-    });
-    let Some(rest) = scheme.map(|scheme| &uri[scheme.len()..]) else {
+    let Some(rest) = crate::network::after_sip_scheme(uri) else {
         return Err(format!("'{uri}' is not a sip: or sips: URI"));
     };
     if rest.is_empty() {
