@@ -10,7 +10,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::model::{Config, ObjectId};
+use crate::model::{Config, ObjectId, Var};
 use crate::network::{is_private_host, uri_host};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -193,14 +193,23 @@ pub fn trunk_auths<'a>(
     (auths, Some(endpoint))
 }
 
-/// What the identify sections say about trunks, for the rules that ask whether the provider's
-/// calls find a trunk's endpoint (trunk-missing-identify) and leave it to that rule
-/// (unauthenticated-endpoint).
+/// What the identify sections say about endpoints, made once for every rule that asks (on 25k
+/// trunks, each rule walking the identifies itself took as long as this walk): which endpoints
+/// they name, for the rules that ask whether the provider's calls find a trunk's endpoint
+/// (trunk-missing-identify), leave it to that rule (unauthenticated-endpoint), or leave trunks
+/// out (nat-endpoint-options).
 #[derive(Debug, Default)]
 pub struct Identifies<'a> {
     /// The endpoints identify sections name (loaded or not: one Asterisk rejects is another
     /// rule's finding).
     named: HashSet<&'a str>,
+    /// The endpoints usable identify sections name (those Asterisk rejects only for a reason of
+    /// their own left out).
+    named_by_usable: HashSet<&'a str>,
+    /// Endpoints an identify matches from every address (`match=0.0.0.0/0`, `::/0`), each with
+    /// the first such `match` line. Rejected identifies count too, as in `named`: once their
+    /// own finding is fixed they match the endpoint.
+    matched_from_everywhere: HashMap<&'a str, &'a Var>,
     /// The hosts of every identify's `match=` items (lower case, no port, no mask).
     hosts: HashSet<String>,
     /// Endpoint names identify sections give that no endpoint has (a typo, reported by
@@ -214,20 +223,41 @@ impl<'a> Identifies<'a> {
         let count = config.objects.of_type("identify").len();
         let mut identifies = Identifies {
             named: HashSet::with_capacity_and_hasher(count, Default::default()),
+            named_by_usable: HashSet::with_capacity_and_hasher(count, Default::default()),
+            matched_from_everywhere: HashMap::default(),
             hosts: HashSet::with_capacity_and_hasher(count, Default::default()),
             dangling: Vec::new(),
         };
         let endpoint_name = config.option_name("endpoint");
         let match_name = config.option_name("match");
         for identify in config.objects.of_type("identify") {
-            if let Some(endpoint) = config.option(identify, endpoint_name).map(str::trim) {
+            let endpoint = config.option(identify, endpoint_name).map(str::trim);
+            if let Some(endpoint) = endpoint {
                 identifies.named.insert(endpoint);
+                if identify.usable() {
+                    identifies.named_by_usable.insert(endpoint);
+                }
                 if config.object("endpoint", endpoint).is_none() {
                     identifies.dangling.push(endpoint);
                 }
             }
             for item in config.option_items(identify, match_name) {
                 identifies.hosts.insert(match_host(item));
+            }
+            let Some(endpoint) = endpoint else {
+                continue;
+            };
+            for var in config.option_vars(identify, match_name) {
+                let every = crate::lookup::list_items(config.value(var)).any(|item| {
+                    item.split_once('/')
+                        .is_some_and(|(_, mask)| matches!(mask.trim(), "0" | "0.0.0.0"))
+                });
+                if every {
+                    identifies
+                        .matched_from_everywhere
+                        .entry(endpoint)
+                        .or_insert(var);
+                }
             }
         }
         identifies
@@ -236,6 +266,23 @@ impl<'a> Identifies<'a> {
     /// Whether an identify section names the endpoint.
     pub fn names(&self, endpoint: &str) -> bool {
         self.named.contains(endpoint.trim())
+    }
+
+    /// Whether an identify section names the endpoint of id `id`, as sorcery compares them: the
+    /// id as written (a section name is not trimmed), against the trimmed `endpoint=` value.
+    pub fn names_id(&self, id: &str) -> bool {
+        self.named.contains(id)
+    }
+
+    /// [`Identifies::names_id`] for the usable identify sections only.
+    pub fn usable_one_names_id(&self, id: &str) -> bool {
+        self.named_by_usable.contains(id)
+    }
+
+    /// The first `match` line by which an identify matches the endpoint of id `id` from every
+    /// address.
+    pub fn matched_from_everywhere(&self, id: &str) -> Option<&'a Var> {
+        self.matched_from_everywhere.get(id).copied()
     }
 
     /// Whether the provider's requests to `trunk` can find no endpoint by address: no identify

@@ -1,4 +1,4 @@
-use super::{Category, Context, Rule, RuleMeta};
+use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lookup::Transports;
 use crate::model::{SectionId, Var};
@@ -63,6 +63,10 @@ impl Rule for NatEndpointOptions {
         &META
     }
 
+    fn reads(&self) -> &'static [Shared] {
+        &[Shared::Identifies]
+    }
+
     fn is_long(&self) -> bool {
         true
     }
@@ -103,15 +107,9 @@ impl Rule for NatEndpointOptions {
         if behind_nat.is_empty() {
             return;
         }
-        // Endpoints an identify matches by address: trunks, whose far end is on the internet
-        // and does not register.
-        let identified: rustc_hash::FxHashSet<&str> = config
-            .objects
-            .of_type("identify")
-            .filter(|identify| identify.usable())
-            .filter_map(|identify| config.option(identify, "endpoint"))
-            .map(str::trim)
-            .collect();
+        // Endpoints a usable identify matches by address: trunks, whose far end is on the
+        // internet and does not register.
+        let identifies = cx.identifies();
         let aors_name = config.option_name("aors");
         let webrtc = config.option_name("webrtc");
         let aor_options = config.options(["contact", "max_contacts"]);
@@ -146,7 +144,7 @@ impl Rule for NatEndpointOptions {
             // nothing); WebRTC endpoints (ICE finds the media path, the websocket carries the
             // signaling back).
             let id = config.object_id(endpoint);
-            if identified.contains(id)
+            if identifies.usable_one_names_id(id)
                 || id.eq_ignore_ascii_case("anonymous")
                 || config.option_is_true(endpoint, webrtc)
             {

@@ -1,5 +1,3 @@
-use rustc_hash::FxHashSet as HashSet;
-
 use super::weak_password::has_inbound_auth;
 use super::{Category, Context, Rule, RuleMeta, Shared};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -90,39 +88,6 @@ pub(super) fn identified_by_name<'a>(
     methods.split(',').map(str::trim).any(|method| {
         method.eq_ignore_ascii_case("username") || method.eq_ignore_ascii_case("auth_username")
     })
-}
-
-/// What the identify sections say, in one walk over them: the names of the endpoints some
-/// identify points at, and those it matches with a network that holds every address
-/// (`match=0.0.0.0/0`, `::/0`), each with that match line.
-/// Rejected identifies count too: their rejection is their own finding, and once it is fixed
-/// they match the endpoint (what is left to say is what still holds then).
-fn identified_endpoints(
-    config: &Config,
-) -> (
-    HashSet<&str>,
-    rustc_hash::FxHashMap<&str, &crate::model::Var>,
-) {
-    let endpoint_name = config.option_name("endpoint");
-    let matches = config.option_name("match");
-    let mut named = HashSet::default();
-    let mut catch_all = rustc_hash::FxHashMap::default();
-    for identify in config.objects.of_type("identify") {
-        let Some(endpoint) = config.option(identify, endpoint_name).map(str::trim) else {
-            continue;
-        };
-        named.insert(endpoint);
-        for var in config.option_vars(identify, matches) {
-            let every = crate::lookup::list_items(config.value(var)).any(|item| {
-                item.split_once('/')
-                    .is_some_and(|(_, mask)| matches!(mask.trim(), "0" | "0.0.0.0"))
-            });
-            if every {
-                catch_all.entry(endpoint).or_insert(var);
-            }
-        }
-    }
-    (named, catch_all)
 }
 
 /// An endpoint without `auth=` that an identify matches from every address: not a hole by name
@@ -239,7 +204,6 @@ impl Rule for UnauthenticatedEndpoint {
         // identify in another part too, and which endpoints they match is unknown here.
         let part_without_identify =
             config.is_part_of_pjsip_conf() && config.objects.of_type("identify").next().is_none();
-        let (identified, catch_all) = identified_endpoints(config);
         let identifies = cx.identifies();
         let auth = config.option_name("auth");
         let identify_by = config.option_name("identify_by");
@@ -255,7 +219,7 @@ impl Rule for UnauthenticatedEndpoint {
             if has_inbound_auth(config, endpoint, auth) || is_anonymous(config, endpoint) {
                 continue;
             }
-            if let Some(every) = catch_all.get(config.object_id(endpoint)) {
+            if let Some(every) = identifies.matched_from_everywhere(config.object_id(endpoint)) {
                 out.push(reachable_from_everywhere(config, endpoint, every));
                 continue;
             }
@@ -269,7 +233,7 @@ impl Rule for UnauthenticatedEndpoint {
             {
                 continue;
             }
-            if identified.contains(config.object_id(endpoint)) {
+            if identifies.names_id(config.object_id(endpoint)) {
                 let found = reachable_by_name(config, endpoint, identify_by, FoundBy::Identify);
                 if config.option_var(endpoint, identify_by).is_none() {
                     by_default.push(found);
