@@ -8,10 +8,12 @@
 //!
 //! Built once per configuration with hash maps, so finding a trunk is linear in the objects.
 
+use std::borrow::Cow;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::model::{Config, ObjectId, Var};
-use crate::network::{is_private_host, uri_host};
+use crate::network::{is_private_host, uri_host, uri_host_lower};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -57,21 +59,17 @@ impl Trunks {
         // first touch of memory costs more than the lookups (on 25k trunks, a third of this).
         let registrations = objects.of_type("registration").len();
         let mut line_registrations: HashMap<&str, ObjectId> = HashMap::default();
-        let mut server_hosts: HashMap<String, ObjectId> =
+        let mut server_hosts: HashMap<Cow<'_, str>, ObjectId> =
             HashMap::with_capacity_and_hasher(registrations, Default::default());
         let options = config.options(["line", "endpoint", "server_uri"]);
-        for (index, object) in objects.list.iter().enumerate() {
-            if object.kind_name() != "registration" {
-                continue;
-            }
-            let id = ObjectId(index as u32);
+        for (id, object) in objects.of_type("registration").with_ids() {
             let [line, endpoint, server_uri] = options.last_lines(config, object);
             if config.is_true(line) {
                 if let Some(endpoint) = endpoint.map(|var| config.value(var)) {
                     line_registrations.entry(endpoint).or_insert(id);
                 }
             }
-            if let Some(host) = server_uri.and_then(|var| uri_host(config.value(var))) {
+            if let Some(host) = server_uri.and_then(|var| uri_host_lower(config.value(var))) {
                 server_hosts.entry(host).or_insert(id);
             }
         }
@@ -81,39 +79,34 @@ impl Trunks {
         // its endpoint costs three dependent cache misses, and most aors (phones') have none.
         // By object index: a byte each, where a set grown while filled touched several times the
         // memory, and first touches of memory are what costs most in a large run.
-        let with_contact: Vec<bool> = objects
-            .list
-            .iter()
-            .map(|object| {
-                object.kind_name() == "aor" && config.option_vars(object, contact).next().is_some()
-            })
-            .collect();
+        let mut with_contact = vec![false; objects.list.len()];
+        for (id, aor) in objects.of_type("aor").with_ids() {
+            with_contact[id.0 as usize] = config.option_vars(aor, contact).next().is_some();
+        }
         // Most registrations have their trunk (a trunk without one is rarer).
         let mut trunks = Trunks {
             list: Vec::with_capacity(registrations),
             by_endpoint: HashMap::with_capacity_and_hasher(registrations, Default::default()),
             by_registration: HashMap::with_capacity_and_hasher(registrations, Default::default()),
         };
-        for (index, endpoint) in objects.list.iter().enumerate() {
-            if endpoint.kind_name() != "endpoint" {
-                continue;
-            }
-            let id = ObjectId(index as u32);
+        // The hosts of an endpoint's contacts, kept from one endpoint to the next.
+        let mut contact_hosts: Vec<Cow<'_, str>> = Vec::new();
+        for (id, endpoint) in objects.of_type("endpoint").with_ids() {
             // Its aors are visited only when it names one with a contact (through `aors`: a
             // reference of another option would only make it look for nothing).
             let names_contact = objects
                 .references(endpoint)
                 .iter()
                 .any(|r| r.target().is_some_and(|aor| with_contact[aor.0 as usize]));
-            let contact_hosts: Vec<String> = if names_contact {
-                config
-                    .referenced(endpoint, aors)
-                    .flat_map(|aor| config.option_items(aor, contact))
-                    .filter_map(uri_host)
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            contact_hosts.clear();
+            if names_contact {
+                contact_hosts.extend(
+                    config
+                        .referenced(endpoint, aors)
+                        .flat_map(|aor| config.option_items(aor, contact))
+                        .filter_map(uri_host_lower),
+                );
+            }
             // Most configurations have no `line=yes` registration: then the endpoint's id (a
             // cache miss) is not read.
             let line_registration = if line_registrations.is_empty() {
@@ -133,13 +126,13 @@ impl Trunks {
                 Some((
                     Some(registration),
                     TrunkReason::ContactMatchesRegistration,
-                    Some(host.clone()),
+                    Some(host.to_string()),
                 ))
             } else {
                 contact_hosts
                     .iter()
                     .find(|host| !is_private_host(host))
-                    .map(|host| (None, TrunkReason::PublicContact, Some(host.clone())))
+                    .map(|host| (None, TrunkReason::PublicContact, Some(host.to_string())))
             };
             if let Some((registration, reason, host)) = trunk {
                 let position = trunks.list.len();

@@ -741,6 +741,14 @@ impl<'a> Iterator for OfType<'a> {
 /// How many objects of the type there are is known without walking them.
 impl ExactSizeIterator for OfType<'_> {}
 
+impl<'a> OfType<'a> {
+    /// The objects with their ids.
+    pub fn with_ids(self) -> impl Iterator<Item = (ObjectId, &'a Object)> {
+        let list = self.list;
+        self.ids.map(move |&id| (id, &list[id.0 as usize]))
+    }
+}
+
 /// The hash [`Objects`] indexes a (type, id) pair by, with bits 48 to 55 always 0 (where a
 /// [`SectionObject`] keeps a type).
 fn pair_hash(kind: &str, id: &str) -> u64 {

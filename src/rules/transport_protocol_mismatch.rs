@@ -284,6 +284,12 @@ impl Rule for TransportProtocolMismatch {
         let transport_name = config.option_name("transport");
         let named = NamedTransports::new(config);
         for endpoint in loaded_endpoints(config) {
+            // The next hops first: most endpoints (phones) have none, and then their transport
+            // is not looked up.
+            let hops = next_hops(config, &hop_names, endpoint);
+            if hops.is_empty() {
+                continue;
+            }
             let transport = match config.option_var(endpoint, transport_name) {
                 Some(line) => {
                     // A transport= naming nothing is dangling-reference's finding.
@@ -297,39 +303,47 @@ impl Rule for TransportProtocolMismatch {
                 }
                 None => None,
             };
-            for (line, uri, what) in next_hops(config, &hop_names, endpoint) {
+            for (line, uri, what) in hops {
                 check(line, uri, what, endpoint, transport, out);
             }
         }
+        // The three options of a registration in one pass over its lines.
+        let registration_options = config.options(["outbound_proxy", "server_uri", "transport"]);
         for registration in config
             .objects
             .of_type("registration")
             .filter(|r| r.usable())
         {
-            let transport = match config.option_var(registration, "transport") {
-                Some(line) => {
-                    let name = config.value(line).trim();
+            let [outbound_proxy, server_uri, transport] =
+                registration_options.last_lines(config, registration);
+            let hop = [
+                ("outbound_proxy", outbound_proxy),
+                ("server_uri", server_uri),
+            ]
+            .into_iter()
+            .find_map(|(key, line)| {
+                let line = line?;
+                let value = config.value(line);
+                let source = HopSource {
+                    option: key,
+                    owner: registration,
+                };
+                (!value.trim().is_empty()).then_some((line, value, source))
+            });
+            let Some((line, uri, what)) = hop else {
+                continue;
+            };
+            let transport = match transport {
+                Some(transport_line) => {
+                    let name = config.value(transport_line).trim();
                     match config.object("transport", name) {
-                        Some(transport) => Some((line, transport)),
+                        Some(transport) => Some((transport_line, transport)),
                         None => continue,
                     }
                 }
                 None => None,
             };
-            let hop = ["outbound_proxy", "server_uri"]
-                .into_iter()
-                .find_map(|key| {
-                    let line = config.option_var(registration, key)?;
-                    let value = config.value(line);
-                    let source = HopSource {
-                        option: key,
-                        owner: registration,
-                    };
-                    (!value.trim().is_empty()).then_some((line, value, source))
-                });
-            if let Some((line, uri, what)) = hop {
-                check(line, uri, what, registration, transport, out);
-            }
+            check(line, uri, what, registration, transport, out);
         }
     }
 }
