@@ -191,8 +191,9 @@ pub fn trunk_auths<'a>(
 /// they name, for the rules that ask whether the provider's calls find a trunk's endpoint
 /// (trunk-missing-identify), leave it to that rule (unauthenticated-endpoint), or leave trunks
 /// out (nat-endpoint-options).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Identifies<'a> {
+    config: &'a Config,
     /// The endpoints identify sections name (loaded or not: one Asterisk rejects is another
     /// rule's finding).
     named: HashSet<&'a str>,
@@ -203,6 +204,15 @@ pub struct Identifies<'a> {
     /// the first such `match` line. Rejected identifies count too, as in `named`: once their
     /// own finding is fixed they match the endpoint.
     matched_from_everywhere: HashMap<&'a str, &'a Var>,
+    /// What only a trunk no identify names asks about: made by the first such trunk. Where every
+    /// trunk has its identify (25k of them), parsing every `match=` host and looking up every
+    /// endpoint name took a third of making the rest.
+    unnamed_trunks: std::sync::OnceLock<ForUnnamedTrunks<'a>>,
+}
+
+/// What the identify sections say about a trunk that none of them names.
+#[derive(Debug)]
+struct ForUnnamedTrunks<'a> {
     /// The hosts of every identify's `match=` items (lower case, no port, no mask).
     hosts: HashSet<String>,
     /// Endpoint names identify sections give that no endpoint has (a typo, reported by
@@ -212,34 +222,25 @@ pub struct Identifies<'a> {
 
 impl<'a> Identifies<'a> {
     pub fn of(config: &'a Config) -> Identifies<'a> {
-        // At their final size (see `Trunks::find`): one name and about one host an identify.
+        // At their final size (see `Trunks::find`): one name an identify.
         let count = config.objects.of_type("identify").len();
         let mut identifies = Identifies {
+            config,
             named: HashSet::with_capacity_and_hasher(count, Default::default()),
             named_by_usable: HashSet::with_capacity_and_hasher(count, Default::default()),
             matched_from_everywhere: HashMap::default(),
-            hosts: HashSet::with_capacity_and_hasher(count, Default::default()),
-            dangling: Vec::new(),
+            unnamed_trunks: std::sync::OnceLock::new(),
         };
         let endpoint_name = config.option_name("endpoint");
         let match_name = config.option_name("match");
         for identify in config.objects.of_type("identify") {
-            let endpoint = config.option(identify, endpoint_name).map(str::trim);
-            if let Some(endpoint) = endpoint {
-                identifies.named.insert(endpoint);
-                if identify.usable() {
-                    identifies.named_by_usable.insert(endpoint);
-                }
-                if config.object("endpoint", endpoint).is_none() {
-                    identifies.dangling.push(endpoint);
-                }
-            }
-            for item in config.option_items(identify, match_name) {
-                identifies.hosts.insert(match_host(item));
-            }
-            let Some(endpoint) = endpoint else {
+            let Some(endpoint) = config.option(identify, endpoint_name).map(str::trim) else {
                 continue;
             };
+            identifies.named.insert(endpoint);
+            if identify.usable() {
+                identifies.named_by_usable.insert(endpoint);
+            }
             for var in config.option_vars(identify, match_name) {
                 let every = crate::lookup::list_items(config.value(var)).any(|item| {
                     item.split_once('/')
@@ -254,6 +255,31 @@ impl<'a> Identifies<'a> {
             }
         }
         identifies
+    }
+
+    /// [`ForUnnamedTrunks`], made at the first ask.
+    fn for_unnamed_trunks(&self) -> &ForUnnamedTrunks<'a> {
+        self.unnamed_trunks.get_or_init(|| {
+            let config = self.config;
+            let count = config.objects.of_type("identify").len();
+            let mut found = ForUnnamedTrunks {
+                hosts: HashSet::with_capacity_and_hasher(count, Default::default()),
+                dangling: Vec::new(),
+            };
+            let endpoint_name = config.option_name("endpoint");
+            let match_name = config.option_name("match");
+            for identify in config.objects.of_type("identify") {
+                if let Some(endpoint) = config.option(identify, endpoint_name).map(str::trim) {
+                    if config.object("endpoint", endpoint).is_none() {
+                        found.dangling.push(endpoint);
+                    }
+                }
+                for item in config.option_items(identify, match_name) {
+                    found.hosts.insert(match_host(item));
+                }
+            }
+            found
+        })
     }
 
     /// Whether an identify section names the endpoint.
@@ -291,19 +317,20 @@ impl<'a> Identifies<'a> {
         if self.names(name) {
             return false;
         }
+        let unnamed = self.for_unnamed_trunks();
         if trunk
             .host
             .as_deref()
-            .is_some_and(|host| self.hosts.contains(host))
+            .is_some_and(|host| unnamed.hosts.contains(host))
         {
             return false;
         }
         // Each trunk against each dangling name: bounded, so that ten thousand of each stay
         // linear (past the bound only a difference of case counts).
-        if self.dangling.len() <= 64 {
-            !self.dangling.iter().any(|other| near(other, name))
+        if unnamed.dangling.len() <= 64 {
+            !unnamed.dangling.iter().any(|other| near(other, name))
         } else {
-            !self
+            !unnamed
                 .dangling
                 .iter()
                 .any(|other| other.eq_ignore_ascii_case(name))
