@@ -857,16 +857,20 @@ pub fn check_sip_uri(uri: &str) -> Result<(), String> {
             "'{uri}' is not a valid SIP URI (it contains '{bad}')"
         ));
     }
-    // The host: after the user part (up to the first '@' before any ';' or '?').
-    let head = rest.split([';', '?']).next().unwrap_or(rest);
-    let host_port = head.split_once('@').map_or(head, |(_, host)| host);
+    // The host: after the user part (up to the first '@' before any ';' or '?'). Searched for
+    // as bytes (all ASCII here): `str::split` with a `char` cost more than the rest.
+    let head = rest
+        .bytes()
+        .position(|b| b == b';' || b == b'?')
+        .map_or(rest, |end| &rest[..end]);
+    let host_port = memchr::memchr(b'@', head.as_bytes()).map_or(head, |at| &head[at + 1..]);
     if let Some(v6) = host_port.strip_prefix('[') {
         if !v6.contains(']') {
             return Err(format!("'{uri}' is not a valid SIP URI ('[' without ']')"));
         }
         return Ok(());
     }
-    let host = host_port.split(':').next().unwrap_or(host_port);
+    let host = crate::network::before_byte(host_port, b':');
     if host.is_empty() {
         return Err(format!("'{uri}' has no host"));
     }
