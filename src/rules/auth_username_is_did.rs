@@ -69,20 +69,20 @@ impl Rule for AuthUsernameIsDid {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
         let outbound_auth = config.option_name("outbound_auth");
-        for (index, registration) in config.objects.list.iter().enumerate() {
-            if registration.kind_name() != "registration" {
-                continue;
-            }
-            let Some(user) = config.option(registration, "client_uri").and_then(uri_user) else {
+        let (client_uri, username) = (
+            config.option_name("client_uri"),
+            config.option_name("username"),
+        );
+        for (id, registration) in config.objects.of_type("registration").with_ids() {
+            let Some(user) = config.option(registration, client_uri).and_then(uri_user) else {
                 continue;
             };
             if !is_phone_number(user) {
                 continue;
             }
-            let id = crate::model::ObjectId(index as u32);
             let (auths, endpoint) = crate::trunks::trunk_auths(config, cx.trunks(), id);
             for auth in auths {
-                let Some(var) = config.option_var(auth, "username") else {
+                let Some(var) = config.option_var(auth, username) else {
                     continue;
                 };
                 if config.value(var) != user || !reported.insert(var.origin) {

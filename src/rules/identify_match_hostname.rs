@@ -156,7 +156,7 @@ fn numeric_matches(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let value = config.value(var);
         let Some((item, ip)) = value.split(',').map(str::trim).find_map(|item| {
             let host = item_host(item);
-            let dotted_quad = host.split('.').count() == 4;
+            let dotted_quad = memchr::memchr_iter(b'.', host.as_bytes()).count() == 3;
             (!host.is_empty() && host.len() < 16 && !dotted_quad)
                 .then(|| crate::schema::addr::inet_aton(host))
                 .flatten()
@@ -185,6 +185,9 @@ fn numeric_matches(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// Each `match` line of the usable identifies, once per line that wrote it (a template's line
 /// given to many identifies is one), with the first identify that has it.
 fn match_lines(config: &Config) -> impl Iterator<Item = (&Object, &Var)> {
+    let matches = config.option_name("match");
+    // Only an inherited line can be another identify's too: a section's own lines are its alone
+    // (and a section makes one object), so only those are remembered.
     let mut seen = rustc_hash::FxHashSet::default();
     config
         .objects
@@ -192,14 +195,14 @@ fn match_lines(config: &Config) -> impl Iterator<Item = (&Object, &Var)> {
         .filter(|identify| identify.usable())
         .flat_map(move |identify| {
             config
-                .option_vars(identify, "match")
+                .option_vars(identify, matches)
                 .map(move |var| (identify, var))
         })
-        .filter(move |(_, var)| seen.insert(var.origin))
+        .filter(move |(_, var)| !var.is_inherited() || seen.insert(var.origin))
 }
 
 /// The host of a `match` item without its mask and port (`10.0.0.1/24`, `10.0.0.1:5060`).
 fn item_host(item: &str) -> &str {
-    let host = item.split('/').next().unwrap_or(item);
-    host.rsplit_once(':').map_or(host, |(h, _)| h)
+    let host = crate::network::before_byte(item, b'/');
+    memchr::memrchr(b':', host.as_bytes()).map_or(host, |at| &host[..at])
 }

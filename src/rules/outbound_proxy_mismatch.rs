@@ -52,13 +52,14 @@ impl Rule for OutboundProxyMismatch {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
+        let outbound_proxy = config.option_name("outbound_proxy");
         for trunk in &cx.trunks().list {
             let Some(registration) = trunk.registration else {
                 continue;
             };
             let registration = config.objects.by_id(registration);
             let endpoint = config.objects.by_id(trunk.endpoint);
-            let Some(var) = config.option_var(registration, "outbound_proxy") else {
+            let Some(var) = config.option_var(registration, outbound_proxy) else {
                 continue;
             };
             let proxy = config.value(var);
@@ -66,12 +67,12 @@ impl Rule for OutboundProxyMismatch {
                 continue;
             }
             let endpoint_proxy = config
-                .option(endpoint, "outbound_proxy")
+                .option(endpoint, outbound_proxy)
                 .filter(|v| !v.is_empty())
                 .or_else(|| {
                     config
                         .referenced(endpoint, "aors")
-                        .find_map(|aor| config.option(aor, "outbound_proxy"))
+                        .find_map(|aor| config.option(aor, outbound_proxy))
                         .filter(|v| !v.is_empty())
                 });
             let diagnostic = match endpoint_proxy {

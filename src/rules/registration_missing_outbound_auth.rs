@@ -60,12 +60,10 @@ impl Rule for RegistrationMissingOutboundAuth {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
-        for (index, registration) in config.objects.list.iter().enumerate() {
-            if registration.kind_name() != "registration" {
-                continue;
-            }
+        let outbound_auth = config.option_name("outbound_auth");
+        for (id, registration) in config.objects.of_type("registration").with_ids() {
             if config
-                .option(registration, "outbound_auth")
+                .option(registration, outbound_auth)
                 .is_some_and(|v| !v.is_empty())
             {
                 continue;
@@ -82,7 +80,6 @@ impl Rule for RegistrationMissingOutboundAuth {
                     ),
                 )
                 .label("no outbound_auth");
-            let id = ObjectId(index as u32);
             if let Some(auth) = fitting_auth(cx, id, registration) {
                 if let Some(edit) =
                     insert_option(config, registration.section, "outbound_auth", &auth)

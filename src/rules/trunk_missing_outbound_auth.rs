@@ -64,6 +64,10 @@ impl Rule for TrunkMissingOutboundAuth {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
+        let (outbound_auth, auth_name) = (
+            config.option_name("outbound_auth"),
+            config.option_name("auth"),
+        );
         for trunk in &cx.trunks().list {
             let Some(registration) = trunk.registration else {
                 continue;
@@ -71,20 +75,20 @@ impl Rule for TrunkMissingOutboundAuth {
             let endpoint = config.objects.by_id(trunk.endpoint);
             let registration = config.objects.by_id(registration);
             if config
-                .option(endpoint, "outbound_auth")
+                .option(endpoint, outbound_auth)
                 .is_some_and(|v| !v.is_empty())
             {
                 continue;
             }
             // `auth=` instead of `outbound_auth=`: one mistake, auth-instead-of-outbound-auth's.
             if config
-                .option(endpoint, "auth")
+                .option(endpoint, auth_name)
                 .is_some_and(|v| crate::lookup::list_items(v).next().is_some())
             {
                 continue;
             }
             let Some(auth) = config
-                .option(registration, "outbound_auth")
+                .option(registration, outbound_auth)
                 .filter(|v| !v.is_empty())
             else {
                 continue;
