@@ -37,6 +37,11 @@ pub(super) struct Chunk {
     pub stored: Stored,
     /// The chunk's lines too wide to pack (`packed.rs`), indexed from 0 by its packed lines.
     pub wide: Vec<Line>,
+    /// The chunk's lines (counted from 0) whose packed form holds an index of its headers,
+    /// directives or wide lines: the only ones moved when its lists join the tree's. Listed by
+    /// the thread that packs them, so that the one building the model, which joins the chunks,
+    /// does not read and write every line again (a quarter of a large file's lines hold one).
+    pub indexed: Vec<u32>,
     /// No marker but plain `;` and no NUL: started outside a block comment, every line reads as
     /// its physical text, with the comment from its first `;` (set here), so the walk can skip
     /// the chunk. Almost every chunk of a large file is plain.
@@ -50,6 +55,7 @@ impl Chunk {
     pub(super) fn emptied(mut self) -> Chunk {
         self.markers.clear();
         self.wide.clear();
+        self.indexed.clear();
         self.stored.texts.clear();
         self.stored.items.clear();
         self.stored.headers.clear();
@@ -82,7 +88,7 @@ pub(super) fn parse_one(
     SCRATCH.with_borrow_mut(|scratch| {
         fill_lines(text.as_bytes(), range, slots.len(), scratch);
         let mut chunk = parse_chunk(bytes, text, scratch, shell);
-        chunk.wide = pack_lines(scratch, slots);
+        chunk.wide = pack_lines(scratch, slots, &mut chunk.indexed);
         chunk.lines = indexes;
         chunk
     })
@@ -125,19 +131,29 @@ fn fill_lines(text: &[u8], range: Range<usize>, count: usize, lines: &mut Vec<Li
 }
 
 /// Writes `lines` packed into `slots` (as many), and returns the lines too wide to pack, which
-/// the packed ones index from 0.
-fn pack_lines(lines: &[Line], slots: &mut [MaybeUninit<PackedLine>]) -> Vec<Line> {
+/// the packed ones index from 0. Adds to `indexed` the lines that hold an index (see
+/// [`Chunk::indexed`]).
+fn pack_lines(
+    lines: &[Line],
+    slots: &mut [MaybeUninit<PackedLine>],
+    indexed: &mut Vec<u32>,
+) -> Vec<Line> {
     assert_eq!(
         lines.len(),
         slots.len(),
         "a chunk's lines were counted apart"
     );
     let mut wide = Vec::new();
-    for (slot, line) in slots.iter_mut().zip(lines) {
-        slot.write(PackedLine::pack(line).unwrap_or_else(|| {
+    for (at, (slot, line)) in slots.iter_mut().zip(lines).enumerate() {
+        let packed = PackedLine::pack(line).unwrap_or_else(|| {
             wide.push(line.clone());
             PackedLine::wide(line.start, wide.len() - 1)
-        }));
+        });
+        if packed.holds_index() {
+            // A chunk is 64 KB: its lines count far below u32::MAX.
+            indexed.push(at as u32);
+        }
+        slot.write(packed);
     }
     wide
 }

@@ -55,6 +55,7 @@ impl Walk {
             markers,
             stored,
             wide,
+            indexed,
             plain,
             has_nul,
         } = &mut chunk;
@@ -69,7 +70,8 @@ impl Walk {
             "a chunk's lines are the tree's last"
         );
         if shift.headers != 0 || shift.directives != 0 || !wide.is_empty() {
-            for line in &mut tree.lines[lines.clone()] {
+            for &at in indexed.iter() {
+                let line = &mut tree.lines[lines.start + at as usize];
                 line.shift_header(shift.headers);
                 line.shift_directive(shift.directives);
                 line.shift_wide(wide_base);

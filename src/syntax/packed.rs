@@ -222,6 +222,12 @@ impl PackedLine {
         }
     }
 
+    /// Whether the line holds an index of a header, a directive or a wide line (the ones
+    /// [`PackedLine::shift_header`] and the others move).
+    pub(crate) fn holds_index(&self) -> bool {
+        matches!(self.tag_bits(), SECTION | DIRECTIVE | WIDE)
+    }
+
     pub(crate) fn shift_header(&mut self, by: u32) {
         self.shift_index(SECTION, by);
     }

@@ -611,6 +611,37 @@ mod tests {
         assert_eq!(tree.stray_block_ends, whole.stray_block_ends);
     }
 
+    /// Each header and directive line of a file of many chunks names its own text: a chunk's
+    /// indexes of them count from 0 until the chunk joins the tree, and are moved then.
+    #[test]
+    fn the_headers_and_directives_of_later_chunks_are_their_lines() {
+        let bytes = input();
+        let tree = parse(&bytes);
+        let (mut headers, mut directives) = (0, 0);
+        for index in 0..tree.line_count() {
+            let line = tree.line(index);
+            let physical = String::from_utf8_lossy(&bytes[line.full_range(bytes.len())]);
+            match &line.kind {
+                LineKind::Section(_) => {
+                    let header = tree.header(&line).expect("a header");
+                    let name = tree.text(&bytes, &header.name);
+                    assert!(physical.contains(&format!("[{name}]")), "{physical}");
+                    headers += 1;
+                }
+                LineKind::Directive(id) => {
+                    let argument = &tree.directive(*id).argument;
+                    assert!(physical.contains(tree.text(&bytes, argument)), "{physical}");
+                    directives += 1;
+                }
+                _ => {}
+            }
+        }
+        assert!(
+            headers > 9_000 && directives > 9_000,
+            "{headers} {directives}"
+        );
+    }
+
     /// A taker that leaves (here by a panic) while a worker waits for room in the window does
     /// not leave the worker, and the scope waiting for it, waiting forever.
     #[test]
