@@ -88,7 +88,9 @@ pub(super) fn parse_one(
     SCRATCH.with_borrow_mut(|scratch| {
         fill_lines(text.as_bytes(), range, slots.len(), scratch);
         let mut chunk = parse_chunk(bytes, text, scratch, shell);
-        chunk.wide = pack_lines(scratch, slots, &mut chunk.indexed);
+        // The first chunk's indexes are already the tree's: none of its lines is moved.
+        let indexed = (indexes.start != 0).then_some(&mut chunk.indexed);
+        chunk.wide = pack_lines(scratch, slots, indexed);
         chunk.lines = indexes;
         chunk
     })
@@ -131,12 +133,12 @@ fn fill_lines(text: &[u8], range: Range<usize>, count: usize, lines: &mut Vec<Li
 }
 
 /// Writes `lines` packed into `slots` (as many), and returns the lines too wide to pack, which
-/// the packed ones index from 0. Adds to `indexed` the lines that hold an index (see
+/// the packed ones index from 0. Adds to `indexed`, if given, the lines that hold an index (see
 /// [`Chunk::indexed`]).
 fn pack_lines(
     lines: &[Line],
     slots: &mut [MaybeUninit<PackedLine>],
-    indexed: &mut Vec<u32>,
+    mut indexed: Option<&mut Vec<u32>>,
 ) -> Vec<Line> {
     assert_eq!(
         lines.len(),
@@ -149,7 +151,7 @@ fn pack_lines(
             wide.push(line.clone());
             PackedLine::wide(line.start, wide.len() - 1)
         });
-        if packed.holds_index() {
+        if let Some(indexed) = indexed.as_mut().filter(|_| packed.holds_index()) {
             // A chunk is 64 KB: its lines count far below u32::MAX.
             indexed.push(at as u32);
         }
