@@ -299,7 +299,6 @@ fn lower_into(out: &mut String, text: &str) {
     }
 }
 
-/// Characters in `text` (counting them is a call; most texts are ASCII, one byte a character).
 /// How a password holds a name, case ignored (as `str::to_lowercase` ignores it).
 enum Holds {
     Equal,
@@ -346,6 +345,7 @@ fn is_common(lowered: &mut Lowered, password: &str) -> bool {
     lower.len() <= LONGEST_COMMON && COMMON_PASSWORDS.contains(&lower)
 }
 
+/// Characters in `text` (counting them is a call; most texts are ASCII, one byte a character).
 fn char_count(text: &str) -> usize {
     if text.is_ascii() {
         text.len()

@@ -40,7 +40,8 @@ pub(super) struct Chunk {
     /// The chunk's lines (counted from 0) whose packed form holds an index of its headers,
     /// directives or wide lines: the only ones moved when its lists join the tree's. Listed by
     /// the thread that packs them, so that the one building the model, which joins the chunks,
-    /// does not read and write every line again (a quarter of a large file's lines hold one).
+    /// does not read and write every line again (a fifth to a quarter of a large file's lines hold
+    /// one).
     pub indexed: Vec<u32>,
     /// No marker but plain `;` and no NUL: started outside a block comment, every line reads as
     /// its physical text, with the comment from its first `;` (set here), so the walk can skip
