@@ -204,17 +204,21 @@ fn uri_host_as_written(uri: &str) -> Option<&str> {
     // Searches for single bytes: `str::split` with a `char` was most of this on short URIs.
     let uri = uri.trim().trim_start_matches('<');
     let uri = before_byte(uri, b'>');
-    let rest = after_sip_scheme(uri).unwrap_or(uri);
-    let rest = rest
-        .bytes()
-        .position(|b| b == b';' || b == b'?')
-        .map_or(rest, |end| &rest[..end]);
+    let rest = before_parameters(after_sip_scheme(uri).unwrap_or(uri));
     let host_port = memchr::memrchr(b'@', rest.as_bytes()).map_or(rest, |at| &rest[at + 1..]);
     let host = match host_port.strip_prefix('[') {
         Some(v6) => before_byte(v6, b']'),
         None => before_byte(host_port, b':'),
     };
     (!host.is_empty()).then_some(host)
+}
+
+/// A URI after its scheme up to its parameters or headers (the first `;` or `?`): its user and
+/// host part.
+pub fn before_parameters(rest: &str) -> &str {
+    rest.bytes()
+        .position(|b| b == b';' || b == b'?')
+        .map_or(rest, |end| &rest[..end])
 }
 
 /// `text` up to the first `byte` (an ASCII delimiter), or all of it.

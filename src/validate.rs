@@ -859,10 +859,7 @@ pub fn check_sip_uri(uri: &str) -> Result<(), String> {
     }
     // The host: after the user part (up to the first '@' before any ';' or '?'). Searched for
     // as bytes (all ASCII here): `str::split` with a `char` cost more than the rest.
-    let head = rest
-        .bytes()
-        .position(|b| b == b';' || b == b'?')
-        .map_or(rest, |end| &rest[..end]);
+    let head = crate::network::before_parameters(rest);
     let host_port = memchr::memchr(b'@', head.as_bytes()).map_or(head, |at| &head[at + 1..]);
     if let Some(v6) = host_port.strip_prefix('[') {
         if !v6.contains(']') {
