@@ -146,9 +146,11 @@ pub fn huge_map<K, V>() -> HugeMap<K, V> {
     HugeMap::with_hasher_in(rustc_hash::FxBuildHasher, HugePages)
 }
 
-/// A table's reserved memory: where it starts and how many bytes.
+/// A table's reserved memory: where it starts and how many bytes, and how many of them it
+/// uses.
 pub trait Reserved {
     fn reserved(&self) -> (usize, usize);
+    fn used(&self) -> usize;
 }
 
 impl<T> Reserved for Vec<T> {
@@ -158,11 +160,19 @@ impl<T> Reserved for Vec<T> {
             self.capacity() * std::mem::size_of::<T>(),
         )
     }
+
+    fn used(&self) -> usize {
+        std::mem::size_of_val(self.as_slice())
+    }
 }
 
 impl Reserved for String {
     fn reserved(&self) -> (usize, usize) {
         (self.as_ptr() as usize, self.capacity())
+    }
+
+    fn used(&self) -> usize {
+        self.len()
     }
 }
 

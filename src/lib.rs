@@ -28,6 +28,7 @@ pub mod generate;
 pub mod lookup;
 pub mod model;
 pub mod network;
+pub mod prefault;
 pub mod report;
 pub mod rules;
 pub mod schema;

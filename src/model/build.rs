@@ -19,10 +19,11 @@ use super::{
     is_blank, Addition, Appended, Base, Config, Effect, Include, KeyId, LineRef, LoadProblem,
     LoadProblemKind, Piece, Section, SectionId, Var, INHERITED,
 };
-use crate::allocator::{reserve_on_huge_pages, HugePages};
+use crate::allocator::{reserve_on_huge_pages, HugePages, Reserved};
+use crate::prefault::Prefault;
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::{
-    Counts, HeaderId, Line, LineKind, LineTag, Operator, ParseStream, SyntaxTree, Text,
+    Counts, HeaderId, LineKind, LineTag, Operator, ParseStream, Statement, SyntaxTree, Text,
 };
 
 pub(super) struct Builder<'c> {
@@ -42,6 +43,10 @@ pub(super) struct Builder<'c> {
     recent_bases: RefCell<Vec<(Box<str>, SectionId)>>,
     /// [`KeyId`]s of the option names seen so far (the names are in `Config::key_names`).
     key_ids: FxHashMap<Box<str>, KeyId>,
+    /// The last id [`Builder::key_id`] found in each slot ([`key_slot`]): a file writes a few
+    /// dozen names over and over, and comparing one with the name in its slot takes a third
+    /// of the instructions of hashing it and probing `key_ids`.
+    recent_keys: [Option<KeyId>; KEY_SLOTS],
     /// The include chain being read, to stop at cycles.
     stack: Vec<FileId>,
     /// Where files are read: the disk (and the fixer's overlay), or memory only.
@@ -72,6 +77,9 @@ pub(super) struct Builder<'c> {
     /// piece that the inheriting sections share), and how many vars the section had then. A
     /// section that changes after that gets a new form when it is inherited again.
     forms: FxHashMap<SectionId, (std::ops::Range<u32>, usize)>,
+    /// Faults in the memory the tables are about to fill while a large file is read (see
+    /// [`Builder::fault_in_ahead`]).
+    prefault: Prefault,
     /// Bytes of every file read so far.
     bytes_read: usize,
     /// What the lines not yet read of the files being read (this one and those including it)
@@ -152,14 +160,14 @@ impl Needs {
         }
     }
 
-    fn of(syntax: &SyntaxTree, line: &Line) -> Needs {
-        match &line.kind {
-            LineKind::Section(header) => Needs {
+    fn of(syntax: &SyntaxTree, statement: &Statement) -> Needs {
+        match statement {
+            Statement::Header(header) => Needs {
                 headers: 1,
                 items: syntax.section_header(*header).item_count(),
                 assignments: 0,
             },
-            LineKind::Assignment(_) => Needs {
+            Statement::Assignment(..) => Needs {
                 assignments: 1,
                 ..Needs::default()
             },
@@ -242,6 +250,7 @@ impl<'c> Builder<'c> {
             next_same_name: vec![NO_SECTION; sections_before],
             recent_bases: RefCell::default(),
             key_ids: FxHashMap::default(),
+            recent_keys: [None; KEY_SLOTS],
             stack: Vec::new(),
             files,
             read_ahead: ReadAhead::default(),
@@ -254,6 +263,7 @@ impl<'c> Builder<'c> {
             piece_rooms: FxHashMap::default(),
             base_rooms: FxHashMap::default(),
             forms: FxHashMap::default(),
+            prefault: Prefault::default(),
             bytes_read,
             unread: Needs::default(),
         }
@@ -310,9 +320,9 @@ impl<'c> Builder<'c> {
                 line: index as u32,
             };
             let syntax = &self.config.file(reading.file).syntax;
-            let syntax_line = syntax.line(index);
-            self.unread = self.unread - Needs::of(syntax, &syntax_line);
-            let step = self.step(line, &syntax_line);
+            let statement = syntax.statement(index);
+            self.unread = self.unread - Needs::of(syntax, &statement);
+            let step = self.step(line, statement);
             let fatal = match step {
                 Step::Header(header) => match self.header(reading, header) {
                     Ok(section) => {
@@ -383,7 +393,8 @@ impl<'c> Builder<'c> {
                 self.streams.swap_remove(at);
                 continue;
             }
-            let skip_first = !streaming.include_seen;
+            let (joined, skip_first) = (streaming.stream.joined(), !streaming.include_seen);
+            self.fault_in_ahead(reading.file, joined);
             let directives = directives..self.config.files[file].syntax.directive_count();
             if self.read_ahead_includes(reading, directives, skip_first) {
                 self.streams[at].include_seen = true;
@@ -392,18 +403,37 @@ impl<'c> Builder<'c> {
         true
     }
 
-    /// What reading `syntax_line`, the line at `line`, does.
-    fn step(&self, line: LineRef, syntax_line: &Line) -> Step {
+    /// Asks for the memory the next [`PREFAULT_CHUNKS`] chunks of `file` (a file still being
+    /// parsed, `joined` chunks of it read) will fill, in the builder's tables and the file's
+    /// tree, judged by what the chunks so far filled.
+    fn fault_in_ahead(&mut self, file: FileId, joined: usize) {
+        let ahead = |table: &dyn Reserved| {
+            (table.used() / joined.max(1) * PREFAULT_CHUNKS).max(PREFAULT_AT_LEAST)
+        };
+        let config = &*self.config;
+        let tables: [&dyn Reserved; 5] = [
+            &config.sections,
+            &config.vars,
+            &config.bases,
+            &config.pieces,
+            &self.next_same_name,
+        ];
+        let trees = config.file(file).syntax.growing_tables();
+        for (slot, table) in tables.into_iter().chain(trees).enumerate() {
+            self.prefault.ahead(slot, table, ahead(table));
+        }
+    }
+
+    /// What reading `statement`, the line at `line`, does.
+    fn step(&self, line: LineRef, statement: Statement) -> Step {
         let file = self.config.file(line.file);
-        match &syntax_line.kind {
-            LineKind::Section(header) => {
-                Step::Header(SectionHeaderParts::new(file, line.file, *header))
+        match statement {
+            Statement::Header(header) => {
+                Step::Header(SectionHeaderParts::new(file, line.file, header))
             }
-            LineKind::Assignment(assignment) => {
-                Step::Assign(assignment.operator(), assignment.key.clone())
-            }
-            LineKind::Directive(directive) => {
-                match file.syntax.directive(*directive).include_target(file) {
+            Statement::Assignment(key, operator) => Step::Assign(operator, key),
+            Statement::Directive(directive) => {
+                match file.syntax.directive(directive).include_target(file) {
                     Some((target, optional)) => Step::Include {
                         optional,
                         target: target.to_owned(),
@@ -411,7 +441,7 @@ impl<'c> Builder<'c> {
                     None => Step::Nothing,
                 }
             }
-            LineKind::Error(error) if error.kind.invalidates_file() => Step::FatalSyntax,
+            Statement::Error(kind) if kind.invalidates_file() => Step::FatalSyntax,
             _ => Step::Nothing,
         }
     }
@@ -908,13 +938,23 @@ impl<'c> Builder<'c> {
     /// The id of the option name `key` (a key of `file`).
     fn key_id(&mut self, file: FileId, key: &Text) -> KeyId {
         let name = self.config.file(file).text(key);
-        if let Some(&id) = self.key_ids.get(name) {
-            return id;
+        let slot = key_slot(name);
+        if let Some(id) = self.recent_keys[slot] {
+            if *self.config.key_names[id.0 as usize] == *name {
+                return id;
+            }
         }
-        let id = KeyId(self.config.key_names.len() as u32);
-        let name: Box<str> = name.into();
-        self.config.key_names.push(name.clone());
-        self.key_ids.insert(name, id);
+        let id = match self.key_ids.get(name) {
+            Some(&id) => id,
+            None => {
+                let id = KeyId(self.config.key_names.len() as u32);
+                let name: Box<str> = name.into();
+                self.config.key_names.push(name.clone());
+                self.key_ids.insert(name, id);
+                id
+            }
+        };
+        self.recent_keys[slot] = Some(id);
         id
     }
 
@@ -1081,6 +1121,31 @@ impl NameEntry {
 
 /// [`Builder::next_same_name`] of the last section of its name.
 const NO_SECTION: u32 = u32::MAX;
+
+/// How many chunks ahead of the builder its tables are faulted in ([`Builder::fault_in_ahead`]):
+/// the thread that does it has time to get there while the builder reads one.
+const PREFAULT_CHUNKS: usize = 8;
+
+/// The least asked for at a time: the first chunks of a file say little of the rest.
+const PREFAULT_AT_LEAST: usize = 256 << 10;
+
+/// How many slots [`Builder::recent_keys`] has (a power of two).
+const KEY_SLOTS: usize = 64;
+
+/// The slot of [`Builder::recent_keys`] for an option name: from its length and three of its
+/// bytes, which set apart the names a section writes (`type`, `auth`, `aors`, `allow` ...).
+fn key_slot(name: &str) -> usize {
+    let bytes = name.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return 0;
+    };
+    let middle = bytes[bytes.len() / 2];
+    let mixed = (bytes.len() as u32)
+        .wrapping_mul(0x9E37_79B9)
+        .wrapping_add(u32::from(first) << 16 | u32::from(middle) << 8 | u32::from(last))
+        .wrapping_mul(0x85EB_CA6B);
+    (mixed >> 26) as usize % KEY_SLOTS
+}
 
 /// How many base names [`Builder::recent_bases`] keeps.
 const RECENT_BASES: usize = 8;

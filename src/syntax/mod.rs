@@ -188,6 +188,35 @@ impl LineTag {
     }
 }
 
+/// What a line states, as the model's builder reads it ([`SyntaxTree::statement`]): read from
+/// the packed line without making the whole [`Line`] (its comment, the value of an assignment
+/// and the gaps around its operator), as the builder reads every line once and wants no more.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Statement {
+    Header(HeaderId),
+    /// An assignment's key and operator.
+    Assignment(Text, Operator),
+    Directive(DirectiveId),
+    Error(LineErrorKind),
+    /// An empty or ignored line.
+    Nothing,
+}
+
+impl Statement {
+    /// The statement of a line holding `kind`.
+    pub fn of(kind: &LineKind) -> Statement {
+        match kind {
+            LineKind::Section(header) => Statement::Header(*header),
+            LineKind::Assignment(assignment) => {
+                Statement::Assignment(assignment.key.clone(), assignment.operator())
+            }
+            LineKind::Directive(directive) => Statement::Directive(*directive),
+            LineKind::Error(error) => Statement::Error(error.kind),
+            LineKind::Empty | LineKind::Ignored(_) => Statement::Nothing,
+        }
+    }
+}
+
 /// A section header of a [`SyntaxTree`]: [`SyntaxTree::section_header`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeaderId(u32);
@@ -471,6 +500,12 @@ impl SyntaxTree {
         self.lines.len()
     }
 
+    /// What line `index` states (see [`Statement`]).
+    #[inline]
+    pub fn statement(&self, index: usize) -> Statement {
+        self.lines[index].statement(&self.wide)
+    }
+
     /// Which kind of line line `index` is.
     #[inline]
     pub fn tag(&self, index: usize) -> LineTag {
@@ -637,6 +672,12 @@ impl SyntaxTree {
         (header.extras & HAS_FULL_NAME != 0)
             .then(|| self.items.get(at))
             .flatten()
+    }
+
+    /// The tables that grow as chunks of a large file join the tree, with as much room as the
+    /// file can need ([`Counts`]): the headers and their items.
+    pub fn growing_tables(&self) -> [&dyn crate::allocator::Reserved; 2] {
+        [&self.headers, &self.items]
     }
 
     /// The text kept for `text` when it is not the file's bytes at its span.

@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use super::{
     Assignment, DirectiveId, HeaderId, IgnoredBecause, Line, LineError, LineErrorKind, LineKind,
-    LineTag, Operator, Text, MAX_LINE_BYTES,
+    LineTag, Operator, Statement, Text, MAX_LINE_BYTES,
 };
 
 /// A line's start and three words: [`TAG`] (what the line holds), [`LEN`] (from start to end)
@@ -209,6 +209,28 @@ impl PackedLine {
         }
     }
 
+    /// What the line states, read without the rest of it.
+    #[inline(always)]
+    pub(crate) fn statement(&self, wide: &[Line]) -> Statement {
+        match self.tag_bits() {
+            EMPTY | IGNORED => Statement::Nothing,
+            SECTION => Statement::Header(HeaderId(self.first)),
+            SET => Statement::Assignment(self.key(), Operator::Set),
+            APPEND => Statement::Assignment(self.key(), Operator::Append),
+            DIRECTIVE => Statement::Directive(DirectiveId(self.first)),
+            ERROR => Statement::Error(ERROR_KINDS[get(self.second, ERROR_KIND) as usize]),
+            _ => Statement::of(&wide[self.first as usize].kind),
+        }
+    }
+
+    /// The key of an assignment packed in the line.
+    #[inline(always)]
+    fn key(&self) -> Text {
+        Text {
+            span: self.span(self.first),
+        }
+    }
+
     /// The index in the tree's wide lines, for a line kept whole.
     pub(crate) fn wide_index(&self) -> Option<usize> {
         (self.tag_bits() == WIDE).then_some(self.first as usize)
@@ -295,9 +317,7 @@ impl PackedLine {
 
     #[inline(always)]
     fn packed_assignment(&self, operator: Operator) -> Assignment {
-        let key = Text {
-            span: self.span(self.first),
-        };
+        let key = self.key();
         let value = Text {
             span: self.span(self.second),
         };

@@ -484,6 +484,11 @@ impl ParseStream {
         self.counts
     }
 
+    /// How many chunks joined the tree so far.
+    pub fn joined(&self) -> usize {
+        self.parsing.next
+    }
+
     /// Adds the next chunk's lines to `tree` (the one [`ParseStream::start`] returned), waiting
     /// for them to be parsed; false when every chunk was added, and the tree is then whole. A
     /// panic of a worker is raised here.
