@@ -122,7 +122,10 @@ impl Queue {
     /// Chunk `index` (each is taken once, in order), once parsed; `None` when a worker failed.
     /// A chunk no worker started yet is parsed here (`parse`) instead of waiting: the taker
     /// waits only for a chunk being parsed, so one thread fewer than the cores parses, and a
-    /// taker with no worker at all parses every chunk itself.
+    /// taker with no worker at all parses every chunk itself. While a worker parses chunk
+    /// `index`, the taker parses the next chunk none started rather than wait (on 100k phones
+    /// the builder, faster than the one worker of 2 cores once its page faults went to another
+    /// thread, waited 5-15 ms for chunks).
     pub(super) fn take(&self, index: usize, parse: impl Fn(usize) -> Chunk) -> Option<Chunk> {
         let mut state = self.lock();
         loop {
@@ -146,6 +149,20 @@ impl Queue {
             }
             if state.failed {
                 return None;
+            }
+            let next = self.next_job.load(Ordering::Relaxed);
+            if next < self.count
+                && next < index + WINDOW
+                && self
+                    .next_job
+                    .compare_exchange(next, next + 1, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_ok()
+            {
+                drop(state);
+                let chunk = parse(next);
+                state = self.lock();
+                state.parsed[next] = Some(chunk);
+                continue;
             }
             state = self
                 .changed
@@ -665,6 +682,47 @@ mod tests {
             });
         });
         assert!(left.is_err());
+    }
+
+    /// While a worker parses the chunk the taker wants, the taker parses the next one itself
+    /// rather than wait: here the worker holds chunk 0 until chunk 1 is parsed (or two seconds
+    /// pass), and chunk 1 is the taker's.
+    #[test]
+    fn a_taker_waiting_for_a_chunk_parses_the_next() {
+        use super::{Chunk, Closing, Queue};
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let queue = Queue::new(2);
+        let second_parsed = AtomicBool::new(false);
+        let parsed_by = std::sync::Mutex::new(Vec::new());
+        let parse = |job: usize| {
+            parsed_by
+                .lock()
+                .unwrap()
+                .push((job, std::thread::current().id()));
+            if job == 0 {
+                let start = std::time::Instant::now();
+                while !second_parsed.load(Ordering::Relaxed)
+                    && start.elapsed() < std::time::Duration::from_secs(2)
+                {
+                    std::thread::yield_now();
+                }
+            } else {
+                second_parsed.store(true, Ordering::Relaxed);
+            }
+            Chunk::default()
+        };
+        let taker = std::thread::current().id();
+        std::thread::scope(|scope| {
+            let _closing = Closing(&queue);
+            scope.spawn(|| queue.work(parse));
+            while queue.next_job.load(Ordering::Relaxed) == 0 {
+                std::thread::yield_now();
+            }
+            assert!(queue.take(0, parse).is_some());
+            assert!(queue.take(1, parse).is_some());
+        });
+        let parsed_by = parsed_by.into_inner().unwrap();
+        assert!(parsed_by.contains(&(1, taker)), "{parsed_by:?}");
     }
 
     /// A tree or a stream given up before the end (a reader that stopped, a panic elsewhere)
