@@ -98,14 +98,23 @@ impl Prefault {
     fn request(&mut self, _pages: Range<usize>) {}
 }
 
-#[cfg(target_os = "linux")]
-impl Drop for Prefault {
-    fn drop(&mut self) {
+impl Prefault {
+    /// Waits until what was asked for is faulted in. Call it before a table asked about may
+    /// move or be freed: populating memory given back to the system would take it again for
+    /// nothing.
+    pub fn finish(&mut self) {
+        #[cfg(target_os = "linux")]
         if let Some(Populating { requests, handle }) = self.thread.take() {
             drop(requests);
             // The thread only makes system calls: it does not panic.
             let _ = handle.join();
         }
+    }
+}
+
+impl Drop for Prefault {
+    fn drop(&mut self) {
+        self.finish();
     }
 }
 

@@ -151,6 +151,16 @@ impl Needs {
         }
     }
 
+    /// What `parts` of `whole` parts of a file add, if each adds as much.
+    fn share(self, parts: usize, whole: usize) -> Needs {
+        let share = |count: usize| count.saturating_mul(parts) / whole.max(1);
+        Needs {
+            headers: share(self.headers),
+            items: share(self.items),
+            assignments: share(self.assignments),
+        }
+    }
+
     /// What the lines of a file whose bytes hold `counts` can add at most.
     fn at_most(counts: Counts) -> Needs {
         Needs {
@@ -301,6 +311,8 @@ impl<'c> Builder<'c> {
         };
         self.unread = self.unread + needs;
         let unread = self.unread;
+        // The tables may move now.
+        self.prefault.finish();
         let config = &mut *self.config;
         reserve_on_huge_pages(&mut config.sections, unread.headers);
         reserve_on_huge_pages(&mut config.vars, unread.assignments);
@@ -393,8 +405,11 @@ impl<'c> Builder<'c> {
                 self.streams.swap_remove(at);
                 continue;
             }
-            let (joined, skip_first) = (streaming.stream.joined(), !streaming.include_seen);
-            self.fault_in_ahead(reading.file, joined);
+            let skip_first = !streaming.include_seen;
+            let stream = &streaming.stream;
+            let window =
+                Needs::at_most(stream.counts()).share(PREFAULT_CHUNKS, stream.chunk_count());
+            self.fault_in_ahead(reading.file, window);
             let directives = directives..self.config.files[file].syntax.directive_count();
             if self.read_ahead_includes(reading, directives, skip_first) {
                 self.streams[at].include_seen = true;
@@ -403,24 +418,34 @@ impl<'c> Builder<'c> {
         true
     }
 
-    /// Asks for the memory the next [`PREFAULT_CHUNKS`] chunks of `file` (a file still being
-    /// parsed, `joined` chunks of it read) will fill, in the builder's tables and the file's
-    /// tree, judged by what the chunks so far filled.
-    fn fault_in_ahead(&mut self, file: FileId, joined: usize) {
-        let ahead = |table: &dyn Reserved| {
-            (table.used() / joined.max(1) * PREFAULT_CHUNKS).max(PREFAULT_AT_LEAST)
-        };
+    /// Asks for the memory `window` (what the next [`PREFAULT_CHUNKS`] chunks of `file`, a file
+    /// still being parsed, can add) takes in the builder's tables and the file's tree, past
+    /// what they use.
+    fn fault_in_ahead(&mut self, file: FileId, window: Needs) {
+        let bytes = |count: usize, size: usize| count * size;
         let config = &*self.config;
-        let tables: [&dyn Reserved; 5] = [
-            &config.sections,
-            &config.vars,
-            &config.bases,
-            &config.pieces,
-            &self.next_same_name,
+        let tables: [(&dyn Reserved, usize); 5] = [
+            (
+                &config.sections,
+                bytes(window.headers, size_of::<Section>()),
+            ),
+            (&config.vars, bytes(window.assignments, size_of::<Var>())),
+            (&config.bases, bytes(window.items, size_of::<Base>())),
+            (
+                &config.pieces,
+                bytes(window.headers + window.items, size_of::<Piece>()),
+            ),
+            (
+                &self.next_same_name,
+                bytes(window.headers, size_of::<u32>()),
+            ),
         ];
-        let trees = config.file(file).syntax.growing_tables();
-        for (slot, table) in tables.into_iter().chain(trees).enumerate() {
-            self.prefault.ahead(slot, table, ahead(table));
+        let trees = config
+            .file(file)
+            .syntax
+            .growing_tables(window.headers, window.items);
+        for (slot, (table, ahead)) in tables.into_iter().chain(trees).enumerate() {
+            self.prefault.ahead(slot, table, ahead);
         }
     }
 
@@ -1123,11 +1148,9 @@ impl NameEntry {
 const NO_SECTION: u32 = u32::MAX;
 
 /// How many chunks ahead of the builder its tables are faulted in ([`Builder::fault_in_ahead`]):
-/// the thread that does it has time to get there while the builder reads one.
+/// the thread that does it has time to get there while the builder reads one, and past the end
+/// of what a file fills, memory is taken for at most this many chunks.
 const PREFAULT_CHUNKS: usize = 8;
-
-/// The least asked for at a time: the first chunks of a file say little of the rest.
-const PREFAULT_AT_LEAST: usize = 256 << 10;
 
 /// How many slots [`Builder::recent_keys`] has (a power of two).
 const KEY_SLOTS: usize = 64;

@@ -675,9 +675,20 @@ impl SyntaxTree {
     }
 
     /// The tables that grow as chunks of a large file join the tree, with as much room as the
-    /// file can need ([`Counts`]): the headers and their items.
-    pub fn growing_tables(&self) -> [&dyn crate::allocator::Reserved; 2] {
-        [&self.headers, &self.items]
+    /// file can need ([`Counts`]): the headers and their items, each with the bytes that
+    /// `headers` headers and `items` items take there.
+    pub fn growing_tables(
+        &self,
+        headers: usize,
+        items: usize,
+    ) -> [(&dyn crate::allocator::Reserved, usize); 2] {
+        [
+            (
+                &self.headers,
+                headers * std::mem::size_of::<SectionHeader>(),
+            ),
+            (&self.items, items * std::mem::size_of::<Text>()),
+        ]
     }
 
     /// The text kept for `text` when it is not the file's bytes at its span.

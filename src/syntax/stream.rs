@@ -501,9 +501,9 @@ impl ParseStream {
         self.counts
     }
 
-    /// How many chunks joined the tree so far.
-    pub fn joined(&self) -> usize {
-        self.parsing.next
+    /// How many chunks the file is cut into.
+    pub fn chunk_count(&self) -> usize {
+        self.input.bounds.len()
     }
 
     /// Adds the next chunk's lines to `tree` (the one [`ParseStream::start`] returned), waiting
