@@ -15,7 +15,7 @@ use pest::Parser;
 use super::packed::PackedLine;
 use super::statement::{self, Cx, Physical, Stored};
 use super::{markers, plain};
-use super::{IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, MAX_LINE_BYTES};
+use super::{Counts, IgnoredBecause, Line, LineKind, PjsipGrammar, Rule, MAX_LINE_BYTES};
 
 /// A comment marker found by the grammar's `lexical` rule (`markers.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,17 +97,46 @@ pub(super) fn parse_one(
     })
 }
 
-/// How many lines each chunk of `text` at `bounds` holds: each ends at a "\n", and the file's
-/// last chunk holds one more (the line after its last "\n", maybe empty).
-pub(super) fn line_counts(text: &str, bounds: &[Range<usize>]) -> Vec<usize> {
-    bounds
-        .iter()
-        .map(|range| {
-            let is_last = range.end == text.len();
-            memchr::memchr_iter(b'\n', &text.as_bytes()[range.clone()]).count()
-                + usize::from(is_last)
+/// How many lines each chunk of `text` at `bounds` holds (each ends at a "\n", and the file's
+/// last chunk holds one more: the line after its last "\n", maybe empty), and what the whole
+/// text holds ([`Counts`]). Each chunk is counted in one go while it is in the cache, the chunks
+/// of a large text in two halves on two threads: four passes over the whole text on one core
+/// took 3-4 ms of 100k phones' 17.7 MB before the builder could start.
+pub(super) fn count(text: &str, bounds: &[Range<usize>]) -> (Vec<usize>, Counts) {
+    let count_chunks = |chunks: Range<usize>| {
+        let mut counts = Counts::default();
+        let lines: Vec<usize> = bounds[chunks]
+            .iter()
+            .map(|range| {
+                let bytes = &text.as_bytes()[range.clone()];
+                let count = |byte| memchr::memchr_iter(byte, bytes).count();
+                counts.brackets += count(b'[');
+                counts.equals += count(b'=');
+                counts.items += count(b'(');
+                count(b'\n') + usize::from(range.end == text.len())
+            })
+            .collect();
+        (lines, counts)
+    };
+    let middle = bounds.len() / 2;
+    let ((mut lines, first), (second_lines, second)) = if super::parse_threads(text.len()) > 1 {
+        crate::cores::in_two_parts(text.len(), |part| match part {
+            0 => count_chunks(0..middle),
+            _ => count_chunks(middle..bounds.len()),
         })
-        .collect()
+    } else {
+        (
+            count_chunks(0..bounds.len()),
+            (Vec::new(), Counts::default()),
+        )
+    };
+    lines.extend(second_lines);
+    let counts = Counts {
+        brackets: first.brackets + second.brackets,
+        equals: first.equals + second.equals,
+        items: first.items + second.items,
+    };
+    (lines, counts)
 }
 
 thread_local! {

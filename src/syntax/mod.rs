@@ -727,8 +727,7 @@ pub fn parse_checked(bytes: &[u8], utf8: Option<&str>) -> SyntaxTree {
     let text: &str = prepared.as_deref().or(utf8).unwrap_or_default();
     let bounds = chunk::chunk_bounds(text.as_bytes());
     let mut tree = SyntaxTree::default();
-    let mut parsing = stream::Parsing::new(&mut tree, text, &bounds);
-    Counts::reserve(&mut tree, text);
+    let (mut parsing, _) = stream::Parsing::new(&mut tree, text, &bounds);
     let threads = parse_threads(text.len()).min(bounds.len());
     let shared = std::sync::Arc::clone(parsing.shared());
     let mut add_all = || while parsing.add_next(bytes, text, &bounds, &mut tree) == Added::Chunk {};

@@ -313,18 +313,25 @@ pub(super) struct Parsing {
 }
 
 impl Parsing {
-    /// Room in `tree` (new) for every line of `text` cut at `bounds`.
-    pub(super) fn new(tree: &mut SyntaxTree, text: &str, bounds: &[Range<usize>]) -> Parsing {
-        let counts = chunk::line_counts(text, bounds);
-        let slots = LineSlots::new(&mut tree.lines, &counts);
-        Parsing {
+    /// Room in `tree` (new) for every line of `text` cut at `bounds`, and for its headers and
+    /// items; what the text holds.
+    pub(super) fn new(
+        tree: &mut SyntaxTree,
+        text: &str,
+        bounds: &[Range<usize>],
+    ) -> (Parsing, Counts) {
+        let (lines, counts) = chunk::count(text, bounds);
+        let slots = LineSlots::new(&mut tree.lines, &lines);
+        counts.reserve(tree);
+        let parsing = Parsing {
             shared: Arc::new(Shared {
                 queue: Queue::new(bounds.len()),
                 slots,
             }),
             walk: Walk::new(),
             next: 0,
-        }
+        };
+        (parsing, counts)
     }
 
     /// What the workers need.
@@ -377,22 +384,14 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// Counts `text` (a whole file) and makes room in `tree` (empty) for its headers and items:
-    /// growing them by doubling as chunks join would touch twice the memory they keep, and the
-    /// first touch of memory costs more than anything else done with it. Room never written is
-    /// never touched.
-    pub(super) fn reserve(tree: &mut SyntaxTree, text: &str) -> Counts {
-        let text = text.as_bytes();
-        let count = |byte| memchr::memchr_iter(byte, text).count();
-        let counts = Counts {
-            brackets: count(b'['),
-            equals: count(b'='),
-            items: count(b'('),
-        };
-        tree.headers.reserve_exact(counts.brackets);
+    /// Makes room in `tree` (empty) for the headers and items of a text of these counts: growing
+    /// them by doubling as chunks join would touch twice the memory they keep, and the first
+    /// touch of memory costs more than anything else done with it. Room never written is never
+    /// touched.
+    fn reserve(&self, tree: &mut SyntaxTree) {
+        tree.headers.reserve_exact(self.brackets);
         crate::allocator::prefer_huge_pages(&tree.headers);
-        tree.items.reserve_exact(counts.items);
-        counts
+        tree.items.reserve_exact(self.items);
     }
 }
 
@@ -473,7 +472,7 @@ impl ParseStream {
         input.bounds = chunk::chunk_bounds(input.text().as_bytes());
         let input = Arc::new(input);
         let mut tree = SyntaxTree::default();
-        let parsing = Parsing::new(&mut tree, input.text(), &input.bounds);
+        let (parsing, counts) = Parsing::new(&mut tree, input.text(), &input.bounds);
         let threads = (1..threads)
             .map_while(|_| {
                 let (input, shared) = (Arc::clone(&input), Arc::clone(parsing.shared()));
@@ -486,8 +485,6 @@ impl ParseStream {
             shared: Arc::clone(parsing.shared()),
             threads,
         });
-        // Counted while the workers start on the first chunks.
-        let counts = Counts::reserve(&mut tree, input.text());
         let stream = ParseStream {
             input,
             parsing,
