@@ -119,7 +119,7 @@ pub(super) fn count(text: &str, bounds: &[Range<usize>]) -> (Vec<usize>, Counts)
         (lines, counts)
     };
     let middle = bounds.len() / 2;
-    let ((mut lines, first), (second_lines, second)) = if super::parse_threads(text.len()) > 1 {
+    let ((mut lines, first), (second_lines, second)) = if text.len() >= super::PARALLEL_BYTES {
         crate::cores::in_two_parts(text.len(), |part| match part {
             0 => count_chunks(0..middle),
             _ => count_chunks(middle..bounds.len()),

@@ -125,7 +125,7 @@ impl Queue {
     /// taker with no worker at all parses every chunk itself. While a worker parses chunk
     /// `index`, the taker parses the next chunk none started rather than wait (on 100k phones
     /// the builder, faster than the one worker of 2 cores once its page faults went to another
-    /// thread, waited 5-15 ms for chunks).
+    /// thread, waited up to 14 ms for chunks).
     pub(super) fn take(&self, index: usize, parse: impl Fn(usize) -> Chunk) -> Option<Chunk> {
         let mut state = self.lock();
         loop {
