@@ -681,6 +681,22 @@ mod tests {
         assert!(left.is_err());
     }
 
+    /// The statement the builder reads from a packed line is the one its whole line holds, for
+    /// every kind of reading (wide lines, stored texts, errors, directives).
+    #[test]
+    fn each_line_states_what_its_whole_line_holds() {
+        let bytes = input();
+        let tree = parse(&bytes);
+        for index in 0..tree.line_count() {
+            let kind = tree.line(index).kind;
+            assert_eq!(
+                tree.statement(index),
+                crate::syntax::Statement::of(&kind),
+                "{kind:?}"
+            );
+        }
+    }
+
     /// While a worker parses the chunk the taker wants, the taker parses the next one itself
     /// rather than wait: here the worker holds chunk 0 until chunk 1 is parsed (or two seconds
     /// pass), and chunk 1 is the taker's.
