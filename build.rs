@@ -13,11 +13,31 @@ const SOURCE: &str = "src/schema/pjsip-options.data.json";
 fn main() {
     println!("cargo::rerun-if-changed={SOURCE}");
     println!("cargo::rerun-if-changed=src/schema/data.rs");
+    link_position_dependent();
     let text = std::fs::read_to_string(SOURCE).unwrap_or_else(|e| panic!("{SOURCE}: {e}"));
     let data = Data::from_json(&text).unwrap_or_else(|e| panic!("{SOURCE}: {e}"));
     let out = std::path::Path::new(&std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("schema_data.rs");
     std::fs::write(&out, statics(&data)).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+}
+
+/// Links `pjsiplint` as a position-dependent executable on glibc Linux, so the loader relocates
+/// nothing at start-up: a position-independent one has some 18,000 pointers on about 110 pages
+/// that the loader writes (each page copied by a fault) before `main`, a quarter of linting a 10 KB
+/// config (README, Benchmark). The static musl binary `scripts/dist` ships gets the same by
+/// `-C relocation-model=static`; here only the link changes (the code stays position-independent,
+/// which proc macros, built by the same flags, need).
+fn link_position_dependent() {
+    let target = |name: &str| std::env::var(name).unwrap_or_default();
+    let static_crt = target("CARGO_CFG_TARGET_FEATURE")
+        .split(',')
+        .any(|f| f == "crt-static");
+    if target("CARGO_CFG_TARGET_OS") == "linux"
+        && target("CARGO_CFG_TARGET_ENV") == "gnu"
+        && !static_crt
+    {
+        println!("cargo::rustc-link-arg-bins=-no-pie");
+    }
 }
 
 /// `static SCHEMA: Schema`, with one static per type's options and patterns (a pattern caches
