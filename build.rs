@@ -23,7 +23,7 @@ fn main() {
 
 /// Links `pjsiplint` as a position-dependent executable on glibc Linux, so the loader relocates
 /// nothing at start-up: a position-independent one has some 18,000 pointers on about 110 pages
-/// that the loader writes (each page copied by a fault) before `main`, a quarter of linting a 10 KB
+/// that the loader writes (each page copied by a fault) before `main`, a fifth of linting a 10 KB
 /// config (README, Benchmark). The static musl binary `scripts/dist` ships gets the same by
 /// `-C relocation-model=static`; here only the link changes (the code stays position-independent,
 /// which proc macros, built by the same flags, need).
