@@ -21,13 +21,24 @@ pub fn in_two_halves<T: Send>(len: usize, work: impl Fn(Range<usize>) -> T + Syn
 /// `work(0)` and `work(1)`: on two threads when they go through `items` items between them and
 /// that is many, else one after the other on the calling thread.
 pub fn in_two_parts<T: Send>(items: usize, work: impl Fn(usize) -> T + Sync) -> (T, T) {
+    in_two_parts_owning(items, [(), ()], |part, ()| work(part))
+}
+
+/// [`in_two_parts`], each part given its own of `inputs`: for parts that write disjoint pieces
+/// of the same tables.
+pub fn in_two_parts_owning<A: Send, T: Send>(
+    items: usize,
+    [first, second]: [A; 2],
+    work: impl Fn(usize, A) -> T + Sync,
+) -> (T, T) {
     // wasm32-unknown-unknown has no threads (spawning one panics): all of it on this one.
     if items < MIN_ITEMS || cfg!(target_arch = "wasm32") {
-        return (work(0), work(1));
+        return (work(0, first), work(1, second));
     }
+    let work = &work;
     std::thread::scope(|scope| {
-        let second = scope.spawn(|| work(1));
-        let first = work(0);
+        let second = scope.spawn(move || work(1, second));
+        let first = work(0, first);
         // A panic in the other part is a bug of ours: let it surface as one.
         let second = second
             .join()

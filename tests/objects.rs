@@ -375,3 +375,56 @@ fn twins_of_a_large_configuration_name_their_first_in_load_order() {
         assert_eq!(object.section.0, i, "a{i}");
     }
 }
+
+/// A configuration large enough that the objects are made in two halves on two cores: every
+/// section finds its own object (or none), the list keeps the sections' order, and each type's
+/// list is the list's objects of that type, across the cut between the halves.
+#[test]
+fn objects_made_in_two_halves_are_those_of_their_sections() {
+    use pjsiplint::model::SectionId;
+    let mut text = String::from("[tpl](!)\ntype=endpoint\n");
+    for n in 0..6000 {
+        text += &match n % 5 {
+            0 => format!("[e{n}]\ntype=endpoint\n"),
+            1 => format!("[a{n}]\ntype=aor\n"),
+            2 => format!("[p{n}](tpl)\n"),
+            3 => format!("[x{n}]\ncontext=none\n"),
+            _ => format!("[t{n}](!)\ntype=auth\n"),
+        };
+    }
+    let config = config(&text);
+    let expected = |name: &str| match &name[..1] {
+        "e" | "p" => Some("endpoint"),
+        "a" => Some("aor"),
+        _ => None,
+    };
+    let mut objects = 0;
+    for (index, section) in config.sections.iter().enumerate() {
+        let name = config.section_name(section);
+        let object = config.objects.of_section(SectionId(index as u32));
+        assert_eq!(
+            object.map(|o| (o.section.0 as usize, o.kind_name())),
+            expected(name).map(|kind| (index, kind)),
+            "section {name}"
+        );
+        objects += usize::from(object.is_some());
+    }
+    assert_eq!(config.objects.list.len(), objects);
+    assert!(config
+        .objects
+        .list
+        .windows(2)
+        .all(|pair| pair[0].section.0 < pair[1].section.0));
+    for kind in ["endpoint", "aor", "auth"] {
+        let of_type: Vec<u32> = config.objects.of_type(kind).map(|o| o.section.0).collect();
+        let in_list: Vec<u32> = config
+            .objects
+            .list
+            .iter()
+            .filter(|o| o.kind_name() == kind)
+            .map(|o| o.section.0)
+            .collect();
+        assert_eq!(of_type, in_list, "{kind}");
+    }
+    assert_eq!(config.objects.of_type("endpoint").count(), 2400);
+}
