@@ -20,6 +20,25 @@ use crate::syntax::{LineKind, SyntaxTree};
 
 const MARKER: &str = "pjsiplint:";
 
+/// Files this large are searched for the [`MARKER`] in two halves at once: the search runs on one
+/// core between the objects' checks and the rules (100k phones' 17.7 MB: 0.8-1.7 ms).
+const SEARCH_IN_HALVES: usize = 4 << 20;
+
+/// Whether `bytes` hold the [`MARKER`] anywhere. A large file is searched in two halves that
+/// overlap by one byte less than the marker, so that a marker across the cut is in one of them.
+fn holds_marker(bytes: &[u8]) -> bool {
+    let find = |bytes: &[u8]| memchr::memmem::find(bytes, MARKER.as_bytes()).is_some();
+    if bytes.len() < SEARCH_IN_HALVES {
+        return find(bytes);
+    }
+    let middle = bytes.len() / 2;
+    let (first, second) = crate::cores::in_two_parts(bytes.len(), |part| match part {
+        0 => find(&bytes[..middle + MARKER.len() - 1]),
+        _ => find(&bytes[middle..]),
+    });
+    first || second
+}
+
 #[derive(Debug)]
 pub struct Suppression {
     /// The comment that says it.
@@ -45,7 +64,7 @@ impl Suppressions {
         for (index, file) in config.written_files() {
             // A file without the marker anywhere has no suppression comment: one vectorised
             // search instead of reading every comment (100k phones with a comment each).
-            if memchr::memmem::find(&file.bytes, MARKER.as_bytes()).is_none() {
+            if !holds_marker(&file.bytes) {
                 continue;
             }
             let file_id = FileId(index as u32);
@@ -247,6 +266,28 @@ fn parse_comment(comment: &str) -> Option<(bool, Vec<String>)> {
 
 #[cfg(test)]
 mod tests {
+    /// The search in two halves finds the marker wherever it is, across the cut too, and
+    /// nothing in a file without it.
+    #[test]
+    fn the_marker_is_found_in_either_half_and_across_the_cut() {
+        let len = super::SEARCH_IN_HALVES + 17;
+        let middle = len / 2;
+        let marker = super::MARKER.as_bytes();
+        assert!(!super::holds_marker(&vec![b';'; len]));
+        for at in [
+            0,
+            5,
+            middle - marker.len(),
+            middle - 3,
+            middle,
+            len - marker.len(),
+        ] {
+            let mut bytes = vec![b';'; len];
+            bytes[at..at + marker.len()].copy_from_slice(marker);
+            assert!(super::holds_marker(&bytes), "marker at {at}");
+        }
+    }
+
     use super::parse_comment;
 
     #[test]
