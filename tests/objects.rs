@@ -378,14 +378,16 @@ fn twins_of_a_large_configuration_name_their_first_in_load_order() {
 
 /// A configuration large enough that the objects are made in two halves on two cores: every
 /// section finds its own object (or none), the list keeps the sections' order, and each type's
-/// list is the list's objects of that type, across the cut between the halves.
+/// list is the list's objects of that type, across the cut between the halves; each endpoint's
+/// reference finds its aor, in whichever half of the objects it was resolved.
 #[test]
 fn objects_made_in_two_halves_are_those_of_their_sections() {
     use pjsiplint::model::SectionId;
     let mut text = String::from("[tpl](!)\ntype=endpoint\n");
-    for n in 0..6000 {
+    // 5,400 objects: made and resolved in two halves (4,096 and up are cut).
+    for n in 0..9000 {
         text += &match n % 5 {
-            0 => format!("[e{n}]\ntype=endpoint\n"),
+            0 => format!("[e{n}]\ntype=endpoint\naors=a{}\n", n + 1),
             1 => format!("[a{n}]\ntype=aor\n"),
             2 => format!("[p{n}](tpl)\n"),
             3 => format!("[x{n}]\ncontext=none\n"),
@@ -426,5 +428,21 @@ fn objects_made_in_two_halves_are_those_of_their_sections() {
             .collect();
         assert_eq!(of_type, in_list, "{kind}");
     }
-    assert_eq!(config.objects.of_type("endpoint").count(), 2400);
+    assert_eq!(config.objects.of_type("endpoint").count(), 3600);
+    // Each endpoint's reference, found in whichever half of the objects it fell in.
+    for endpoint in config.objects.of_type("endpoint") {
+        let id = config.object_id(endpoint);
+        let targets: Vec<&str> = config
+            .objects
+            .references(endpoint)
+            .iter()
+            .filter_map(|reference| reference.target())
+            .map(|target| config.object_id(config.objects.by_id(target)))
+            .collect();
+        let expected = match id.strip_prefix('e') {
+            Some(n) => vec![format!("a{}", n.parse::<u32>().unwrap() + 1)],
+            None => Vec::new(),
+        };
+        assert_eq!(targets, expected, "{id}");
+    }
 }
