@@ -6,8 +6,9 @@
 //! Prints, for a typical 10 KB config and for each shape at N/10 and N phones, the best of
 //! several runs, the throughput, how time grows with size, and the peak memory against the
 //! input; then the release binary's whole-process time (best of 5 runs, of 50 for the 10 KB
-//! config) and peak (`/usr/bin/time`) on the 10 KB config and the largest of each shape. Targets (issue 21): every shape at 100 MB/s or more,
-//! 10x the input in at most 11x the time, peak under 6x the input, the 10 KB config under 3 ms.
+//! config) and peak (`/usr/bin/time`) on the 10 KB config and the largest of each shape.
+//! Targets (issue 21): every shape at 100 MB/s or more, 10x the input in at most 11x the time,
+//! peak under 6x the input, the 10 KB config under 3 ms.
 //! The README's figures come from here. The machine is shared: take the best of a few runs.
 
 use std::path::{Path, PathBuf};

@@ -266,6 +266,8 @@ fn parse_comment(comment: &str) -> Option<(bool, Vec<String>)> {
 
 #[cfg(test)]
 mod tests {
+    use super::parse_comment;
+
     /// The search in two halves finds the marker wherever it is, across the cut too, and
     /// nothing in a file without it.
     #[test]
@@ -287,8 +289,6 @@ mod tests {
             assert!(super::holds_marker(&bytes), "marker at {at}");
         }
     }
-
-    use super::parse_comment;
 
     #[test]
     fn comments() {

@@ -525,6 +525,8 @@ pub(super) fn build(config: &Config) -> Objects {
 fn fill_tables(objects: &mut Objects, halves: [&SectionKinds; 2]) {
     use std::mem::MaybeUninit;
     let [first, second] = halves;
+    // The parts fill the tables from their start.
+    assert!(objects.list.is_empty() && objects.by_section.is_empty());
     let sections = first.kinds.len() + second.kinds.len();
     let per_type: Vec<usize> = first
         .per_type
@@ -613,7 +615,7 @@ fn fill_tables(objects: &mut Objects, halves: [&SectionKinds; 2]) {
     });
     // SAFETY: each part wrote every slot of its pieces of the three tables (checked above, or it
     // panicked and this is not reached), and the pieces of the two parts make up the first
-    // `total`, `sections` and `per_type[ty]` slots of the tables' room.
+    // `total`, `sections` and `per_type[ty]` slots of the tables' room (all empty before).
     unsafe {
         objects.list.set_len(total);
         objects.by_section.set_len(sections);
