@@ -5,10 +5,11 @@
 //! on the benchmark's 2-core VMs a fault took from a few to tens of microseconds as the host was
 //! busy, and the builder's core spent 8 to 88 ms of reading 100k phones (80 ms at best) in the
 //! kernel (its system time, `getrusage(RUSAGE_THREAD)`), while the core parsing the file waited
-//! for it a third of the time. Faulted in from another thread (`MADV_POPULATE_WRITE`, Linux 5.14; an
-//! older kernel refuses it and nothing changes), the builder finds its pages there. Only memory
-//! the tables will soon use is asked for: a few chunks' worth past their end ([`Prefault::ahead`]),
-//! so memory reserved for what a file holds at most is never touched for nothing.
+//! for it a third of the time. Faulted in from another thread (`MADV_POPULATE_WRITE`, Linux
+//! 5.14; an older kernel refuses it and nothing changes), the builder finds its pages there. Only
+//! memory the tables will soon use is asked for: a few chunks' worth past their end
+//! ([`Prefault::ahead`]), so memory reserved for what a file holds at most is never touched for
+//! nothing.
 
 use std::ops::Range;
 

@@ -426,7 +426,14 @@ pub(super) fn build(config: &Config) -> Objects {
             dropped,
         }
     });
-    fill_tables(&mut objects, [&first, &second]);
+    // Each type's objects in the whole configuration.
+    let per_type: Vec<usize> = first
+        .per_type
+        .iter()
+        .zip(&second.per_type)
+        .map(|(a, b)| a + b)
+        .collect();
+    fill_tables(&mut objects, [&first, &second], &per_type);
     let kinds = || {
         first
             .kinds
@@ -459,12 +466,7 @@ pub(super) fn build(config: &Config) -> Objects {
     // wizard. The loop below would only count each type's objects (on one core, reading every
     // object's section: 2 ms for 100k phones), which the halves counted.
     let objects_to_mark = if usual {
-        type_failures.per_type = first
-            .per_type
-            .iter()
-            .zip(&second.per_type)
-            .map(|(a, b)| a + b)
-            .collect();
+        type_failures.per_type = per_type;
         0
     } else {
         objects.list.len()
@@ -517,23 +519,18 @@ pub(super) fn build(config: &Config) -> Objects {
 }
 
 /// The objects of the sections whose kinds `halves` hold (in order, with each half's count of
-/// objects by type), as `objects`' list, its object by section and its objects by type: each
-/// half writes its own part of the three, on its own core. Every table is at its final size at
-/// once (three lists of 100k grown by doubling would take a third more), and none is written
-/// first by one thread: 100k phones' 1.2 MB of objects by section and 1.2 MB by type were 600
-/// page faults of the thread building the model, 3 to 9 ms as the machine was busy.
-fn fill_tables(objects: &mut Objects, halves: [&SectionKinds; 2]) {
+/// objects by type; `per_type` is both halves' counts together), as `objects`' list, its object
+/// by section and its objects by type: each half writes its own part of the three, on its own
+/// core. Every table is at its final size at once (three lists of 100k grown by doubling would
+/// take a third more), and none is written first by one thread: 100k phones' 1.2 MB of objects
+/// by section and 1.2 MB by type were 600 page faults of the thread building the model, 3 to 9
+/// ms as the machine was busy.
+fn fill_tables(objects: &mut Objects, halves: [&SectionKinds; 2], per_type: &[usize]) {
     use std::mem::MaybeUninit;
     let [first, second] = halves;
     // The parts fill the tables from their start.
     assert!(objects.list.is_empty() && objects.by_section.is_empty());
     let sections = first.kinds.len() + second.kinds.len();
-    let per_type: Vec<usize> = first
-        .per_type
-        .iter()
-        .zip(&second.per_type)
-        .map(|(a, b)| a + b)
-        .collect();
     let total: usize = per_type.iter().sum();
     objects.list.reserve_exact(total);
     crate::allocator::prefer_huge_pages(&objects.list);
@@ -559,7 +556,7 @@ fn fill_tables(objects: &mut Objects, halves: [&SectionKinds; 2]) {
     let (kind_first, kind_second): (Vec<_>, Vec<_>) = objects
         .by_kind
         .iter_mut()
-        .zip(&per_type)
+        .zip(per_type)
         .zip(&first.per_type)
         .map(|((ids, &count), &in_first)| ids.spare_capacity_mut()[..count].split_at_mut(in_first))
         .unzip();
@@ -619,7 +616,7 @@ fn fill_tables(objects: &mut Objects, halves: [&SectionKinds; 2]) {
     unsafe {
         objects.list.set_len(total);
         objects.by_section.set_len(sections);
-        for (ids, &count) in objects.by_kind.iter_mut().zip(&per_type) {
+        for (ids, &count) in objects.by_kind.iter_mut().zip(per_type) {
             ids.set_len(count);
         }
     }
