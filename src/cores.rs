@@ -18,6 +18,46 @@ pub fn in_two_halves<T: Send>(len: usize, work: impl Fn(Range<usize>) -> T + Syn
     })
 }
 
+/// [`in_two_halves`] cut where the items' weights are about half on each side, for lists whose
+/// heavy items sit together (FreePBX's split files load every aor and auth, then the endpoints,
+/// which hold most of the lines). The weights are sampled at [`WEIGHT_SAMPLES`] evenly spaced
+/// items: reading them all would be a serial pass as long as the work it balances.
+pub fn in_two_weighted_halves<T: Send>(
+    len: usize,
+    weight: impl Fn(usize) -> usize,
+    work: impl Fn(Range<usize>) -> T + Sync,
+) -> (T, T) {
+    let middle = if len < MIN_ITEMS {
+        len
+    } else {
+        weighted_middle(len, weight)
+    };
+    in_two_parts(len, |part| match part {
+        0 => work(0..middle),
+        _ => work(middle..len),
+    })
+}
+
+/// How many items' weights [`in_two_weighted_halves`] reads.
+const WEIGHT_SAMPLES: usize = 1024;
+
+/// The index splitting `0..len` in two parts of about the same sampled weight.
+fn weighted_middle(len: usize, weight: impl Fn(usize) -> usize) -> usize {
+    let step = len.div_ceil(WEIGHT_SAMPLES).max(1);
+    let sampled: Vec<usize> = (0..len).step_by(step).map(weight).collect();
+    let total: usize = sampled.iter().sum();
+    let mut before = 0;
+    for (sample, weight) in sampled.iter().enumerate() {
+        if 2 * (before + weight) > total {
+            // The sample's own weight stands for the `step` items from it: cut among them.
+            let share = (total / 2 - before) * step / weight.max(&1);
+            return (sample * step + share).min(len);
+        }
+        before += weight;
+    }
+    len / 2
+}
+
 /// `work(0)` and `work(1)`: on two threads when they go through `items` items between them and
 /// that is many, else one after the other on the calling thread.
 pub fn in_two_parts<T: Send>(items: usize, work: impl Fn(usize) -> T + Sync) -> (T, T) {
@@ -88,7 +128,7 @@ pub fn each_in_order<J: Send, T: Send>(
 
 #[cfg(test)]
 mod tests {
-    use super::{each_in_order, in_two_halves, MIN_ITEMS};
+    use super::{each_in_order, in_two_halves, in_two_weighted_halves, MIN_ITEMS};
 
     #[test]
     fn each_in_order_keeps_the_order_of_the_jobs() {
@@ -112,5 +152,28 @@ mod tests {
         }
         let (first, _) = in_two_halves(MIN_ITEMS, |which| which.len());
         assert_eq!(first, MIN_ITEMS / 2, "a large list is split");
+    }
+
+    #[test]
+    fn weighted_halves_cover_the_range_once_and_cut_the_weight_in_two() {
+        let len = 3 * MIN_ITEMS;
+        // The last third weighs 8 a item, the rest 1: half of the weight is in the last part of
+        // the list, from item 2 * MIN_ITEMS + MIN_ITEMS * 3 / 8 on.
+        let weight = |item: usize| if item < 2 * MIN_ITEMS { 1 } else { 8 };
+        let (first, second) =
+            in_two_weighted_halves(len, weight, |which| which.collect::<Vec<_>>());
+        let middle = first.len();
+        let joined: Vec<usize> = first.into_iter().chain(second).collect();
+        assert_eq!(joined, (0..len).collect::<Vec<_>>());
+        let weight_before: usize = (0..middle).map(weight).sum();
+        let weight_after: usize = (middle..len).map(weight).sum();
+        assert!(
+            weight_before.abs_diff(weight_after) <= 2 * 8 * len.div_ceil(1024),
+            "cut at {middle}: {weight_before} before, {weight_after} after"
+        );
+        for len in [0, 1, MIN_ITEMS - 1] {
+            let (first, second) = in_two_weighted_halves(len, |_| 0, |which| which.len());
+            assert_eq!((first, second), (len, 0), "a short list is not split");
+        }
     }
 }

@@ -94,8 +94,10 @@ pub struct ValidateOptions {
 
 /// Finds every object's problems and records the first rejecting one on the object.
 pub fn validate(config: &mut Config, options: &ValidateOptions) -> Validation {
+    let objects = &config.objects;
+    let lines = |at| objects.lines_at(config, at);
     let (mut validation, second) =
-        crate::cores::in_two_halves(config.objects.list.len(), |which| {
+        crate::cores::in_two_weighted_halves(objects.list.len(), lines, |which| {
             check_objects(config, which, options)
         });
     validation.problems.extend(second.problems);

@@ -446,3 +446,50 @@ fn objects_made_in_two_halves_are_those_of_their_sections() {
         assert_eq!(targets, expected, "{id}");
     }
 }
+
+/// FreePBX's split files: every aor, then every endpoint naming one, in about the same order
+/// (an aor the endpoint before did not name, two swapped, one missing). Each reference names the
+/// aor of its name, with the objects cut in two halves (heavy endpoints after light aors); and
+/// the first of that name when a twin written before the others makes ids not unique, though
+/// the one in the order is the second.
+#[test]
+fn references_across_files_written_in_the_same_order_name_the_object_of_their_name() {
+    const PHONES: usize = 6000;
+    let aor_order = |n: usize| match n {
+        10 => 11,
+        11 => 10,
+        _ => n,
+    };
+    let mut aors = String::new();
+    for n in (0..PHONES).map(aor_order).filter(|&n| n != 20) {
+        aors += &format!("[{n}]\ntype=aor\n");
+        if n == 30 {
+            aors += "[unnamed]\ntype=aor\n";
+        }
+    }
+    let mut endpoints = String::new();
+    for n in 0..PHONES {
+        endpoints += &format!("[{n}]\ntype=endpoint\naors={n}\ncontext=internal\nallow=ulaw\n");
+    }
+    for twin in ["", "[40]\ntype=aor\n"] {
+        let config = config(&format!("{twin}{aors}{endpoints}"));
+        for endpoint in config.objects.of_type("endpoint") {
+            let id = config.object_id(endpoint);
+            let targets: Vec<(&str, u32)> = config
+                .references(endpoint)
+                .filter_map(|r| r.target)
+                .map(|aor| (config.object_id(aor), aor.section.0))
+                .collect();
+            let first_of_id = config.object("aor", id).map(|aor| (id, aor.section.0));
+            assert_eq!(
+                targets,
+                Vec::from_iter(first_of_id),
+                "endpoint {id}, twin {twin:?}"
+            );
+            assert_eq!(first_of_id.is_none(), id == "20");
+            if id == "40" && !twin.is_empty() {
+                assert_eq!(first_of_id, Some(("40", 0)));
+            }
+        }
+    }
+}

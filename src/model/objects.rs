@@ -229,16 +229,53 @@ impl Objects {
         id: &str,
     ) -> Option<ObjectId> {
         const BESIDE: usize = 3;
+        let near = at.saturating_sub(BESIDE)..(at + BESIDE + 1).min(self.list.len());
+        self.among(config, near, ty, id)
+    }
+
+    /// The object of type `ty` and id `id` at `at` or just after it, when ids are unique (so it
+    /// is the one [`Objects::find`] finds). FreePBX's split files write the aors, the auths and
+    /// the endpoints in the same order, each type in a file of its own: the aor an endpoint
+    /// names is then the one after the aor the endpoint before it named.
+    fn written_next(
+        &self,
+        config: &Config,
+        at: usize,
+        ty: &ObjectType,
+        id: &str,
+    ) -> Option<ObjectId> {
+        const AHEAD: usize = 2;
+        self.among(
+            config,
+            at..at.saturating_add(AHEAD).min(self.list.len()),
+            ty,
+            id,
+        )
+    }
+
+    /// The object of type `ty` and id `id` among the objects at `indexes`, when ids are unique.
+    fn among(
+        &self,
+        config: &Config,
+        mut indexes: std::ops::Range<usize>,
+        ty: &ObjectType,
+        id: &str,
+    ) -> Option<ObjectId> {
         if !self.ids_unique {
             return None;
         }
-        let near = at.saturating_sub(BESIDE)..(at + BESIDE + 1).min(self.list.len());
-        near.into_iter()
+        indexes
             .find(|&index| {
                 let object = &self.list[index];
                 object.ty.index == ty.index && config.object_id(object) == id
             })
             .map(|index| ObjectId(index as u32))
+    }
+
+    /// How many lines the object at `at` in the list has: what a pass over each object's lines
+    /// spends on it.
+    pub fn lines_at(&self, config: &Config, at: usize) -> usize {
+        config.vars(config.section(self.list[at].section)).len()
     }
 
     /// [`Objects::find`] with the hash of `kind` and `id` already made.
@@ -775,9 +812,11 @@ impl TypeFailures {
 /// Fills [`Objects::references`] once every object exists: for a large configuration, each half
 /// of the objects on its own core, since every lookup is a wait on memory.
 fn resolve_references(config: &Config, objects: &mut Objects) {
-    let (first, second) = crate::cores::in_two_halves(objects.list.len(), |which| {
-        references_of(config, objects, which)
-    });
+    let lines = |at| objects.lines_at(config, at);
+    let (first, second) =
+        crate::cores::in_two_weighted_halves(objects.list.len(), lines, |which| {
+            references_of(config, objects, which)
+        });
     objects.references = [first.references, second.references];
     objects.reference_ends = [first.ends, second.ends];
 }
@@ -806,6 +845,8 @@ fn references_of(
         references: Vec::with_capacity(which.len()),
         ends: Vec::with_capacity(which.len()),
     };
+    // Where the object after the last one found of each target type is, for `written_next`.
+    let mut next_of_type: Vec<usize> = vec![usize::MAX; schema().object_types().count()];
     for (at, object) in objects.list[which.clone()].iter().enumerate() {
         let at = which.start + at;
         for (var_index, var) in config
@@ -834,10 +875,15 @@ fn references_of(
                 continue;
             };
             for name in list_items(config.value(var)) {
-                // Object ids are indexes of a vector, far below u32::MAX.
+                let next = &mut next_of_type[target_type.index];
                 let target = objects
                     .written_beside(config, at, target_type, name)
+                    .or_else(|| objects.written_next(config, *next, target_type, name))
                     .or_else(|| objects.find(config, &target_type.name, name));
+                if let Some(target) = target {
+                    *next = target.0 as usize + 1;
+                }
+                // Object ids are indexes of a vector, far below u32::MAX.
                 found.references.push(Reference {
                     var: var_index as u32,
                     target_type: target_type.index as u32,
