@@ -147,21 +147,21 @@ impl Verdicts<'_> {
             let mut missed = Vec::new();
             if name == "small" {
                 if wall >= 0.003 {
-                    missed.push(format!("{:.1} ms", wall * 1e3));
+                    missed.push(format!("{:.2} ms", wall * 1e3));
                 }
             } else {
                 if mb_per_s < 100.0 {
-                    missed.push(format!("{mb_per_s:.1} MB/s"));
+                    missed.push(format!("{mb_per_s:.2} MB/s"));
                 }
                 match self.growth.iter().find(|(shape, _)| *shape == name) {
                     Some((_, growth)) if *growth > 11.0 => {
-                        missed.push(format!("growth {growth:.1}x"))
+                        missed.push(format!("growth {growth:.2}x"))
                     }
                     Some(_) => {}
                     None => missed.push("growth not measured".to_owned()),
                 }
                 if peak > 6.0 {
-                    missed.push(format!("peak {peak:.1}x"));
+                    missed.push(format!("peak {peak:.2}x"));
                 }
             }
             // Issue 21 names seven shapes; the wizard's was added to the bench after it.
