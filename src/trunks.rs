@@ -62,7 +62,7 @@ impl Trunks {
         let mut server_hosts: HashMap<Cow<'_, str>, ObjectId> =
             HashMap::with_capacity_and_hasher(registrations, Default::default());
         let options = config.options(["line", "endpoint", "server_uri"]);
-        for (id, object) in objects.of_type("registration").with_ids() {
+        for (id, object) in config.of_type_warm("registration").with_ids() {
             let [line, endpoint, server_uri] = options.last_lines(config, object);
             if config.is_true(line) {
                 if let Some(endpoint) = endpoint.map(|var| config.value(var)) {
@@ -233,7 +233,7 @@ impl<'a> Identifies<'a> {
         };
         let endpoint_name = config.option_name("endpoint");
         let match_name = config.option_name("match");
-        for identify in config.objects.of_type("identify") {
+        for identify in config.of_type_warm("identify") {
             let Some(endpoint) = config.option(identify, endpoint_name).map(str::trim) else {
                 continue;
             };
@@ -268,7 +268,7 @@ impl<'a> Identifies<'a> {
             };
             let endpoint_name = config.option_name("endpoint");
             let match_name = config.option_name("match");
-            for identify in config.objects.of_type("identify") {
+            for identify in config.of_type_warm("identify") {
                 if let Some(endpoint) = config.option(identify, endpoint_name).map(str::trim) {
                     if config.object("endpoint", endpoint).is_none() {
                         found.dangling.push(endpoint);

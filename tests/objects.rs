@@ -493,3 +493,35 @@ fn references_across_files_written_in_the_same_order_name_the_object_of_their_na
         }
     }
 }
+
+/// A walk that asks memory for the lines ahead (`Config::of_type_warm`) gives the objects and
+/// ids `of_type` gives, in the same order, whatever their lines: own or a template's, added by
+/// `(+)`, none at all, the last line of a file without its line end.
+#[test]
+fn a_warm_walk_gives_the_objects_of_the_type_in_order() {
+    let mut text = String::from("[tpl](!)\ntype=endpoint\ncontext=internal\nallow=ulaw\n");
+    for n in 0..40 {
+        text += &match n % 4 {
+            0 => format!("[e{n}](tpl)\ncallerid=\"{n}\" <{n}>\n"),
+            1 => format!("[e{n}]\ntype=endpoint\ncontext=c\nallow=alaw\ndirect_media=no\n"),
+            2 => format!("[e{n}]\ntype=endpoint\n[a{n}]\ntype=aor\n[e{n}](+)\nallow=g722\n"),
+            _ => format!("[x{n}]\ntype=auth\n\n[e{n}](tpl)\n"),
+        };
+    }
+    text += "[last]\ntype=endpoint\ncontext=end";
+    let config = config(&text);
+    for kind in ["endpoint", "aor", "auth", "transport"] {
+        let cold: Vec<u32> = config.objects.of_type(kind).map(|o| o.section.0).collect();
+        let warm = config.of_type_warm(kind);
+        assert_eq!(warm.len(), cold.len(), "{kind}");
+        let warm: Vec<u32> = warm.map(|o| o.section.0).collect();
+        assert_eq!(warm, cold, "{kind}");
+        let cold_ids: Vec<_> = config.objects.of_type(kind).with_ids().collect();
+        let warm_ids: Vec<_> = config.of_type_warm(kind).with_ids().collect();
+        assert_eq!(warm_ids.len(), cold_ids.len(), "{kind}");
+        for ((warm_id, warm), (cold_id, cold)) in warm_ids.iter().zip(&cold_ids) {
+            assert_eq!((warm_id, warm.section), (cold_id, cold.section), "{kind}");
+        }
+    }
+    assert_eq!(config.of_type_warm("endpoint").count(), 41);
+}

@@ -12,6 +12,7 @@ mod meanings;
 pub mod objects;
 mod read_ahead;
 mod vars;
+mod warm;
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -22,6 +23,7 @@ pub use load::{is_wizard_name, load, load_bytes, load_roots, LoadOptions, RootFi
 pub use meanings::{KeyMeaning, KeyMeanings};
 pub use objects::{NotLoaded, Object, ObjectId, Objects};
 pub use vars::{Vars, VarsIter};
+pub use warm::Warm;
 
 use vars::{Piece, Store};
 

@@ -330,6 +330,12 @@ impl Objects {
         }
     }
 
+    /// The ids of the objects of type `kind`, in load order.
+    pub(super) fn ids_of_type(&self, kind: &str) -> &[ObjectId] {
+        self.of_type_index(schema().object_type(kind).map(|ty| ty.index))
+            .as_slice()
+    }
+
     /// The ids of the objects of the type with that schema index.
     fn of_type_index(&self, index: Option<usize>) -> std::slice::Iter<'_, ObjectId> {
         index

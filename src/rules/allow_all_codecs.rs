@@ -1,6 +1,6 @@
 use rustc_hash::FxHashMap as HashMap;
 
-use super::endpoint_without_codecs::{group_endpoints, loaded_endpoints, CallEndpoints};
+use super::endpoint_without_codecs::{group_endpoints, CallEndpoints};
 use super::{Category, Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Config, LineRef, Var};
@@ -75,7 +75,8 @@ impl Rule for AllowAllCodecs {
         // (`Some(false)`), or does neither.
         let mut said: HashMap<LineRef, Option<bool>> = HashMap::default();
         let mut found = Vec::new();
-        for endpoint in loaded_endpoints(config) {
+        // Every endpoint's codec lines are read: their memory is asked for ahead.
+        for endpoint in config.of_type_warm("endpoint").filter(|e| e.usable()) {
             let mut allowed_all = None;
             for var in config.vars(config.section(endpoint.section)) {
                 let allowing = allow.names(var);

@@ -53,7 +53,7 @@ impl Rule for AuthUsernameHasDomain {
         let config = cx.config;
         let mut reported = rustc_hash::FxHashSet::default();
         let username = config.option_name("username");
-        for auth in config.objects.of_type("auth") {
+        for auth in config.of_type_warm("auth") {
             let Some(var) = config.option_var(auth, username) else {
                 continue;
             };

@@ -73,7 +73,7 @@ impl Rule for AuthUsernameIsDid {
             config.option_name("client_uri"),
             config.option_name("username"),
         );
-        for (id, registration) in config.objects.of_type("registration").with_ids() {
+        for (id, registration) in config.of_type_warm("registration").with_ids() {
             let Some(user) = config.option(registration, client_uri).and_then(uri_user) else {
                 continue;
             };

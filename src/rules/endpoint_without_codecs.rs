@@ -75,7 +75,8 @@ impl Rule for EndpointWithoutCodecs {
         let calls = CallEndpoints::new(config);
         let mut codecs = HasCodecs::new(config);
         let mut found = Vec::new();
-        for endpoint in loaded_endpoints(config) {
+        // Every endpoint's codec lines are read: their memory is asked for ahead.
+        for endpoint in config.of_type_warm("endpoint").filter(|e| e.usable()) {
             if !calls.takes_calls(config, endpoint) || codecs.check(config, endpoint) {
                 continue;
             }
@@ -165,7 +166,7 @@ fn named_by_identifies_and_registrations(config: &Config) -> rustc_hash::FxHashS
     config
         .objects
         .of_type("identify")
-        .chain(config.objects.of_type("registration"))
+        .chain(config.of_type_warm("registration"))
         .filter(|o| o.usable())
         .filter_map(|o| config.option(o, endpoint))
         .map(str::trim)

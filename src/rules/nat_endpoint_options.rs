@@ -120,7 +120,7 @@ impl Rule for NatEndpointOptions {
             "rewrite_contact",
         ]);
         let is_true = |var: Option<&Var>| config.is_true(var);
-        for endpoint in config.objects.of_type("endpoint").filter(|e| e.usable()) {
+        for endpoint in config.of_type_warm("endpoint").filter(|e| e.usable()) {
             // What it lacks first: one walk over its lines, and most endpoints behind NAT lack
             // nothing, so the reads below (its id, its aors) are skipped.
             let [transport, direct_media, rtp_symmetric, rewrite_contact] =

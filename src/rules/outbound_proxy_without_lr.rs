@@ -68,7 +68,7 @@ impl Rule for OutboundProxyWithoutLr {
         let mut without: Vec<&Var> = Vec::new();
         let mut seen: HashSet<LineRef> = HashSet::default();
         for kind in TYPES {
-            for object in config.objects.of_type(kind).filter(|o| o.usable()) {
+            for object in config.of_type_warm(kind).filter(|o| o.usable()) {
                 let Some(var) = config.option_var(object, proxy) else {
                     continue;
                 };

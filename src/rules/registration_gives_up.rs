@@ -56,7 +56,7 @@ impl Rule for RegistrationGivesUp {
             "fatal_retry_interval",
             "auth_rejection_permanent",
         ]);
-        for registration in config.objects.of_type("registration") {
+        for registration in config.of_type_warm("registration") {
             let [forbidden, fatal, permanent] = options.last_lines(config, registration);
             let interval = |line: Option<&crate::model::Var>| {
                 line.and_then(|var| config.value(var).trim().parse::<u64>().ok())

@@ -61,7 +61,7 @@ impl Rule for RegistrationMissingOutboundAuth {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let config = cx.config;
         let outbound_auth = config.option_name("outbound_auth");
-        for (id, registration) in config.objects.of_type("registration").with_ids() {
+        for (id, registration) in config.of_type_warm("registration").with_ids() {
             if config
                 .option(registration, outbound_auth)
                 .is_some_and(|v| !v.is_empty())

@@ -188,7 +188,7 @@ fn public_user(cx: &Context<'_>, transport: &Object, tls_count: usize) -> Option
             });
         }
     }
-    for registration in config.objects.of_type("registration") {
+    for registration in config.of_type_warm("registration") {
         if !registration.usable() {
             continue;
         }

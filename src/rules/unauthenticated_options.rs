@@ -63,7 +63,7 @@ impl Rule for UnauthenticatedOptions {
             return;
         }
         let auth = config.option_name("auth");
-        for endpoint in config.objects.of_type("endpoint").filter(|e| e.usable()) {
+        for endpoint in config.of_type_warm("endpoint").filter(|e| e.usable()) {
             // Without `auth=` nothing is challenged anyway: unauthenticated-endpoint's business.
             if !config.option_is_true(endpoint, allow) || !has_inbound_auth(config, endpoint, auth)
             {

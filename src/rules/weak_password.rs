@@ -530,8 +530,7 @@ fn candidates<'a>(
     ),
 > + 'a {
     config
-        .objects
-        .of_type("auth")
+        .of_type_warm("auth")
         .filter(|a| a.usable())
         .filter_map(|auth| {
             let [Some(password_line), username_line, _] = options.last_lines(config, auth) else {

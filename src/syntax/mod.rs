@@ -478,6 +478,13 @@ impl SyntaxTree {
         self.lines[index].unpack(&self.wide)
     }
 
+    /// The packed entries of lines `range` (those there are), for asking memory for them ahead
+    /// of reading them (`model::warm`).
+    pub(crate) fn line_entries(&self, range: Range<usize>) -> &[PackedLine] {
+        let end = range.end.min(self.lines.len());
+        self.lines.get(range.start..end).unwrap_or_default()
+    }
+
     /// Physical line `index`, if there is one.
     pub fn get_line(&self, index: usize) -> Option<Line> {
         self.lines.get(index).map(|line| line.unpack(&self.wide))
