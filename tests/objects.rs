@@ -496,11 +496,18 @@ fn references_across_files_written_in_the_same_order_name_the_object_of_their_na
 
 /// A walk that asks memory for the lines ahead (`Config::of_type_warm`) gives the objects and
 /// ids `of_type` gives, in the same order, whatever their lines: own or a template's, added by
-/// `(+)`, none at all, the last line of a file without its line end.
+/// `(+)`, none at all, the last line of a file without its line end; in a small configuration
+/// (nothing asked for) and in one of more than 4 MB (asked for).
 #[test]
 fn a_warm_walk_gives_the_objects_of_the_type_in_order() {
+    for phones in [40, 100_000] {
+        a_warm_walk_gives_the_objects_of_the_type_in_order_with(phones);
+    }
+}
+
+fn a_warm_walk_gives_the_objects_of_the_type_in_order_with(phones: usize) {
     let mut text = String::from("[tpl](!)\ntype=endpoint\ncontext=internal\nallow=ulaw\n");
-    for n in 0..40 {
+    for n in 0..phones {
         text += &match n % 4 {
             0 => format!("[e{n}](tpl)\ncallerid=\"{n}\" <{n}>\n"),
             1 => format!("[e{n}]\ntype=endpoint\ncontext=c\nallow=alaw\ndirect_media=no\n"),
@@ -523,5 +530,8 @@ fn a_warm_walk_gives_the_objects_of_the_type_in_order() {
             assert_eq!((warm_id, warm.section), (cold_id, cold.section), "{kind}");
         }
     }
-    assert_eq!(config.of_type_warm("endpoint").count(), 41);
+    assert_eq!(config.of_type_warm("endpoint").count(), phones + 1);
+    if phones > 40 {
+        assert!(text.len() > 4 << 20, "{} bytes", text.len());
+    }
 }

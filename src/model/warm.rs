@@ -15,6 +15,10 @@
 
 use super::{Config, Object, ObjectId};
 
+/// Below this many bytes of text a configuration's lines (and the tables about them, about
+/// three times as much) stay in the cache of the CPUs it runs on, and asking for them ahead is
+/// only work: 2.4% more instructions on 10k phones on templates (1.8 MB).
+const ASK_FROM_BYTES: usize = 4 << 20;
 /// How many objects ahead an object's lines are asked for.
 const AHEAD: usize = 6;
 /// About the length of a line of a large configuration (`allow=ulaw,alaw,g722`): how much text
@@ -30,6 +34,8 @@ pub struct Warm<'a> {
     config: &'a Config,
     ids: &'a [ObjectId],
     next: usize,
+    /// Whether the configuration is large enough for asking ahead to pay.
+    asks: bool,
 }
 
 impl Config {
@@ -37,10 +43,12 @@ impl Config {
     /// lines of those a few places further on asked of memory: for a walk that reads their
     /// values.
     pub fn of_type_warm(&self, kind: &str) -> Warm<'_> {
+        let bytes: usize = self.files.iter().map(|file| file.bytes.bytes().len()).sum();
         Warm {
             config: self,
             ids: self.objects.ids_of_type(kind),
             next: 0,
+            asks: bytes >= ASK_FROM_BYTES,
         }
     }
 
@@ -114,7 +122,7 @@ impl<'a> Iterator for Warm<'a> {
     fn next(&mut self) -> Option<&'a Object> {
         let id = *self.ids.get(self.next)?;
         let objects = &self.config.objects;
-        if let Some(&ahead) = self.ids.get(self.next + AHEAD) {
+        if let Some(&ahead) = self.ids.get(self.next + AHEAD).filter(|_| self.asks) {
             self.config.ask_for_lines(objects.by_id(ahead));
         }
         self.next += 1;
