@@ -56,13 +56,6 @@ pub enum Contents {
 
 impl Contents {
     /// The text at `range`, if it is valid UTF-8 (always, in a `Utf8` file, at char boundaries).
-    pub fn bytes(&self) -> &[u8] {
-        match self {
-            Contents::Utf8(text) => text.as_bytes(),
-            Contents::Bytes(bytes) => bytes,
-        }
-    }
-
     pub fn str(&self, range: Range<usize>) -> Option<&str> {
         match self {
             Contents::Utf8(text) => text.get(range),

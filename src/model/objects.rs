@@ -274,7 +274,7 @@ impl Objects {
 
     /// How many lines the object at `at` in the list has: what a pass over each object's lines
     /// spends on it.
-    pub fn lines_at(&self, config: &Config, at: usize) -> usize {
+    pub(crate) fn lines_at(&self, config: &Config, at: usize) -> usize {
         config.vars(config.section(self.list[at].section)).len()
     }
 

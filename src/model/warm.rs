@@ -43,7 +43,7 @@ impl Config {
     /// lines of those a few places further on asked of memory: for a walk that reads their
     /// values.
     pub fn of_type_warm(&self, kind: &str) -> Warm<'_> {
-        let bytes: usize = self.files.iter().map(|file| file.bytes.bytes().len()).sum();
+        let bytes: usize = self.files.iter().map(|file| file.bytes.len()).sum();
         Warm {
             config: self,
             ids: self.objects.ids_of_type(kind),
@@ -83,7 +83,7 @@ impl Config {
             }
         }
         let header = section.name_span;
-        let bytes = self.file(header.file).bytes.bytes();
+        let bytes: &[u8] = &self.file(header.file).bytes;
         let start = header.start as usize;
         let end = start
             .saturating_add((own + 1) * LINE_BYTES)
