@@ -11,11 +11,7 @@ const MIN_ITEMS: usize = 4096;
 /// `work` over `0..len`: the two halves on two threads when `len` is large, else all of it on the
 /// calling thread (the second result is then `work` over an empty range).
 pub fn in_two_halves<T: Send>(len: usize, work: impl Fn(Range<usize>) -> T + Sync) -> (T, T) {
-    let middle = if len < MIN_ITEMS { len } else { len / 2 };
-    in_two_parts(len, |part| match part {
-        0 => work(0..middle),
-        _ => work(middle..len),
-    })
+    cut_at(len, || len / 2, work)
 }
 
 /// [`in_two_halves`] cut where the items' weights are about half on each side, for lists whose
@@ -27,11 +23,17 @@ pub fn in_two_weighted_halves<T: Send>(
     weight: impl Fn(usize) -> usize,
     work: impl Fn(Range<usize>) -> T + Sync,
 ) -> (T, T) {
-    let middle = if len < MIN_ITEMS {
-        len
-    } else {
-        weighted_middle(len, weight)
-    };
+    cut_at(len, || weighted_middle(len, weight), work)
+}
+
+/// `work` over `0..middle()` and the rest, on two threads when `len` is large, else all of
+/// `0..len` on the calling thread (the second result is then `work` over an empty range).
+fn cut_at<T: Send>(
+    len: usize,
+    middle: impl FnOnce() -> usize,
+    work: impl Fn(Range<usize>) -> T + Sync,
+) -> (T, T) {
+    let middle = if len < MIN_ITEMS { len } else { middle() };
     in_two_parts(len, |part| match part {
         0 => work(0..middle),
         _ => work(middle..len),

@@ -216,55 +216,21 @@ impl Objects {
         self.find_hashed(config, pair_hash(kind, id), kind, id)
     }
 
-    /// The object of type `ty` and id `id` among the few written just before or after the
-    /// object at `at`, when ids are unique (so it is the one [`Objects::find`] finds). The
-    /// usual layout names an endpoint's aor and auth by its own id and writes them beside it:
-    /// there they are found in memory just read, where a lookup in `index` waits on memory
-    /// twice (a third of making the objects of 100k phones).
-    fn written_beside(
+    /// The object of type `ty` and id `id` among the objects at `indexes` (those there are),
+    /// when ids are unique (so it is the one [`Objects::find`] finds): a few places where the
+    /// layout of the files puts it, tried before a lookup in `index`, which waits on memory
+    /// twice (a third of making the objects of 100k phones). See [`BESIDE`] and [`NEXT`].
+    fn written_at(
         &self,
         config: &Config,
-        at: usize,
-        ty: &ObjectType,
-        id: &str,
-    ) -> Option<ObjectId> {
-        const BESIDE: usize = 3;
-        let near = at.saturating_sub(BESIDE)..(at + BESIDE + 1).min(self.list.len());
-        self.among(config, near, ty, id)
-    }
-
-    /// The object of type `ty` and id `id` at `at` or just after it, when ids are unique (so it
-    /// is the one [`Objects::find`] finds). FreePBX's split files write the aors, the auths and
-    /// the endpoints in the same order, each type in a file of its own: the aor an endpoint
-    /// names is then the one after the aor the endpoint before it named.
-    fn written_next(
-        &self,
-        config: &Config,
-        at: usize,
-        ty: &ObjectType,
-        id: &str,
-    ) -> Option<ObjectId> {
-        const AHEAD: usize = 2;
-        self.among(
-            config,
-            at..at.saturating_add(AHEAD).min(self.list.len()),
-            ty,
-            id,
-        )
-    }
-
-    /// The object of type `ty` and id `id` among the objects at `indexes`, when ids are unique.
-    fn among(
-        &self,
-        config: &Config,
-        mut indexes: std::ops::Range<usize>,
+        indexes: std::ops::Range<usize>,
         ty: &ObjectType,
         id: &str,
     ) -> Option<ObjectId> {
         if !self.ids_unique {
             return None;
         }
-        indexes
+        (indexes.start..indexes.end.min(self.list.len()))
             .find(|&index| {
                 let object = &self.list[index];
                 object.ty.index == ty.index && config.object_id(object) == id
@@ -827,6 +793,17 @@ fn resolve_references(config: &Config, objects: &mut Objects) {
     objects.reference_ends = [first.ends, second.ends];
 }
 
+/// How many objects before and after an object its references are looked for first: the usual
+/// layout names an endpoint's aor and auth by its own id and writes them beside it, where they
+/// are in memory just read.
+const BESIDE: usize = 3;
+
+/// How many objects from the one after the last found of a type a reference to that type is
+/// looked for next: FreePBX's split files write the aors, the auths and the endpoints in the
+/// same order, each type in a file of its own, so the aor an endpoint names is the one after
+/// the aor the endpoint before it named.
+const NEXT: usize = 2;
+
 /// The references of some objects, and the end of each object's in them.
 struct SomeReferences {
     references: Vec<Reference>,
@@ -851,7 +828,7 @@ fn references_of(
         references: Vec::with_capacity(which.len()),
         ends: Vec::with_capacity(which.len()),
     };
-    // Where the object after the last one found of each target type is, for `written_next`.
+    // Where the object after the last one found of each target type is (see [`NEXT`]).
     let mut next_of_type: Vec<usize> = vec![usize::MAX; schema().object_types().count()];
     for (at, object) in objects.list[which.clone()].iter().enumerate() {
         let at = which.start + at;
@@ -882,9 +859,13 @@ fn references_of(
             };
             for name in list_items(config.value(var)) {
                 let next = &mut next_of_type[target_type.index];
+                let beside = at.saturating_sub(BESIDE)..at + BESIDE + 1;
                 let target = objects
-                    .written_beside(config, at, target_type, name)
-                    .or_else(|| objects.written_next(config, *next, target_type, name))
+                    .written_at(config, beside, target_type, name)
+                    .or_else(|| {
+                        let after_last = *next..next.saturating_add(NEXT);
+                        objects.written_at(config, after_last, target_type, name)
+                    })
                     .or_else(|| objects.find(config, &target_type.name, name));
                 if let Some(target) = target {
                     *next = target.0 as usize + 1;
